@@ -1,0 +1,187 @@
+"""Which Python packages the plugin needs, whether they work, and how to install them.
+
+Required packages gate the whole plugin (a stub loads without them); optional ones gate
+features (torch: training and Torch models). Checks catch every exception, not only
+ImportError, because a broken install (e.g. a torchvision built for another torch) fails
+at import time with RuntimeError.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "THAW_SLUMP_MAPPER_VENV"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    module: str  # import name
+    dist: str  # pip name
+    spec: str  # pip version specifier, e.g. ">=2"
+    purpose: str
+    required: bool
+    debian: str = ""  # apt package preferred on Debian/Ubuntu (shares QGIS's GDAL)
+    min_version: tuple[int, ...] = ()
+    max_version: tuple[int, ...] = ()  # exclusive
+
+    @property
+    def pip_spec(self) -> str:
+        return f"{self.dist}{self.spec}"
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement("numpy", "numpy", "<2", "arrays", True, "python3-numpy", (1, 21), (2,)),
+    Requirement("onnxruntime", "onnxruntime", ">=1.16", "runs ONNX models", True, "", (1, 16)),
+    Requirement("shapely", "shapely", ">=2", "candidate polygons", True, "", (2,)),
+    Requirement(
+        "rasterio", "rasterio", ">=1.3", "reads and writes rasters", True, "python3-rasterio", (1, 3)
+    ),
+    Requirement("torch", "torch", ">=2.0", "training and Torch models", False, "", (2,)),
+    Requirement(
+        "segmentation_models_pytorch",
+        "segmentation-models-pytorch",
+        ">=0.3",
+        "UNet / UNet++ / DeepLabV3+ architectures",
+        False,
+        "",
+        (0, 3),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PackageStatus:
+    requirement: Requirement
+    version: str | None  # None when the import failed
+    error: str  # empty when usable
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def _parse_version(text: str) -> tuple[int, ...]:
+    parts: list[int] = []
+    for piece in text.split("+")[0].split("."):
+        match = re.match(r"\d+", piece)
+        if match is None:
+            break
+        parts.append(int(match.group()))
+        if match.end() < len(piece):  # "0rc1": a pre-release tag ends the numeric part
+            break
+    return tuple(parts)
+
+
+def check(req: Requirement, import_it: bool = True) -> PackageStatus:
+    """Import ``req.module`` (or only locate it when ``import_it`` is False) and judge it."""
+    if not import_it:
+        try:
+            found = importlib.util.find_spec(req.module) is not None
+        except (ImportError, ValueError):  # blocked in sys.modules, or a half-imported module
+            found = False
+        return PackageStatus(req, "", "") if found else PackageStatus(req, None, "not installed")
+    try:
+        module = importlib.import_module(req.module)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or req.module
+        if missing == req.module:
+            return PackageStatus(req, None, "not installed")
+        return PackageStatus(req, None, f"needs {missing}, which is not installed")
+    except Exception as exc:  # noqa: BLE001 - a broken install raises anything
+        return PackageStatus(req, None, f"installed but broken: {type(exc).__name__}: {exc}")
+    ver = str(getattr(module, "__version__", ""))
+    parsed = _parse_version(ver)
+    if req.min_version and parsed and parsed < req.min_version:
+        return PackageStatus(req, ver, f"version {ver} is too old, {req.pip_spec} is needed")
+    if req.max_version and parsed and parsed >= req.max_version:
+        return PackageStatus(req, ver, f"version {ver} is too new, {req.pip_spec} is needed")
+    return PackageStatus(req, ver, "")
+
+
+def check_all(import_optional: bool = False) -> list[PackageStatus]:
+    """Required packages are imported; optional ones only located unless asked (torch is slow)."""
+    return [check(r, import_it=r.required or import_optional) for r in REQUIREMENTS]
+
+
+def missing_required(statuses: list[PackageStatus]) -> list[PackageStatus]:
+    return [s for s in statuses if s.requirement.required and not s.ok]
+
+
+def plugin_env_dir() -> Path:
+    """The plugin's own virtual environment (made by the install command we print)."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home()))
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "thaw_slump_mapper" / "venv"
+
+
+def env_site_packages(env: Path) -> Path:
+    if sys.platform == "win32":
+        return env / "Lib" / "site-packages"
+    return env / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+
+
+def activate_plugin_env() -> Path | None:
+    """Put the plugin environment's site-packages first on sys.path, if that environment exists.
+
+    QGIS embeds the system Python, so a venv is not activated by itself; this is how packages
+    that the system lacks (onnxruntime, shapely 2, torch) become importable inside QGIS.
+    """
+    site = env_site_packages(plugin_env_dir())
+    if not site.is_dir():
+        return None
+    if str(site) not in sys.path:
+        sys.path.insert(0, str(site))
+        importlib.invalidate_caches()
+    return site
+
+
+def install_command(
+    statuses: list[PackageStatus], include_optional: bool = False, debian: bool | None = None
+) -> str:
+    """Shell commands that install what is missing: apt for packages that must share QGIS's GDAL
+    on Debian/Ubuntu, pip into the plugin environment for the rest."""
+    wanted = [
+        s.requirement
+        for s in statuses
+        if not s.ok and (s.requirement.required or include_optional)
+    ]
+    if not wanted:
+        return ""
+    if debian is None:
+        debian = sys.platform.startswith("linux") and Path("/etc/debian_version").exists()
+    apt = [r.debian for r in wanted if debian and r.debian]
+    pip_reqs = [r for r in wanted if not (debian and r.debian)]
+    lines = []
+    if apt:
+        lines.append("sudo apt-get install " + " ".join(apt))
+    if pip_reqs:
+        env = plugin_env_dir()
+        python = sys.executable if sys.platform == "win32" else "/usr/bin/python3"
+        pip = env / ("Scripts/pip.exe" if sys.platform == "win32" else "bin/pip")
+        specs = " ".join(f'"{r.pip_spec}"' for r in pip_reqs)
+        if any(r.module in ("torch", "segmentation_models_pytorch") for r in pip_reqs):
+            specs += ' "torchvision"'
+        lines.append(f'{python} -m venv --system-site-packages "{env}"')
+        lines.append(f'"{pip}" install "numpy<2" {specs}')
+    return " && ".join(lines)
+
+
+def report(statuses: list[PackageStatus]) -> list[str]:
+    """One plain line per package, for logs, the about box and `tsm doctor`."""
+    out = []
+    for s in statuses:
+        kind = "required" if s.requirement.required else "optional"
+        state = (s.version or "present") if s.ok else s.error
+        out.append(f"{s.requirement.dist} ({kind}, {s.requirement.purpose}): {state}")
+    return out

@@ -1,0 +1,51 @@
+"""The user's defaults, as one typed record shared by the plugin, the CLI and the cluster worker.
+
+Persistence lives elsewhere (QgsSettings in the plugin); this module only knows the fields,
+their defaults and what a valid value is, so that a hand-edited or stale settings file can
+never hand the engine a nonsense value.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def default_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "thaw_slump_mapper")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    threshold: float = 0.5  # probability above which a pixel is a slump candidate
+    min_area_m2: float = 900.0  # 100 PlanetScope pixels; smaller blobs are noise
+    batch_size: int = 4
+    device: str = "auto"  # auto = CUDA when available, else CPU
+    cache_dir: str = field(default_factory=default_cache_dir)
+    cache_limit_mb: int = 4096
+    reviewer: str = ""
+    debug_log: bool = False
+    user_models: tuple[str, ...] = ()
+
+    def normalised(self) -> Preferences:
+        """A copy with every field forced into its valid range."""
+        device = self.device if self.device in DEVICES else "auto"
+        return replace(
+            self,
+            threshold=min(max(float(self.threshold), 0.0), 1.0),
+            min_area_m2=max(float(self.min_area_m2), 0.0),
+            batch_size=min(max(int(self.batch_size), 1), 256),
+            device=device,
+            cache_dir=self.cache_dir or default_cache_dir(),
+            cache_limit_mb=max(int(self.cache_limit_mb), 0),
+            reviewer=str(self.reviewer).strip(),
+            user_models=tuple(str(m) for m in self.user_models if str(m)),
+        )
+
+
+def field_names() -> list[str]:
+    return [f.name for f in fields(Preferences)]

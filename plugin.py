@@ -1,0 +1,121 @@
+"""The plugin object QGIS drives: everything registered in initGui is undone in unload."""
+
+from __future__ import annotations
+
+import logging
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QMessageBox
+
+from .core import about, deps
+from .qgis_bridge import log, settings
+from .qgis_bridge.i18n import install_translator, remove_translator, tr
+from .qgis_bridge.processing.provider import Provider
+from .resources.paths import icon_path
+from .ui.docks import PanelDock, inference_dock, review_dock
+from .ui.environment import summary_lines
+from .ui.options_page import PAGE_NAME, OptionsFactory
+
+LOGGER = logging.getLogger(about.PLUGIN_ID)
+
+
+class ThawSlumpMapperPlugin:
+    def __init__(self, iface, statuses: list[deps.PackageStatus]) -> None:
+        self.iface = iface
+        self.statuses = statuses
+        self.translator = None
+        self.log_handler = None
+        self.provider: Provider | None = None
+        self.options_factory: OptionsFactory | None = None
+        self.toolbar = None
+        self.docks: dict[str, PanelDock] = {}
+        self.actions: list[QAction] = []
+        self.menu = ""
+
+    # Processing must work in qgis_process too, where initGui is never called.
+    def initProcessing(self) -> None:  # noqa: N802 - QGIS API
+        if self.provider is None:
+            self.provider = Provider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self) -> None:  # noqa: N802 - QGIS API
+        self.translator = install_translator()
+        self.log_handler = log.attach(debug=settings.load().debug_log)
+        LOGGER.info("Thaw Slump Mapper %s loaded; %s", about.version(), "; ".join(deps.report(self.statuses)))
+        self.initProcessing()
+        self.menu = tr("&Thaw Slump Mapper")
+
+        window = self.iface.mainWindow()
+        self.toolbar = self.iface.addToolBar(tr("Thaw Slump Mapper"))
+        self.toolbar.setObjectName("ThawSlumpMapperToolbar")
+        docks = (
+            ("inference", inference_dock(self.statuses, window), "inference.svg",
+             tr("Inference panel"), "Ctrl+Alt+I"),
+            ("review", review_dock(self.statuses, window), "review.svg",
+             tr("Review panel"), "Ctrl+Alt+R"),
+        )
+        for key, dock, icon, text, shortcut in docks:
+            self.iface.addDockWidget(Qt.RightDockWidgetArea, dock)
+            action = dock.toggleViewAction()
+            action.setIcon(QIcon(icon_path(icon)))
+            action.setText(text)
+            action.setShortcut(shortcut)
+            action.setToolTip(tr("{panel} ({shortcut})").format(panel=text, shortcut=shortcut))
+            self._add_action(action, owned=False)
+            self.docks[key] = dock
+        window.tabifyDockWidget(self.docks["inference"], self.docks["review"])
+        self.docks["inference"].raise_()
+
+        settings_action = QAction(QgsApplication.getThemeIcon("/mActionOptions.svg"), tr("Settings…"), window)
+        settings_action.triggered.connect(self.show_settings)
+        self._add_action(settings_action, toolbar=False)
+        env_action = QAction(QIcon(icon_path("thaw_slump_mapper.svg")), tr("Environment…"), window)
+        env_action.triggered.connect(self.show_environment)
+        self._add_action(env_action, toolbar=False)
+
+        self.options_factory = OptionsFactory()
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+    def _add_action(self, action: QAction, owned: bool = True, toolbar: bool = True) -> None:
+        self.iface.addPluginToRasterMenu(self.menu, action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        action.setProperty("tsm_owned", owned)
+        self.actions.append(action)
+
+    def show_settings(self) -> None:
+        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=PAGE_NAME)
+
+    def show_environment(self) -> None:
+        box = QMessageBox(self.iface.mainWindow())
+        box.setWindowTitle(tr("Thaw Slump Mapper environment"))
+        box.setText("\n\n".join(summary_lines(self.statuses)))
+        box.setDetailedText("\n".join(deps.report(self.statuses)))
+        box.exec_()
+
+    def unload(self) -> None:
+        for action in self.actions:
+            self.iface.removePluginRasterMenu(self.menu, action)
+            if action.property("tsm_owned"):
+                action.deleteLater()
+        self.actions = []
+        for dock in self.docks.values():
+            self.iface.removeDockWidget(dock)
+            dock.deleteLater()
+        self.docks = {}
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        log.detach(self.log_handler)
+        self.log_handler = None
+        remove_translator(self.translator)
+        self.translator = None

@@ -1,0 +1,58 @@
+"""Translation of user-facing strings.
+
+Every string a user reads goes through ``tr("literal")``. pylupdate5 files bare ``tr`` calls
+under the ``@default`` context (even inside classes), so that is the context we look up; never
+``self.tr`` (pylupdate records the base class, PyQt asks for the subclass).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
+
+from ..core.about import PLUGIN_DIR, PLUGIN_ID
+
+CONTEXT = "@default"
+I18N_DIR = PLUGIN_DIR / "i18n"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def user_locale() -> str:
+    """The locale QGIS runs its interface in, e.g. 'zh_CN' or 'en_US'."""
+    settings = QgsSettings()
+    if settings.value("locale/overrideFlag", False, type=bool):
+        value = settings.value("locale/userLocale", "", type=str)
+        if value:
+            return value
+    return QLocale.system().name()
+
+
+def qm_path(locale: str) -> Path | None:
+    """The compiled translation for ``locale`` ('zh_CN', falling back to 'zh'), if present."""
+    for candidate in (locale, locale.split("_")[0]):
+        path = I18N_DIR / f"{PLUGIN_ID}_{candidate}.qm"
+        if path.is_file():
+            return path
+    return None
+
+
+def install_translator(locale: str | None = None) -> QTranslator | None:
+    """Install the plugin's translator for the QGIS locale; the caller keeps and later removes it."""
+    path = qm_path(locale or user_locale())
+    if path is None:
+        return None
+    translator = QTranslator()
+    if not translator.load(str(path)):
+        return None
+    QCoreApplication.installTranslator(translator)
+    return translator
+
+
+def remove_translator(translator: QTranslator | None) -> None:
+    if translator is not None:
+        QCoreApplication.removeTranslator(translator)

@@ -1,0 +1,44 @@
+"""Fixtures for tests that run inside a QgsApplication (pytest-qgis, offscreen)."""
+
+from __future__ import annotations
+
+from unittest.mock import MagicMock
+
+import pytest
+from qgis.gui import QgisInterface
+from qgis.PyQt.QtWidgets import QApplication, QMainWindow, QMenu
+
+
+@pytest.fixture
+def main_window(qgis_app):
+    window = QMainWindow()
+    window.setObjectName("TestMainWindow")
+    yield window
+    window.deleteLater()
+    QApplication.processEvents()
+
+
+@pytest.fixture
+def fake_iface(main_window):
+    """A QgisInterface whose window calls land on a real QMainWindow, so that what the plugin
+    leaves behind after unload can be counted on real widgets (pytest-qgis 2.1.0's own iface
+    lacks removeDockWidget and the options-factory methods)."""
+    iface = MagicMock(spec=QgisInterface)
+    iface.mainWindow.return_value = main_window
+    iface.addToolBar.side_effect = lambda name: main_window.addToolBar(name)
+    iface.addDockWidget.side_effect = lambda area, dock: main_window.addDockWidget(area, dock)
+    iface.removeDockWidget.side_effect = main_window.removeDockWidget
+    menus: dict[str, QMenu] = {}
+
+    def add_to_menu(name, action):
+        menus.setdefault(name, QMenu(name, main_window)).addAction(action)
+
+    def remove_from_menu(name, action):
+        menus[name].removeAction(action)
+
+    iface.addPluginToRasterMenu.side_effect = add_to_menu
+    iface.removePluginRasterMenu.side_effect = remove_from_menu
+    iface.addPluginToMenu.side_effect = add_to_menu
+    iface.removePluginMenu.side_effect = remove_from_menu
+    iface.test_menus = menus
+    return iface

@@ -1,0 +1,46 @@
+"""With QGIS set to Simplified Chinese, the plugin's interface is Chinese."""
+
+from __future__ import annotations
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import QApplication
+
+import thaw_slump_mapper
+from thaw_slump_mapper.qgis_bridge import i18n
+
+
+def test_zh_cn_locale_translates_the_actions_and_docks(fake_iface):
+    assert i18n.qm_path("zh_CN") is not None, "run `python scripts/i18n.py compile`"
+    settings = QgsSettings()
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "zh_CN")
+    plugin = thaw_slump_mapper.classFactory(fake_iface)
+    try:
+        plugin.initGui()
+        texts = [a.text() for a in plugin.actions]
+        assert "推理面板" in texts and "审核面板" in texts and "设置…" in texts
+        assert plugin.docks["inference"].windowTitle() == "热融滑塌推理"
+    finally:
+        plugin.unload()
+        settings.remove("locale/overrideFlag")
+        settings.remove("locale/userLocale")
+        QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+        QApplication.processEvents()
+    # the translator is gone with the plugin: English again
+    assert i18n.tr("Inference panel") == "Inference panel"
+
+
+def test_english_locale_keeps_the_source_strings(fake_iface):
+    settings = QgsSettings()
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "en_US")
+    plugin = thaw_slump_mapper.classFactory(fake_iface)
+    try:
+        plugin.initGui()
+        assert plugin.translator is None
+        assert "Inference panel" in [a.text() for a in plugin.actions]
+    finally:
+        plugin.unload()
+        settings.remove("locale/overrideFlag")
+        settings.remove("locale/userLocale")

@@ -1,0 +1,87 @@
+"""initGui registers toolbar, menu actions, docks, options page and Processing provider;
+unload removes every one of them, and the cycle can repeat."""
+
+from __future__ import annotations
+
+import logging
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QToolBar
+
+import thaw_slump_mapper
+from thaw_slump_mapper.plugin import ThawSlumpMapperPlugin
+from thaw_slump_mapper.qgis_bridge.processing.provider import PROVIDER_ID
+
+DOCK_NAMES = {"ThawSlumpMapperInferenceDock", "ThawSlumpMapperReviewDock"}
+
+
+def _flush_deletes():
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QApplication.processEvents()
+
+
+def _our_docks(window):
+    return {d.objectName() for d in window.findChildren(QDockWidget) if d.objectName() in DOCK_NAMES}
+
+
+def _our_toolbars(window):
+    return [t for t in window.findChildren(QToolBar) if t.objectName() == "ThawSlumpMapperToolbar"]
+
+
+def _menu_actions(iface):
+    return sum(len(menu.actions()) for menu in iface.test_menus.values())
+
+
+def test_load_and_unload_twice_leaves_nothing_behind(fake_iface, main_window):
+    logger = logging.getLogger("thaw_slump_mapper")
+    handlers_before = list(logger.handlers)
+    for _ in range(2):
+        plugin = thaw_slump_mapper.classFactory(fake_iface)
+        assert isinstance(plugin, ThawSlumpMapperPlugin)
+        plugin.initGui()
+        assert _our_docks(main_window) == DOCK_NAMES
+        assert len(_our_toolbars(main_window)) == 1
+        assert _menu_actions(fake_iface) == 4
+        assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is not None
+        assert len(logger.handlers) == len(handlers_before) + 1
+        fake_iface.registerOptionsWidgetFactory.assert_called_once_with(plugin.options_factory)
+        factory = plugin.options_factory
+
+        plugin.unload()
+        _flush_deletes()
+        assert _our_docks(main_window) == set()
+        assert _our_toolbars(main_window) == []
+        assert _menu_actions(fake_iface) == 0
+        assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is None
+        assert logger.handlers == handlers_before
+        fake_iface.unregisterOptionsWidgetFactory.assert_called_once_with(factory)
+        assert fake_iface.addDockWidget.call_count == fake_iface.removeDockWidget.call_count == 2
+        fake_iface.reset_mock(return_value=False, side_effect=False)
+
+
+def test_dock_toggle_actions_show_and_hide_their_docks(fake_iface, main_window):
+    plugin = thaw_slump_mapper.classFactory(fake_iface)
+    plugin.initGui()
+    try:
+        main_window.show()
+        review = plugin.docks["review"]
+        action = next(a for a in plugin.actions if a.shortcut().toString() == "Ctrl+Alt+R")
+        review.hide()
+        action.trigger()
+        assert review.isVisible()
+        action.trigger()
+        assert not review.isVisible()
+    finally:
+        plugin.unload()
+        _flush_deletes()
+
+
+def test_processing_is_available_without_the_gui(qgis_app):
+    # qgis_process calls initProcessing only; the provider must come up and go away by itself.
+    plugin = ThawSlumpMapperPlugin(iface=None, statuses=[])
+    plugin.initProcessing()
+    plugin.initProcessing()  # idempotent: QGIS may call it again
+    assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is not None
+    QgsApplication.processingRegistry().removeProvider(plugin.provider)
+    assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is None

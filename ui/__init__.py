@@ -1,0 +1,1 @@
+"""Widgets. They display state and emit parameter objects; controllers do the work."""

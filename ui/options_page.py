@@ -1,0 +1,106 @@
+"""The plugin's page in Settings ▸ Options: the defaults every run and review starts from."""
+
+from __future__ import annotations
+
+from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from ..core.preferences import DEVICES, Preferences
+from ..qgis_bridge import settings
+from ..qgis_bridge.i18n import tr
+from ..resources.paths import icon_path
+
+PAGE_NAME = "thaw_slump_mapper"
+
+
+def device_label(device: str) -> str:
+    return {
+        "auto": tr("Automatic (GPU when available)"),
+        "cpu": tr("CPU only"),
+        "cuda": tr("GPU (CUDA)"),
+    }[device]
+
+
+class OptionsPage(QgsOptionsPageWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(PAGE_NAME)
+        form = QFormLayout(self)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.0, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setDecimals(2)
+        self.min_area = QDoubleSpinBox()
+        self.min_area.setRange(0.0, 1e7)
+        self.min_area.setDecimals(0)
+        self.min_area.setSuffix(tr(" m²"))
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 256)
+        self.device = QComboBox()
+        for device in DEVICES:
+            self.device.addItem(device_label(device), device)
+        self.cache_dir = QgsFileWidget()
+        self.cache_dir.setStorageMode(QgsFileWidget.GetDirectory)
+        self.cache_limit = QSpinBox()
+        self.cache_limit.setRange(0, 1_000_000)
+        self.cache_limit.setSuffix(tr(" MB"))
+        self.reviewer = QLineEdit()
+        self.reviewer.setPlaceholderText(tr("Your name, recorded with every review decision"))
+        self.debug_log = QCheckBox(tr("Write debug messages to the log panel"))
+        form.addRow(tr("Default probability threshold"), self.threshold)
+        form.addRow(tr("Default minimum slump area"), self.min_area)
+        form.addRow(tr("Tiles per batch"), self.batch_size)
+        form.addRow(tr("Compute device"), self.device)
+        form.addRow(tr("Cache folder for probability rasters"), self.cache_dir)
+        form.addRow(tr("Cache size limit"), self.cache_limit)
+        form.addRow(tr("Reviewer name"), self.reviewer)
+        form.addRow("", self.debug_log)
+        self.show_preferences(settings.load())
+
+    def show_preferences(self, prefs: Preferences) -> None:
+        self.threshold.setValue(prefs.threshold)
+        self.min_area.setValue(prefs.min_area_m2)
+        self.batch_size.setValue(prefs.batch_size)
+        self.device.setCurrentIndex(max(self.device.findData(prefs.device), 0))
+        self.cache_dir.setFilePath(prefs.cache_dir)
+        self.cache_limit.setValue(prefs.cache_limit_mb)
+        self.reviewer.setText(prefs.reviewer)
+        self.debug_log.setChecked(prefs.debug_log)
+        self._user_models = prefs.user_models
+
+    def preferences(self) -> Preferences:
+        return Preferences(
+            threshold=self.threshold.value(),
+            min_area_m2=self.min_area.value(),
+            batch_size=self.batch_size.value(),
+            device=self.device.currentData(),
+            cache_dir=self.cache_dir.filePath(),
+            cache_limit_mb=self.cache_limit.value(),
+            reviewer=self.reviewer.text(),
+            debug_log=self.debug_log.isChecked(),
+            user_models=self._user_models,
+        ).normalised()
+
+    def apply(self) -> None:
+        settings.save(self.preferences())
+
+
+class OptionsFactory(QgsOptionsWidgetFactory):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("Thaw Slump Mapper"))
+
+    def icon(self) -> QIcon:
+        return QIcon(icon_path("thaw_slump_mapper.svg"))
+
+    def createWidget(self, parent: QWidget | None = None) -> OptionsPage:  # noqa: N802 - QGIS API
+        return OptionsPage(parent)
