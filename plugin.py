@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMessageBox
@@ -19,6 +19,7 @@ from .ui.environment import summary_lines
 from .ui.options_page import PAGE_NAME, OptionsFactory
 
 LOGGER = logging.getLogger(about.PLUGIN_ID)
+LAYOUT_KEY = f"{about.PLUGIN_ID}/ui/docks_arranged"
 
 
 class ThawSlumpMapperPlugin:
@@ -33,6 +34,7 @@ class ThawSlumpMapperPlugin:
         self.docks: dict[str, PanelDock] = {}
         self.actions: list[QAction] = []
         self.menu = ""
+        self._waiting_for_init = False
 
     # Processing must work in qgis_process too, where initGui is never called.
     def initProcessing(self) -> None:  # noqa: N802 - QGIS API
@@ -65,8 +67,13 @@ class ThawSlumpMapperPlugin:
             action.setToolTip(tr("{panel} ({shortcut})").format(panel=text, shortcut=shortcut))
             self._add_action(action, owned=False)
             self.docks[key] = dock
-        window.tabifyDockWidget(self.docks["inference"], self.docks["review"])
-        self.docks["inference"].raise_()
+        # At start-up QGIS restores its saved window layout after plugins load, which undoes any
+        # tabifying done now: wait for initializationCompleted unless the window is already up.
+        if window.isVisible():
+            self._arrange_docks_first_time()
+        else:
+            self.iface.initializationCompleted.connect(self._arrange_docks_first_time)
+            self._waiting_for_init = True
 
         settings_action = QAction(QgsApplication.getThemeIcon("/mActionOptions.svg"), tr("Settings…"), window)
         settings_action.triggered.connect(self.show_settings)
@@ -77,6 +84,19 @@ class ThawSlumpMapperPlugin:
 
         self.options_factory = OptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+    def _arrange_docks_first_time(self) -> None:
+        if self._waiting_for_init:
+            self.iface.initializationCompleted.disconnect(self._arrange_docks_first_time)
+            self._waiting_for_init = False
+        if len(self.docks) < 2 or QgsSettings().value(LAYOUT_KEY, False, type=bool):
+            return
+        window = self.iface.mainWindow()
+        first, *others = self.docks.values()
+        for dock in others:
+            window.tabifyDockWidget(first, dock)
+        first.raise_()
+        QgsSettings().setValue(LAYOUT_KEY, True)
 
     def _add_action(self, action: QAction, owned: bool = True, toolbar: bool = True) -> None:
         self.iface.addPluginToRasterMenu(self.menu, action)
@@ -96,6 +116,9 @@ class ThawSlumpMapperPlugin:
         box.exec_()
 
     def unload(self) -> None:
+        if self._waiting_for_init:
+            self.iface.initializationCompleted.disconnect(self._arrange_docks_first_time)
+            self._waiting_for_init = False
         for action in self.actions:
             self.iface.removePluginRasterMenu(self.menu, action)
             if action.property("tsm_owned"):

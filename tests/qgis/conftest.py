@@ -28,6 +28,7 @@ def fake_iface(main_window):
     iface.addToolBar.side_effect = lambda name: main_window.addToolBar(name)
     iface.addDockWidget.side_effect = lambda area, dock: main_window.addDockWidget(area, dock)
     iface.removeDockWidget.side_effect = main_window.removeDockWidget
+
     menus: dict[str, QMenu] = {}
 
     def add_to_menu(name, action):

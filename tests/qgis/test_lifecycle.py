@@ -85,3 +85,53 @@ def test_processing_is_available_without_the_gui(qgis_app):
     assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is not None
     QgsApplication.processingRegistry().removeProvider(plugin.provider)
     assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is None
+
+
+def test_docks_share_one_tab_stack_the_first_time_only(fake_iface, main_window):
+    from qgis.core import QgsSettings
+
+    from thaw_slump_mapper.plugin import LAYOUT_KEY
+
+    QgsSettings().remove(LAYOUT_KEY)
+    # QGIS start-up: the window is not shown yet, so the plugin waits for initializationCompleted
+    plugin = thaw_slump_mapper.classFactory(fake_iface)
+    plugin.initGui()
+    try:
+        assert main_window.tabifiedDockWidgets(plugin.docks["inference"]) == []
+        (slot,), _ = fake_iface.initializationCompleted.connect.call_args
+        slot()
+        assert main_window.tabifiedDockWidgets(plugin.docks["inference"]) == [plugin.docks["review"]]
+        fake_iface.initializationCompleted.disconnect.assert_called_once_with(slot)
+        assert QgsSettings().value(LAYOUT_KEY, False, type=bool)
+    finally:
+        plugin.unload()
+        _flush_deletes()
+    # enabled later from the Plugin Manager, after the user has arranged things: left alone
+    main_window.show()
+    plugin = thaw_slump_mapper.classFactory(fake_iface)
+    plugin.initGui()
+    try:
+        assert main_window.tabifiedDockWidgets(plugin.docks["inference"]) == []
+    finally:
+        plugin.unload()
+        _flush_deletes()
+        QgsSettings().remove(LAYOUT_KEY)
+
+
+def test_first_enable_from_plugin_manager_arranges_at_once(fake_iface, main_window):
+    from qgis.core import QgsSettings
+
+    from thaw_slump_mapper.plugin import LAYOUT_KEY
+
+    QgsSettings().remove(LAYOUT_KEY)
+    main_window.show()
+    plugin = thaw_slump_mapper.classFactory(fake_iface)
+    plugin.initGui()
+    QApplication.processEvents()
+    try:
+        assert main_window.tabifiedDockWidgets(plugin.docks["inference"]) == [plugin.docks["review"]]
+        fake_iface.initializationCompleted.connect.assert_not_called()
+    finally:
+        plugin.unload()
+        _flush_deletes()
+        QgsSettings().remove(LAYOUT_KEY)
