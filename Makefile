@@ -1,0 +1,48 @@
+# Thaw Slump Mapper. The two commands of the README: `make demo` and `make test`.
+# Every target sets up what is missing first (scripts/setup.sh is idempotent and fast).
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup test test-unit test-qgis lint demo package install i18n clean
+
+setup:
+	@scripts/setup.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+test-unit: setup
+	$(PY) -m pytest -p no:qgis tests/unit
+
+test-qgis: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/qgis
+
+# The whole suite, headless: lint, pure unit tests (no QGIS), QGIS tests (offscreen, plus the
+# real qgis binary under Xvfb). Two pytest runs because a process holds one QgsApplication.
+test: lint test-unit test-qgis
+
+package: setup
+	@$(PY) scripts/package.py
+
+# Until the demo scene lands: install the plugin into your default QGIS profile and start QGIS
+# with it (or, without a display, print what was installed and check the environment).
+demo: package
+	@echo "Installing Thaw Slump Mapper into the default QGIS profile:"
+	@$(PY) scripts/install_plugin.py --zip "$$($(PY) scripts/package.py | cut -d' ' -f1)"
+	@if [ -n "$$DISPLAY" ]; then \
+		echo "Starting QGIS…"; THAW_SLUMP_MAPPER_VENV="$(CURDIR)/$(VENV)" qgis; \
+	else \
+		echo "No display: QGIS not started. The plugin loads the next time QGIS starts."; \
+		scripts/tsm doctor; \
+	fi
+
+install: demo
+
+i18n: setup
+	$(PY) scripts/i18n.py update
+	$(PY) scripts/i18n.py compile
+
+clean:
+	rm -rf dist build artifacts .pytest_cache .ruff_cache i18n/*.qm
