@@ -3,6 +3,8 @@
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
+VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
+ZIP := dist/thaw_slump_mapper-$(VERSION).zip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: setup test test-unit test-qgis lint demo package install i18n clean
@@ -30,7 +32,7 @@ package: setup
 # with it (or, without a display, print what was installed and check the environment).
 demo: package
 	@echo "Installing Thaw Slump Mapper into the default QGIS profile:"
-	@$(PY) scripts/install_plugin.py --zip "$$($(PY) scripts/package.py | cut -d' ' -f1)"
+	@$(PY) scripts/install_plugin.py --zip $(ZIP)
 	@if [ -n "$$DISPLAY" ]; then \
 		echo "Starting QGIS…"; THAW_SLUMP_MAPPER_VENV="$(CURDIR)/$(VENV)" qgis; \
 	else \

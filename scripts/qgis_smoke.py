@@ -52,7 +52,13 @@ def finish():
         name = "qgis_" + ("review" if "Review" in dock.objectName() else "inference") + ".png"
         window.grab().save(os.path.join(OUT, name))
         shots.append(name)
+    from qgis.PyQt.QtWidgets import QTabWidget
+    log_dock = window.findChild(QDockWidget, "MessageLog")
+    tabs = log_dock.findChild(QTabWidget) if log_dock else None
+    bar = iface.messageBar()
     marker = {
+        "log_tabs": [tabs.tabText(i) for i in range(tabs.count())] if tabs else None,
+        "message_bar": [item.text() for item in bar.items()] if hasattr(bar, "items") else [],
         "loaded": "thaw_slump_mapper" in plugins,
         "active": "thaw_slump_mapper" in active_plugins,
         "class": type(plugin).__name__ if plugin else None,
@@ -103,7 +109,8 @@ def install_profile(zip_path: Path, profiles: Path, lang: str) -> Path:
     return plugins_dir / PLUGIN
 
 
-def run(zip_path: Path, out: Path, timeout: int, lang: str = "") -> dict:
+def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | None = None) -> dict:
+    """Start QGIS; ``env_dir`` overrides the plugin environment (default: this Python's venv)."""
     out.mkdir(parents=True, exist_ok=True)
     for stale in ("marker.json", "qgis_inference.png", "qgis_review.png"):
         (out / stale).unlink(missing_ok=True)
@@ -117,8 +124,8 @@ def run(zip_path: Path, out: Path, timeout: int, lang: str = "") -> dict:
         env = dict(os.environ, TSM_SMOKE_OUT=str(out.resolve()), XDG_RUNTIME_DIR=str(tmp_path))
         env.pop("QT_QPA_PLATFORM", None)  # a real X server (Xvfb) this time
         env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
-        if venv_of_current_python():
-            env["THAW_SLUMP_MAPPER_VENV"] = venv_of_current_python()
+        env_dir = venv_of_current_python() if env_dir is None else env_dir
+        env["THAW_SLUMP_MAPPER_VENV"] = env_dir or str(tmp_path / "no-plugin-environment")
         cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path",
                str(tmp_path / "profiles"), "--profile", "default", "--nologo", "--noversioncheck",
                "--code", str(startup)]

@@ -36,6 +36,8 @@ def test_real_qgis_loads_the_zip_and_shows_the_docks(tmp_path):
     assert marker["tabified"] == marker["docks"]
     assert marker["provider"] is True
     assert "Inference panel" in marker["actions"]
+    assert "Thaw Slump Mapper" in marker["log_tabs"]  # our log handler reached the log panel
+    assert "Python error" not in marker["log_tabs"]
     for shot in ("qgis_inference.png", "qgis_review.png"):
         path = ARTIFACTS / shot
         assert QImage(str(path)).width() >= 1200
@@ -49,3 +51,15 @@ def test_real_qgis_in_chinese(tmp_path):
     assert marker["class"] == "ThawSlumpMapperPlugin"
     assert marker["dock_titles"] == ["热融滑塌审核", "热融滑塌推理"]
     assert "推理面板" in marker["actions"]
+
+
+@pytest.mark.real_qgis
+def test_real_qgis_without_the_packages_shows_the_setup_stub_not_a_traceback(tmp_path):
+    # No plugin environment: QGIS's own Python has neither onnxruntime nor shapely 2.
+    plugin_zip = package.build(tmp_path / "dist")
+    marker = qgis_smoke.run(plugin_zip, ARTIFACTS.with_name("qgis_smoke_stub"), timeout=240, env_dir="")
+    assert marker["class"] == "StubPlugin", marker
+    assert marker["docks"] == []
+    assert "Python error" not in marker["log_tabs"]
+    (message,) = [m for m in marker["message_bar"] if "Missing or broken Python packages" in m]
+    assert "onnxruntime" in message
