@@ -5,13 +5,17 @@ non-zero exit status, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import about, deps
+from .errors import TsmError
 
 
-class CliError(Exception):
+class CliError(TsmError):
     """A problem the user can fix; its message says what and how."""
 
 
@@ -34,6 +38,128 @@ def cmd_version(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_printer(quiet: bool):
+    last = [0.0]
+
+    def show(p) -> None:
+        now = time.monotonic()
+        if quiet or (now - last[0] < 1.0 and p.done < p.total):
+            return
+        last[0] = now
+        eta = f", about {p.eta_s:.0f} s left" if p.eta_s is not None else ""
+        print(f"\r  tiles {p.done}/{p.total} ({p.stage}){eta}   ", end="", file=sys.stderr, flush=True)
+        if p.done >= p.total:
+            print(file=sys.stderr)
+
+    return show
+
+
+def _vectorize_params(args: argparse.Namespace, spec=None):
+    from .vectorize import VectorizeParams
+
+    threshold = args.threshold if args.threshold is not None else (spec.threshold if spec else 0.5)
+    min_area = args.min_area if args.min_area is not None else (spec.min_area_m2 if spec else 900.0)
+    return VectorizeParams(threshold=threshold, min_area_m2=min_area, band=args.band,
+                           fill_holes=not args.keep_holes, simplify_m=args.simplify)
+
+
+def cmd_infer(args: argparse.Namespace) -> int:
+    from .bands import parse_band_map
+    from .candidates import write_candidates
+    from .inference import InferenceParams, run_inference
+    from .models import load_model
+    from .preferences import default_cache_dir
+    from .raster import Extent, parse_mosaic_arg
+    from .vectorize import vectorize
+
+    start = time.monotonic()
+    mosaics = []
+    band_map = tuple(sorted(parse_band_map(args.band_map).items())) if args.band_map else ()
+    for text in args.mosaic:
+        spec = parse_mosaic_arg(text)
+        mosaics.append(type(spec)(spec.path, spec.date, band_map, args.domain or ""))
+    extent = Extent.parse(args.extent) if args.extent else None
+    aux = tuple(tuple(a.split("=", 1)) for a in args.aux)
+    if any(len(a) != 2 for a in aux):
+        raise CliError("--aux takes ROLE=PATH, e.g. --aux dem=dem.tif.")
+    model = load_model(args.model, args.device)
+    params = InferenceParams(tuple(mosaics), args.model, extent, args.cache or default_cache_dir(),
+                             args.batch_size, args.device, args.reproject, aux)
+    print(f"model {model.spec.name} {model.spec.version} on {model.backend.device}", file=sys.stderr)
+    prob = run_inference(params, _progress_printer(args.quiet), model=model)
+    vparams = _vectorize_params(args, model.spec)
+    result = vectorize(prob.path, vparams)
+    run = {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2,
+           "extent": [*list(prob.grid.bounds), prob.grid.crs.to_string()],
+           "probability_raster": prob.path, "seconds": time.monotonic() - start,
+           "parameters": {"batch_size": args.batch_size, "band": vparams.band, "fill_holes": vparams.fill_holes,
+                          "simplify_m": vparams.simplify_m, "cached": prob.cached}}
+    stats = write_candidates(args.out, result, run)
+    summary = {"candidates": stats.found, "new": stats.inserted, "updated": stats.updated,
+               "run_id": stats.run_id, "gpkg": str(Path(args.out).resolve()),
+               "probability_raster": str(prob.path), "cached": prob.cached, "device": model.backend.device,
+               "tiles_run": prob.tiles_run, "tiles_total": prob.tiles_total,
+               "seconds": round(time.monotonic() - start, 2)}
+    print(json.dumps(summary) if args.json else
+          f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out}; "
+          f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}")
+    return 0
+
+
+def cmd_vectorize(args: argparse.Namespace) -> int:
+    from .candidates import write_candidates
+    from .vectorize import vectorize
+
+    start = time.monotonic()
+    vparams = _vectorize_params(args)
+    result = vectorize(args.prob, vparams)
+    run = {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2, "probability_raster": args.prob,
+           "seconds": time.monotonic() - start, "parameters": {"band": vparams.band, "vectorize_only": True}}
+    stats = write_candidates(args.out, result, run)
+    print(f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
+          f"({time.monotonic() - start:.2f} s)")
+    return 0
+
+
+def cmd_inspect_model(args: argparse.Namespace) -> int:
+    from .models import load_model
+
+    model = load_model(args.model, args.device)
+    spec = model.spec
+    if args.json:
+        print(json.dumps({**spec.to_dict(), "sha256": model.sha256, "kind": model.kind,
+                          "device": model.backend.device, "description_source": spec.source}, indent=2))
+        return 0
+    norm = spec.normalization
+    detail = {"scale": f"x*{list(norm.scale)}+{list(norm.offset)}", "meanstd": f"mean {list(norm.mean)}, std "
+              f"{list(norm.std)}", "percentile": f"clip to percentiles {norm.low}-{norm.high}",
+              "none": "none"}[norm.kind]
+    lines = [
+        f"{spec.name} {spec.version} ({spec.architecture}), {model.kind}, sha256 {model.sha256[:16]}…",
+        f"  description from: {spec.source}",
+        f"  input bands:      {', '.join(spec.bands)}",
+        f"  value domain:     {spec.value_domain}",
+        f"  normalisation:    {norm.kind} ({detail})",
+        f"  pixel size:       {spec.gsd_m} m; tile {spec.tile_size} px, overlap {spec.overlap} px",
+        f"  classes:          {', '.join(spec.classes)} (slumps: {spec.classes[spec.rts_class]}, "
+        f"{spec.activation})",
+        f"  defaults:         threshold {spec.threshold}, minimum area {spec.min_area_m2} m²",
+        f"  runs on:          {model.backend.device}",
+    ]
+    if spec.model_card:
+        lines.append("  model card:       " + spec.model_card.strip().splitlines()[0])
+    print("\n".join(lines))
+    return 0
+
+
+def _add_vectorize_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--threshold", type=float, help="probability threshold (default: the model's)")
+    p.add_argument("--min-area", type=float, help="minimum polygon area in m² (default: the model's)")
+    p.add_argument("--band", default="mean", help="mean, max or a date (several dates); default mean")
+    p.add_argument("--keep-holes", action="store_true", help="keep holes inside polygons")
+    p.add_argument("--simplify", type=float, default=0.0, help="simplification tolerance in metres")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tsm", description=f"{about.name()} command line")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -43,6 +169,39 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.set_defaults(func=cmd_doctor)
     version = sub.add_parser("version", help="print the plugin version")
     version.set_defaults(func=cmd_version)
+
+    infer = sub.add_parser("infer", help="run a model over mosaics and write candidate polygons")
+    infer.add_argument("--mosaic", action="append", required=True, metavar="PATH[@DATE]",
+                       help="a mosaic, with its date after @ (repeat for several years)")
+    infer.add_argument("--model", required=True, help="ONNX, TorchScript or smp weights with a sidecar JSON")
+    infer.add_argument("--out", required=True, help="candidates GeoPackage (created or merged into)")
+    infer.add_argument("--extent", help="XMIN,YMIN,XMAX,YMAX[,EPSG:CODE] (default: the whole mosaic)")
+    infer.add_argument("--band-map", help="override band roles, e.g. blue=1,green=2,red=3,nir=4")
+    infer.add_argument("--domain", choices=["sr16", "uint8", "reflectance"],
+                       help="value domain of the mosaics (default: from the data type)")
+    infer.add_argument("--aux", action="append", default=[], metavar="ROLE=PATH",
+                       help="auxiliary input raster the model needs, e.g. dem=dem.tif")
+    infer.add_argument("--reproject", action="store_true",
+                       help="allow mosaics in different CRSs (warped onto the first one's grid)")
+    infer.add_argument("--batch-size", type=int, default=4)
+    infer.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    infer.add_argument("--cache", help="folder for probability rasters (default ~/.cache/thaw_slump_mapper)")
+    infer.add_argument("--json", action="store_true", help="print a JSON summary")
+    infer.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_vectorize_options(infer)
+    infer.set_defaults(func=cmd_infer)
+
+    vec = sub.add_parser("vectorize", help="re-vectorise a probability raster with a new threshold/area")
+    vec.add_argument("--prob", required=True, help="probability GeoTIFF written by infer")
+    vec.add_argument("--out", required=True, help="candidates GeoPackage")
+    _add_vectorize_options(vec)
+    vec.set_defaults(func=cmd_vectorize)
+
+    inspect = sub.add_parser("inspect-model", help="print what a model expects")
+    inspect.add_argument("model")
+    inspect.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
+    inspect.add_argument("--json", action="store_true")
+    inspect.set_defaults(func=cmd_inspect_model)
     return parser
 
 
@@ -51,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except CliError as exc:
+    except TsmError as exc:
         print(f"tsm {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,0 +1,35 @@
+"""Errors a user can act on. Each carries the problem and the fix in plain words; the plugin,
+the CLI and Processing show ``str(error)`` and never a traceback."""
+
+from __future__ import annotations
+
+
+class TsmError(Exception):
+    """Base class: ``problem`` says what is wrong, ``fix`` what to do about it."""
+
+    def __init__(self, problem: str, fix: str = "") -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.problem} {self.fix}".strip()
+
+
+class ModelError(TsmError):
+    """The model file or its description is missing, corrupt, unsafe or unsupported."""
+
+
+class InputError(TsmError):
+    """A mosaic, extent or parameter does not fit (bands, CRS, NoData, extent)."""
+
+
+class OutputError(TsmError):
+    """An output cannot be written (unwritable folder, locked GeoPackage)."""
+
+
+class Cancelled(TsmError):  # noqa: N818 - reads as "the run was cancelled"
+    """The user cancelled; nothing half-written was left behind."""
+
+    def __init__(self, what: str = "The run") -> None:
+        super().__init__(f"{what} was cancelled; no partial output was kept.")
