@@ -43,7 +43,8 @@ def _progress_printer(quiet: bool):
 
     def show(p) -> None:
         now = time.monotonic()
-        if quiet or (now - last[0] < 1.0 and p.done < p.total):
+        # only on a terminal: redirected stderr stays a clean one-line error channel
+        if quiet or not sys.stderr.isatty() or (now - last[0] < 1.0 and p.done < p.total):
             return
         last[0] = now
         eta = f", about {p.eta_s:.0f} s left" if p.eta_s is not None else ""
@@ -85,7 +86,6 @@ def cmd_infer(args: argparse.Namespace) -> int:
     model = load_model(args.model, args.device)
     params = InferenceParams(tuple(mosaics), args.model, extent, args.cache or default_cache_dir(),
                              args.batch_size, args.device, args.reproject, aux)
-    print(f"model {model.spec.name} {model.spec.version} on {model.backend.device}", file=sys.stderr)
     prob = run_inference(params, _progress_printer(args.quiet), model=model)
     vparams = _vectorize_params(args, model.spec)
     result = vectorize(prob.path, vparams)
@@ -101,7 +101,8 @@ def cmd_infer(args: argparse.Namespace) -> int:
                "tiles_run": prob.tiles_run, "tiles_total": prob.tiles_total,
                "seconds": round(time.monotonic() - start, 2)}
     print(json.dumps(summary) if args.json else
-          f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out}; "
+          f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
+          f"by {model.spec.name} {model.spec.version} on {model.backend.device}; "
           f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}")
     return 0
 
@@ -152,6 +153,18 @@ def cmd_inspect_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synthetic(args: argparse.Namespace) -> int:
+    from .synthetic import SceneSpec, generate
+
+    years = tuple(int(y) for y in args.years.split(","))
+    scene = generate(args.out, SceneSpec(width=args.size, height=args.size, years=years, seed=args.seed,
+                                         n_slumps=args.slumps))
+    for path, year in scene.mosaics:
+        print(f"{path}@{year}")
+    print(f"truth: {scene.truth_path} (layers slumps, lookalikes) — SYNTHETIC data", file=sys.stderr)
+    return 0
+
+
 def _add_vectorize_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=float, help="probability threshold (default: the model's)")
     p.add_argument("--min-area", type=float, help="minimum polygon area in m² (default: the model's)")
@@ -196,6 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     vec.add_argument("--out", required=True, help="candidates GeoPackage")
     _add_vectorize_options(vec)
     vec.set_defaults(func=cmd_vectorize)
+
+    synth = sub.add_parser("synthetic", help="generate a SYNTHETIC multi-year scene with slumps and truth")
+    synth.add_argument("out", help="output folder")
+    synth.add_argument("--years", default="2019,2020,2021")
+    synth.add_argument("--size", type=int, default=768, help="pixels along each side (3 m)")
+    synth.add_argument("--slumps", type=int, default=8)
+    synth.add_argument("--seed", type=int, default=0)
+    synth.set_defaults(func=cmd_synthetic)
 
     inspect = sub.add_parser("inspect-model", help="print what a model expects")
     inspect.add_argument("model")

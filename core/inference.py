@@ -151,7 +151,7 @@ def run_inference(params: InferenceParams, progress: ProgressCallback | None = N
                                tiles_total=meter.total)
     try:
         try:
-            dst = rasterio.open(tmp, "w", **profile)
+            dst = rasterio.open(tmp, "w+", **profile)
         except (rasterio.errors.RasterioError, OSError) as exc:
             raise OutputError(f"Cannot write the probability raster in {cache} ({exc}).",
                               "Choose a writable cache folder with free space.") from exc

@@ -206,7 +206,10 @@ def plan_grid(extent: Extent | None, infos: list[MosaicInfo], gsd: float,
         width, height = col1 - col0, row1 - row0
     else:
         res = gsd
-        x0, y1 = math.floor(area[0] / res) * res, math.ceil(area[3] / res) * res
+        # anchor on the first mosaic's corner when it shares the CRS, else on multiples of the GSD
+        ax, ay = (base.transform.c, base.transform.f) if work == base.crs else (0.0, 0.0)
+        x0 = ax + math.floor((area[0] - ax) / res + 1e-9) * res
+        y1 = ay + math.ceil((area[3] - ay) / res - 1e-9) * res
         width = math.ceil((area[2] - x0) / res - 1e-9)
         height = math.ceil((y1 - area[1]) / res - 1e-9)
         transform = Affine(res, 0, x0, 0, -res, y1)
