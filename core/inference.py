@@ -34,6 +34,7 @@ ENGINE_VERSION = "1"  # bump when the output of identical inputs changes
 SCALE = 250.0
 NODATA = 255
 PERCENTILE_SAMPLE = 1024  # pixels along the longer side when sampling percentiles
+GDAL_CACHE_MB = 128
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,14 @@ def _unique_dates(infos: list[MosaicInfo]) -> list[str]:
 
 def run_inference(params: InferenceParams, progress: ProgressCallback | None = None,
                   cancel: CancelToken | None = None, model: LoadedModel | None = None) -> ProbabilityRaster:
+    # GDAL's block cache defaults to 5 % of RAM and would grow with the extent; tiles are read
+    # once in row order, so a small cache loses nothing and keeps memory flat.
+    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
+        return _run_inference(params, progress, cancel, model)
+
+
+def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
+                   cancel: CancelToken | None, model: LoadedModel | None) -> ProbabilityRaster:
     start = time.monotonic()
     cancel = cancel or CancelToken()
     if not params.mosaics:

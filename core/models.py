@@ -71,7 +71,18 @@ class OnnxBackend:
         self.metadata = dict(self.session.get_modelmeta().custom_metadata_map)
 
     def run(self, batch: np.ndarray) -> np.ndarray:
-        return self.session.run(None, {self.input_name: batch})[0]
+        fixed = self.input_shape[0] if self.input_shape else None
+        if not fixed or fixed == len(batch):
+            return self.session.run(None, {self.input_name: batch})[0]
+        # a model exported with a fixed batch size: feed it chunks of exactly that size
+        outs = []
+        for i in range(0, len(batch), fixed):
+            chunk = batch[i:i + fixed]
+            n = len(chunk)
+            if n < fixed:
+                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], fixed - n, axis=0)])
+            outs.append(self.session.run(None, {self.input_name: chunk})[0][:n])
+        return np.concatenate(outs)
 
 
 class TorchBackend:

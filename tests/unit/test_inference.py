@@ -174,3 +174,41 @@ def test_percentile_normalisation_uses_one_stretch_for_the_whole_mosaic(tmp_path
     hi = np.percentile(refl.reshape(4, -1), 98, axis=1)[:, None, None]
     expected = _expected(np.clip((refl - lo) / (hi - lo), 0, 1))
     assert np.abs(prob - expected).max() <= 0.5 / 250 + 1e-3  # percentiles come from the whole mosaic
+
+
+def test_third_party_model_runs_from_a_sidecar_alone(tmp_path):
+    # A model that knows nothing of this plugin: fixed 96×96 input, RGB order, ImageNet-style
+    # mean/std on reflectance 0-1, softmax over three classes with "slump" second.
+    rng = np.random.default_rng(7)
+    w = rng.standard_normal((3, 3, 1, 1))
+    model = conv_model(tmp_path / "third_party.onnx", w, np.zeros(3), fixed_size=96, batch=1, softmax=True)
+    mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+    (tmp_path / "third_party.json").write_text(json.dumps({
+        "bands": ["red", "green", "blue"], "value_domain": "reflectance",
+        "normalization": {"kind": "meanstd", "mean": mean, "std": std}, "gsd_m": 3.0,
+        "classes": ["background", "slump", "water"], "rts_class": 1, "activation": "none", "overlap": 16}))
+    path, data = _mosaic(tmp_path, shape=(130, 150))  # 4-band B,G,R,N uint16
+    res = run_inference(InferenceParams((MosaicSpec(str(path)),), str(model), cache_dir=str(tmp_path / "c"),
+                                        batch_size=8))  # the fixed batch of 1 wins over the request
+    prob, _ = _read(res.path)
+    rgb = data[[2, 1, 0]] / 10000.0
+    x = (rgb - np.array(mean)[:, None, None]) / np.array(std)[:, None, None]
+    logits = np.tensordot(w[:, :, 0, 0], x, axes=([1], [0]))
+    expected = np.exp(logits[1]) / np.exp(logits).sum(axis=0)
+    assert np.abs(prob - expected).max() <= 0.5 / 250 + 1e-5
+
+
+def test_supplied_auxiliary_layer_reaches_the_model(tmp_path):
+    path, data = _mosaic(tmp_path, shape=(80, 80))
+    dem = np.linspace(4500, 4700, 80 * 80, dtype=np.float32).reshape(1, 80, 80)
+    dem_path = write_raster(tmp_path / "dem.tif", dem, nodata=None)
+    w = np.array([1.0, 0.01]).reshape(1, 2, 1, 1)
+    model = conv_model(tmp_path / "dem.onnx", w, np.array([-46.0]), sidecar={
+        **BASIC, "bands": ["red", "dem"]})
+    res = run_inference(InferenceParams((MosaicSpec(str(path)),), str(model), cache_dir=str(tmp_path / "c"),
+                                        aux=(("dem", str(dem_path)),)))
+    prob, _ = _read(res.path)
+    expected = sigmoid(data[2] / 1e4 + 0.01 * dem[0] - 46.0)
+    assert np.abs(prob - expected).max() <= 0.5 / 250 + 1e-5
+    with pytest.raises(InputError, match="auxiliary 'dem' layer"):
+        run_inference(InferenceParams((MosaicSpec(str(path)),), str(model), cache_dir=str(tmp_path / "d")))
