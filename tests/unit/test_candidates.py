@@ -165,3 +165,22 @@ def test_synthetic_scene_end_to_end_finds_the_slumps(tmp_path):
     assert found == len(truth)  # every slump floor is bare ground
     fooled = [kind for kind, g in scene.lookalikes if any(c.geometry.intersects(g) for c in result.candidates)]
     assert "pond" in fooled  # and so are look-alikes: why every candidate is reviewed
+
+
+def test_holes_are_filled_unless_kept_and_outlines_can_be_simplified(tmp_path):
+    v = np.zeros((60, 60), np.uint8)
+    v[10:40, 10:40] = 200
+    v[20:25, 20:25] = 0  # a hole of 25 px
+    path = _prob_raster(tmp_path / "p.tif", v)
+    filled = vectorize(path, VectorizeParams(0.5, 0)).candidates[0].geometry
+    kept = vectorize(path, VectorizeParams(0.5, 0, fill_holes=False)).candidates[0].geometry
+    assert filled.area == 900 * 9 and len(filled.interiors) == 0
+    assert kept.area == (900 - 25) * 9 and len(kept.interiors) == 1
+    stairs = np.zeros((60, 60), np.uint8)
+    for i in range(30):  # a diagonal staircase edge
+        stairs[10 + i, 10:12 + i] = 200
+    path = _prob_raster(tmp_path / "s.tif", stairs)
+    raw = vectorize(path, VectorizeParams(0.5, 0)).candidates[0].geometry
+    smooth = vectorize(path, VectorizeParams(0.5, 0, simplify_m=3.0)).candidates[0].geometry
+    assert len(smooth.exterior.coords) < len(raw.exterior.coords) / 4
+    assert abs(smooth.area - raw.area) / raw.area < 0.1
