@@ -47,6 +47,7 @@ class InferenceParams:
     device: str = "auto"
     allow_reproject: bool = False
     aux: tuple[tuple[str, str], ...] = ()  # (role, raster path) for supplied inputs (dem, slope…)
+    cache_limit_mb: int = 4096  # least recently used probability rasters beyond this are deleted
 
 
 @dataclass
@@ -146,6 +147,7 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     final = cache / f"prob_{key}.tif"
     if final.exists():
         LOGGER.info("probabilities for this extent, mosaics and model are cached: %s", final)
+        os.utime(final)  # recently used: last to be pruned
         return ProbabilityRaster(final, dates, names, grid, model_info, mosaics, cached=True,
                                  seconds=time.monotonic() - start)
 
@@ -181,10 +183,35 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    prune_cache(cache, params.cache_limit_mb, keep=final)
     result.seconds = time.monotonic() - start
     LOGGER.info("inference: %d of %d tiles run in %.1f s (model %.1f s) on %s", result.tiles_run,
                 result.tiles_total, result.seconds, result.model_seconds, model.backend.device)
     return result
+
+
+def prune_cache(cache: Path, limit_mb: int, keep: Path | None = None, stale_part_s: float = 86400) -> list[Path]:
+    """Delete the least recently used probability rasters until the folder fits ``limit_mb``
+    (0 = no limit), and leftovers of runs killed more than a day ago. Returns what was deleted."""
+    removed = []
+    now = time.time()
+    for part in cache.glob("prob_*.part"):
+        if now - part.stat().st_mtime > stale_part_s:
+            part.unlink(missing_ok=True)
+            removed.append(part)
+    if limit_mb <= 0:
+        return removed
+    files = sorted(cache.glob("prob_*.tif"), key=lambda f: f.stat().st_mtime)
+    total = sum(f.stat().st_size for f in files)
+    for f in files:
+        if total <= limit_mb * 1024 * 1024:
+            break
+        if keep is not None and f == keep:
+            continue
+        total -= f.stat().st_size
+        f.unlink(missing_ok=True)
+        removed.append(f)
+    return removed
 
 
 def _percentiles(reader: MosaicReader, positions, spec, domain, aux_readers, grid: Grid) -> np.ndarray | None:

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import rasterio
 from rasterio import features
-from rasterio.windows import Window
 from shapely.geometry import Polygon, shape
 
 from .errors import InputError
@@ -68,15 +67,12 @@ def vectorize(prob_path: str | Path, params: VectorizeParams) -> Vectorized:
     height, width = meta["height"], meta["width"]
     cut = math.ceil(params.threshold * SCALE - 1e-9)
     with rasterio.open(prob_path) as src:
+        crs = src.crs
         values = src.read(band)
         mask = (values != NODATA) & (values >= cut)
-        polygons = [shape(g) for g, _ in features.shapes(mask.view(np.uint8), mask=mask, connectivity=8,
-                                                         transform=transform)]
-        crs = src.crs
-        date_bands = [names.index(d) + 1 for d in dates] if len(dates) > 1 else [band]
-        crs_key = crs.to_string()
-        candidates = []
-        for poly in polygons:
+        polygons = []
+        for geom, _ in features.shapes(mask.view(np.uint8), mask=mask, connectivity=8, transform=transform):
+            poly = shape(geom)
             if params.fill_holes:
                 poly = Polygon(poly.exterior)
             if poly.area < params.min_area_m2:
@@ -85,42 +81,60 @@ def vectorize(prob_path: str | Path, params: VectorizeParams) -> Vectorized:
                 simplified = poly.simplify(params.simplify_m, preserve_topology=True)
                 if isinstance(simplified, Polygon) and not simplified.is_empty:
                     poly = simplified
-            candidates.append(_describe(poly, src, values, band, date_bands, dates, transform, res,
-                                        width, height, cut, crs_key))
-    epsg = crs.to_epsg()
-    return Vectorized(candidates, crs.to_wkt(version="WKT1_GDAL"), epsg, names[band - 1], meta)
+            polygons.append(poly)
+        date_bands = [names.index(d) + 1 for d in dates] if len(dates) > 1 else [band]
+        date_values = [values if b == band else src.read(b) for b in date_bands]
+    stats = _zonal_stats(polygons, values, date_values, transform, cut)
+    nodata_sat = np.pad((values == NODATA).astype(np.int32), ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    crs_key = crs.to_string()
+    candidates = []
+    for i, poly in enumerate(polygons):
+        max_p, mean_p, detected = stats[i]
+        minx, miny, maxx, maxy = poly.bounds
+        c0 = max(math.floor((minx - transform.c) / res + 1e-9) - 2, 0)
+        c1 = min(math.ceil((maxx - transform.c) / res - 1e-9) + 2, width)
+        r0 = max(math.floor((transform.f - maxy) / res + 1e-9) - 2, 0)
+        r1 = min(math.ceil((transform.f - miny) / res - 1e-9) + 2, height)
+        box_nodata = nodata_sat[r1, c1] - nodata_sat[r0, c1] - nodata_sat[r1, c0] + nodata_sat[r0, c0]
+        edge = (minx - transform.c < res * 0.5 or transform.c + width * res - maxx < res * 0.5
+                or transform.f - maxy < res * 0.5 or miny - (transform.f - height * res) < res * 0.5)
+        centroid = poly.centroid
+        candidates.append(Candidate(poly, {
+            "candidate_id": candidate_id(crs_key, centroid.x, centroid.y, res),
+            "max_prob": max_p,
+            "mean_prob": mean_p,
+            "area_m2": float(poly.area),
+            "perimeter_m": float(poly.length),
+            "nodata_frac": float(box_nodata) / max((r1 - r0) * (c1 - c0), 1),
+            "touches_extent_edge": bool(edge),
+            "dates_detected": ",".join(d for d, hit in zip(dates, detected) if hit),
+        }))
+    return Vectorized(candidates, crs.to_wkt(version="WKT1_GDAL"), crs.to_epsg(), names[band - 1], meta)
 
 
-def _describe(poly, src, values, band, date_bands, dates, transform, res, width, height, cut, crs_key):
-    minx, miny, maxx, maxy = poly.bounds
-    c0 = max(math.floor((minx - transform.c) / res) - 2, 0)
-    c1 = min(math.ceil((maxx - transform.c) / res) + 2, width)
-    r0 = max(math.floor((transform.f - maxy) / res) - 2, 0)
-    r1 = min(math.ceil((transform.f - miny) / res) + 2, height)
-    win_transform = rasterio.windows.transform(Window(c0, r0, c1 - c0, r1 - r0), transform)
-    shape_ = (r1 - r0, c1 - c0)
-    inside = features.rasterize([(poly, 1)], out_shape=shape_, transform=win_transform, dtype="uint8") > 0
-    ring = features.rasterize([(poly.buffer(2 * res), 1)], out_shape=shape_, transform=win_transform,
-                              dtype="uint8") > 0
-    crop = values[r0:r1, c0:c1]
-    probs = crop[inside & (crop != NODATA)].astype(np.float64) / SCALE
-    detected = []
-    for b, date in zip(date_bands, dates):
-        crop_d = src.read(b, window=Window(c0, r0, c1 - c0, r1 - r0)) if len(date_bands) > 1 else crop
-        sel = crop_d[inside]
-        if np.any((sel != NODATA) & (sel >= cut)):
-            detected.append(date)
-    centroid = poly.centroid
-    edge = (minx - transform.c < res * 0.5 or transform.c + width * res - maxx < res * 0.5
-            or transform.f - maxy < res * 0.5 or miny - (transform.f - height * res) < res * 0.5)
-    attrs = {
-        "candidate_id": candidate_id(crs_key, centroid.x, centroid.y, res),
-        "max_prob": float(probs.max()) if probs.size else 0.0,
-        "mean_prob": float(probs.mean()) if probs.size else 0.0,
-        "area_m2": float(poly.area),
-        "perimeter_m": float(poly.length),
-        "nodata_frac": float((crop[ring] == NODATA).mean()) if ring.any() else 0.0,
-        "touches_extent_edge": bool(edge),
-        "dates_detected": ",".join(detected),
-    }
-    return Candidate(poly, attrs)
+def _zonal_stats(polygons, values, date_values, transform, cut) -> list[tuple[float, float, list[bool]]]:
+    """Max and mean probability, and per date whether any pixel reaches the threshold, for every
+    polygon at once: one label raster and sorted reductions (no per-polygon rasterising)."""
+    if not polygons:
+        return []
+    labels = features.rasterize(((p, i + 1) for i, p in enumerate(polygons)), out_shape=values.shape,
+                                transform=transform, dtype="int32")
+    flat = labels.ravel()
+    sel = np.flatnonzero(flat)
+    order = np.argsort(flat[sel], kind="stable")
+    idx = sel[order]
+    lab = flat[idx]
+    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+    ids = lab[starts] - 1
+    v = values.ravel()[idx]
+    valid = v != NODATA
+    counts = np.add.reduceat(valid.astype(np.int64), starts)
+    sums = np.add.reduceat(np.where(valid, v, 0).astype(np.int64), starts)
+    maxes = np.maximum.reduceat(np.where(valid, v, 0), starts)
+    hits = [np.maximum.reduceat(np.where(d.ravel()[idx] != NODATA, d.ravel()[idx], 0), starts) >= cut
+            for d in date_values]
+    out: list[tuple[float, float, list[bool]]] = [(0.0, 0.0, [False] * len(date_values))] * len(polygons)
+    for k, pid in enumerate(ids):
+        mean = sums[k] / counts[k] / SCALE if counts[k] else 0.0
+        out[pid] = (float(maxes[k]) / SCALE, float(mean), [bool(h[k]) for h in hits])
+    return out

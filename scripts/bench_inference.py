@@ -101,16 +101,48 @@ def raw_forward(model: str, tiles: int) -> float:
     return time.monotonic() - t0
 
 
+def bench_vectorize(out: Path, km2: float = 100.0, blobs: int = 3000) -> None:
+    """Re-vectorising a view full of candidates: ``blobs`` random slump-sized blobs."""
+    from thaw_slump_mapper.core.inference import NODATA
+    from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
+
+    side = math.ceil(math.sqrt(km2 * 1e6) / GSD)
+    rng = np.random.default_rng(2)
+    prob = np.zeros((side, side), np.uint8)
+    yy, xx = np.mgrid[-12:13, -12:13]
+    for _ in range(blobs):
+        r, c = rng.integers(20, side - 20, 2)
+        radius = rng.uniform(4, 12)
+        disc = (yy ** 2 + xx ** 2) <= radius ** 2
+        prob[r - 12:r + 13, c - 12:c + 13][disc] = rng.integers(130, 250)
+    prob[:, : side // 20] = NODATA
+    path = out / f"prob_blobs_{km2:g}.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=side, height=side, count=1, dtype="uint8", nodata=NODATA,
+                       crs="EPSG:32646", transform=from_origin(400000, 3900000, GSD, GSD), tiled=True,
+                       compress="deflate") as dst:
+        dst.write(prob, 1)
+        dst.set_band_description(1, "2020")
+        dst.update_tags(TSM_DATES=json.dumps(["2020"]))
+    t0 = time.monotonic()
+    result = vectorize(path, VectorizeParams(threshold=0.5, min_area_m2=200))
+    print(f"re-vectorise {side * side / 1e6:.1f} Mpx ({km2:g} km²) with {len(result.candidates)} polygons: "
+          f"{time.monotonic() - t0:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", default="10,100,1000", help="km², comma-separated; 100 gives the timings")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--vectorize-only", action="store_true", help="only the re-vectorisation timing")
     parser.add_argument("--child", nargs=3, metavar=("MOSAIC", "MODEL", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.vectorize_only:
+        bench_vectorize(args.out)
+        return
     model, gflop = build_model(args.out)
     areas = [float(a) for a in args.areas.split(",")]
     print(f"model: UNet-ResNet34 ONNX, {gflop:.1f} GFLOP per {TILE}² tile; CPU cores: {os.cpu_count()}")
@@ -140,7 +172,8 @@ def main() -> None:
     t0 = time.monotonic()
     result = vectorize(ref["path"], VectorizeParams(threshold=0.5, min_area_m2=900))
     print(f"re-vectorise {ref['pixels'] / 1e6:.1f} Mpx: {time.monotonic() - t0:.2f} s, "
-          f"{len(result.candidates)} polygons")
+          f"{len(result.candidates)} polygons (random weights)")
+    bench_vectorize(args.out)
 
 
 if __name__ == "__main__":

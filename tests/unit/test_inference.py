@@ -212,3 +212,26 @@ def test_supplied_auxiliary_layer_reaches_the_model(tmp_path):
     assert np.abs(prob - expected).max() <= 0.5 / 250 + 1e-5
     with pytest.raises(InputError, match="auxiliary 'dem' layer"):
         run_inference(InferenceParams((MosaicSpec(str(path)),), str(model), cache_dir=str(tmp_path / "d")))
+
+
+def test_cache_keeps_the_most_recently_used_rasters_within_its_limit(tmp_path):
+    import os
+    import time as _time
+
+    from thaw_slump_mapper.core.inference import prune_cache
+
+    cache = tmp_path / "c"
+    cache.mkdir()
+    now = _time.time()
+    for i, name in enumerate(["prob_a.tif", "prob_b.tif", "prob_c.tif"]):
+        f = cache / name
+        f.write_bytes(b"x" * 400_000)
+        os.utime(f, (now - 100 + i, now - 100 + i))  # a oldest, c newest
+    stale = cache / "prob_d.tif.123.part"
+    stale.write_bytes(b"x")
+    os.utime(stale, (now - 2 * 86400, now - 2 * 86400))
+    fresh = cache / "prob_e.tif.456.part"  # a run in progress right now
+    fresh.write_bytes(b"x")
+    removed = prune_cache(cache, limit_mb=1, keep=cache / "prob_c.tif")  # 1.2 MB held, 1 MB allowed
+    assert sorted(p.name for p in removed) == ["prob_a.tif", "prob_d.tif.123.part"]
+    assert sorted(p.name for p in cache.iterdir()) == ["prob_b.tif", "prob_c.tif", "prob_e.tif.456.part"]
