@@ -7,15 +7,17 @@ import logging
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QMessageBox
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMessageBox
 
 from .core import about, deps
 from .qgis_bridge import log, settings
 from .qgis_bridge.i18n import install_translator, remove_translator, tr
+from .qgis_bridge.inference_controller import InferenceController
 from .qgis_bridge.processing.provider import Provider
 from .resources.paths import icon_path
-from .ui.docks import PanelDock, inference_dock, review_dock
+from .ui.docks import review_dock
 from .ui.environment import summary_lines
+from .ui.inference_dock import InferenceDock
 from .ui.options_page import PAGE_NAME, OptionsFactory
 
 LOGGER = logging.getLogger(about.PLUGIN_ID)
@@ -31,7 +33,8 @@ class ThawSlumpMapperPlugin:
         self.provider: Provider | None = None
         self.options_factory: OptionsFactory | None = None
         self.toolbar = None
-        self.docks: dict[str, PanelDock] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        self.inference: InferenceController | None = None
         self.actions: list[QAction] = []
         self.menu = ""
         self._waiting_for_init = False
@@ -53,7 +56,7 @@ class ThawSlumpMapperPlugin:
         self.toolbar = self.iface.addToolBar(tr("Thaw Slump Mapper"))
         self.toolbar.setObjectName("ThawSlumpMapperToolbar")
         docks = (
-            ("inference", inference_dock(self.statuses, window), "inference.svg",
+            ("inference", InferenceDock(window), "inference.svg",
              tr("Inference panel"), "Ctrl+Alt+I"),
             ("review", review_dock(self.statuses, window), "review.svg",
              tr("Review panel"), "Ctrl+Alt+R"),
@@ -74,6 +77,12 @@ class ThawSlumpMapperPlugin:
         else:
             self.iface.initializationCompleted.connect(self._arrange_docks_first_time)
             self._waiting_for_init = True
+
+        self.inference = InferenceController(self.iface, self.docks["inference"])
+        run_action = QAction(QIcon(icon_path("inference.svg")), tr("Run model on current view"), window)
+        run_action.setShortcut("Ctrl+Alt+Shift+R")
+        run_action.triggered.connect(self.docks["inference"].request_run)
+        self._add_action(run_action, toolbar=False)
 
         settings_action = QAction(QgsApplication.getThemeIcon("/mActionOptions.svg"), tr("Settings…"), window)
         settings_action.triggered.connect(self.show_settings)
@@ -124,6 +133,9 @@ class ThawSlumpMapperPlugin:
             if action.property("tsm_owned"):
                 action.deleteLater()
         self.actions = []
+        if self.inference is not None:
+            self.inference.unload()
+            self.inference = None
         for dock in self.docks.values():
             self.iface.removeDockWidget(dock)
             dock.deleteLater()

@@ -115,8 +115,14 @@ def _iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_iou: float = 0.3) -> MergeStats:
-    """Merge ``result`` into the GeoPackage in one transaction and record the run."""
+def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_iou: float = 0.3,
+                     replace_run_id: str | None = None) -> MergeStats:
+    """Merge ``result`` into the GeoPackage in one transaction and record the run.
+
+    ``replace_run_id``: a re-vectorisation of that run (new threshold or minimum area): the
+    unreviewed candidates it last wrote are replaced instead of merged, so polygons that no longer
+    pass vanish; reviewed ones are never deleted.
+    """
     path = Path(gpkg_path)
     conn = connect(path)
     run_id = run.get("run_id") or str(uuid.uuid4())
@@ -137,6 +143,9 @@ def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_i
             if src_crs != dst_crs:  # the file was started by a run in another CRS
                 geoms = [shape(transform_geom(src_crs, dst_crs, mapping(g))) for g in geoms]
 
+            if replace_run_id:
+                # everything that run last touched and nobody has reviewed is re-derived from it
+                conn.execute(f'DELETE FROM "{LAYER}" WHERE run_id = ? AND status = ?', (replace_run_id, "unreviewed"))
             existing = [(fid, decode_geometry(blob), status) for fid, blob, status in
                         conn.execute(f'SELECT fid, geom, status FROM "{LAYER}"')]
             tree = STRtree([g for _, g, _ in existing]) if existing else None

@@ -9,37 +9,37 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/provider.py" line="21" />
+        <location filename="../qgis_bridge/processing/provider.py" line="22" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="53" />
+        <location filename="../plugin.py" line="58" />
         <source>Inference panel</source>
         <translation>推理面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="53" />
+        <location filename="../plugin.py" line="58" />
         <source>Review panel</source>
         <translation>审核面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="65" />
+        <location filename="../plugin.py" line="70" />
         <source>{panel} ({shortcut})</source>
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="71" />
+        <location filename="../plugin.py" line="87" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="74" />
+        <location filename="../plugin.py" line="90" />
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="93" />
+        <location filename="../plugin.py" line="122" />
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
     </message>
@@ -54,62 +54,37 @@
         <translation>运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/docks.py" line="61" />
+        <location filename="../ui/inference_dock.py" line="65" />
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
         <location filename="../ui/docks.py" line="61" />
-        <source>Run a segmentation model over the PlanetScope mosaics of several years in the current map view and get candidate slump polygons.</source>
-        <translation>在当前地图视图内，对多个年份的 PlanetScope 镶嵌影像运行分割模型，得到候选热融滑塌多边形。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>Mark raster layers as PlanetScope mosaics (16-bit SR or 8-bit RGB) and give each its year.</source>
-        <translation>将栅格图层标记为 PlanetScope 镶嵌影像（16 位地表反射率或 8 位 RGB），并注明各自的年份。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>Choose a bundled model or add your own ONNX or Torch model, and read its model card.</source>
-        <translation>选择内置模型或添加您自己的 ONNX / Torch 模型，并查看其模型说明卡。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>Run on the current view in the background, with progress and cancel.</source>
-        <translation>在后台对当前视图运行，显示进度并可随时取消。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>Change the threshold and minimum area live, without running the model again.</source>
-        <translation>实时调整阈值和最小面积，无需重新运行模型。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="78" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
     <message>
-        <location filename="../ui/docks.py" line="78" />
+        <location filename="../ui/docks.py" line="61" />
         <source>Step through the candidate slumps with time-lapse thumbnails of every year and accept, reject or edit each one into the training layers.</source>
         <translation>借助逐年延时缩略图逐个检查候选热融滑塌，将每一个接受、拒绝或编辑后写入训练图层。</translation>
     </message>
     <message>
-        <location filename="../ui/docks.py" line="78" />
+        <location filename="../ui/docks.py" line="61" />
         <source>A queue of candidates ordered by probability, uncertainty or position.</source>
         <translation>按概率、不确定性或位置排序的候选队列。</translation>
     </message>
     <message>
-        <location filename="../ui/docks.py" line="78" />
+        <location filename="../ui/docks.py" line="61" />
         <source>One thumbnail per year with the same contrast stretch, so change is real.</source>
         <translation>每年一张缩略图，采用相同的对比度拉伸，使看到的变化真实可信。</translation>
     </message>
     <message>
-        <location filename="../ui/docks.py" line="78" />
+        <location filename="../ui/docks.py" line="61" />
         <source>Accept, reject with a reason, mark unsure or edit, all by keyboard.</source>
         <translation>接受、注明原因拒绝、标记为不确定或编辑，全部可用键盘完成。</translation>
     </message>
     <message>
-        <location filename="../ui/docks.py" line="78" />
+        <location filename="../ui/docks.py" line="61" />
         <source>Every decision saved to the GeoPackage at once; export of the curated inventory.</source>
         <translation>每个决定立即保存到 GeoPackage；可导出经整理的编目。</translation>
     </message>
@@ -269,9 +244,397 @@
         <translation>可以训练</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/provider.py" line="24" />
+        <location filename="../qgis_bridge/processing/provider.py" line="25" />
         <source>Thaw Slump Mapper {version}</source>
         <translation>热融滑塌制图 {version}</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="82" />
+        <source>Run model on current view</source>
+        <translation>在当前视图运行模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="70" />
+        <source>Mosaics (one per year)</source>
+        <translation>镶嵌影像（每年一幅）</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="73" />
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="73" />
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="73" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="73" />
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="81" />
+        <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
+        <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="84" />
+        <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
+        <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="89" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="95" />
+        <source>Add model…</source>
+        <translation>添加模型…</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="150" />
+        <source>Model card</source>
+        <translation>模型说明卡</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="110" />
+        <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
+        <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="112" />
+        <source>Band mapping</source>
+        <translation>波段映射</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="116" />
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="171" />
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage 文件（*.gpkg）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="171" />
+        <source>Candidates GeoPackage</source>
+        <translation>候选结果 GeoPackage</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="124" />
+        <source>Also add the probability raster</source>
+        <translation>同时添加概率栅格</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="127" />
+        <source>Run on current view</source>
+        <translation>在当前视图运行</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="128" />
+        <source>Run the model over the map canvas extent (Ctrl+Alt+Shift+R)</source>
+        <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="131" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="139" />
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="146" />
+        <source>Threshold and minimum area (last run)</source>
+        <translation>阈值与最小面积（最近一次运行）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="165" />
+        <source>Probability threshold</source>
+        <translation>概率阈值</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="162" />
+        <source>Minimum area</source>
+        <translation>最小面积</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="285" />
+        <source>starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="289" />
+        <source>{seconds} s left</source>
+        <translation>剩余 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference_dock.py" line="290" />
+        <source>tiles {done} / {total}</source>
+        <translation>瓦片 {done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="99" />
+        <source>No model yet: add an ONNX or Torch model file.</source>
+        <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="109" />
+        <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
+        <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="137" />
+        <source>Add a model</source>
+        <translation>添加模型</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="137" />
+        <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
+        <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="157" />
+        <source>No model card.</source>
+        <translation>没有模型说明卡。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="158" />
+        <source>**{name} {version}** — {architecture}
+
+- input bands: {bands} ({domain}, normalisation {norm})
+- pixel size: {gsd} m, tile {tile} px
+- classes: {classes}; slumps = {rts}
+- sha256: `{sha}`
+
+---
+
+</source>
+        <translation>**{name} {version}** — {architecture}
+
+- 输入波段：{bands}（{domain}，归一化 {norm}）
+- 像元大小：{gsd} 米，瓦片 {tile} 像素
+- 类别：{classes}；热融滑塌类别 = {rts}
+- sha256：`{sha}`
+
+---
+
+</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="183" />
+        <source>A run is already going; cancel it or wait.</source>
+        <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="186" />
+        <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
+        <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="190" />
+        <source>No model is chosen. Add a model file with 'Add model…'.</source>
+        <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="223" />
+        <source>Thaw slump inference</source>
+        <translation>热融滑塌推理</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="230" />
+        <source>Running on {device}…</source>
+        <translation>正在 {device} 上运行…</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="247" />
+        <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
+        <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="250" />
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="251" />
+        <source>Probabilities came from the cache.</source>
+        <translation>概率取自缓存。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="257" />
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="264" />
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="265" />
+        <source>Cancelled; nothing was written.</source>
+        <translation>已取消；未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="266" />
+        <source>Run cancelled; nothing was written.</source>
+        <translation>运行已取消；未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="287" />
+        <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
+        <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/inference_controller.py" line="291" />
+        <source>Thaw slump re-vectorisation</source>
+        <translation>热融滑塌重新矢量化</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/layers.py" line="80" />
+        <source>Slump candidates</source>
+        <translation>热融滑塌候选</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/layers.py" line="94" />
+        <source>Slump probability</source>
+        <translation>热融滑塌概率</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="55" />
+        <source>Run model on mosaics</source>
+        <translation>在镶嵌影像上运行模型</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="150" />
+        <source>Inference</source>
+        <translation>推理</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="64" />
+        <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.</source>
+        <translation>在指定范围内（或整幅影像上）对一幅或多幅 PlanetScope 镶嵌影像（每个日期一幅）运行热融滑塌分割模型，并将候选多边形合并写入 GeoPackage。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="71" />
+        <source>Mosaics (one per date)</source>
+        <translation>镶嵌影像（每个日期一幅）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="73" />
+        <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
+        <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="75" />
+        <source>Model file (ONNX, TorchScript or smp weights)</source>
+        <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="76" />
+        <source>Extent (empty: whole mosaics)</source>
+        <translation>范围（留空：整幅影像）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="78" />
+        <source>Probability threshold (empty: the model's)</source>
+        <translation>概率阈值（留空：使用模型默认值）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="81" />
+        <source>Minimum area in m² (empty: the model's)</source>
+        <translation>最小面积，平方米（留空：使用模型默认值）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="84" />
+        <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
+        <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="163" />
+        <source>Probability raster</source>
+        <translation>概率栅格</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="173" />
+        <source>Candidates found</source>
+        <translation>找到的候选数</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="90" />
+        <source>New candidates</source>
+        <translation>新增候选数</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="96" />
+        <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
+        <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="101" />
+        <source>{n} dates were given for {m} mosaics.</source>
+        <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="115" />
+        <source>Model {name} {version} on {device}</source>
+        <translation>模型 {name} {version}，运行于 {device}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="134" />
+        <source>{found} candidates ({new} new, {updated} updated)</source>
+        <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="147" />
+        <source>Vectorise probability raster</source>
+        <translation>矢量化概率栅格</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="156" />
+        <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
+        <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="163" />
+        <source>GeoTIFF (*.tif *.tiff)</source>
+        <translation>GeoTIFF 文件（*.tif *.tiff）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="168" />
+        <source>Minimum area in m²</source>
+        <translation>最小面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="170" />
+        <source>Band for several dates</source>
+        <translation>多日期时使用的波段</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/layers.py" line="82" />
+        <source>QGIS cannot open the candidates layer in {path}.</source>
+        <translation>QGIS 无法打开 {path} 中的候选图层。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/tasks.py" line="63" />
+        <source>Unexpected error: {error}. Details are in the Thaw Slump Mapper log.</source>
+        <translation>意外错误：{error}。详细信息见“热融滑塌制图”日志。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/tasks.py" line="73" />
+        <source>The task stopped without a result.</source>
+        <translation>任务已停止，没有结果。</translation>
     </message>
 </context>
 </TS>

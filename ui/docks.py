@@ -57,23 +57,6 @@ class PanelDock(QgsDockWidget):
         self.setWidget(body)
 
 
-def inference_dock(statuses: list[PackageStatus], parent: QWidget | None = None) -> PanelDock:
-    return PanelDock(
-        "ThawSlumpMapperInferenceDock",
-        tr("Thaw Slump Inference"),
-        tr("Run a segmentation model over the PlanetScope mosaics of several years in the "
-           "current map view and get candidate slump polygons."),
-        [
-            tr("Mark raster layers as PlanetScope mosaics (16-bit SR or 8-bit RGB) and give each its year."),
-            tr("Choose a bundled model or add your own ONNX or Torch model, and read its model card."),
-            tr("Run on the current view in the background, with progress and cancel."),
-            tr("Change the threshold and minimum area live, without running the model again."),
-        ],
-        statuses,
-        parent,
-    )
-
-
 def review_dock(statuses: list[PackageStatus], parent: QWidget | None = None) -> PanelDock:
     return PanelDock(
         "ThawSlumpMapperReviewDock",

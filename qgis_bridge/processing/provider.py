@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 from ...core.about import version
 from ...resources.paths import icon_path
 from ..i18n import tr
+from .engine_algorithms import RunModelAlgorithm, VectorizeAlgorithm
 from .environment_algorithm import EnvironmentAlgorithm
 
 PROVIDER_ID = "thawslumpmapper"
@@ -28,3 +29,5 @@ class Provider(QgsProcessingProvider):
 
     def loadAlgorithms(self) -> None:  # noqa: N802 - QGIS API
         self.addAlgorithm(EnvironmentAlgorithm())
+        self.addAlgorithm(RunModelAlgorithm())
+        self.addAlgorithm(VectorizeAlgorithm())

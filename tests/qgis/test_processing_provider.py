@@ -37,3 +37,55 @@ def test_check_environment_honours_cancel(provider):
     result = processing.run(f"{PROVIDER_ID}:checkenvironment", {}, feedback=feedback)
     assert result["REPORT"] == ""
     assert result["TRAINING"] is False
+
+
+def test_run_model_and_vectorise_through_processing(provider, tmp_path):
+    import processing
+    from qgis.core import QgsProject, QgsRasterLayer
+    from tsm_testkit import bare_soil_model
+
+    from thaw_slump_mapper.core.candidates import read_candidates
+    from thaw_slump_mapper.core.preferences import Preferences
+    from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+    from thaw_slump_mapper.qgis_bridge import settings
+
+    settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
+    scene = generate(tmp_path / "scene", SceneSpec(width=256, height=256, years=(2019, 2021), n_slumps=3, seed=4))
+    layers = [QgsRasterLayer(str(p), str(y)) for p, y in scene.mosaics]
+    QgsProject.instance().addMapLayers(layers)
+    try:
+        feedback = QgsProcessingFeedback()
+        progress = []
+        feedback.progressChanged.connect(progress.append)
+        out = processing.run(f"{PROVIDER_ID}:runmodel", {
+            "MOSAICS": [lyr.id() for lyr in layers], "DATES": "2019,2021",
+            "MODEL": str(bare_soil_model(tmp_path / "m.onnx")), "OUTPUT": str(tmp_path / "c.gpkg")},
+            feedback=feedback)
+        assert out["COUNT"] > 0 and out["NEW"] == out["COUNT"]
+        assert len(read_candidates(out["OUTPUT"])) == out["COUNT"] and progress and max(progress) == 100
+        strict = processing.run(f"{PROVIDER_ID}:vectorize", {
+            "PROB": out["PROBABILITY"], "THRESHOLD": 0.95, "MIN_AREA": 1500, "BAND": 1,
+            "OUTPUT": str(tmp_path / "strict.gpkg")})
+        assert 0 <= strict["COUNT"] < out["COUNT"]
+    finally:
+        QgsProject.instance().removeAllMapLayers()
+        settings.save(Preferences())
+
+
+def test_run_model_reports_engine_errors_as_processing_errors(provider, tmp_path):
+    import numpy as np
+    import processing
+    from qgis.core import QgsProcessingException, QgsProject, QgsRasterLayer
+    from tsm_testkit import write_raster
+
+    rgb = QgsRasterLayer(str(write_raster(tmp_path / "rgb.tif", np.ones((3, 32, 32), np.uint8))), "rgb")
+    QgsProject.instance().addMapLayer(rgb)
+    from tsm_testkit import bare_soil_model
+
+    try:
+        with pytest.raises(QgsProcessingException) as err:
+            processing.run(f"{PROVIDER_ID}:runmodel", {"MOSAICS": [rgb.id()], "MODEL": str(
+                bare_soil_model(tmp_path / "m.onnx")), "OUTPUT": str(tmp_path / "c.gpkg")})
+        assert "needs 'nir'" in str(err.value)
+    finally:
+        QgsProject.instance().removeAllMapLayers()

@@ -184,3 +184,23 @@ def test_holes_are_filled_unless_kept_and_outlines_can_be_simplified(tmp_path):
     smooth = vectorize(path, VectorizeParams(0.5, 0, simplify_m=3.0)).candidates[0].geometry
     assert len(smooth.exterior.coords) < len(raw.exterior.coords) / 4
     assert abs(smooth.area - raw.area) / raw.area < 0.1
+
+
+def test_revectorising_a_run_replaces_its_unreviewed_candidates(tmp_path):
+    v = np.zeros((60, 60), np.uint8)
+    v[5:15, 5:15] = 200  # p 0.8
+    v[30:40, 30:40] = 140  # p 0.56
+    v[45:55, 5:15] = 140
+    gpkg = tmp_path / "cand.gpkg"
+    first = _write(tmp_path, v, gpkg)
+    conn = sqlite3.connect(gpkg)
+    conn.execute("UPDATE candidates SET status='rejected' WHERE fid = (SELECT fid FROM candidates WHERE "
+                 "max_prob < 0.6 ORDER BY fid LIMIT 1)")
+    conn.commit()
+    conn.close()
+    path = _prob_raster(tmp_path / "p.tif", v)
+    stricter = vectorize(path, VectorizeParams(0.7, 0))
+    write_candidates(gpkg, stricter, {"threshold": 0.7}, replace_run_id=first.run_id)
+    rows = read_candidates(gpkg)
+    assert sorted(r["status"] for r in rows) == ["rejected", "unreviewed"]  # the reviewed one stays
+    assert [r["max_prob"] >= 0.7 for r in rows if r["status"] == "unreviewed"] == [True]

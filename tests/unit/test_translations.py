@@ -29,7 +29,7 @@ TEXT_SINKS = {
     "QPushButton", "QGroupBox", "QCheckBox", "QRadioButton", "addRow", "addToolBar",
     "addPluginToMenu", "addPluginToRasterMenu", "information", "question", "critical",
 }
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+PLACEHOLDER = re.compile(r"\{[a-z_]*(?::[^}]*)?\}")
 WORDS = re.compile(r"[A-Za-z]{2,}")
 
 

@@ -1,0 +1,75 @@
+"""Run engine work as a QgsTask: in the background, with progress, tiles count and cancel.
+
+The worker gets only plain parameters (paths, numbers), never layers or widgets; exceptions are
+kept and reported on the main thread in ``finished``.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from qgis.core import QgsTask
+from qgis.PyQt.QtCore import pyqtSignal
+
+from ..core.errors import Cancelled, TsmError
+from ..core.progress import CancelToken, Progress
+from .i18n import tr
+
+LOGGER = logging.getLogger("thaw_slump_mapper.tasks")
+
+Work = Callable[[Callable[[Progress], None], CancelToken], Any]
+
+
+class EngineTask(QgsTask):
+    """``work(progress, cancel)`` runs in a worker thread; one of the signals fires at the end."""
+
+    succeeded = pyqtSignal(object)  # the work's return value
+    failed = pyqtSignal(str, str)  # message for the user (problem and fix), full detail for the log
+    cancelled = pyqtSignal()
+    tiles = pyqtSignal(int, int, float)  # done, total, seconds left (-1 unknown)
+
+    def __init__(self, description: str, work: Work) -> None:
+        super().__init__(description, QgsTask.CanCancel)
+        self.work = work
+        self.token = CancelToken()
+        self.result: Any = None
+        self.error: tuple[str, str] | None = None
+        self.was_cancelled = False
+
+    def cancel(self) -> None:
+        self.token.cancel()
+        super().cancel()
+
+    def _progress(self, p: Progress) -> None:
+        self.setProgress(100.0 * p.fraction)
+        self.tiles.emit(p.done, p.total, -1.0 if p.eta_s is None else p.eta_s)
+        if self.isCanceled():
+            self.token.cancel()
+
+    def run(self) -> bool:
+        try:
+            self.result = self.work(self._progress, self.token)
+            return True
+        except Cancelled:
+            self.was_cancelled = True
+            return False
+        except TsmError as exc:
+            self.error = (str(exc), traceback.format_exc())
+            return False
+        except Exception as exc:  # noqa: BLE001 - a bug must reach the log, not kill QGIS
+            self.error = (tr("Unexpected error: {error}. Details are in the Thaw Slump Mapper log.").format(
+                error=f"{type(exc).__name__}: {exc}"), traceback.format_exc())
+            return False
+
+    def finished(self, ok: bool) -> None:
+        if ok:
+            self.succeeded.emit(self.result)
+        elif self.was_cancelled or self.token.cancelled:
+            self.cancelled.emit()
+        else:
+            message, detail = self.error or (tr("The task stopped without a result."), "")
+            LOGGER.error("%s\n%s", message, detail)
+            self.failed.emit(message, detail)

@@ -1,0 +1,163 @@
+"""The inference dock driven like a user: tick mosaics, pick a model, run on the view, cancel,
+re-threshold; results arrive as a styled layer, errors as message-bar text."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsGraduatedSymbolRenderer,
+    QgsProject,
+    QgsRasterLayer,
+)
+from qgis.gui import QgsMapCanvas
+from qgis.PyQt.QtWidgets import QApplication
+from tsm_testkit import BASIC, bare_soil_model, conv_model, write_raster
+
+from thaw_slump_mapper.core.preferences import Preferences
+from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+from thaw_slump_mapper.qgis_bridge import settings
+from thaw_slump_mapper.qgis_bridge.inference_controller import InferenceController
+from thaw_slump_mapper.qgis_bridge.layers import CANDIDATES_PROPERTY
+from thaw_slump_mapper.ui.inference_dock import InferenceDock
+
+
+def wait_for(condition, timeout=60.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    return generate(tmp_path_factory.mktemp("scene"), SceneSpec(width=384, height=384, years=(2019, 2021),
+                                                                n_slumps=4, seed=11))
+
+
+@pytest.fixture
+def setup(qgis_app, fake_iface, scene, tmp_path):
+    project = QgsProject.instance()
+    project.clear()
+    settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
+    layers = [QgsRasterLayer(str(p), f"planet_{y}") for p, y in scene.mosaics]
+    project.addMapLayers(layers)
+    canvas = QgsMapCanvas()
+    canvas.resize(600, 600)
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32646"))
+    canvas.setExtent(layers[0].extent())
+    fake_iface.mapCanvas.return_value = canvas
+    dock = InferenceDock()
+    controller = InferenceController(fake_iface, dock)
+    controller.add_model_path(str(bare_soil_model(tmp_path / "bare.onnx")))
+    for layer, (_, year) in zip(layers, scene.mosaics):
+        dock.set_mosaic_used(layer.id(), True, str(year))
+    dock.output.setFilePath(str(tmp_path / "cand.gpkg"))
+    yield project, dock, controller, layers, canvas
+    controller.unload()
+    project.clear()
+    settings.save(Preferences())
+
+
+def _candidates(project):
+    return [lyr for lyr in project.mapLayers().values() if lyr.customProperty(CANDIDATES_PROPERTY)]
+
+
+def test_run_on_current_view_adds_a_styled_candidates_layer(setup, tmp_path):
+    project, dock, controller, layers, _ = setup
+    assert controller.validate()
+    assert "4 bands (B,G,R,N), 16-bit SR" in dock.table.item(0, 3).text()
+    assert "CPU (onnxruntime)" in dock.model_summary.text()
+    dock.run_button.click()
+    assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()
+    wait_for(lambda: controller.task is None)
+    (layer,) = _candidates(project)
+    assert layer.featureCount() > 0
+    assert isinstance(layer.renderer(), QgsGraduatedSymbolRenderer) and layer.renderer().classAttribute() == "max_prob"
+    assert project.layerTreeRoot().findGroup("Thaw Slump Mapper").findLayer(layer.id()) is not None
+    assert "candidates" in dock.status.text() and dock.run_button.isEnabled()
+    assert dock.tune_box.isEnabled()
+
+    # a second run over the same view adds nothing twice
+    first = layer.featureCount()
+    dock.run_button.click()
+    wait_for(lambda: controller.task is None)
+    assert _candidates(project)[0].featureCount() == first
+    assert "came from the cache" in dock.status.text()
+
+    # live threshold: stricter threshold, fewer candidates, same layer
+    dock.threshold.setValue(95)
+    wait_for(lambda: controller.task is None and "threshold 0.95" in dock.status.text())
+    assert _candidates(project)[0].featureCount() < first
+    # the user's choices live in the project
+    saved = json.loads(project.readEntry("thaw_slump_mapper", "mosaics")[0])
+    assert saved[layers[0].id()] == {"use": True, "date": "2019"}
+
+
+def test_cancel_stops_within_a_tile_and_leaves_no_output(setup, tmp_path):
+    project, dock, controller, _, _ = setup
+    model = controller.model(dock.model_path())
+    real_run = model.backend.run
+    calls = []
+
+    def slow(batch):
+        calls.append(len(batch))
+        time.sleep(0.2)
+        return real_run(batch)
+
+    model.backend.run = slow
+    try:
+        dock.run_button.click()
+        wait_for(lambda: len(calls) >= 1)
+        dock.cancel_button.click()
+        wait_for(lambda: controller.task is None)
+    finally:
+        model.backend.run = real_run
+    assert len(calls) <= 3  # stopped within a batch or two of the click, not after all tiles
+    assert "Cancelled" in dock.status.text()
+    assert not (tmp_path / "cand.gpkg").exists()
+    assert not [p for p in (tmp_path / "cache").iterdir()]
+    assert _candidates(project) == []
+
+
+def test_engine_errors_reach_the_message_bar_with_the_fix(setup, fake_iface, tmp_path):
+    project, dock, controller, _, _ = setup
+    rgb = write_raster(tmp_path / "rgb_2020.tif", np.full((3, 64, 64), 90, np.uint8))
+    layer = QgsRasterLayer(str(rgb), "rgb_2020")
+    project.addMapLayer(layer)
+    for row in range(dock.table.rowCount()):
+        dock.table.item(row, 0).setCheckState(0)
+    dock.set_mosaic_used(layer.id(), True, "2020")
+    assert not controller.validate()
+    assert "needs 'nir'" in dock.fit_label.text()
+    dock.run_button.click()
+    wait_for(lambda: controller.task is None)
+    title, text, detail, level, duration = fake_iface.messageBar().pushMessage.call_args.args
+    assert level == Qgis.Critical and "needs 'nir'" in text and "--band-map" in text
+    assert "Traceback" in detail  # the full detail is offered, the message itself stays plain
+
+
+def test_nothing_ticked_or_no_model_is_said_plainly(setup, fake_iface):
+    _, dock, controller, _, _ = setup
+    for row in range(dock.table.rowCount()):
+        dock.table.item(row, 0).setCheckState(0)
+    dock.run_button.click()
+    assert controller.task is None
+    text = fake_iface.messageBar().pushMessage.call_args.args[1]
+    assert "No mosaic is ticked" in text
+
+
+def test_model_with_wrong_description_is_explained_before_running(setup, tmp_path):
+    _, dock, controller, _, _ = setup
+    bad = conv_model(tmp_path / "three.onnx", np.ones((1, 3, 1, 1)), np.zeros(1), sidecar=BASIC)
+    controller.add_model_path(str(bad))
+    assert not controller.validate()
+    assert "takes 3 input bands" in dock.fit_label.text()
