@@ -140,7 +140,7 @@ def test_engine_errors_reach_the_message_bar_with_the_fix(setup, fake_iface, tmp
     assert "needs 'nir'" in dock.fit_label.text()
     dock.run_button.click()
     wait_for(lambda: controller.task is None)
-    title, text, detail, level, duration = fake_iface.messageBar().pushMessage.call_args.args
+    _, text, detail, level, _ = fake_iface.messageBar().pushMessage.call_args.args
     assert level == Qgis.Critical and "needs 'nir'" in text and "--band-map" in text
     assert "Traceback" in detail  # the full detail is offered, the message itself stays plain
 
