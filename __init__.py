@@ -8,6 +8,7 @@ def classFactory(iface):  # noqa: N802 - QGIS API name
     from .core import deps
 
     deps.activate_plugin_env()
+    deps.guard_qgis_process()
     statuses = deps.check_all()
     if deps.missing_required(statuses):
         from .ui.stub import StubPlugin

@@ -95,6 +95,12 @@ def check(req: Requirement, import_it: bool = True) -> PackageStatus:
         return PackageStatus(req, None, f"needs {missing}, which is not installed")
     except Exception as exc:  # noqa: BLE001 - a broken install raises anything
         return PackageStatus(req, None, f"installed but broken: {type(exc).__name__}: {exc}")
+    try:
+        broken = _self_test(req.module, module)
+    except Exception as exc:  # noqa: BLE001 - the self-test itself failing means broken too
+        broken = f"installed but broken: {type(exc).__name__}: {exc}"
+    if broken:
+        return PackageStatus(req, str(getattr(module, "__version__", "")), broken)
     ver = str(getattr(module, "__version__", ""))
     parsed = _parse_version(ver)
     if req.min_version and parsed and parsed < req.min_version:
@@ -102,6 +108,19 @@ def check(req: Requirement, import_it: bool = True) -> PackageStatus:
     if req.max_version and parsed and parsed >= req.max_version:
         return PackageStatus(req, ver, f"version {ver} is too new, {req.pip_spec} is needed")
     return PackageStatus(req, ver, "")
+
+
+def _self_test(module_name: str, module) -> str:
+    """A package can import yet compute garbage when its bundled C library clashes with the
+    copy QGIS has loaded (seen: a shapely wheel's GEOS under QGIS's GEOS). Empty when fine."""
+    if module_name == "shapely":
+        from shapely.geometry import box
+
+        if not box(0, 0, 1, 1).__geo_interface__["coordinates"]:
+            return ("installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS "
+                    "loaded; reinstall it built against the system GEOS: pip install --force-reinstall "
+                    "--no-binary shapely shapely (needs libgeos-dev)")
+    return ""
 
 
 def check_all(import_optional: bool = False) -> list[PackageStatus]:
@@ -146,6 +165,14 @@ def activate_plugin_env() -> Path | None:
     return site
 
 
+def guard_qgis_process() -> None:
+    """Inside the QGIS application only: keep torch from loading triton (torch.compile's GPU
+    compiler). Its bundled LLVM runs static initialisers that crash when QGIS has already loaded
+    Mesa's LLVM for OpenGL (seen: SIGSEGV in libtriton.so on `import torch`). torch and
+    segmentation-models-pytorch work without it; the CLI and cluster keep it."""
+    sys.modules.setdefault("triton", None)
+
+
 def install_command(
     statuses: list[PackageStatus], include_optional: bool = False, debian: bool | None = None
 ) -> str:
@@ -161,6 +188,8 @@ def install_command(
     if debian is None:
         debian = sys.platform.startswith("linux") and Path("/etc/debian_version").exists()
     apt = [r.debian for r in wanted if debian and r.debian]
+    if debian and any(r.module == "shapely" for r in wanted):
+        apt += ["libgeos-dev", "python3-dev"]  # shapely is built against the GEOS that QGIS uses
     pip_reqs = [r for r in wanted if not (debian and r.debian)]
     lines = []
     if apt:
@@ -173,7 +202,8 @@ def install_command(
         if any(r.module in ("torch", "segmentation_models_pytorch") for r in pip_reqs):
             specs += ' "torchvision"'
         lines.append(f'{python} -m venv --system-site-packages "{env}"')
-        lines.append(f'"{pip}" install "numpy<2" {specs}')
+        no_binary = " --no-binary shapely" if debian and any(r.module == "shapely" for r in pip_reqs) else ""
+        lines.append(f'"{pip}" install{no_binary} "numpy<2" {specs}')
     return " && ".join(lines)
 
 

@@ -10,7 +10,7 @@ from .model_spec import ModelSpec
 from .models import ONNX_SUFFIXES, TORCH_SUFFIXES
 from .raster import MosaicInfo
 
-DOMAIN_WORDS = {"sr16": "16-bit SR ×10 000", "uint8": "8-bit", "reflectance": "reflectance 0-1"}
+DOMAIN_WORDS = {"sr16": "16-bit SR", "uint8": "8-bit", "reflectance": "reflectance 0-1"}
 
 
 def describe_mosaic(info: MosaicInfo) -> str:
@@ -19,7 +19,7 @@ def describe_mosaic(info: MosaicInfo) -> str:
                      for r, _ in sorted(roles.items(), key=lambda kv: kv[1])) if roles else "?"
     epsg = info.crs.to_epsg()
     crs = f"EPSG:{epsg}" if epsg else info.crs.to_string()[:30]
-    return f"{info.count} bands ({order}), {DOMAIN_WORDS[info.domain]}, {info.res:.1f} m, {crs}"
+    return f"{info.count} bands {order} · {DOMAIN_WORDS[info.domain]} · {info.res:.1f} m · {crs}"
 
 
 def fit_findings(spec: ModelSpec, info: MosaicInfo, band_map: dict[str, int] | None = None,

@@ -103,7 +103,7 @@ def generate(out_dir: str | Path, spec: SceneSpec = SceneSpec()) -> Scene:
 
     elevation = 40 * smooth_noise(rng, (h, w), 60) + 0.03 * np.arange(w)[None, :] * res
     gy, gx = np.gradient(elevation, res)
-    hillshade = np.clip(0.75 + 2.5 * (-gx * 0.6 + gy * 0.8), 0.4, 1.15)  # sun from the north-west
+    hillshade = np.clip(0.95 + 1.2 * (-gx * 0.6 + gy * 0.8), 0.75, 1.1)  # sun from the north-west
     texture = 0.10 * smooth_noise(rng, (h, w), 3)
     vegetation = 0.15 * smooth_noise(rng, (h, w), 25)
 

@@ -126,8 +126,9 @@ class InferenceController(QObject):
             findings = fit_findings(spec, info, band_map)
             errors = [m for level, m in findings if level == "error"]
             ok &= not errors
-            self.dock.set_check(layer_id, describe_mosaic(info) + "".join(f"\n{m}" for _, m in findings),
-                                not errors)
+            shown = "".join(f"\n{m}" for level, m in findings if level != "info")
+            self.dock.set_check(layer_id, describe_mosaic(info) + shown, not errors,
+                                tooltip="\n".join([describe_mosaic(info)] + [m for _, m in findings]))
             problems += errors
         self.dock.set_fit(problems, ok)
         return ok

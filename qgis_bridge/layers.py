@@ -103,3 +103,29 @@ def show_probability(project: QgsProject, path: str, band: int) -> QgsRasterLaye
     project.addMapLayer(layer, False)
     result_group(project).addLayer(layer)
     return layer
+
+
+def style_natural_colour(layer: QgsRasterLayer) -> None:
+    """Natural colour (R,G,B = bands 3,2,1 of B,G,R,N) with ONE stretch shared by the three bands
+    (2-98 % cumulative cut over all of them), so colours keep their balance and years compare."""
+    from qgis.core import QgsContrastEnhancement, QgsMultiBandColorRenderer
+
+    if layer.bandCount() < 3:
+        return
+    bands = (3, 2, 1) if layer.bandCount() >= 4 else (1, 2, 3)
+    provider = layer.dataProvider()
+    lows, highs = [], []
+    for band in bands:
+        low, high = provider.cumulativeCut(band, 0.02, 0.98, layer.extent(), 250000)
+        lows.append(low)
+        highs.append(high)
+    renderer = QgsMultiBandColorRenderer(provider, *bands)
+    for band, setter in zip(bands, (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement,
+                                    renderer.setBlueContrastEnhancement)):
+        enhancement = QgsContrastEnhancement(provider.dataType(band))
+        enhancement.setContrastEnhancementAlgorithm(QgsContrastEnhancement.StretchToMinimumMaximum)
+        enhancement.setMinimumValue(min(lows))
+        enhancement.setMaximumValue(max(highs))
+        setter(enhancement)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()

@@ -36,6 +36,38 @@ window.resize(1600, 1000)
 window.move(0, 0)
 
 
+def stack_check():
+    # the stack computing correctly inside the real application (not only importing): a shapely
+    # wheel's GEOS and torch's triton/LLVM both broke here while passing in a plain Python process
+    out = {}
+    try:
+        from shapely.geometry import box
+        out["shapely_area"] = box(0, 0, 2, 3).area
+        out["shapely_geojson_ok"] = bool(box(0, 0, 1, 1).__geo_interface__["coordinates"])
+        import numpy as np
+        import onnxruntime as ort
+        from onnx import TensorProto, helper, numpy_helper
+        w = np.arange(4, dtype=np.float32).reshape(1, 4, 1, 1)
+        graph = helper.make_graph([helper.make_node("Conv", ["x", "w"], ["y"])], "g",
+                                  [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 8, 8])],
+                                  [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 8, 8])],
+                                  [numpy_helper.from_array(w, "w")])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        model.ir_version = 8
+        y = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(
+            None, {"x": np.ones((1, 4, 8, 8), np.float32)})[0]
+        out["onnx_conv_mean"] = float(y.mean())
+        if os.environ.get("TSM_SMOKE_TORCH") == "1":
+            import segmentation_models_pytorch as smp
+            import torch
+            net = smp.Unet("resnet18", encoder_weights=None, in_channels=4, classes=1).eval()
+            with torch.no_grad():
+                out["smp_output_shape"] = list(net(torch.zeros(1, 4, 64, 64)).shape)
+    except Exception as exc:  # recorded for the test to show
+        out["error"] = f"{type(exc).__name__}: {exc}"
+    return out
+
+
 def finish():
     plugin = plugins.get("thaw_slump_mapper")
     docks = [d for d in window.findChildren(QDockWidget) if d.objectName().startswith("ThawSlumpMapper")]
@@ -44,8 +76,10 @@ def finish():
     floating = [d.isFloating() for d in docks]
     for dock in docks:
         dock.show()
-    window.resizeDocks(docks, [430] * len(docks), Qt.Horizontal)
+    window.resizeDocks(docks, [470] * len(docks), Qt.Horizontal)
     shots = []
+    if marker_extra:  # a scenario ran: keep its dock in front for one screenshot
+        docks = [d for d in docks if "Inference" in d.objectName()]
     for dock in docks:
         dock.raise_()
         QgsApplication.processEvents()
@@ -75,13 +109,64 @@ def finish():
         "tabified": tabified,
         "areas": areas,
         "floating": floating,
+        **marker_extra,
+        "plugin_log": plugin_log,
+        "stack": stack_check() if plugin is not None and type(plugin).__name__ != "StubPlugin" else {},
     }
     with open(os.path.join(OUT, "marker.json"), "w", encoding="utf-8") as fh:
         json.dump(marker, fh, indent=2, ensure_ascii=False)
     QgsApplication.exit(0)
 
 
-QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), finish)
+def run_inference_scenario():
+    # like a user: add the mosaics, zoom, tick them, add a model, click Run, wait for the layer
+    from qgis.core import QgsProject, QgsRasterLayer
+    from thaw_slump_mapper.qgis_bridge.layers import style_natural_colour
+
+    scene = json.loads(os.environ["TSM_SMOKE_SCENE"])
+    plugin = plugins["thaw_slump_mapper"]
+    layers = [QgsRasterLayer(p, f"PlanetScope {y} (synthetic)") for p, y in scene["mosaics"]]
+    for layer in layers:
+        style_natural_colour(layer)
+    QgsProject.instance().addMapLayers(layers)
+    root = QgsProject.instance().layerTreeRoot()
+    for layer in layers[:-1]:
+        root.findLayer(layer.id()).setItemVisibilityChecked(False)
+    QgsProject.instance().setCrs(layers[0].crs())
+    iface.mapCanvas().setDestinationCrs(layers[0].crs())
+    iface.mapCanvas().setExtent(layers[0].extent())
+    dock = plugin.docks["inference"]
+    dock.show()
+    dock.raise_()
+    plugin.inference.add_model_path(scene["model"])
+    for layer, (_, year) in zip(layers, scene["mosaics"]):
+        dock.set_mosaic_used(layer.id(), True, str(year))
+    dock.output.setFilePath(scene["gpkg"])
+    dock.run_button.click()
+    started = [False]
+
+    def poll():
+        if plugin.inference.task is None:
+            marker_extra["status"] = dock.status.text()
+            marker_extra["progress"] = dock.progress.format()
+            cands = [l for l in QgsProject.instance().mapLayers().values()
+                     if l.customProperty("thaw_slump_mapper/candidates")]
+            marker_extra["candidates"] = cands[0].featureCount() if cands else 0
+            QTimer.singleShot(2500, finish)  # let the canvas draw the new layer
+        else:
+            QTimer.singleShot(200, poll)
+
+    QTimer.singleShot(300, poll)
+
+
+marker_extra = {}
+plugin_log = []
+QgsApplication.messageLog().messageReceived.connect(
+    lambda message, tag, level: plugin_log.append(message) if tag == "Thaw Slump Mapper" else None)
+if os.environ.get("TSM_SMOKE_SCENARIO") == "inference":
+    QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_inference_scenario)
+else:
+    QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), finish)
 """
 
 
@@ -109,8 +194,27 @@ def install_profile(zip_path: Path, profiles: Path, lang: str) -> Path:
     return plugins_dir / PLUGIN
 
 
-def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | None = None) -> dict:
-    """Start QGIS; ``env_dir`` overrides the plugin environment (default: this Python's venv)."""
+def prepare_inference_scene(folder: Path) -> dict:
+    """A SYNTHETIC two-year scene and a small test model (bare-ground index) for the scenario."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from _bootstrap import register_package
+
+    register_package()
+    from tsm_testkit import bare_soil_model
+
+    from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+
+    scene = generate(folder / "scene", SceneSpec(width=640, height=640, years=(2019, 2021), n_slumps=7, seed=21))
+    model = bare_soil_model(folder / "bare_soil_index.onnx")
+    return {"mosaics": [[str(p), y] for p, y in scene.mosaics], "model": str(model),
+            "gpkg": str(folder / "candidates.gpkg")}
+
+
+def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | None = None,
+        scenario: str = "", torch: bool = False) -> dict:
+    """Start QGIS; ``env_dir`` overrides the plugin environment (default: this Python's venv);
+    ``scenario`` 'inference' runs the model from the dock like a user before the screenshots;
+    ``torch`` also builds and runs an smp network inside QGIS."""
     out.mkdir(parents=True, exist_ok=True)
     for stale in ("marker.json", "qgis_inference.png", "qgis_review.png"):
         (out / stale).unlink(missing_ok=True)
@@ -124,6 +228,10 @@ def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | 
         env = dict(os.environ, TSM_SMOKE_OUT=str(out.resolve()), XDG_RUNTIME_DIR=str(tmp_path))
         env.pop("QT_QPA_PLATFORM", None)  # a real X server (Xvfb) this time
         env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
+        if scenario == "inference":
+            env["TSM_SMOKE_SCENARIO"] = scenario
+            env["TSM_SMOKE_SCENE"] = json.dumps(prepare_inference_scene(tmp_path))
+        env["TSM_SMOKE_TORCH"] = "1" if torch else "0"
         env_dir = venv_of_current_python() if env_dir is None else env_dir
         env["THAW_SLUMP_MAPPER_VENV"] = env_dir or str(tmp_path / "no-plugin-environment")
         cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path",
@@ -157,8 +265,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--timeout", type=int, default=180)
     parser.add_argument("--lang", default="", help="e.g. zh_CN to start QGIS in Chinese")
+    parser.add_argument("--scenario", choices=["", "inference"], default="",
+                        help="inference: run the model on a synthetic scene from the dock first")
     args = parser.parse_args()
-    marker = run(args.zip, args.out, args.timeout, args.lang)
+    marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario)
     print(json.dumps(marker, indent=2, ensure_ascii=False))
     sys.exit(0 if ok(marker) else 1)
 

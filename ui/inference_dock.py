@@ -237,12 +237,12 @@ class InferenceDock(QgsDockWidget):
                             self.table.item(row, COL_DATE).text().strip()))
         return out
 
-    def set_check(self, layer_id: str, text: str, ok: bool) -> None:
+    def set_check(self, layer_id: str, text: str, ok: bool, tooltip: str = "") -> None:
         for row in range(self.table.rowCount()):
             if self.table.item(row, COL_USE).data(Qt.UserRole) == layer_id:
                 item = self.table.item(row, COL_CHECK)
                 item.setText(("✔ " if ok else "✖ ") + text)
-                item.setToolTip(text)
+                item.setToolTip(tooltip or text)
         self.table.resizeRowsToContents()
 
     # --- model ---------------------------------------------------------------------------------

@@ -74,7 +74,8 @@ def _candidates(project):
 def test_run_on_current_view_adds_a_styled_candidates_layer(setup, tmp_path):
     project, dock, controller, layers, _ = setup
     assert controller.validate()
-    assert "4 bands (B,G,R,N), 16-bit SR" in dock.table.item(0, 3).text()
+    assert "4 bands B,G,R,N · 16-bit SR · 3.0 m · EPSG:32646" in dock.table.item(0, 3).text()
+    assert "converted to the model's reflectance" in dock.table.item(0, 3).toolTip()
     assert "CPU (onnxruntime)" in dock.model_summary.text()
     dock.run_button.click()
     assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()

@@ -28,7 +28,7 @@ def _distinct_colours(path: Path) -> int:
 @pytest.mark.real_qgis
 def test_real_qgis_loads_the_zip_and_shows_the_docks(tmp_path):
     plugin_zip = package.build(tmp_path / "dist")
-    marker = qgis_smoke.run(plugin_zip, ARTIFACTS, timeout=240)
+    marker = qgis_smoke.run(plugin_zip, ARTIFACTS, timeout=240, torch=True)
     assert marker["class"] == "ThawSlumpMapperPlugin", marker  # not the setup stub
     assert marker["loaded_from_profile"], marker
     assert marker["docks"] == ["ThawSlumpMapperInferenceDock", "ThawSlumpMapperReviewDock"]
@@ -38,6 +38,10 @@ def test_real_qgis_loads_the_zip_and_shows_the_docks(tmp_path):
     assert "Inference panel" in marker["actions"]
     assert "Thaw Slump Mapper" in marker["log_tabs"]  # our log handler reached the log panel
     assert "Python error" not in marker["log_tabs"]
+    # the stack computes correctly inside the application itself
+    assert marker["stack"] == {"shapely_area": 6.0, "shapely_geojson_ok": True, "onnx_conv_mean": 6.0,
+                               "smp_output_shape": [1, 1, 64, 64]}, marker["stack"]
+    assert marker["returncode"] == 0
     for shot in ("qgis_inference.png", "qgis_review.png"):
         path = ARTIFACTS / shot
         assert QImage(str(path)).width() >= 1200
@@ -63,3 +67,16 @@ def test_real_qgis_without_the_packages_shows_the_setup_stub_not_a_traceback(tmp
     assert "Python error" not in marker["log_tabs"]
     (message,) = [m for m in marker["message_bar"] if "Missing or broken Python packages" in m]
     assert "onnxruntime" in message
+
+
+@pytest.mark.real_qgis
+def test_real_qgis_runs_the_model_from_the_dock(tmp_path):
+    plugin_zip = package.build(tmp_path / "dist")
+    out = ARTIFACTS.with_name("qgis_inference")
+    marker = qgis_smoke.run(plugin_zip, out, timeout=300, scenario="inference")
+    assert marker["class"] == "ThawSlumpMapperPlugin"
+    assert marker["candidates"] > 0, marker["status"]
+    assert "candidates" in marker["status"] and marker["progress"] == "done"
+    assert not [m for m in marker["plugin_log"] if m.startswith("ERROR")]
+    assert marker["returncode"] == 0
+    assert _distinct_colours(out / "qgis_inference.png") > 50
