@@ -43,8 +43,9 @@ class InferenceController(QObject):
         dock.rethreshold_requested.connect(self.revectorize)
         dock.add_model_requested.connect(self.add_model)
         dock.model_card_requested.connect(self.show_model_card)
-        dock.model_changed.connect(self.validate)
-        dock.mosaics_changed.connect(self.validate)
+        dock.model_changed.connect(self._validate_if_shown)
+        dock.mosaics_changed.connect(self._validate_if_shown)
+        dock.visibilityChanged.connect(self._validate_if_shown)
         self._project_signals = (self.project.layersAdded, self.project.layersRemoved, self.project.readProject,
                                  self.project.cleared)
         for signal in self._project_signals:
@@ -68,7 +69,12 @@ class InferenceController(QObject):
         self.dock.refresh_layers(self.project)
         if not self.dock.output.filePath():
             self.dock.output.setFilePath(self.dock.default_output(self.project))
-        self.validate()
+        self._validate_if_shown()
+
+    def _validate_if_shown(self, *_) -> None:
+        # loading a model takes a moment: not while QGIS starts with the dock hidden
+        if self.dock.isVisible():
+            self.validate()
 
     def refresh_models(self, select: str = "") -> None:
         prefs = settings.load()
