@@ -7,7 +7,7 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 ZIP := dist/thaw_slump_mapper-$(VERSION).zip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup test test-unit test-qgis lint demo package install i18n clean
+.PHONY: setup test test-unit test-qgis lint demo package install i18n clean starter-model
 
 setup:
 	@scripts/setup.sh
@@ -28,17 +28,19 @@ test: lint test-unit test-qgis
 package: setup
 	@$(PY) scripts/package.py
 
-# Until the demo scene lands: install the plugin into your default QGIS profile and start QGIS
-# with it (or, without a display, print what was installed and check the environment).
+# The main job on an embedded default (a SYNTHETIC three-year scene and the bundled starter
+# model): installs the plugin into your default QGIS profile, then opens QGIS with a demo project
+# when there is a display, or runs inference, automatic review and inventory export headless.
 demo: package
 	@echo "Installing Thaw Slump Mapper into the default QGIS profile:"
 	@$(PY) scripts/install_plugin.py --zip $(ZIP)
-	@if [ -n "$$DISPLAY" ]; then \
-		echo "Starting QGIS…"; THAW_SLUMP_MAPPER_VENV="$(CURDIR)/$(VENV)" qgis; \
-	else \
-		echo "No display: QGIS not started. The plugin loads the next time QGIS starts."; \
-		scripts/tsm doctor; \
-	fi
+	@$(PY) scripts/demo.py
+
+# Reproduce the bundled model and its model card (CPU is enough: minutes, not hours).
+starter-model: setup
+	$(PY) scripts/train_starter.py
+	$(PY) scripts/evaluate_starter.py
+	$(PY) scripts/model_card.py
 
 install: demo
 

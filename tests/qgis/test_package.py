@@ -31,6 +31,8 @@ def test_zip_holds_the_plugin_and_no_development_files(plugin_zip):
     for banned in ("tests/", "scripts/", ".ci/", "Makefile", "pyproject.toml", "__pycache__", ".pyc",
                    "requirements/dev.txt", ".venv", "artifacts/", "dist/"):
         assert not [n for n in names if banned in n], banned
+    assert "thaw_slump_mapper/models/tsm_starter/tsm_starter.onnx" in names  # the bundled model runs from the zip
+    assert not [n for n in names if n.endswith(".pth")]
     assert plugin_zip.stat().st_size < 25 * 1024 * 1024
 
 

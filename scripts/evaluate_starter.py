@@ -1,0 +1,188 @@
+"""Measure the starter model honestly and write its model card.
+
+    .venv/bin/python scripts/evaluate_starter.py [--steps 700] [--folds 4]
+
+1. Cross-validation on the 16 real tiles (../shared/data/rts_tiles_2m): fold k's model is trained
+   on the other tiles plus the SYNTHETIC scenes, exactly as scripts/train_starter.py trains the
+   bundled model, and scores only the tiles it never saw.
+2. HOLDOUT Peel (Sentinel-2, 12 experts): the bundled model's pixel IoU against the experts'
+   majority, next to each expert's own IoU against that majority.
+3. HOLDOUT Deering (real PlanetScope 4-band SR, no slumps): false detections per km².
+Everything runs through the plugin's own engine (run_inference + vectorize). The HOLDOUT folders
+are only ever predicted on, never trained or tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import numpy as np
+import rasterio
+import starter_data
+from rasterio import features
+from shapely import wkb
+
+from thaw_slump_mapper.core.evaluate import object_metrics, pixel_metrics
+from thaw_slump_mapper.core.inference import InferenceParams, decode, run_inference
+from thaw_slump_mapper.core.raster import MosaicSpec
+from thaw_slump_mapper.core.training import TrainConfig, export_package, train
+from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
+
+MODEL = starter_data.ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
+
+
+def predict(model: Path, mosaic: MosaicSpec, cache: Path, threshold=0.5, min_area=500.0):
+    prob = run_inference(InferenceParams((mosaic,), str(model), cache_dir=str(cache)))
+    with rasterio.open(prob.path) as src:
+        p = decode(src.read(1))
+        transform, crs = src.transform, src.crs
+    polys = [c.geometry for c in vectorize(prob.path, VectorizeParams(threshold, min_area, band=prob.dates[0]))
+             .candidates]
+    return p, polys, transform, crs
+
+
+def burn(polys, shape, transform) -> np.ndarray:
+    if not polys:
+        return np.zeros(shape, bool)
+    return features.rasterize([(p, 1) for p in polys], out_shape=shape, transform=transform, dtype="uint8") > 0
+
+
+def cross_validate(folds: int, steps: int, work: Path) -> dict:
+    tiles = starter_data.real_tiles()
+    samples = starter_data.real_samples(tiles)
+    synthetic = starter_data.synthetic_samples()
+    per_tile, pooled = [], {"tp": 0, "fp": 0, "fn": 0}
+    all_pred, all_ref = [], []
+    for k in range(folds):
+        held = [i for i in range(len(tiles)) if i % folds == k]
+        train_set = [s for i, s in enumerate(samples) if i not in held]
+        model, _ = train([train_set, synthetic], TrainConfig(steps=steps, seed=k), weights=[0.5, 0.5])
+        paths = export_package(model, work / f"fold{k}", "fold", starter_data.description({"fold": k}),
+                               TrainConfig(steps=steps, seed=k), 3)
+        for i in held:
+            uid, path, ref = tiles[i]
+            p, polys, transform, _ = predict(paths["onnx"], MosaicSpec(str(path), "tile", (("red", 1), ("green", 2),
+                                                                                          ("blue", 3))), work / "cache")
+            valid = np.isfinite(p)
+            m = pixel_metrics(burn(polys, p.shape, transform), burn(ref, p.shape, transform), valid)
+            o = object_metrics(polys, ref)
+            for key in pooled:
+                pooled[key] += m[key]
+            all_pred += [(i, g) for g in polys]
+            all_ref += [(i, g) for g in ref]
+            per_tile.append({"tile": uid, "fold": k, "pixel_iou": round(m["pixel_iou"], 3),
+                             "detected_iou50": o["matched"] > 0, "candidates": len(polys)})
+            print(f"fold {k} tile {uid[:8]}: pixel IoU {m['pixel_iou']:.3f}, {len(polys)} candidates, "
+                  f"matched {o['matched']}/{len(ref)}", flush=True)
+    tp, fp, fn = pooled["tp"], pooled["fp"], pooled["fn"]
+    obj = {"matched": 0, "predicted": 0, "reference": 0, "hit_pred": 0, "hit_ref": 0}
+    for i in {t for t, _ in all_ref}:
+        om = object_metrics([g for t, g in all_pred if t == i], [g for t, g in all_ref if t == i])
+        obj["matched"] += om["matched"]
+        obj["predicted"] += om["predicted"]
+        obj["reference"] += om["reference"]
+        obj["hit_pred"] += round(om["anyoverlap_precision"] * om["predicted"])
+        obj["hit_ref"] += round(om["anyoverlap_recall"] * om["reference"])
+    prec = obj["matched"] / obj["predicted"] if obj["predicted"] else 0.0
+    rec = obj["matched"] / obj["reference"] if obj["reference"] else 0.0
+    return {
+        "folds": folds, "tiles": len(tiles), "steps": steps,
+        "pixel_iou_pooled": tp / (tp + fp + fn) if tp + fp + fn else 0.0,
+        "pixel_iou_median_tile": statistics.median(t["pixel_iou"] for t in per_tile),
+        "object_precision_iou50": prec, "object_recall_iou50": rec,
+        "object_f1_iou50": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+        "anyoverlap_precision": obj["hit_pred"] / obj["predicted"] if obj["predicted"] else 0.0,
+        "anyoverlap_recall": obj["hit_ref"] / obj["reference"] if obj["reference"] else 0.0,
+        "candidates_per_tile_mean": statistics.mean(t["candidates"] for t in per_tile),
+        "per_tile": per_tile,
+    }
+
+
+def read_shapes(path: Path, crs_wkt: str) -> list:
+    from osgeo import ogr, osr
+
+    ds = ogr.Open(str(path))
+    layer = ds.GetLayer(0)
+    target = osr.SpatialReference()
+    target.ImportFromWkt(crs_wkt)
+    target.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    source = layer.GetSpatialRef()
+    if source is not None:
+        source.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    transform = osr.CoordinateTransformation(source, target) if source is not None else None
+    out = []
+    for feature in layer:
+        geom = feature.GetGeometryRef()
+        if geom is None:
+            continue
+        geom = geom.Clone()
+        if transform is not None:
+            geom.Transform(transform)
+        shp = wkb.loads(bytes(geom.ExportToWkb()))
+        if not shp.is_empty:
+            out.append(shp.buffer(0))
+    return out
+
+
+def peel(work: Path) -> dict:
+    folder = starter_data.DATA / "peel_bykovsky" / "peel"
+    s2 = next(folder.glob("S2_*.tif"))
+    p, polys, transform, crs = predict(MODEL, MosaicSpec(str(s2), "2021-08-21", (("blue", 1), ("green", 2),
+                                                                                  ("red", 3))), work / "cache")
+    wkt = crs.to_wkt()
+    aoi = read_shapes(folder / "Peel_AOI_2500.geojson", wkt)
+    area = burn(aoi, p.shape, transform) & np.isfinite(p)
+    experts = {e.stem: burn(read_shapes(e, wkt), p.shape, transform) for e in sorted(folder.glob("experts/*.shp"))}
+    votes = np.sum(list(experts.values()), axis=0)
+    majority = votes > len(experts) / 2
+    expert_iou = {name: pixel_metrics(m, majority, area)["pixel_iou"] for name, m in experts.items()}
+    model_mask = burn(polys, p.shape, transform)
+    best = max((pixel_metrics(p >= t, majority, area)["pixel_iou"], t) for t in np.arange(0.1, 0.95, 0.1))
+    return {"experts": len(experts), "majority_ha": float(majority[area].sum() * abs(transform.a) ** 2 / 1e4),
+            "model_pixel_iou": pixel_metrics(model_mask, majority, area)["pixel_iou"],
+            "model_detected_ha": float(model_mask[area].sum() * abs(transform.a) ** 2 / 1e4),
+            "model_candidates": len(polys),
+            "expert_vs_majority_iou_median": statistics.median(expert_iou.values()),
+            "expert_vs_majority_iou": {k: round(v, 3) for k, v in expert_iou.items()},
+            "model_iou_at_best_threshold_not_used": {"iou": best[0], "threshold": round(float(best[1]), 1)}}
+
+
+def deering(work: Path) -> dict:
+    folder = starter_data.DATA / "planetscope_deering"
+    sr = next(folder.glob("*_SR_clip.tif"))
+    p, polys, transform, _ = predict(MODEL, MosaicSpec(str(sr), "2016-09-09"), work / "cache")
+    km2 = float(np.isfinite(p).sum() * abs(transform.a) ** 2 / 1e6)
+    return {"valid_km2": km2, "false_detections": len(polys),
+            "false_detections_per_km2": len(polys) / km2 if km2 else 0.0,
+            "false_area_ha": float(sum(g.area for g in polys) / 1e4)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=700)
+    parser.add_argument("--folds", type=int, default=4)
+    parser.add_argument("--out", type=Path, default=MODEL.parent / "evaluation.json")
+    args = parser.parse_args()
+    if not MODEL.exists():
+        raise SystemExit("train the starter model first: .venv/bin/python scripts/train_starter.py")
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="tsm-eval-") as tmp:
+        work = Path(tmp)
+        results = {"holdout_peel": peel(work), "holdout_deering": deering(work)}
+        print(json.dumps(results, indent=1), flush=True)
+        results["cross_validation"] = cross_validate(args.folds, args.steps, work)
+    results["seconds"] = round(time.monotonic() - start)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: v for k, v in results["cross_validation"].items() if k != "per_tile"}, indent=1))
+    print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

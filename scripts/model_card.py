@@ -1,0 +1,114 @@
+"""Write models/tsm_starter/MODEL_CARD.md from the model's description and evaluation.json
+(the numbers come from scripts/evaluate_starter.py; nothing here is typed by hand)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bootstrap import ROOT
+
+FOLDER = ROOT / "models" / "tsm_starter"
+
+
+def main() -> None:
+    desc = json.loads((FOLDER / "tsm_starter.onnx.json").read_text(encoding="utf-8"))
+    ev = json.loads((FOLDER / "evaluation.json").read_text(encoding="utf-8"))
+    cv, peel, deering = ev["cross_validation"], ev["holdout_peel"], ev["holdout_deering"]
+    prov = desc["provenance"]
+    tiles = "\n".join(f"| {t['tile'][:8]} | {t['fold']} | {t['pixel_iou']:.3f} | {'yes' if t['detected_iou50'] else 'no'} "
+                      f"| {t['candidates']} |" for t in cv["per_tile"])
+    experts = ", ".join(f"{k} {v:.2f}" for k, v in peel["expert_vs_majority_iou"].items())
+    text = f"""# Model card: {desc['name']} {desc['version']}
+
+**What it is.** A compact segmentation network ({desc['architecture']}, {(FOLDER / 'tsm_starter.onnx').stat().st_size / 1e6:.1f} MB
+as ONNX) that marks pixels of retrogressive thaw slumps in 3 m imagery. It ships with the plugin so
+that it does something real the first time it is opened. It is a **starting point**: the intended
+path is to review its candidates and fine-tune it on your own accepted slumps and rejections.
+
+**Inputs.** Bands {', '.join(desc['bands'])} (NIR is **not** used: the only real training
+imagery, 16 RGB tiles, has no NIR; on a 4-band PlanetScope mosaic the plugin reads bands 3,2,1).
+Each mosaic is stretched to its own 2-98 % percentiles over the run's extent (the
+`percentile` normalisation), so 16-bit SR, 8-bit RGB and Sentinel-2 all reach the network on the
+same 0-1 scale. Pixel size {desc['gsd_m']} m (other resolutions are resampled), tiles of
+{desc['tile_size']} px with {desc['overlap']} px overlap, sigmoid output, default threshold
+{desc['threshold']}, minimum area {desc['min_area_m2']} m².
+
+**Training data.** {prov['training_data']}. {prov['steps']} steps of batch {prov['batch']},
+{prov['chip']}² chips, {prov['loss']}, augmentation {prov['augmentation']}, seed {prov['seed']}
+({prov['train_seconds']} s on 2 CPU cores). Reproduce with `make starter-model`, which also
+reruns the evaluation below and rewrites this card. The HOLDOUT folders of ../shared/data were
+only ever predicted on, never trained or tuned on.
+
+## Measured (scripts/evaluate_starter.py, through the plugin's own engine)
+
+### Cross-validation on the 16 real tiles (rts_tiles_2m)
+
+{cv['folds']} folds; each fold's model is trained exactly like the bundled one but without its 4
+held-out tiles, and scores only those. Each tile is centred on one expert-corrected RTS; every
+expert outline that intersects a tile is part of its reference.
+
+| measure | value |
+|---|---|
+| pixel IoU, pooled over all tiles | {cv['pixel_iou_pooled']:.3f} |
+| pixel IoU, median tile | {cv['pixel_iou_median_tile']:.3f} |
+| object precision / recall / F1 at IoU ≥ 0.5 | {cv['object_precision_iou50']:.2f} / {cv['object_recall_iou50']:.2f} / {cv['object_f1_iou50']:.2f} |
+| any-overlap precision / recall | {cv['anyoverlap_precision']:.2f} / {cv['anyoverlap_recall']:.2f} |
+| candidates per tile (mean) | {cv['candidates_per_tile_mean']:.1f} |
+
+| tile | fold | pixel IoU | matched at IoU ≥ 0.5 | candidates |
+|---|---|---|---|---|
+{tiles}
+
+For scale, the seed papers report pixel IoU 0.15-0.58 across Arctic regions (Nitze et al. 2021)
+and object F1 0.85 (Huang et al. 2020) with far more training data.
+
+### HOLDOUT Peel Plateau, Sentinel-2 (10 m, resampled to 3 m), 12 experts
+
+| measure | value |
+|---|---|
+| model pixel IoU against the experts' majority (> 6 of {peel['experts']}) | **{peel['model_pixel_iou']:.3f}** |
+| experts' own IoU against that majority, median | {peel['expert_vs_majority_iou_median']:.2f} |
+| majority area / model's detected area | {peel['majority_ha']:.1f} ha / {peel['model_detected_ha']:.1f} ha |
+| model candidates in the AOI | {peel['model_candidates']} |
+
+Each expert against the majority: {experts}. (Only for information, not used to choose anything:
+the best IoU over thresholds 0.1-0.9 would have been
+{peel['model_iou_at_best_threshold_not_used']['iou']:.3f} at
+{peel['model_iou_at_best_threshold_not_used']['threshold']}.)
+
+### HOLDOUT Deering, Alaska: real PlanetScope 4-band SR without slumps
+
+| measure | value |
+|---|---|
+| valid area | {deering['valid_km2']:.2f} km² |
+| false detections | {deering['false_detections']} ({deering['false_detections_per_km2']:.1f} per km², {deering['false_area_ha']:.2f} ha) |
+
+## Good at, bad at
+
+- Trained on very little real data (16 tiles from the western Canadian and Siberian Arctic, one
+  slump each) plus synthetic scenes; it has never seen the Qinghai-Tibet Plateau. Expect many
+  false candidates (bare ground, water edges, bright scars) and missed slumps; read the numbers
+  above as a floor to improve on, not a product.
+- On the real tiles it **touches almost every slump** (any-overlap recall above) but its outlines
+  are poor: no candidate reaches IoU 0.5 with an expert outline (they are fragments of the scar,
+  or spill into bright surroundings), and about two in three candidates are not slumps. Use its
+  candidates as places to look, and draw or edit the outline yourself.
+- It sees colour and texture only: no NIR, no elevation, no time series. Bare soil, gravel and
+  bright sediment are its typical confusions; small slumps (< {desc['min_area_m2']} m²) are dropped.
+- The percentile stretch makes results depend somewhat on what else is in the view.
+- **Intended use:** produce candidates for expert review in the plugin, then fine-tune on the
+  reviewed slumps and hard negatives of your region (the plugin's training loop).
+
+Data: rts_tiles_2m (MIT, whrc/img-label-correction-SAM); Peel experts (MIT, Nitze et al. 2024,
+initze/RTS_digitization_experiment); Deering PlanetScope clip (Planet imagery via
+fwitmer/CoastlineExtraction, internal checks only).
+"""
+    (FOLDER / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+    print(f"written: {FOLDER / 'MODEL_CARD.md'}")
+
+
+if __name__ == "__main__":
+    main()
