@@ -14,11 +14,12 @@ from .qgis_bridge import log, settings
 from .qgis_bridge.i18n import install_translator, remove_translator, tr
 from .qgis_bridge.inference_controller import InferenceController
 from .qgis_bridge.processing.provider import Provider
+from .qgis_bridge.review_controller import ReviewController
 from .resources.paths import icon_path
-from .ui.docks import review_dock
 from .ui.environment import summary_lines
 from .ui.inference_dock import InferenceDock
 from .ui.options_page import PAGE_NAME, OptionsFactory
+from .ui.review_dock import ReviewDock
 
 LOGGER = logging.getLogger(about.PLUGIN_ID)
 LAYOUT_KEY = f"{about.PLUGIN_ID}/ui/docks_arranged"
@@ -35,6 +36,7 @@ class ThawSlumpMapperPlugin:
         self.toolbar = None
         self.docks: dict[str, QDockWidget] = {}
         self.inference: InferenceController | None = None
+        self.review: ReviewController | None = None
         self.actions: list[QAction] = []
         self.menu = ""
         self._waiting_for_init = False
@@ -58,7 +60,7 @@ class ThawSlumpMapperPlugin:
         docks = (
             ("inference", InferenceDock(window), "inference.svg",
              tr("Inference panel"), "Ctrl+Alt+I"),
-            ("review", review_dock(self.statuses, window), "review.svg",
+            ("review", ReviewDock(window), "review.svg",
              tr("Review panel"), "Ctrl+Alt+R"),
         )
         for key, dock, icon, text, shortcut in docks:
@@ -78,7 +80,9 @@ class ThawSlumpMapperPlugin:
             self.iface.initializationCompleted.connect(self._arrange_docks_first_time)
             self._waiting_for_init = True
 
+        self.docks["inference"].set_environment(summary_lines(self.statuses))
         self.inference = InferenceController(self.iface, self.docks["inference"])
+        self.review = ReviewController(self.iface, self.docks["review"], self._ticked_mosaics)
         run_action = QAction(QIcon(icon_path("inference.svg")), tr("Run model on current view"), window)
         run_action.setShortcut("Ctrl+Alt+Shift+R")
         run_action.triggered.connect(self.docks["inference"].request_run)
@@ -93,6 +97,9 @@ class ThawSlumpMapperPlugin:
 
         self.options_factory = OptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+    def _ticked_mosaics(self) -> list[tuple[str, str]]:
+        return [(path, date) for _, path, date in self.docks["inference"].selected_mosaics()]
 
     def _arrange_docks_first_time(self) -> None:
         if self._waiting_for_init:
@@ -136,6 +143,9 @@ class ThawSlumpMapperPlugin:
         if self.inference is not None:
             self.inference.unload()
             self.inference = None
+        if self.review is not None:
+            self.review.unload()
+            self.review = None
         for dock in self.docks.values():
             self.iface.removeDockWidget(dock)
             dock.deleteLater()

@@ -9,49 +9,39 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/provider.py" line="22" />
+        <location filename="../qgis_bridge/review_controller.py" line="60" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="58" />
+        <location filename="../plugin.py" line="60" />
         <source>Inference panel</source>
         <translation>推理面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="58" />
+        <location filename="../plugin.py" line="60" />
         <source>Review panel</source>
         <translation>审核面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="70" />
+        <location filename="../plugin.py" line="72" />
         <source>{panel} ({shortcut})</source>
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="87" />
+        <location filename="../plugin.py" line="91" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="90" />
+        <location filename="../plugin.py" line="94" />
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="122" />
+        <location filename="../plugin.py" line="129" />
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="44" />
-        <source>Coming to this panel</source>
-        <translation>本面板即将提供</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="50" />
-        <source>Environment</source>
-        <translation>运行环境</translation>
     </message>
     <message>
         <location filename="../ui/inference_dock.py" line="65" />
@@ -59,34 +49,9 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/docks.py" line="61" />
+        <location filename="../ui/review_dock.py" line="71" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>Step through the candidate slumps with time-lapse thumbnails of every year and accept, reject or edit each one into the training layers.</source>
-        <translation>借助逐年延时缩略图逐个检查候选热融滑塌，将每一个接受、拒绝或编辑后写入训练图层。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>A queue of candidates ordered by probability, uncertainty or position.</source>
-        <translation>按概率、不确定性或位置排序的候选队列。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>One thumbnail per year with the same contrast stretch, so change is real.</source>
-        <translation>每年一张缩略图，采用相同的对比度拉伸，使看到的变化真实可信。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>Accept, reject with a reason, mark unsure or edit, all by keyboard.</source>
-        <translation>接受、注明原因拒绝、标记为不确定或编辑，全部可用键盘完成。</translation>
-    </message>
-    <message>
-        <location filename="../ui/docks.py" line="61" />
-        <source>Every decision saved to the GeoPackage at once; export of the curated inventory.</source>
-        <translation>每个决定立即保存到 GeoPackage；可导出经整理的编目。</translation>
     </message>
     <message>
         <location filename="../ui/environment.py" line="26" />
@@ -249,7 +214,7 @@
         <translation>热融滑塌制图 {version}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="82" />
+        <location filename="../plugin.py" line="86" />
         <source>Run model on current view</source>
         <translation>在当前视图运行模型</translation>
     </message>
@@ -299,7 +264,7 @@
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="150" />
+        <location filename="../qgis_bridge/inference_controller.py" line="157" />
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
@@ -369,47 +334,47 @@
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="285" />
+        <location filename="../ui/inference_dock.py" line="293" />
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="289" />
+        <location filename="../ui/inference_dock.py" line="297" />
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="290" />
+        <location filename="../ui/inference_dock.py" line="298" />
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="99" />
+        <location filename="../qgis_bridge/inference_controller.py" line="105" />
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="109" />
+        <location filename="../qgis_bridge/inference_controller.py" line="115" />
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="137" />
+        <location filename="../qgis_bridge/inference_controller.py" line="144" />
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="137" />
+        <location filename="../qgis_bridge/inference_controller.py" line="144" />
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="157" />
+        <location filename="../qgis_bridge/inference_controller.py" line="164" />
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="158" />
+        <location filename="../qgis_bridge/inference_controller.py" line="165" />
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -432,72 +397,72 @@
 </translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="183" />
+        <location filename="../qgis_bridge/inference_controller.py" line="190" />
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="186" />
+        <location filename="../qgis_bridge/inference_controller.py" line="193" />
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="190" />
+        <location filename="../qgis_bridge/inference_controller.py" line="197" />
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="223" />
+        <location filename="../qgis_bridge/inference_controller.py" line="230" />
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="230" />
+        <location filename="../qgis_bridge/inference_controller.py" line="237" />
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="247" />
+        <location filename="../qgis_bridge/inference_controller.py" line="254" />
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="250" />
+        <location filename="../qgis_bridge/inference_controller.py" line="257" />
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="251" />
+        <location filename="../qgis_bridge/inference_controller.py" line="258" />
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="257" />
+        <location filename="../qgis_bridge/inference_controller.py" line="264" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="264" />
+        <location filename="../qgis_bridge/inference_controller.py" line="271" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="265" />
+        <location filename="../qgis_bridge/inference_controller.py" line="272" />
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="266" />
+        <location filename="../qgis_bridge/inference_controller.py" line="273" />
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="287" />
+        <location filename="../qgis_bridge/inference_controller.py" line="294" />
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="291" />
+        <location filename="../qgis_bridge/inference_controller.py" line="298" />
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -635,6 +600,211 @@
         <location filename="../qgis_bridge/tasks.py" line="73" />
         <source>The task stopped without a result.</source>
         <translation>任务已停止，没有结果。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="33" />
+        <source>water</source>
+        <translation>水体</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="33" />
+        <source>snow or ice</source>
+        <translation>冰雪</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="33" />
+        <source>cloud or shadow</source>
+        <translation>云或阴影</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="34" />
+        <source>bare rock or rugged terrain</source>
+        <translation>裸岩或崎岖地形</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="34" />
+        <source>infrastructure or pit</source>
+        <translation>基础设施或取土坑</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="35" />
+        <source>drained pond</source>
+        <translation>排干的池塘</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="35" />
+        <source>NoData or seam</source>
+        <translation>无数据或拼接缝</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="36" />
+        <source>other landform</source>
+        <translation>其他地貌</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="36" />
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="41" />
+        <source>most probable first</source>
+        <translation>概率最高者优先</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="41" />
+        <source>closest to the threshold first</source>
+        <translation>最接近阈值者优先</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="42" />
+        <source>row by row across the map</source>
+        <translation>按地图逐行</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="42" />
+        <source>shuffled (blind)</source>
+        <translation>随机（盲审）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="46" />
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="46" />
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="46" />
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="76" />
+        <source>Candidates</source>
+        <translation>候选</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="84" />
+        <source>Order</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="85" />
+        <source>Start reviewing</source>
+        <translation>开始审核</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="89" />
+        <source>No candidates open.</source>
+        <translation>尚未打开候选。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="105" />
+        <source>Show outline (O)</source>
+        <translation>显示轮廓（O）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="110" />
+        <source>Decision</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="115" />
+        <source>Reject reason</source>
+        <translation>拒绝原因</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="119" />
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="121" />
+        <source>Notes (optional)</source>
+        <translation>备注（可选）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="122" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="125" />
+        <source>Accept (A)</source>
+        <translation>接受（A）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="125" />
+        <source>Reject (R)</source>
+        <translation>拒绝（R）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="125" />
+        <source>Unsure (U)</source>
+        <translation>不确定（U）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="125" />
+        <source>Skip (Space)</source>
+        <translation>跳过（空格）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="125" />
+        <source>Back (B)</source>
+        <translation>返回（B）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="137" />
+        <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off.</source>
+        <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="184" />
+        <source>no image</source>
+        <translation>无影像</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="64" />
+        <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
+        <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="74" />
+        <source>Cannot read candidates from {path}: {error}</source>
+        <translation>无法从 {path} 读取候选：{error}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="91" />
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="91" />
+        <source>Your name, recorded with every decision:</source>
+        <translation>您的姓名，将随每个判定一同记录：</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="140" />
+        <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
+        <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="148" />
+        <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
+        <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="156" />
+        <source>A reviewer name is needed to record decisions.</source>
+        <translation>记录判定需要审核人姓名。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="175" />
+        <source>Every candidate has been reviewed.</source>
+        <translation>所有候选均已审核。</translation>
     </message>
 </context>
 </TS>

@@ -170,9 +170,17 @@ class InferenceDock(QgsDockWidget):
             lambda: self.rethreshold_requested.emit(self.threshold.value() / 100, self.min_area.value()))
         self.threshold.valueChanged.connect(self._tuning_changed)
         self.min_area.valueChanged.connect(self._tuning_changed)
+        self.environment = QLabel()
+        self.environment.setWordWrap(True)
+        self.environment.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.environment.setStyleSheet("color: #555;")
+        layout.addWidget(self.environment)
         layout.addStretch(1)
         self.setWidget(body)
         self._filling = False
+
+    def set_environment(self, lines: list[str]) -> None:
+        self.environment.setText("\n".join(lines))
 
     # --- mosaics -------------------------------------------------------------------------------
     def refresh_layers(self, project: QgsProject) -> None:

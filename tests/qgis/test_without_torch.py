@@ -39,7 +39,7 @@ out = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionPr
 print(json.dumps({
     "plugin": type(plugin).__name__,
     "onnx_output": out.tolist(),
-    "dock_text": [l.text() for l in plugin.docks["review"].environment_labels],
+    "dock_text": [plugin.docks["inference"].environment.text()],
     "torch_loaded": any(m == "torch" and sys.modules[m] is not None for m in sys.modules),
 }))
 plugin.unload()

@@ -19,7 +19,7 @@ TECHNICAL_CALLS = {
     "setObjectName", "setProperty", "property", "getThemeIcon", "icon_path", "getLogger", "debug",
     "info", "warning", "error", "exception", "logMessage", "value", "setValue", "findData",
     "setShortcut", "import_module", "find_spec", "getattr", "hasattr", "setattr", "startswith",
-    "endswith", "split", "join", "replace", "Formatter", "QIcon", "removeProvider",
+    "endswith", "split", "join", "replace", "Formatter", "QIcon", "removeProvider", "_bind", "QKeySequence",
 }
 # Method names through which text reaches the screen; single words count here too.
 TEXT_SINKS = {

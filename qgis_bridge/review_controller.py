@@ -1,0 +1,186 @@
+"""Drives the review dock: the queue from the candidates GeoPackage, the map following the
+current candidate, time-lapse thumbnails prepared ahead, and every decision committed at once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsProject,
+    QgsRectangle,
+    QgsWkbTypes,
+)
+from qgis.gui import QgsRubberBand
+from qgis.PyQt.QtCore import QObject, QTimer
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit
+
+from ..core.candidates import read_candidates
+from ..core.errors import TsmError
+from ..core.gpkg import connect, table_srs
+from ..core.review import counts, next_unreviewed, order_queue, record_decision
+from ..core.thumbnails import timelapse
+from ..ui.review_dock import ReviewDock, thumbnail_pixmap
+from . import settings
+from .i18n import tr
+from .layers import show_candidates
+
+LOGGER = logging.getLogger("thaw_slump_mapper.review")
+PREFETCH = 3
+
+
+class ReviewController(QObject):
+    def __init__(self, iface, dock: ReviewDock, mosaics_source) -> None:
+        """``mosaics_source()`` returns the (path, date) pairs of the ticked mosaics."""
+        super().__init__(dock)
+        self.iface, self.dock, self.mosaics_source = iface, dock, mosaics_source
+        self.gpkg = ""
+        self.crs = ""
+        self.queue: list[dict] = []
+        self.index = -1
+        self.history: list[int] = []
+        self.thumbs: dict[str, list] = {}
+        self.band = None
+        dock.open_requested.connect(self.open)
+        dock.decided.connect(self.decide)
+        dock.skip_requested.connect(self.skip)
+        dock.back_requested.connect(self.back)
+        dock.outline_toggled.connect(lambda _: self.show(self.index))
+
+    def unload(self) -> None:
+        self._clear_band()
+
+    def _message(self, text: str, level=Qgis.Warning) -> None:
+        self.iface.messageBar().pushMessage(tr("Thaw Slump Mapper"), text, level, 8)
+
+    def open(self, gpkg: str, order: str) -> bool:
+        if not gpkg or not Path(gpkg).is_file():
+            self._message(tr("Choose a candidates GeoPackage first (the inference panel writes one)."))
+            return False
+        try:
+            rows = read_candidates(gpkg)
+            conn = connect(gpkg)
+            try:
+                self.crs = table_srs(conn, "candidates")[1]
+            finally:
+                conn.close()
+        except (TsmError, Exception) as exc:  # noqa: BLE001 - a foreign file must not raise into Qt
+            self._message(tr("Cannot read candidates from {path}: {error}").format(path=gpkg, error=exc),
+                          Qgis.Critical)
+            return False
+        self.gpkg = gpkg
+        self.queue = order_queue(rows, order, threshold=settings.load().threshold)
+        self.thumbs.clear()
+        self.history.clear()
+        show_candidates(QgsProject.instance(), gpkg)
+        self.dock.set_active(bool(self.queue))
+        first = next_unreviewed(self.queue, -1)
+        self.show(first if first is not None else 0)
+        return True
+
+    def reviewer(self) -> str:
+        prefs = settings.load()
+        if prefs.reviewer:
+            return prefs.reviewer
+        name, ok = QInputDialog.getText(self.iface.mainWindow(), tr("Reviewer"),
+                                        tr("Your name, recorded with every decision:"), QLineEdit.Normal, "")
+        if ok and name.strip():
+            settings.save(replace(prefs, reviewer=name.strip()))
+            return name.strip()
+        return ""
+
+    def _thumbnails(self, row: dict) -> list:
+        cid = row["candidate_id"]
+        if cid not in self.thumbs:
+            mosaics = self.mosaics_source()
+            self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs) if mosaics else []
+        return self.thumbs[cid]
+
+    def _prefetch(self) -> None:
+        for k in range(1, PREFETCH + 1):
+            if 0 <= self.index + k < len(self.queue):
+                self._thumbnails(self.queue[self.index + k])
+
+    def _clear_band(self) -> None:
+        if self.band is not None:
+            self.iface.mapCanvas().scene().removeItem(self.band)
+            self.band = None
+
+    def show(self, index: int) -> None:
+        self._update_counters()
+        if not self.queue or index is None or not 0 <= index < len(self.queue):
+            return
+        self.index = index
+        row = self.queue[index]
+        geom = QgsGeometry.fromWkt(row["geometry"].wkt)
+        canvas = self.iface.mapCanvas()
+        xform = QgsCoordinateTransform(QgsCoordinateReferenceSystem.fromWkt(self.crs),
+                                       canvas.mapSettings().destinationCrs(), QgsProject.instance())
+        geom.transform(xform)
+        rect = geom.boundingBox()
+        rect.grow(max(rect.width(), rect.height(), 60.0) * 1.5)
+        canvas.setExtent(QgsRectangle(rect))
+        canvas.refresh()
+        self._clear_band()
+        self.band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        self.band.setToGeometry(geom, None)
+        self.band.setColor(QColor(255, 220, 0, 220))
+        self.band.setFillColor(QColor(0, 0, 0, 0))
+        self.band.setWidth(3)
+        show = self.dock.show_outline.isChecked()
+        strip = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
+                 for t in self._thumbnails(row)]
+        status = row.get("status") or "unreviewed"
+        header = tr("Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}").format(
+            n=index + 1, total=len(self.queue), p=row.get("max_prob") or 0.0, ha=(row.get("area_m2") or 0) / 1e4,
+            dates=row.get("dates_detected") or "-", status=status)
+        self.dock.set_candidate(header, strip)
+        QTimer.singleShot(0, self._prefetch)  # the next thumbnails are ready before they are asked for
+
+    def _update_counters(self) -> None:
+        c = counts(self.queue)
+        self.dock.set_counters(tr("{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · "
+                                  "{unsure} unsure").format(**c))
+
+    def decide(self, status: str, reason: str) -> None:
+        if not self.queue or self.index < 0:
+            return
+        reviewer = self.reviewer()
+        if not reviewer:
+            self._message(tr("A reviewer name is needed to record decisions."))
+            return
+        row = self.queue[self.index]
+        try:
+            record_decision(self.gpkg, row["candidate_id"], status, reviewer,
+                            reject_reason=reason or None if status == "rejected" else None,
+                            confidence=self.dock.confidence.currentData() if status == "accepted" else None,
+                            notes=self.dock.notes.text().strip() or None)
+        except TsmError as exc:
+            self._message(str(exc), Qgis.Critical)
+            return
+        row["status"] = status
+        self.history.append(self.index)
+        for layer in QgsProject.instance().mapLayers().values():
+            if layer.customProperty("thaw_slump_mapper/candidates") == self.gpkg:
+                layer.triggerRepaint()
+        nxt = next_unreviewed(self.queue, self.index)
+        if nxt is None:
+            self._update_counters()
+            self._message(tr("Every candidate has been reviewed."), Qgis.Success)
+            return
+        self.show(nxt)
+
+    def skip(self) -> None:
+        if self.queue:
+            self.history.append(self.index)
+            self.show((self.index + 1) % len(self.queue))
+
+    def back(self) -> None:
+        if self.history:
+            self.show(self.history.pop())

@@ -1,0 +1,106 @@
+"""The review dock by keyboard: every decision lands in the GeoPackage the moment it is made."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject
+from qgis.gui import QgsMapCanvas
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QApplication
+from tsm_testkit import bare_soil_model
+
+from thaw_slump_mapper.core.candidates import write_candidates
+from thaw_slump_mapper.core.inference import InferenceParams, run_inference
+from thaw_slump_mapper.core.preferences import Preferences
+from thaw_slump_mapper.core.raster import MosaicSpec
+from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
+from thaw_slump_mapper.qgis_bridge import settings
+from thaw_slump_mapper.qgis_bridge.review_controller import ReviewController
+from thaw_slump_mapper.ui.review_dock import ReviewDock
+
+
+@pytest.fixture
+def review(qgis_app, fake_iface, tmp_path):
+    scene = generate(tmp_path / "scene", SceneSpec(width=384, height=384, years=(2019, 2020, 2021), n_slumps=4,
+                                                   seed=11))
+    mosaics = [(str(p), str(y)) for p, y in scene.mosaics]
+    prob = run_inference(InferenceParams(tuple(MosaicSpec(p, d) for p, d in mosaics),
+                                         str(bare_soil_model(tmp_path / "m.onnx")), cache_dir=str(tmp_path / "c")))
+    gpkg = tmp_path / "cand.gpkg"
+    write_candidates(gpkg, vectorize(prob.path, VectorizeParams(0.5, 300)), {"threshold": 0.5})
+    settings.save(Preferences(reviewer="Tester"))
+    canvas = QgsMapCanvas()
+    canvas.resize(500, 500)
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32646"))
+    fake_iface.mapCanvas.return_value = canvas
+    dock = ReviewDock()
+    controller = ReviewController(fake_iface, dock, lambda: mosaics)
+    dock.gpkg.setFilePath(str(gpkg))
+    dock.order.setCurrentIndex(dock.order.findData("probability"))
+    dock.show()
+    yield dock, controller, gpkg, canvas
+    controller.unload()
+    dock.deleteLater()
+    QgsProject.instance().removeAllMapLayers()
+    settings.save(Preferences())
+
+
+def _status(gpkg):
+    return dict(sqlite3.connect(gpkg).execute("SELECT candidate_id, status || '/' || coalesce(reject_reason, '') "
+                                               "FROM candidates").fetchall())
+
+
+def _key(dock, key):
+    QApplication.setActiveWindow(dock)
+    dock.setFocus()
+    QTest.keyClick(dock, key)
+    QApplication.processEvents()
+
+
+def test_keyboard_review_commits_each_decision(review):
+    dock, controller, gpkg, canvas = review
+    dock.start.click()
+    n = len(controller.queue)
+    assert n >= 4 and "Candidate 1 of" in dock.header.text()
+    assert dock.strip.count() == 3 + 1  # one thumbnail per year (+ stretch)
+    first = controller.queue[0]["candidate_id"]
+    assert canvas.extent().contains(controller.queue[0]["geometry"].centroid.x,
+                                    controller.queue[0]["geometry"].centroid.y)
+    _key(dock, Qt.Key_A)
+    assert _status(gpkg)[first] == "accepted/"  # committed before anything else happens
+    second = controller.queue[1]["candidate_id"]
+    _key(dock, Qt.Key_1)  # reject as water
+    assert _status(gpkg)[second] == "rejected/water"
+    third = controller.queue[2]["candidate_id"]
+    _key(dock, Qt.Key_U)
+    assert _status(gpkg)[third] == "unsure/"
+    _key(dock, Qt.Key_Space)  # skip the fourth
+    assert controller.index == 4 % n
+    _key(dock, Qt.Key_B)  # back to the skipped one
+    assert controller.index == 3
+    assert f"3 of {n} reviewed" in dock.counters.text()
+    reviewer = sqlite3.connect(gpkg).execute("SELECT DISTINCT reviewer FROM candidates WHERE status != "
+                                             "'unreviewed'").fetchall()
+    assert reviewer == [("Tester",)]
+
+
+def test_reopening_resumes_at_the_first_undecided_candidate(review):
+    dock, controller, _gpkg, _ = review
+    dock.start.click()
+    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key_A)
+    dock.start.click()  # as after a restart: the queue is read again from the GeoPackage
+    assert controller.queue[controller.index]["status"] == "unreviewed"
+    assert controller.index == 2
+
+
+def test_thumbnails_are_prepared_ahead(review):
+    dock, controller, _, _ = review
+    dock.start.click()
+    QApplication.processEvents()  # the prefetch runs once the first candidate is on screen
+    ahead = [r["candidate_id"] for r in controller.queue[1:4]]
+    assert all(cid in controller.thumbs for cid in ahead)

@@ -1,0 +1,90 @@
+"""Review queue orders, counters, decisions committed at once, and time-lapse thumbnails."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+from shapely.geometry import box
+from tsm_testkit import ORIGIN, write_raster
+
+from thaw_slump_mapper.core.errors import InputError
+from thaw_slump_mapper.core.review import counts, next_unreviewed, order_queue, record_decision
+from thaw_slump_mapper.core.thumbnails import timelapse
+
+
+def _rows():
+    return [
+        {"candidate_id": "a", "max_prob": 0.95, "status": "unreviewed", "geometry": box(0, 1500, 10, 1510)},
+        {"candidate_id": "b", "max_prob": 0.52, "status": "accepted", "geometry": box(500, 1500, 510, 1510)},
+        {"candidate_id": "c", "max_prob": 0.70, "status": "unreviewed", "geometry": box(100, 100, 110, 110)},
+        {"candidate_id": "d", "max_prob": 0.40, "status": "rejected", "geometry": box(0, 100, 10, 110)},
+    ]
+
+
+def test_queue_orders():
+    ids = lambda rows: [r["candidate_id"] for r in rows]  # noqa: E731
+    assert ids(order_queue(_rows(), "probability")) == ["a", "c", "b", "d"]
+    assert ids(order_queue(_rows(), "uncertainty", threshold=0.5)) == ["b", "d", "c", "a"]
+    assert ids(order_queue(_rows(), "position")) == ["a", "b", "d", "c"]  # north row first, west to east
+    shuffled = ids(order_queue(_rows(), "shuffled", seed=3))
+    assert sorted(shuffled) == ["a", "b", "c", "d"] and shuffled == ids(order_queue(_rows(), "shuffled", seed=3))
+    with pytest.raises(InputError):
+        order_queue(_rows(), "alphabetical")
+
+
+def test_counters_and_next_unreviewed_skip_decided_ones():
+    rows = order_queue(_rows(), "probability")  # a c b d
+    c = counts(rows)
+    assert (c["total"], c["reviewed"], c["accepted"], c["rejected"], c["unsure"]) == (4, 2, 1, 1, 0)
+    assert next_unreviewed(rows, 0) == 1  # c
+    assert next_unreviewed(rows, 1) == 0  # wraps around to a
+    for r in rows:
+        r["status"] = "accepted"
+    assert next_unreviewed(rows, 0) is None
+
+
+def test_decisions_are_committed_at_once_and_validated(tmp_path):
+    from test_candidates import _write  # a real candidates GeoPackage
+
+    v = np.zeros((60, 60), np.uint8)
+    v[10:20, 10:20] = 200
+    gpkg = tmp_path / "cand.gpkg"
+    _write(tmp_path, v, gpkg)
+    cid = sqlite3.connect(gpkg).execute("SELECT candidate_id FROM candidates").fetchone()[0]
+    record_decision(gpkg, cid, "rejected", "Lin", reject_reason="water", notes="thermokarst pond")
+    row = sqlite3.connect(gpkg).execute("SELECT status, reviewer, reject_reason, notes, reviewed_at FROM "
+                                        "candidates").fetchone()
+    assert row[:4] == ("rejected", "Lin", "water", "thermokarst pond") and row[4].endswith("Z")
+    with pytest.raises(InputError, match="reject reason"):
+        record_decision(gpkg, cid, "rejected", "Lin", reject_reason="ugly")
+    with pytest.raises(InputError, match="No candidate"):
+        record_decision(gpkg, "missing", "accepted", "Lin")
+
+
+def test_timelapse_uses_one_stretch_for_all_years(tmp_path):
+    base = np.full((4, 100, 100), 1000, np.uint16)
+    later = base.copy()
+    later[:, 40:60, 40:60] = 3000  # the scar grew brighter in the later year
+    p1 = write_raster(tmp_path / "y1.tif", base)
+    p2 = write_raster(tmp_path / "y2.tif", later)
+    x0, y1 = ORIGIN
+    cand = box(x0 + 120, y1 - 180, x0 + 180, y1 - 120)  # pixels 40-60 at 3 m
+    thumbs = timelapse([(str(p1), "2019"), (str(p2), "2021")], cand, "EPSG:32646", size=64)
+    assert [t.date for t in thumbs] == ["2019", "2021"]
+    a, b = thumbs[0].rgb, thumbs[1].rgb
+    assert a.shape == (64, 64, 3) and a.dtype == np.uint8
+    # same stretch: the unchanged background has the same value in both years, the scar differs
+    assert a[2, 2, 0] == b[2, 2, 0]
+    assert b[32, 32, 0] > a[32, 32, 0] + 100
+    ring = thumbs[0].outline[0]
+    assert min(x for x, _ in ring) > 0 and max(x for x, _ in ring) < 64  # outline inside the window
+
+
+def test_timelapse_marks_years_that_do_not_cover_the_window(tmp_path):
+    p1 = write_raster(tmp_path / "y1.tif", np.full((4, 50, 50), 900, np.uint16))
+    p2 = write_raster(tmp_path / "far.tif", np.full((4, 50, 50), 900, np.uint16), origin=(500000.0, 3000000.0))
+    x0, y1 = ORIGIN
+    thumbs = timelapse([(str(p1), "a"), (str(p2), "b")], box(x0 + 30, y1 - 60, x0 + 60, y1 - 30), "EPSG:32646")
+    assert thumbs[0].rgb is not None and thumbs[1].rgb is None and thumbs[1].valid_share == 0

@@ -1,0 +1,196 @@
+"""The review dock: one candidate at a time with its time-lapse strip, decided by keyboard.
+
+Shown state only; the controller (qgis_bridge.review_controller) reads the queue, commits each
+decision to the GeoPackage at once, and moves the map.
+"""
+
+from __future__ import annotations
+
+from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.PyQt.QtCore import QPointF, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.review import CONFIDENCES, ORDERS, REJECT_REASONS
+from ..qgis_bridge.i18n import tr
+
+
+def reason_label(reason: str) -> str:
+    return {
+        "water": tr("water"), "snow_ice": tr("snow or ice"), "cloud_shadow": tr("cloud or shadow"),
+        "bare_rock": tr("bare rock or rugged terrain"), "infrastructure": tr("infrastructure or pit"),
+        "drained_pond": tr("drained pond"), "nodata_seam": tr("NoData or seam"),
+        "other_landform": tr("other landform"), "other": tr("other"),
+    }[reason]
+
+
+def order_label(order: str) -> str:
+    return {"probability": tr("most probable first"), "uncertainty": tr("closest to the threshold first"),
+            "position": tr("row by row across the map"), "shuffled": tr("shuffled (blind)")}[order]
+
+
+def confidence_label(level: str) -> str:
+    return {"high": tr("high"), "medium": tr("medium"), "low": tr("low")}[level]
+
+
+def thumbnail_pixmap(rgb, outline, show_outline: bool) -> QPixmap:
+    """QPixmap of an H×W×3 uint8 array with the candidate outline drawn on top."""
+    h, w, _ = rgb.shape
+    image = QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888).copy()
+    if show_outline:
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(QPen(QColor(255, 220, 0), 1.5))
+        for ring in outline:
+            painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
+        painter.end()
+    return QPixmap.fromImage(image)
+
+
+class ReviewDock(QgsDockWidget):
+    open_requested = pyqtSignal(str, str)  # gpkg path, queue order
+    decided = pyqtSignal(str, str)  # status, reject reason ('' unless rejected)
+    skip_requested = pyqtSignal()
+    back_requested = pyqtSignal()
+    outline_toggled = pyqtSignal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Thaw Slump Review"), parent)
+        self.setObjectName("ThawSlumpMapperReviewDock")
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+
+        source = QGroupBox(tr("Candidates"), body)
+        form = QFormLayout(source)
+        self.gpkg = QgsFileWidget()
+        self.gpkg.setFilter(tr("GeoPackage (*.gpkg)"))
+        form.addRow(tr("Candidates GeoPackage"), self.gpkg)
+        self.order = QComboBox()
+        for order in ORDERS:
+            self.order.addItem(order_label(order), order)
+        form.addRow(tr("Order"), self.order)
+        self.start = QPushButton(tr("Start reviewing"))
+        self.start.clicked.connect(lambda: self.open_requested.emit(self.gpkg.filePath().strip(),
+                                                                    self.order.currentData()))
+        form.addRow(self.start)
+        self.counters = QLabel(tr("No candidates open."))
+        self.counters.setWordWrap(True)
+        form.addRow(self.counters)
+        layout.addWidget(source)
+
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        layout.addWidget(self.header)
+        self.strip_host = QWidget()
+        self.strip = QHBoxLayout(self.strip_host)
+        self.strip.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidget(self.strip_host)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumHeight(200)
+        layout.addWidget(scroll)
+        self.show_outline = QCheckBox(tr("Show outline (O)"))
+        self.show_outline.setChecked(True)
+        self.show_outline.toggled.connect(self.outline_toggled)
+        layout.addWidget(self.show_outline)
+
+        decide = QGroupBox(tr("Decision"), body)
+        dform = QFormLayout(decide)
+        self.reason = QComboBox()
+        for i, reason in enumerate(REJECT_REASONS, start=1):
+            self.reason.addItem(f"{i}  {reason_label(reason)}", reason)
+        dform.addRow(tr("Reject reason"), self.reason)
+        self.confidence = QComboBox()
+        for level in CONFIDENCES:
+            self.confidence.addItem(confidence_label(level), level)
+        dform.addRow(tr("Confidence"), self.confidence)
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText(tr("Notes (optional)"))
+        dform.addRow(tr("Notes"), self.notes)
+        buttons = QHBoxLayout()
+        self.buttons = {}
+        for key, text, slot in (("accept", tr("Accept (A)"), lambda: self.decided.emit("accepted", "")),
+                                ("reject", tr("Reject (R)"), lambda: self.decided.emit("rejected",
+                                                                                       self.reason.currentData())),
+                                ("unsure", tr("Unsure (U)"), lambda: self.decided.emit("unsure", "")),
+                                ("skip", tr("Skip (Space)"), self.skip_requested.emit),
+                                ("back", tr("Back (B)"), self.back_requested.emit)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        dform.addRow(buttons)
+        layout.addWidget(decide)
+        help_text = QLabel(tr("Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · "
+                              "U unsure · Space skip · B back · O outline on/off."))
+        help_text.setWordWrap(True)
+        layout.addWidget(help_text)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.set_active(False)
+        self._shortcuts = []
+        self._bind("A", lambda: self.buttons["accept"].click())
+        self._bind("R", lambda: self.buttons["reject"].click())
+        self._bind("U", lambda: self.buttons["unsure"].click())
+        self._bind("Space", lambda: self.buttons["skip"].click())
+        self._bind("B", lambda: self.buttons["back"].click())
+        self._bind("O", lambda: self.show_outline.toggle())
+        for i in range(len(REJECT_REASONS)):
+            self._bind(str(i + 1), lambda i=i: self._reject_with(i))
+
+    def _bind(self, key: str, slot) -> None:
+        shortcut = QShortcut(QKeySequence(key), self)
+        shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+        self._shortcuts.append(shortcut)
+
+    def _reject_with(self, index: int) -> None:
+        if self.buttons["reject"].isEnabled():
+            self.reason.setCurrentIndex(index)
+            self.buttons["reject"].click()
+
+    def set_active(self, active: bool) -> None:
+        for button in self.buttons.values() if hasattr(self, "buttons") else []:
+            button.setEnabled(active)
+
+    def set_counters(self, text: str) -> None:
+        self.counters.setText(text)
+
+    def set_candidate(self, header: str, thumbs: list[tuple[str, QPixmap | None]]) -> None:
+        self.header.setText(header)
+        while self.strip.count():
+            item = self.strip.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for caption, pixmap in thumbs:
+            cell = QWidget()
+            v = QVBoxLayout(cell)
+            v.setContentsMargins(2, 2, 2, 2)
+            picture = QLabel()
+            if pixmap is None:
+                picture.setText(tr("no image"))
+                picture.setFixedSize(160, 160)
+                picture.setAlignment(Qt.AlignCenter)
+            else:
+                picture.setPixmap(pixmap)
+            v.addWidget(picture)
+            label = QLabel(caption)
+            label.setAlignment(Qt.AlignCenter)
+            v.addWidget(label)
+            self.strip.addWidget(cell)
+        self.strip.addStretch(1)
+        self.notes.clear()
+        self.setFocus()
