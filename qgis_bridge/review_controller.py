@@ -124,7 +124,7 @@ class ReviewController(QObject):
                                        canvas.mapSettings().destinationCrs(), QgsProject.instance())
         geom.transform(xform)
         rect = geom.boundingBox()
-        rect.grow(max(rect.width(), rect.height(), 60.0) * 1.5)
+        rect.grow(max(rect.width(), rect.height(), 60.0) * 3)  # the slump and its slope around it
         canvas.setExtent(QgsRectangle(rect))
         canvas.refresh()
         self._clear_band()

@@ -79,11 +79,14 @@ def finish():
     window.resizeDocks(docks, [470] * len(docks), Qt.Horizontal)
     shots = []
     if marker_extra:  # a scenario ran: keep its dock in front for one screenshot
-        docks = [d for d in docks if "Inference" in d.objectName()]
+        wanted = "Review" if "review_keys" in marker_extra else "Inference"
+        docks = [d for d in docks if wanted in d.objectName()]
     for dock in docks:
         dock.raise_()
         QgsApplication.processEvents()
         name = "qgis_" + ("review" if "Review" in dock.objectName() else "inference") + ".png"
+        window.resizeDocks([dock], [620 if "Review" in dock.objectName() else 470], Qt.Horizontal)
+        QgsApplication.processEvents()
         window.grab().save(os.path.join(OUT, name))
         shots.append(name)
     from qgis.PyQt.QtWidgets import QTabWidget
@@ -152,18 +155,58 @@ def run_inference_scenario():
             cands = [l for l in QgsProject.instance().mapLayers().values()
                      if l.customProperty("thaw_slump_mapper/candidates")]
             marker_extra["candidates"] = cands[0].featureCount() if cands else 0
-            QTimer.singleShot(2500, finish)  # let the canvas draw the new layer
+            if os.environ.get("TSM_SMOKE_SCENARIO") == "review":
+                QTimer.singleShot(500, run_review_scenario)
+            else:
+                QTimer.singleShot(2500, finish)  # let the canvas draw the new layer
         else:
             QTimer.singleShot(200, poll)
 
     QTimer.singleShot(300, poll)
 
 
+def run_review_scenario():
+    # keyboard only: open the review dock on the run's GeoPackage and decide 20 candidates
+    import sqlite3
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtTest import QTest
+    from qgis.PyQt.QtWidgets import QApplication
+
+    scene = json.loads(os.environ["TSM_SMOKE_SCENE"])
+    plugin = plugins["thaw_slump_mapper"]
+    QgsSettings().setValue("thaw_slump_mapper/reviewer", "smoke test")
+    review = plugin.docks["review"]
+    review.show()
+    review.raise_()
+    review.gpkg.setFilePath(scene["gpkg"])
+    review.start.click()
+    keys = [Qt.Key_A, Qt.Key_1, Qt.Key_A, Qt.Key_U, Qt.Key_4] * 4
+    done = [0]
+
+    def press():
+        if done[0] < len(keys) and plugin.review.queue:
+            QApplication.setActiveWindow(window)
+            review.setFocus()
+            QTest.keyClick(review, keys[done[0]])
+            done[0] += 1
+            QTimer.singleShot(150, press)
+        else:
+            conn = sqlite3.connect(scene["gpkg"])
+            marker_extra["review_status"] = dict(conn.execute(
+                "SELECT status, count(*) FROM candidates GROUP BY status").fetchall())
+            marker_extra["review_keys"] = done[0]
+            marker_extra["review_header"] = review.header.text()
+            marker_extra["review_counters"] = review.counters.text()
+            QTimer.singleShot(1500, finish)
+
+    QTimer.singleShot(800, press)
+
+
 marker_extra = {}
 plugin_log = []
 QgsApplication.messageLog().messageReceived.connect(
     lambda message, tag, level: plugin_log.append(message) if tag == "Thaw Slump Mapper" else None)
-if os.environ.get("TSM_SMOKE_SCENARIO") == "inference":
+if os.environ.get("TSM_SMOKE_SCENARIO") in ("inference", "review"):
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_inference_scenario)
 else:
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), finish)
@@ -204,7 +247,8 @@ def prepare_inference_scene(folder: Path) -> dict:
 
     from thaw_slump_mapper.core.synthetic import SceneSpec, generate
 
-    scene = generate(folder / "scene", SceneSpec(width=640, height=640, years=(2019, 2021), n_slumps=7, seed=21))
+    scene = generate(folder / "scene", SceneSpec(width=768, height=768, years=(2019, 2020, 2021), n_slumps=10,
+                                                 n_ponds=8, n_rocks=6, seed=21))
     model = bare_soil_model(folder / "bare_soil_index.onnx")
     return {"mosaics": [[str(p), y] for p, y in scene.mosaics], "model": str(model),
             "gpkg": str(folder / "candidates.gpkg")}
@@ -228,7 +272,7 @@ def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | 
         env = dict(os.environ, TSM_SMOKE_OUT=str(out.resolve()), XDG_RUNTIME_DIR=str(tmp_path))
         env.pop("QT_QPA_PLATFORM", None)  # a real X server (Xvfb) this time
         env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
-        if scenario == "inference":
+        if scenario in ("inference", "review"):
             env["TSM_SMOKE_SCENARIO"] = scenario
             env["TSM_SMOKE_SCENE"] = json.dumps(prepare_inference_scene(tmp_path))
         env["TSM_SMOKE_TORCH"] = "1" if torch else "0"
@@ -265,8 +309,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--timeout", type=int, default=180)
     parser.add_argument("--lang", default="", help="e.g. zh_CN to start QGIS in Chinese")
-    parser.add_argument("--scenario", choices=["", "inference"], default="",
-                        help="inference: run the model on a synthetic scene from the dock first")
+    parser.add_argument("--scenario", choices=["", "inference", "review"], default="",
+                        help="inference: run the model on a synthetic scene from the dock first; "
+                             "review: then review 20 candidates by keyboard")
     args = parser.parse_args()
     marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario)
     print(json.dumps(marker, indent=2, ensure_ascii=False))

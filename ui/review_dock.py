@@ -100,7 +100,7 @@ class ReviewDock(QgsDockWidget):
         scroll = QScrollArea()
         scroll.setWidget(self.strip_host)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumHeight(200)
+        scroll.setMinimumHeight(230)
         layout.addWidget(scroll)
         self.show_outline = QCheckBox(tr("Show outline (O)"))
         self.show_outline.setChecked(True)

@@ -70,13 +70,18 @@ def test_real_qgis_without_the_packages_shows_the_setup_stub_not_a_traceback(tmp
 
 
 @pytest.mark.real_qgis
-def test_real_qgis_runs_the_model_from_the_dock(tmp_path):
+def test_real_qgis_runs_the_model_then_reviews_by_keyboard(tmp_path):
     plugin_zip = package.build(tmp_path / "dist")
-    out = ARTIFACTS.with_name("qgis_inference")
-    marker = qgis_smoke.run(plugin_zip, out, timeout=300, scenario="inference")
+    out = ARTIFACTS.with_name("qgis_review")
+    marker = qgis_smoke.run(plugin_zip, out, timeout=300, scenario="review")
     assert marker["class"] == "ThawSlumpMapperPlugin"
     assert marker["candidates"] > 0, marker["status"]
     assert "candidates" in marker["status"] and marker["progress"] == "done"
     assert not [m for m in marker["plugin_log"] if m.startswith("ERROR")]
     assert marker["returncode"] == 0
-    assert _distinct_colours(out / "qgis_inference.png") > 50
+    # 20 key presses, 20 decisions committed: 8 accept (A), 8 reject (1 water, 4 bare rock), 4 unsure (U)
+    assert marker["review_keys"] == 20
+    status = marker["review_status"]
+    assert (status["accepted"], status["rejected"], status["unsure"]) == (8, 8, 4)
+    assert marker["review_counters"].startswith("20 of ")
+    assert _distinct_colours(out / "qgis_review.png") > 50
