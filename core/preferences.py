@@ -28,6 +28,8 @@ class Preferences:
     cache_dir: str = field(default_factory=default_cache_dir)
     cache_limit_mb: int = 4096
     reviewer: str = ""
+    region_name: str = ""  # ARTS RegionName of the training layers
+    creator_lab: str = ""  # ARTS CreatorLab (defaults to the reviewer)
     debug_log: bool = False
     user_models: tuple[str, ...] = ()
 
@@ -43,6 +45,8 @@ class Preferences:
             cache_dir=self.cache_dir or default_cache_dir(),
             cache_limit_mb=max(int(self.cache_limit_mb), 0),
             reviewer=str(self.reviewer).strip(),
+            region_name=str(self.region_name).strip(),
+            creator_lab=str(self.creator_lab).strip(),
             user_models=tuple(str(m) for m in self.user_models if str(m)),
         )
 

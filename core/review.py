@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import training_layers
 from .candidates import LAYER, now_iso
 from .errors import InputError
-from .gpkg import connect, transaction
+from .gpkg import connect, create_attribute_table, table_exists, transaction
+from .training_layers import ArtsContext
 
 STATUSES = ("unreviewed", "accepted", "rejected", "unsure")
 REJECT_REASONS = ("water", "snow_ice", "cloud_shadow", "bare_rock", "infrastructure", "drained_pond",
@@ -14,26 +16,80 @@ REJECT_REASONS = ("water", "snow_ice", "cloud_shadow", "bare_rock", "infrastruct
 CONFIDENCES = ("high", "medium", "low")
 
 
+DECISIONS = "decisions"
+DECISION_COLUMNS = [("candidate_id", "TEXT NOT NULL"), ("reviewer", "TEXT NOT NULL"), ("status", "TEXT NOT NULL"),
+                    ("reject_reason", "TEXT"), ("confidence", "TEXT"), ("notes", "TEXT"),
+                    ("decided_at", "DATETIME NOT NULL")]
+
+
 def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: str, *,
                     reject_reason: str | None = None, confidence: str | None = None,
-                    notes: str | None = None) -> None:
+                    notes: str | None = None, context: ArtsContext | None = None) -> None:
+    """Commit one decision: the candidate's current review fields, the reviewer's entry in the
+    ``decisions`` history (every reviewer's verdicts are kept), and the training layers — all in
+    one transaction, so a crash leaves either the whole decision or none of it."""
     if status not in STATUSES:
         raise InputError(f"Unknown review status '{status}'.", f"Use one of {', '.join(STATUSES)}.")
     if reject_reason is not None and reject_reason not in REJECT_REASONS:
         raise InputError(f"Unknown reject reason '{reject_reason}'.", f"Use one of {', '.join(REJECT_REASONS)}.")
     if confidence is not None and confidence not in CONFIDENCES:
         raise InputError(f"Unknown confidence '{confidence}'.", f"Use one of {', '.join(CONFIDENCES)}.")
+    if not reviewer.strip():
+        raise InputError("A decision needs a reviewer name.", "Set your name in the plugin settings.")
     path = Path(gpkg)
+    when = now_iso()
     conn = connect(path)
     try:
         with transaction(conn, path):
             cur = conn.execute(f'UPDATE "{LAYER}" SET status=?, reviewer=?, reviewed_at=?, reject_reason=?, '
                                f'confidence=?, notes=? WHERE candidate_id=?',
-                               (status, reviewer, now_iso(), reject_reason, confidence, notes, candidate_id))
+                               (status, reviewer, when, reject_reason, confidence, notes, candidate_id))
             if cur.rowcount != 1:
                 raise InputError(f"No candidate {candidate_id} in {path.name}.", "Reload the candidates layer.")
+            if not table_exists(conn, DECISIONS):
+                create_attribute_table(conn, DECISIONS, DECISION_COLUMNS)
+            conn.execute(f'INSERT INTO "{DECISIONS}" VALUES (?, ?, ?, ?, ?, ?, ?)',
+                         (candidate_id, reviewer, status, reject_reason, confidence, notes, when))
+            training_layers.sync(conn, candidate_id, status, context or ArtsContext(), reviewer, when)
     finally:
         conn.close()
+
+
+def reviewer_statuses(gpkg: str | Path, reviewer: str) -> dict[str, str]:
+    """candidate_id → this reviewer's latest verdict (what the queue shows a second reviewer)."""
+    conn = connect(gpkg)
+    try:
+        if not table_exists(conn, DECISIONS):
+            return {}
+        rows = conn.execute(f'SELECT candidate_id, status FROM "{DECISIONS}" WHERE reviewer = ? '
+                            'ORDER BY decided_at, rowid', (reviewer,)).fetchall()
+    finally:
+        conn.close()
+    return dict(rows)
+
+
+def reviewers(gpkg: str | Path) -> list[str]:
+    """Everyone who has recorded a decision in this GeoPackage."""
+    conn = connect(gpkg)
+    try:
+        if not table_exists(conn, DECISIONS):
+            return []
+        return [r[0] for r in conn.execute(f'SELECT DISTINCT reviewer FROM "{DECISIONS}" ORDER BY reviewer')]
+    finally:
+        conn.close()
+
+
+def cohen_kappa(a: dict[str, str], b: dict[str, str]) -> tuple[float, list[str]]:
+    """Cohen's κ over the candidates both reviewers decided, and the ids they disagree on."""
+    common = sorted(set(a) & set(b))
+    if not common:
+        return 0.0, []
+    labels = sorted({a[c] for c in common} | {b[c] for c in common})
+    n = len(common)
+    observed = sum(a[c] == b[c] for c in common) / n
+    expected = sum((sum(a[c] == k for c in common) / n) * (sum(b[c] == k for c in common) / n) for k in labels)
+    kappa = 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+    return kappa, [c for c in common if a[c] != b[c]]
 
 
 ORDERS = ("probability", "uncertainty", "position", "shuffled")

@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="60" />
+        <location filename="../qgis_bridge/review_controller.py" line="63" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="71" />
+        <location filename="../ui/review_dock.py" line="72" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -99,42 +99,42 @@
         <translation>您的姓名，将随每个审核决定一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="58" />
+        <location filename="../ui/options_page.py" line="62" />
         <source>Write debug messages to the log panel</source>
         <translation>将调试信息写入日志面板</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="59" />
+        <location filename="../ui/options_page.py" line="63" />
         <source>Default probability threshold</source>
         <translation>默认概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="60" />
+        <location filename="../ui/options_page.py" line="64" />
         <source>Default minimum slump area</source>
         <translation>默认最小滑塌面积</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="61" />
+        <location filename="../ui/options_page.py" line="65" />
         <source>Tiles per batch</source>
         <translation>每批瓦片数</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="62" />
+        <location filename="../ui/options_page.py" line="66" />
         <source>Compute device</source>
         <translation>计算设备</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="63" />
+        <location filename="../ui/options_page.py" line="67" />
         <source>Cache folder for probability rasters</source>
         <translation>概率栅格缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="64" />
+        <location filename="../ui/options_page.py" line="68" />
         <source>Cache size limit</source>
         <translation>缓存大小上限</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="65" />
+        <location filename="../ui/options_page.py" line="69" />
         <source>Reviewer name</source>
         <translation>审核人姓名</translation>
     </message>
@@ -682,129 +682,184 @@
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="76" />
+        <location filename="../ui/review_dock.py" line="77" />
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="84" />
+        <location filename="../ui/review_dock.py" line="85" />
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="85" />
+        <location filename="../ui/review_dock.py" line="88" />
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="89" />
+        <location filename="../ui/review_dock.py" line="97" />
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="105" />
+        <location filename="../ui/review_dock.py" line="113" />
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="110" />
+        <location filename="../ui/review_dock.py" line="118" />
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="115" />
+        <location filename="../ui/review_dock.py" line="123" />
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="119" />
+        <location filename="../ui/review_dock.py" line="127" />
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="121" />
+        <location filename="../ui/review_dock.py" line="129" />
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="122" />
+        <location filename="../ui/review_dock.py" line="130" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="125" />
+        <location filename="../ui/review_dock.py" line="133" />
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="125" />
+        <location filename="../ui/review_dock.py" line="133" />
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="125" />
+        <location filename="../ui/review_dock.py" line="133" />
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="125" />
+        <location filename="../ui/review_dock.py" line="133" />
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="125" />
+        <location filename="../ui/review_dock.py" line="133" />
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="137" />
+        <location filename="../ui/review_dock.py" line="145" />
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="184" />
+        <location filename="../ui/review_dock.py" line="192" />
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="64" />
+        <location filename="../qgis_bridge/review_controller.py" line="67" />
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="74" />
+        <location filename="../qgis_bridge/review_controller.py" line="77" />
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="91" />
+        <location filename="../qgis_bridge/review_controller.py" line="99" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="91" />
+        <location filename="../qgis_bridge/review_controller.py" line="99" />
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="140" />
+        <location filename="../qgis_bridge/review_controller.py" line="152" />
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="148" />
+        <location filename="../qgis_bridge/review_controller.py" line="161" />
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="156" />
+        <location filename="../qgis_bridge/review_controller.py" line="169" />
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="175" />
+        <location filename="../qgis_bridge/review_controller.py" line="191" />
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="59" />
+        <source>e.g. Beiluhe, Qinghai-Tibet Plateau (ARTS RegionName)</source>
+        <translation>例如：北麓河，青藏高原（ARTS 的 RegionName）</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="61" />
+        <source>e.g. your name and institute (ARTS CreatorLab)</source>
+        <translation>例如：您的姓名与单位（ARTS 的 CreatorLab）</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="70" />
+        <source>Region name</source>
+        <translation>区域名称</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="71" />
+        <source>Creator lab</source>
+        <translation>制作单位</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="86" />
+        <source>Blind mode: hide the model's score and shuffle</source>
+        <translation>盲审模式：隐藏模型得分并随机排序</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="91" />
+        <source>Agreement between reviewers…</source>
+        <translation>审核人之间的一致性…</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="149" />
+        <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
+        <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="197" />
+        <source>Open a candidates GeoPackage first.</source>
+        <translation>请先打开候选结果 GeoPackage。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="206" />
+        <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
+        <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="215" />
+        <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
+        <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="218" />
+        <source>Agreement between reviewers</source>
+        <translation>审核人之间的一致性</translation>
     </message>
 </context>
 </TS>

@@ -19,13 +19,22 @@ from qgis.core import (
 from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtCore import QObject, QTimer
 from qgis.PyQt.QtGui import QColor
-from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit
+from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from ..core.candidates import read_candidates
 from ..core.errors import TsmError
 from ..core.gpkg import connect, table_srs
-from ..core.review import counts, next_unreviewed, order_queue, record_decision
+from ..core.review import (
+    cohen_kappa,
+    counts,
+    next_unreviewed,
+    order_queue,
+    record_decision,
+    reviewer_statuses,
+    reviewers,
+)
 from ..core.thumbnails import timelapse
+from ..core.training_layers import ArtsContext
 from ..ui.review_dock import ReviewDock, thumbnail_pixmap
 from . import settings
 from .i18n import tr
@@ -47,11 +56,13 @@ class ReviewController(QObject):
         self.history: list[int] = []
         self.thumbs: dict[str, list] = {}
         self.band = None
+        self.disagreements: list[str] = []
         dock.open_requested.connect(self.open)
         dock.decided.connect(self.decide)
         dock.skip_requested.connect(self.skip)
         dock.back_requested.connect(self.back)
         dock.outline_toggled.connect(lambda _: self.show(self.index))
+        dock.agreement_requested.connect(self.show_agreement)
 
     def unload(self) -> None:
         self._clear_band()
@@ -75,6 +86,11 @@ class ReviewController(QObject):
                           Qgis.Critical)
             return False
         self.gpkg = gpkg
+        # the queue shows THIS reviewer's verdicts: a second reviewer starts from zero
+        mine = reviewer_statuses(gpkg, settings.load().reviewer) if settings.load().reviewer else {}
+        for row in rows:
+            row["status"] = mine.get(row["candidate_id"], "unreviewed") if mine or settings.load().reviewer \
+                else row.get("status") or "unreviewed"
         self.queue = order_queue(rows, order, threshold=settings.load().threshold)
         self.thumbs.clear()
         self.history.clear()
@@ -137,9 +153,14 @@ class ReviewController(QObject):
         strip = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
                  for t in self._thumbnails(row)]
         status = row.get("status") or "unreviewed"
-        header = tr("Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}").format(
-            n=index + 1, total=len(self.queue), p=row.get("max_prob") or 0.0, ha=(row.get("area_m2") or 0) / 1e4,
-            dates=row.get("dates_detected") or "-", status=status)
+        if self.dock.blind.isChecked():  # no score, no detection years: judge the images alone
+            header = tr("Candidate {n} of {total} · {ha:.2f} ha · {status}").format(
+                n=index + 1, total=len(self.queue), ha=(row.get("area_m2") or 0) / 1e4, status=status)
+        else:
+            header = tr("Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · "
+                        "{status}").format(n=index + 1, total=len(self.queue), p=row.get("max_prob") or 0.0,
+                                           ha=(row.get("area_m2") or 0) / 1e4,
+                                           dates=row.get("dates_detected") or "-", status=status)
         self.dock.set_candidate(header, strip)
         QTimer.singleShot(0, self._prefetch)  # the next thumbnails are ready before they are asked for
 
@@ -156,11 +177,15 @@ class ReviewController(QObject):
             self._message(tr("A reviewer name is needed to record decisions."))
             return
         row = self.queue[self.index]
+        prefs = settings.load()
+        # data for the ARTS fields, not interface text: the core defaults fill what settings leave empty
+        given = {"region_name": prefs.region_name, "creator_lab": prefs.creator_lab or reviewer}
+        context = ArtsContext(**{k: v for k, v in given.items() if v})
         try:
             record_decision(self.gpkg, row["candidate_id"], status, reviewer,
                             reject_reason=reason or None if status == "rejected" else None,
                             confidence=self.dock.confidence.currentData() if status == "accepted" else None,
-                            notes=self.dock.notes.text().strip() or None)
+                            notes=self.dock.notes.text().strip() or None, context=context)
         except TsmError as exc:
             self._message(str(exc), Qgis.Critical)
             return
@@ -175,6 +200,26 @@ class ReviewController(QObject):
             self._message(tr("Every candidate has been reviewed."), Qgis.Success)
             return
         self.show(nxt)
+
+    def show_agreement(self) -> None:
+        if not self.gpkg:
+            self._message(tr("Open a candidates GeoPackage first."))
+            return
+        names = reviewers(self.gpkg)
+        if len(names) < 2:
+            self._message(tr("Agreement needs decisions from two reviewers; so far: {names}.").format(
+                names=", ".join(names) or "-"), Qgis.Info)
+            return
+        verdicts = {n: reviewer_statuses(self.gpkg, n) for n in names}
+        lines = []
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                kappa, disagreements = cohen_kappa(verdicts[a], verdicts[b])
+                common = len(set(verdicts[a]) & set(verdicts[b]))
+                lines.append(tr("{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements").format(
+                    a=a, b=b, kappa=kappa, n=common, d=len(disagreements)))
+                self.disagreements = disagreements
+        QMessageBox.information(self.iface.mainWindow(), tr("Agreement between reviewers"), "\n".join(lines))
 
     def skip(self) -> None:
         if self.queue:

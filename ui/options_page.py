@@ -55,6 +55,10 @@ class OptionsPage(QgsOptionsPageWidget):
         self.cache_limit.setSuffix(tr(" MB"))
         self.reviewer = QLineEdit()
         self.reviewer.setPlaceholderText(tr("Your name, recorded with every review decision"))
+        self.region_name = QLineEdit()
+        self.region_name.setPlaceholderText(tr("e.g. Beiluhe, Qinghai-Tibet Plateau (ARTS RegionName)"))
+        self.creator_lab = QLineEdit()
+        self.creator_lab.setPlaceholderText(tr("e.g. your name and institute (ARTS CreatorLab)"))
         self.debug_log = QCheckBox(tr("Write debug messages to the log panel"))
         form.addRow(tr("Default probability threshold"), self.threshold)
         form.addRow(tr("Default minimum slump area"), self.min_area)
@@ -63,6 +67,8 @@ class OptionsPage(QgsOptionsPageWidget):
         form.addRow(tr("Cache folder for probability rasters"), self.cache_dir)
         form.addRow(tr("Cache size limit"), self.cache_limit)
         form.addRow(tr("Reviewer name"), self.reviewer)
+        form.addRow(tr("Region name"), self.region_name)
+        form.addRow(tr("Creator lab"), self.creator_lab)
         form.addRow("", self.debug_log)
         self.show_preferences(settings.load())
 
@@ -74,6 +80,8 @@ class OptionsPage(QgsOptionsPageWidget):
         self.cache_dir.setFilePath(prefs.cache_dir)
         self.cache_limit.setValue(prefs.cache_limit_mb)
         self.reviewer.setText(prefs.reviewer)
+        self.region_name.setText(prefs.region_name)
+        self.creator_lab.setText(prefs.creator_lab)
         self.debug_log.setChecked(prefs.debug_log)
         self._user_models = prefs.user_models
 
@@ -86,6 +94,8 @@ class OptionsPage(QgsOptionsPageWidget):
             cache_dir=self.cache_dir.filePath(),
             cache_limit_mb=self.cache_limit.value(),
             reviewer=self.reviewer.text(),
+            region_name=self.region_name.text(),
+            creator_lab=self.creator_lab.text(),
             debug_log=self.debug_log.isChecked(),
             user_models=self._user_models,
         ).normalised()

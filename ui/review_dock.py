@@ -66,6 +66,7 @@ class ReviewDock(QgsDockWidget):
     skip_requested = pyqtSignal()
     back_requested = pyqtSignal()
     outline_toggled = pyqtSignal(bool)
+    agreement_requested = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Review"), parent)
@@ -82,10 +83,17 @@ class ReviewDock(QgsDockWidget):
         for order in ORDERS:
             self.order.addItem(order_label(order), order)
         form.addRow(tr("Order"), self.order)
+        self.blind = QCheckBox(tr("Blind mode: hide the model's score and shuffle"))
+        form.addRow(self.blind)
         self.start = QPushButton(tr("Start reviewing"))
-        self.start.clicked.connect(lambda: self.open_requested.emit(self.gpkg.filePath().strip(),
-                                                                    self.order.currentData()))
-        form.addRow(self.start)
+        self.start.clicked.connect(lambda: self.open_requested.emit(
+            self.gpkg.filePath().strip(), "shuffled" if self.blind.isChecked() else self.order.currentData()))
+        agreement = QPushButton(tr("Agreement between reviewers…"))
+        agreement.clicked.connect(self.agreement_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.start, 1)
+        row.addWidget(agreement)
+        form.addRow(row)
         self.counters = QLabel(tr("No candidates open."))
         self.counters.setWordWrap(True)
         form.addRow(self.counters)

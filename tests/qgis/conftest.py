@@ -43,3 +43,18 @@ def fake_iface(main_window):
     iface.removePluginMenu.side_effect = remove_from_menu
     iface.test_menus = menus
     return iface
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_project_wrapper(qgis_app):
+    """Hold the Python wrapper of QgsProject.instance() for the whole session. pytest-qgis 2.1.0
+    connects legendLayersAdded through the first wrapper and disconnects through whatever wrapper
+    exists at the end; if the first one was garbage-collected in between (seen: after the
+    lifecycle tests), PyQt no longer knows the connection and the session teardown errors."""
+    from qgis.core import QgsProject
+
+    _WRAPPERS.append(QgsProject.instance())  # module-global: outlives every fixture teardown
+    yield _WRAPPERS[0]
+
+
+_WRAPPERS: list = []

@@ -46,7 +46,8 @@ def scene(tmp_path_factory):
 @pytest.fixture
 def setup(qgis_app, fake_iface, scene, tmp_path):
     project = QgsProject.instance()
-    project.clear()
+    project.removeAllMapLayers()
+    project.removeEntry("thaw_slump_mapper", "mosaics")
     settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
     layers = [QgsRasterLayer(str(p), f"planet_{y}") for p, y in scene.mosaics]
     project.addMapLayers(layers)
@@ -63,7 +64,8 @@ def setup(qgis_app, fake_iface, scene, tmp_path):
     dock.output.setFilePath(str(tmp_path / "cand.gpkg"))
     yield project, dock, controller, layers, canvas
     controller.unload()
-    project.clear()
+    project.removeAllMapLayers()
+    project.removeEntry("thaw_slump_mapper", "mosaics")
     settings.save(Preferences())
 
 

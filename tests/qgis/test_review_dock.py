@@ -104,3 +104,25 @@ def test_thumbnails_are_prepared_ahead(review):
     QApplication.processEvents()  # the prefetch runs once the first candidate is on screen
     ahead = [r["candidate_id"] for r in controller.queue[1:4]]
     assert all(cid in controller.thumbs for cid in ahead)
+
+
+def test_second_reviewer_blind_mode_and_agreement(review, monkeypatch):
+    dock, controller, _gpkg, _ = review
+    dock.start.click()
+    first_two = [r["candidate_id"] for r in controller.queue[:2]]
+    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key_A)
+    settings.save(Preferences(reviewer="Second"))
+    dock.blind.setChecked(True)
+    dock.start.click()
+    assert all(r["status"] == "unreviewed" for r in controller.queue)  # a fresh queue for Second
+    assert "probability" not in dock.header.text()  # blind: no model score shown
+    for cid in first_two:  # Second judges the same two: one agrees, one not
+        controller.index = next(i for i, r in enumerate(controller.queue) if r["candidate_id"] == cid)
+        controller.decide("accepted" if cid == first_two[0] else "rejected", "water")
+    shown = []
+    monkeypatch.setattr("thaw_slump_mapper.qgis_bridge.review_controller.QMessageBox.information",
+                        lambda parent, title, text: shown.append(text))
+    controller.show_agreement()
+    assert shown and "Second and Tester: κ = 0.00 over 2 candidates, 1 disagreements" in shown[0]
+    assert controller.disagreements == [first_two[1]]
