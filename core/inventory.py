@@ -26,6 +26,8 @@ COLUMNS = [
     ("confidence", "TEXT"),
     ("activity", "TEXT"),
     ("initiation_period", "TEXT"),
+    ("criteria", "TEXT"),
+    ("edited", "BOOLEAN"),
     ("reviewers", "TEXT"),
     ("reviewed_at", "DATETIME"),
     ("max_prob", "REAL"),
@@ -64,7 +66,8 @@ def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bo
                 for r, lon, lat in zip(rows, lons, lats):
                     geom = r["geometry"]
                     values = (encode_geometry(geom, srs), r["candidate_id"], geom.area / 1e4, geom.length, lat, lon,
-                              r.get("confidence"), r.get("activity"), r.get("initiation_period"), r.get("reviewer"),
+                              r.get("confidence"), r.get("activity"), r.get("initiation_period"), r.get("criteria"),
+                              r.get("edited"), r.get("reviewer"),
                               r.get("reviewed_at"), r.get("max_prob"), r.get("dates_detected"), r.get("model_name"),
                               r.get("model_version"), r.get("model_sha256"), exported)
                     cols = ", ".join(["geom"] + [c for c, _ in COLUMNS])

@@ -14,6 +14,9 @@ STATUSES = ("unreviewed", "accepted", "rejected", "unsure")
 REJECT_REASONS = ("water", "snow_ice", "cloud_shadow", "bare_rock", "infrastructure", "drained_pond",
                   "nodata_seam", "other_landform", "other")
 CONFIDENCES = ("high", "medium", "low")
+ACTIVITIES = ("active", "stabilised")
+# Xia et al.'s four criteria for a thaw slump seen in time-lapse images
+CRITERIA = ("headwall_highest", "colour_contrast", "arcuate_shaded_headwall", "upslope_retreat")
 
 
 DECISIONS = "decisions"
@@ -24,7 +27,9 @@ DECISION_COLUMNS = [("candidate_id", "TEXT NOT NULL"), ("reviewer", "TEXT NOT NU
 
 def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: str, *,
                     reject_reason: str | None = None, confidence: str | None = None,
-                    notes: str | None = None, context: ArtsContext | None = None) -> None:
+                    notes: str | None = None, context: ArtsContext | None = None, activity: str | None = None,
+                    initiation_period: str | None = None, criteria: tuple[str, ...] = (),
+                    edited: bool = False) -> None:
     """Commit one decision: the candidate's current review fields, the reviewer's entry in the
     ``decisions`` history (every reviewer's verdicts are kept), and the training layers — all in
     one transaction, so a crash leaves either the whole decision or none of it."""
@@ -34,6 +39,11 @@ def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: 
         raise InputError(f"Unknown reject reason '{reject_reason}'.", f"Use one of {', '.join(REJECT_REASONS)}.")
     if confidence is not None and confidence not in CONFIDENCES:
         raise InputError(f"Unknown confidence '{confidence}'.", f"Use one of {', '.join(CONFIDENCES)}.")
+    if activity is not None and activity not in ACTIVITIES:
+        raise InputError(f"Unknown activity '{activity}'.", f"Use one of {', '.join(ACTIVITIES)}.")
+    unknown = [c for c in criteria if c not in CRITERIA]
+    if unknown:
+        raise InputError(f"Unknown criteria {', '.join(unknown)}.", f"Use {', '.join(CRITERIA)}.")
     if not reviewer.strip():
         raise InputError("A decision needs a reviewer name.", "Set your name in the plugin settings.")
     path = Path(gpkg)
@@ -42,8 +52,10 @@ def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: 
     try:
         with transaction(conn, path):
             cur = conn.execute(f'UPDATE "{LAYER}" SET status=?, reviewer=?, reviewed_at=?, reject_reason=?, '
-                               f'confidence=?, notes=? WHERE candidate_id=?',
-                               (status, reviewer, when, reject_reason, confidence, notes, candidate_id))
+                               f'confidence=?, notes=?, activity=?, initiation_period=?, criteria=?, '
+                               f'edited=max(coalesce(edited, 0), ?) WHERE candidate_id=?',
+                               (status, reviewer, when, reject_reason, confidence, notes, activity,
+                                initiation_period, ",".join(criteria) or None, int(edited), candidate_id))
             if cur.rowcount != 1:
                 raise InputError(f"No candidate {candidate_id} in {path.name}.", "Reload the candidates layer.")
             if not table_exists(conn, DECISIONS):

@@ -72,8 +72,8 @@ def sync(conn: sqlite3.Connection, candidate_id: str, status: str, context: Arts
         conn.execute(f'DELETE FROM "{name}" WHERE candidate_id = ?', (candidate_id,))
     if status not in ("accepted", "rejected"):
         return
-    row = conn.execute('SELECT geom, mosaic_dates, reject_reason, notes FROM candidates WHERE candidate_id = ?',
-                       (candidate_id,)).fetchone()
+    row = conn.execute('SELECT geom, mosaic_dates, reject_reason, notes, edited FROM candidates '
+                       'WHERE candidate_id = ?', (candidate_id,)).fetchone()
     geom = decode_geometry(row[0])
     c = geom.centroid
     lon, lat = warp_transform(CRS.from_wkt(wkt), "EPSG:4326", [c.x], [c.y])
@@ -83,7 +83,7 @@ def sync(conn: sqlite3.Connection, candidate_id: str, status: str, context: Arts
                    context.base_map_resolution, train_class)
     values = {"geom": encode_geometry(geom, srs_id), "candidate_id": candidate_id,
               "reject_reason": row[2] if status == "rejected" else None, "reviewer": reviewer,
-              "reviewed_at": reviewed_at, "UID": uid, "CentroidLat": round(lat[0], 5),
+              "reviewed_at": reviewed_at, "edited": int(row[4] or 0), "UID": uid, "CentroidLat": round(lat[0], 5),
               "CentroidLon": round(lon[0], 5), "RegionName": context.region_name, "CreatorLab": context.creator_lab,
               "BaseMapDate": bmd, "BaseMapSource": context.base_map_source,
               "BaseMapResolution": context.base_map_resolution, "TrainClass": train_class, "LabelType": "Polygon",

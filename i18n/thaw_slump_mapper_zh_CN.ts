@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="63" />
+        <location filename="../qgis_bridge/review_controller.py" line="71" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="72" />
+        <location filename="../ui/review_dock.py" line="83" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -667,142 +667,142 @@
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="46" />
+        <location filename="../ui/review_dock.py" line="57" />
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="46" />
+        <location filename="../ui/review_dock.py" line="57" />
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="46" />
+        <location filename="../ui/review_dock.py" line="57" />
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="77" />
+        <location filename="../ui/review_dock.py" line="88" />
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="85" />
+        <location filename="../ui/review_dock.py" line="96" />
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="88" />
+        <location filename="../ui/review_dock.py" line="99" />
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="97" />
+        <location filename="../ui/review_dock.py" line="108" />
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="113" />
+        <location filename="../ui/review_dock.py" line="124" />
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="118" />
+        <location filename="../ui/review_dock.py" line="129" />
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="123" />
+        <location filename="../ui/review_dock.py" line="134" />
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="127" />
+        <location filename="../ui/review_dock.py" line="138" />
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="129" />
+        <location filename="../ui/review_dock.py" line="156" />
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="130" />
+        <location filename="../ui/review_dock.py" line="157" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="133" />
+        <location filename="../ui/review_dock.py" line="160" />
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="133" />
+        <location filename="../ui/review_dock.py" line="160" />
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="133" />
+        <location filename="../ui/review_dock.py" line="160" />
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="133" />
+        <location filename="../ui/review_dock.py" line="160" />
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="133" />
+        <location filename="../ui/review_dock.py" line="160" />
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="145" />
+        <location filename="../ui/review_dock.py" line="172" />
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="192" />
+        <location filename="../ui/review_dock.py" line="219" />
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="67" />
+        <location filename="../qgis_bridge/review_controller.py" line="75" />
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="77" />
+        <location filename="../qgis_bridge/review_controller.py" line="85" />
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="99" />
+        <location filename="../qgis_bridge/review_controller.py" line="107" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="99" />
+        <location filename="../qgis_bridge/review_controller.py" line="107" />
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="152" />
+        <location filename="../qgis_bridge/review_controller.py" line="160" />
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="161" />
+        <location filename="../qgis_bridge/review_controller.py" line="169" />
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="169" />
+        <location filename="../qgis_bridge/review_controller.py" line="177" />
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="191" />
+        <location filename="../qgis_bridge/review_controller.py" line="201" />
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -827,39 +827,89 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="86" />
+        <location filename="../ui/review_dock.py" line="97" />
         <source>Blind mode: hide the model's score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="91" />
+        <location filename="../ui/review_dock.py" line="102" />
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="149" />
+        <location filename="../qgis_bridge/review_controller.py" line="157" />
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="197" />
+        <location filename="../qgis_bridge/review_controller.py" line="207" />
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="206" />
+        <location filename="../qgis_bridge/review_controller.py" line="211" />
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="215" />
+        <location filename="../qgis_bridge/review_controller.py" line="220" />
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="218" />
+        <location filename="../qgis_bridge/review_controller.py" line="223" />
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="46" />
+        <source>active</source>
+        <translation>活跃</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="46" />
+        <source>stabilised</source>
+        <translation>已稳定</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="50" />
+        <source>headwall at the highest elevation</source>
+        <translation>后壁位于最高处</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="51" />
+        <source>colour contrast with the surroundings</source>
+        <translation>与周围有颜色反差</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="52" />
+        <source>arcuate, shaded headwall</source>
+        <translation>弧形且有阴影的后壁</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="53" />
+        <source>upslope retreat across years</source>
+        <translation>逐年向坡上后退</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="235" />
+        <source>not judged</source>
+        <translation>未判断</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="143" />
+        <source>Activity</source>
+        <translation>活动性</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="145" />
+        <source>First seen in</source>
+        <translation>首次出现于</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="154" />
+        <source>Criteria met</source>
+        <translation>满足的判据</translation>
     </message>
 </context>
 </TS>

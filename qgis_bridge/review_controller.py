@@ -185,7 +185,8 @@ class ReviewController(QObject):
             record_decision(self.gpkg, row["candidate_id"], status, reviewer,
                             reject_reason=reason or None if status == "rejected" else None,
                             confidence=self.dock.confidence.currentData() if status == "accepted" else None,
-                            notes=self.dock.notes.text().strip() or None, context=context)
+                            notes=self.dock.notes.text().strip() or None, context=context,
+                            **(self.dock.decision_details() if status == "accepted" else {}))
         except TsmError as exc:
             self._message(str(exc), Qgis.Critical)
             return

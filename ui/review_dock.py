@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.review import CONFIDENCES, ORDERS, REJECT_REASONS
+from ..core.review import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
 from ..qgis_bridge.i18n import tr
 
 
@@ -40,6 +40,17 @@ def reason_label(reason: str) -> str:
 def order_label(order: str) -> str:
     return {"probability": tr("most probable first"), "uncertainty": tr("closest to the threshold first"),
             "position": tr("row by row across the map"), "shuffled": tr("shuffled (blind)")}[order]
+
+
+def activity_label(activity: str) -> str:
+    return {"active": tr("active"), "stabilised": tr("stabilised")}[activity]
+
+
+def criterion_label(criterion: str) -> str:
+    return {"headwall_highest": tr("headwall at the highest elevation"),
+            "colour_contrast": tr("colour contrast with the surroundings"),
+            "arcuate_shaded_headwall": tr("arcuate, shaded headwall"),
+            "upslope_retreat": tr("upslope retreat across years")}[criterion]
 
 
 def confidence_label(level: str) -> str:
@@ -125,6 +136,22 @@ class ReviewDock(QgsDockWidget):
         for level in CONFIDENCES:
             self.confidence.addItem(confidence_label(level), level)
         dform.addRow(tr("Confidence"), self.confidence)
+        self.activity = QComboBox()
+        self.activity.addItem(tr("not judged"), None)
+        for activity in ACTIVITIES:
+            self.activity.addItem(activity_label(activity), activity)
+        dform.addRow(tr("Activity"), self.activity)
+        self.initiation = QComboBox()
+        dform.addRow(tr("First seen in"), self.initiation)
+        self.criteria = {}
+        criteria_box = QWidget()
+        grid = QVBoxLayout(criteria_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for criterion in CRITERIA:
+            box = QCheckBox(criterion_label(criterion))
+            grid.addWidget(box)
+            self.criteria[criterion] = box
+        dform.addRow(tr("Criteria met"), criteria_box)
         self.notes = QLineEdit()
         self.notes.setPlaceholderText(tr("Notes (optional)"))
         dform.addRow(tr("Notes"), self.notes)
@@ -201,4 +228,15 @@ class ReviewDock(QgsDockWidget):
             self.strip.addWidget(cell)
         self.strip.addStretch(1)
         self.notes.clear()
+        self.activity.setCurrentIndex(0)
+        for box in self.criteria.values():
+            box.setChecked(False)
+        self.initiation.clear()
+        self.initiation.addItem(tr("not judged"), None)
+        for caption, _ in thumbs:
+            self.initiation.addItem(caption, caption)
         self.setFocus()
+
+    def decision_details(self) -> dict:
+        return {"activity": self.activity.currentData(), "initiation_period": self.initiation.currentData(),
+                "criteria": tuple(c for c, box in self.criteria.items() if box.isChecked())}

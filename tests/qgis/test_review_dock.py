@@ -126,3 +126,19 @@ def test_second_reviewer_blind_mode_and_agreement(review, monkeypatch):
     controller.show_agreement()
     assert shown and "Second and Tester: κ = 0.00 over 2 candidates, 1 disagreements" in shown[0]
     assert controller.disagreements == [first_two[1]]
+
+
+def test_accept_records_activity_first_year_and_criteria(review):
+    dock, controller, gpkg, _ = review
+    dock.start.click()
+    cid = controller.queue[controller.index]["candidate_id"]
+    assert [dock.initiation.itemText(i) for i in range(1, dock.initiation.count())] == ["2019", "2020", "2021"]
+    dock.activity.setCurrentIndex(dock.activity.findData("active"))
+    dock.initiation.setCurrentIndex(dock.initiation.findData("2020"))
+    dock.criteria["colour_contrast"].setChecked(True)
+    dock.criteria["upslope_retreat"].setChecked(True)
+    _key(dock, Qt.Key_A)
+    row = sqlite3.connect(gpkg).execute("SELECT activity, initiation_period, criteria FROM candidates WHERE "
+                                        "candidate_id = ?", (cid,)).fetchone()
+    assert row == ("active", "2020", "colour_contrast,upslope_retreat")
+    assert dock.activity.currentData() is None and not dock.criteria["colour_contrast"].isChecked()  # reset
