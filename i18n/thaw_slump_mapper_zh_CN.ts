@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="71" />
+        <location filename="../qgis_bridge/review_controller.py" line="77" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="83" />
+        <location filename="../ui/review_dock.py" line="86" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -467,12 +467,12 @@
         <translation>热融滑塌重新矢量化</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/layers.py" line="80" />
+        <location filename="../qgis_bridge/layers.py" line="87" />
         <source>Slump candidates</source>
         <translation>热融滑塌候选</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/layers.py" line="94" />
+        <location filename="../qgis_bridge/layers.py" line="101" />
         <source>Slump probability</source>
         <translation>热融滑塌概率</translation>
     </message>
@@ -587,7 +587,7 @@
         <translation>多日期时使用的波段</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/layers.py" line="82" />
+        <location filename="../qgis_bridge/layers.py" line="89" />
         <source>QGIS cannot open the candidates layer in {path}.</source>
         <translation>QGIS 无法打开 {path} 中的候选图层。</translation>
     </message>
@@ -682,127 +682,122 @@
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="88" />
+        <location filename="../ui/review_dock.py" line="91" />
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="96" />
+        <location filename="../ui/review_dock.py" line="99" />
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="99" />
+        <location filename="../ui/review_dock.py" line="102" />
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="108" />
+        <location filename="../ui/review_dock.py" line="111" />
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="124" />
+        <location filename="../ui/review_dock.py" line="127" />
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="129" />
+        <location filename="../ui/review_dock.py" line="132" />
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="134" />
+        <location filename="../ui/review_dock.py" line="137" />
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="138" />
+        <location filename="../ui/review_dock.py" line="141" />
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="156" />
+        <location filename="../ui/review_dock.py" line="159" />
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="157" />
+        <location filename="../ui/review_dock.py" line="160" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="160" />
+        <location filename="../ui/review_dock.py" line="163" />
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="160" />
+        <location filename="../ui/review_dock.py" line="163" />
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="160" />
+        <location filename="../ui/review_dock.py" line="163" />
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="160" />
+        <location filename="../ui/review_dock.py" line="163" />
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="160" />
+        <location filename="../ui/review_dock.py" line="163" />
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="172" />
-        <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off.</source>
-        <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓。</translation>
-    </message>
-    <message>
-        <location filename="../ui/review_dock.py" line="219" />
+        <location filename="../ui/review_dock.py" line="235" />
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="75" />
+        <location filename="../qgis_bridge/review_controller.py" line="81" />
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="85" />
+        <location filename="../qgis_bridge/review_controller.py" line="91" />
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="107" />
+        <location filename="../qgis_bridge/review_controller.py" line="113" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="107" />
+        <location filename="../qgis_bridge/review_controller.py" line="113" />
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="160" />
+        <location filename="../qgis_bridge/review_controller.py" line="166" />
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="169" />
+        <location filename="../qgis_bridge/review_controller.py" line="175" />
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="177" />
+        <location filename="../qgis_bridge/review_controller.py" line="183" />
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="201" />
+        <location filename="../qgis_bridge/review_controller.py" line="207" />
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -827,37 +822,37 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="97" />
+        <location filename="../ui/review_dock.py" line="100" />
         <source>Blind mode: hide the model's score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="102" />
+        <location filename="../ui/review_dock.py" line="105" />
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="157" />
+        <location filename="../qgis_bridge/review_controller.py" line="163" />
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="207" />
+        <location filename="../qgis_bridge/review_controller.py" line="252" />
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="211" />
+        <location filename="../qgis_bridge/review_controller.py" line="217" />
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="220" />
+        <location filename="../qgis_bridge/review_controller.py" line="226" />
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="223" />
+        <location filename="../qgis_bridge/review_controller.py" line="229" />
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -892,24 +887,64 @@
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="235" />
+        <location filename="../ui/review_dock.py" line="251" />
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="143" />
+        <location filename="../ui/review_dock.py" line="146" />
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="145" />
+        <location filename="../ui/review_dock.py" line="148" />
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="154" />
+        <location filename="../ui/review_dock.py" line="157" />
         <source>Criteria met</source>
         <translation>满足的判据</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="175" />
+        <source>Edit outline (E)</source>
+        <translation>编辑轮廓（E）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="175" />
+        <source>Add missed slump (M)</source>
+        <translation>添加漏检滑塌（M）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="175" />
+        <source>Save edits and accept (Ctrl+Return)</source>
+        <translation>保存编辑并接受（Ctrl+Return）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="184" />
+        <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
+        <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="247" />
+        <source>editing: reshape, then Ctrl+Return</source>
+        <translation>编辑中：修改形状后按 Ctrl+Return</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="272" />
+        <source>QGIS could not save the edits: {errors}</source>
+        <translation>QGIS 无法保存编辑：{errors}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="287" />
+        <source>drawn by hand: missed by the model</source>
+        <translation>手工绘制：模型漏检</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="289" />
+        <source>{n} missed slump(s) added to the positives.</source>
+        <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
 </context>
 </TS>

@@ -68,6 +68,13 @@ def style_candidates(layer: QgsVectorLayer) -> None:
     layer.setRenderer(renderer)
 
 
+def candidates_layer(project: QgsProject, gpkg: str) -> QgsVectorLayer | None:
+    for layer in project.mapLayers().values():
+        if layer.customProperty(CANDIDATES_PROPERTY) == gpkg:
+            return layer
+    return None
+
+
 def show_candidates(project: QgsProject, gpkg: str) -> QgsVectorLayer:
     """Add the candidates layer of ``gpkg`` to the result group, or reload it if it is there."""
     for layer in project.mapLayers().values():

@@ -11,6 +11,7 @@ from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsDefaultValue,
     QgsGeometry,
     QgsProject,
     QgsRectangle,
@@ -38,7 +39,7 @@ from ..core.training_layers import ArtsContext
 from ..ui.review_dock import ReviewDock, thumbnail_pixmap
 from . import settings
 from .i18n import tr
-from .layers import show_candidates
+from .layers import candidates_layer, show_candidates
 
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
 PREFETCH = 3
@@ -63,6 +64,11 @@ class ReviewController(QObject):
         dock.back_requested.connect(self.back)
         dock.outline_toggled.connect(lambda _: self.show(self.index))
         dock.agreement_requested.connect(self.show_agreement)
+        dock.edit_requested.connect(self.edit_current)
+        dock.add_missed_requested.connect(self.add_missed)
+        dock.save_edits_requested.connect(self.save_edits)
+        self.editing: str | None = None  # candidate being reshaped, or "missed" while drawing new ones
+        self.added: list[str] = []
 
     def unload(self) -> None:
         self._clear_band()
@@ -221,6 +227,83 @@ class ReviewController(QObject):
                     a=a, b=b, kappa=kappa, n=common, d=len(disagreements)))
                 self.disagreements = disagreements
         QMessageBox.information(self.iface.mainWindow(), tr("Agreement between reviewers"), "\n".join(lines))
+
+    def _layer(self):
+        # the layer as it is (a reload would drop the selection and the edit buffer)
+        return candidates_layer(QgsProject.instance(), self.gpkg) or show_candidates(QgsProject.instance(), self.gpkg)
+
+    def edit_current(self) -> None:
+        """Reshape the current candidate with QGIS's own digitising tools (vertex tool, reshape,
+        split…); 'Save edits and accept' records the edited outline."""
+        if not self.queue or self.index < 0:
+            return
+        layer = self._layer()
+        cid = self.queue[self.index]["candidate_id"]
+        layer.startEditing()
+        layer.selectByExpression(f"\"candidate_id\" = '{cid}'")
+        self.iface.setActiveLayer(layer)
+        self.iface.actionVertexTool().trigger()
+        self.editing = cid
+        self.dock.header.setText(self.dock.header.text() + " · " + tr("editing: reshape, then Ctrl+Return"))
+
+    def add_missed(self) -> None:
+        """Draw a slump the model missed; it becomes an accepted candidate when saved."""
+        if not self.gpkg:
+            self._message(tr("Open a candidates GeoPackage first."))
+            return
+        layer = self._layer()
+        field = layer.fields().indexOf("candidate_id")
+        layer.setDefaultValueDefinition(field, QgsDefaultValue("substr(uuid(), 2, 36)"))
+        layer.startEditing()
+        self.added = []
+        layer.committedFeaturesAdded.connect(self._collect_added)
+        self.iface.setActiveLayer(layer)
+        self.iface.actionAddFeature().trigger()
+        self.editing = "missed"
+
+    def _collect_added(self, _layer_id, features) -> None:
+        self.added += [f["candidate_id"] for f in features]
+
+    def save_edits(self) -> None:
+        if self.editing is None:
+            return
+        layer = self._layer()
+        if layer.isEditable() and not layer.commitChanges():
+            self._message(tr("QGIS could not save the edits: {errors}").format(
+                errors="; ".join(layer.commitErrors())), Qgis.Critical)
+            return
+        reviewer = self.reviewer()
+        if not reviewer:
+            return
+        prefs = settings.load()
+        given = {"region_name": prefs.region_name, "creator_lab": prefs.creator_lab or reviewer}
+        context = ArtsContext(**{k: v for k, v in given.items() if v})
+        if self.editing == "missed":
+            try:
+                layer.committedFeaturesAdded.disconnect(self._collect_added)
+            except TypeError:
+                pass
+            for cid in self.added:
+                record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
+                                notes=tr("drawn by hand: missed by the model"))
+            self._message(tr("{n} missed slump(s) added to the positives.").format(n=len(self.added)), Qgis.Success)
+            self.editing = None
+            order = self.dock.order.currentData()
+            current = self.queue[self.index]["candidate_id"] if self.queue else None
+            self.open(self.gpkg, order)
+            if current is not None:
+                self.show(next(i for i, r in enumerate(self.queue) if r["candidate_id"] == current))
+            return
+        cid, self.editing = self.editing, None
+        # the queue keeps the outline read at open time: refresh it from the file
+        fresh = {r["candidate_id"]: r for r in read_candidates(self.gpkg)}
+        self.queue[self.index]["geometry"] = fresh[cid]["geometry"]
+        self.thumbs.pop(cid, None)
+        record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
+                        notes=self.dock.notes.text().strip() or None, **self.dock.decision_details())
+        self.queue[self.index]["status"] = "accepted"
+        nxt = next_unreviewed(self.queue, self.index)
+        self.show(nxt if nxt is not None else self.index)
 
     def skip(self) -> None:
         if self.queue:

@@ -78,6 +78,9 @@ class ReviewDock(QgsDockWidget):
     back_requested = pyqtSignal()
     outline_toggled = pyqtSignal(bool)
     agreement_requested = pyqtSignal()
+    edit_requested = pyqtSignal()
+    add_missed_requested = pyqtSignal()
+    save_edits_requested = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Review"), parent)
@@ -168,9 +171,19 @@ class ReviewDock(QgsDockWidget):
             buttons.addWidget(button)
             self.buttons[key] = button
         dform.addRow(buttons)
+        edits = QHBoxLayout()
+        for key, text, signal in (("edit", tr("Edit outline (E)"), self.edit_requested),
+                                  ("missed", tr("Add missed slump (M)"), self.add_missed_requested),
+                                  ("save", tr("Save edits and accept (Ctrl+Return)"), self.save_edits_requested)):
+            button = QPushButton(text)
+            button.clicked.connect(signal)
+            edits.addWidget(button)
+            self.buttons[key] = button
+        dform.addRow(edits)
         layout.addWidget(decide)
         help_text = QLabel(tr("Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · "
-                              "U unsure · Space skip · B back · O outline on/off."))
+                              "U unsure · Space skip · B back · O outline on/off · E edit the outline with the "
+                              "QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept."))
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
         layout.addStretch(1)
@@ -183,6 +196,9 @@ class ReviewDock(QgsDockWidget):
         self._bind("Space", lambda: self.buttons["skip"].click())
         self._bind("B", lambda: self.buttons["back"].click())
         self._bind("O", lambda: self.show_outline.toggle())
+        self._bind("E", lambda: self.buttons["edit"].click())
+        self._bind("M", lambda: self.buttons["missed"].click())
+        self._bind("Ctrl+Return", lambda: self.buttons["save"].click())
         for i in range(len(REJECT_REASONS)):
             self._bind(str(i + 1), lambda i=i: self._reject_with(i))
 

@@ -142,3 +142,54 @@ def test_accept_records_activity_first_year_and_criteria(review):
                                         "candidate_id = ?", (cid,)).fetchone()
     assert row == ("active", "2020", "colour_contrast,upslope_retreat")
     assert dock.activity.currentData() is None and not dock.criteria["colour_contrast"].isChecked()  # reset
+
+
+def test_edit_then_accept_records_the_edited_outline(review):
+    from qgis.core import QgsGeometry
+    from shapely import wkt as shapely_wkt
+
+    dock, controller, gpkg, _ = review
+    dock.start.click()
+    cid = controller.queue[controller.index]["candidate_id"]
+    old = controller.queue[controller.index]["geometry"]
+    dock.buttons["edit"].click()
+    layer = controller._layer()
+    assert layer.isEditable() and layer.selectedFeatureCount() == 1
+    feature = layer.selectedFeatures()[0]
+    bigger = old.buffer(6).simplify(1)
+    layer.changeGeometry(feature.id(), QgsGeometry.fromWkt(bigger.wkt))  # what the vertex tool would do
+    dock.buttons["save"].click()
+    assert not layer.isEditable()
+    conn = sqlite3.connect(gpkg)
+    status, edited = conn.execute("SELECT status, edited FROM candidates WHERE candidate_id=?", (cid,)).fetchone()
+    assert (status, edited) == ("accepted", 1)
+    from thaw_slump_mapper.core.gpkg import decode_geometry
+
+    blob, pos_edited = conn.execute("SELECT geom, edited FROM positives WHERE candidate_id=?", (cid,)).fetchone()
+    assert pos_edited == 1
+    assert abs(decode_geometry(blob).area - shapely_wkt.loads(bigger.wkt).area) < 1.0  # the edited outline
+
+
+def test_a_missed_slump_drawn_by_hand_becomes_a_positive(review):
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayerUtils
+
+    dock, controller, gpkg, _ = review
+    dock.start.click()
+    before = sqlite3.connect(gpkg).execute("SELECT count(*) FROM candidates").fetchone()[0]
+    dock.buttons["missed"].click()
+    layer = controller._layer()
+    assert layer.isEditable()
+    x0, y1 = 440000.0, 3860000.0
+    geom = QgsGeometry.fromWkt(f"POLYGON(({x0 + 600} {y1 - 600},{x0 + 660} {y1 - 600},{x0 + 660} {y1 - 650},"
+                               f"{x0 + 600} {y1 - 650},{x0 + 600} {y1 - 600}))")
+    feature = QgsVectorLayerUtils.createFeature(layer, geom)  # as the add-feature tool does
+    assert isinstance(feature, QgsFeature) and feature["candidate_id"]
+    layer.addFeature(feature)
+    dock.buttons["save"].click()
+    conn = sqlite3.connect(gpkg)
+    assert conn.execute("SELECT count(*) FROM candidates").fetchone()[0] == before + 1
+    status, notes = conn.execute("SELECT status, notes FROM candidates WHERE candidate_id=?",
+                                 (feature["candidate_id"],)).fetchone()
+    assert status == "accepted" and "missed by the model" in notes
+    assert conn.execute("SELECT TrainClass FROM positives WHERE candidate_id=?",
+                        (feature["candidate_id"],)).fetchone() == ("Positive",)
