@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="77" />
+        <location filename="../qgis_bridge/review_controller.py" line="80" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="86" />
+        <location filename="../ui/review_dock.py" line="90" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>可以训练</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/provider.py" line="25" />
+        <location filename="../qgis_bridge/processing/provider.py" line="26" />
         <source>Thaw Slump Mapper {version}</source>
         <translation>热融滑塌制图 {version}</translation>
     </message>
@@ -284,12 +284,12 @@
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="171" />
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="55" />
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件（*.gpkg）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="171" />
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="48" />
         <source>Candidates GeoPackage</source>
         <translation>候选结果 GeoPackage</translation>
     </message>
@@ -602,202 +602,202 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="33" />
+        <location filename="../ui/review_dock.py" line="36" />
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="33" />
+        <location filename="../ui/review_dock.py" line="36" />
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="33" />
+        <location filename="../ui/review_dock.py" line="36" />
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="34" />
+        <location filename="../ui/review_dock.py" line="37" />
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="34" />
+        <location filename="../ui/review_dock.py" line="37" />
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="35" />
+        <location filename="../ui/review_dock.py" line="38" />
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="35" />
+        <location filename="../ui/review_dock.py" line="38" />
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="36" />
+        <location filename="../ui/review_dock.py" line="39" />
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="36" />
+        <location filename="../ui/review_dock.py" line="39" />
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="41" />
+        <location filename="../ui/review_dock.py" line="44" />
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="41" />
+        <location filename="../ui/review_dock.py" line="44" />
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="42" />
+        <location filename="../ui/review_dock.py" line="45" />
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="42" />
+        <location filename="../ui/review_dock.py" line="45" />
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="57" />
+        <location filename="../ui/review_dock.py" line="60" />
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="57" />
+        <location filename="../ui/review_dock.py" line="60" />
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="57" />
+        <location filename="../ui/review_dock.py" line="60" />
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="91" />
+        <location filename="../ui/review_dock.py" line="95" />
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="99" />
+        <location filename="../ui/review_dock.py" line="103" />
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="102" />
+        <location filename="../ui/review_dock.py" line="106" />
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="111" />
+        <location filename="../ui/review_dock.py" line="118" />
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="127" />
+        <location filename="../ui/review_dock.py" line="134" />
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="132" />
+        <location filename="../ui/review_dock.py" line="139" />
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="137" />
+        <location filename="../ui/review_dock.py" line="144" />
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="141" />
+        <location filename="../ui/review_dock.py" line="148" />
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="159" />
+        <location filename="../ui/review_dock.py" line="166" />
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="160" />
+        <location filename="../ui/review_dock.py" line="167" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="163" />
+        <location filename="../ui/review_dock.py" line="170" />
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="163" />
+        <location filename="../ui/review_dock.py" line="170" />
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="163" />
+        <location filename="../ui/review_dock.py" line="170" />
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="163" />
+        <location filename="../ui/review_dock.py" line="170" />
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="163" />
+        <location filename="../ui/review_dock.py" line="170" />
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="235" />
+        <location filename="../ui/review_dock.py" line="242" />
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="81" />
+        <location filename="../qgis_bridge/review_controller.py" line="84" />
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="91" />
+        <location filename="../qgis_bridge/review_controller.py" line="94" />
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="113" />
+        <location filename="../qgis_bridge/review_controller.py" line="116" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="113" />
+        <location filename="../qgis_bridge/review_controller.py" line="116" />
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="166" />
+        <location filename="../qgis_bridge/review_controller.py" line="169" />
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="175" />
+        <location filename="../qgis_bridge/review_controller.py" line="178" />
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="183" />
+        <location filename="../qgis_bridge/review_controller.py" line="186" />
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="207" />
+        <location filename="../qgis_bridge/review_controller.py" line="210" />
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -822,129 +822,199 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="100" />
+        <location filename="../ui/review_dock.py" line="104" />
         <source>Blind mode: hide the model's score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="105" />
+        <location filename="../ui/review_dock.py" line="109" />
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="163" />
+        <location filename="../qgis_bridge/review_controller.py" line="166" />
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="252" />
+        <location filename="../qgis_bridge/review_controller.py" line="313" />
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="217" />
+        <location filename="../qgis_bridge/review_controller.py" line="220" />
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="226" />
+        <location filename="../qgis_bridge/review_controller.py" line="229" />
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="229" />
+        <location filename="../qgis_bridge/review_controller.py" line="232" />
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="46" />
+        <location filename="../ui/review_dock.py" line="49" />
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="46" />
+        <location filename="../ui/review_dock.py" line="49" />
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="50" />
+        <location filename="../ui/review_dock.py" line="53" />
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="51" />
+        <location filename="../ui/review_dock.py" line="54" />
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="52" />
+        <location filename="../ui/review_dock.py" line="55" />
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="53" />
+        <location filename="../ui/review_dock.py" line="56" />
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="251" />
+        <location filename="../ui/review_dock.py" line="258" />
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="146" />
+        <location filename="../ui/review_dock.py" line="153" />
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="148" />
+        <location filename="../ui/review_dock.py" line="155" />
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="157" />
+        <location filename="../ui/review_dock.py" line="164" />
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="175" />
+        <location filename="../ui/review_dock.py" line="182" />
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="175" />
+        <location filename="../ui/review_dock.py" line="182" />
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="175" />
+        <location filename="../ui/review_dock.py" line="182" />
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="184" />
+        <location filename="../ui/review_dock.py" line="191" />
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="247" />
+        <location filename="../qgis_bridge/review_controller.py" line="250" />
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="272" />
+        <location filename="../qgis_bridge/review_controller.py" line="275" />
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="287" />
+        <location filename="../qgis_bridge/review_controller.py" line="290" />
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="289" />
+        <location filename="../qgis_bridge/review_controller.py" line="292" />
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="111" />
+        <source>Export inventory…</source>
+        <translation>导出编目…</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="325" />
+        <source>Export inventory</source>
+        <translation>导出编目</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="55" />
+        <source>Inventory GeoPackage</source>
+        <translation>编目 GeoPackage</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="50" />
+        <source>Roads and railways (optional)</source>
+        <translation>公路和铁路（可选）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="291" />
+        <source> m</source>
+        <translation> 米</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="292" />
+        <source>Flag slumps closer than</source>
+        <translation>标记距离小于此值的滑塌</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="54" />
+        <source>DEM (optional)</source>
+        <translation>数字高程模型（可选）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="34" />
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="40" />
+        <source>Writes the accepted slumps of a candidates GeoPackage to an inventory GeoPackage with area, centroid, review and model attributes; with roads the distance to the nearest one and a flag within the given distance; with a DEM the mean elevation, slope and aspect.</source>
+        <translation>将候选 GeoPackage 中已接受的滑塌写入编目 GeoPackage，附带面积、质心、审核和模型属性；给出道路时计算到最近道路的距离并标记给定距离内的滑塌；给出数字高程模型时计算平均高程、坡度和坡向。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="52" />
+        <source>Flag slumps closer than (m)</source>
+        <translation>标记距离小于此值的滑塌（米）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="57" />
+        <source>Slumps exported</source>
+        <translation>导出的滑塌数</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="325" />
+        <source>{path} exists. Replace it?</source>
+        <translation>{path} 已存在。是否替换？</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="338" />
+        <source>RTS inventory</source>
+        <translation>热融滑塌编目</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="341" />
+        <source>{n} accepted slumps exported to {path}.</source>
+        <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
 </context>
 </TS>

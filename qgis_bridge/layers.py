@@ -136,3 +136,20 @@ def style_natural_colour(layer: QgsRasterLayer) -> None:
         setter(enhancement)
     layer.setRenderer(renderer)
     layer.triggerRepaint()
+
+
+def shapely_lines(layer, target_wkt: str) -> list:
+    """The features of a line layer as shapely geometries in the CRS given by ``target_wkt``."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
+    from shapely import wkb
+
+    xform = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem.fromWkt(target_wkt),
+                                   QgsProject.instance())
+    out = []
+    for feature in layer.getFeatures():
+        geom = feature.geometry()
+        if geom.isEmpty():
+            continue
+        geom.transform(xform)
+        out.append(wkb.loads(bytes(geom.asWkb())))
+    return out

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsGeometry,
     QgsProject,
     QgsRectangle,
+    QgsVectorLayer,
     QgsWkbTypes,
 )
 from qgis.gui import QgsRubberBand
@@ -25,6 +26,7 @@ from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 from ..core.candidates import read_candidates
 from ..core.errors import TsmError
 from ..core.gpkg import connect, table_srs
+from ..core.inventory import INVENTORY_LAYER, export_inventory
 from ..core.review import (
     cohen_kappa,
     counts,
@@ -36,10 +38,10 @@ from ..core.review import (
 )
 from ..core.thumbnails import timelapse
 from ..core.training_layers import ArtsContext
-from ..ui.review_dock import ReviewDock, thumbnail_pixmap
+from ..ui.review_dock import ExportDialog, ReviewDock, thumbnail_pixmap
 from . import settings
 from .i18n import tr
-from .layers import candidates_layer, show_candidates
+from .layers import candidates_layer, raster_file, shapely_lines, show_candidates
 
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
 PREFETCH = 3
@@ -67,6 +69,7 @@ class ReviewController(QObject):
         dock.edit_requested.connect(self.edit_current)
         dock.add_missed_requested.connect(self.add_missed)
         dock.save_edits_requested.connect(self.save_edits)
+        dock.export_requested.connect(self.export_dialog)
         self.editing: str | None = None  # candidate being reshaped, or "missed" while drawing new ones
         self.added: list[str] = []
 
@@ -304,6 +307,39 @@ class ReviewController(QObject):
         self.queue[self.index]["status"] = "accepted"
         nxt = next_unreviewed(self.queue, self.index)
         self.show(nxt if nxt is not None else self.index)
+
+    def export_dialog(self) -> None:
+        if not self.gpkg:
+            self._message(tr("Open a candidates GeoPackage first."))
+            return
+        dialog = ExportDialog(self.iface.mainWindow(), str(Path(self.gpkg).with_name("rts_inventory.gpkg")))
+        if dialog.exec_():
+            self.export(dialog.output.filePath(), dialog.roads.currentLayer(), dialog.distance.value(),
+                        dialog.dem.currentLayer())
+
+    def export(self, out: str, roads_layer=None, near_m: float = 500.0, dem_layer=None, overwrite=None) -> int:
+        """Write the inventory; asks before replacing an existing file (unless ``overwrite`` says)."""
+        if not out:
+            return -1
+        if Path(out).exists() and overwrite is None:
+            answer = QMessageBox.question(self.iface.mainWindow(), tr("Export inventory"),
+                                          tr("{path} exists. Replace it?").format(path=out))
+            overwrite = answer == QMessageBox.Yes
+            if not overwrite:
+                return -1
+        roads = shapely_lines(roads_layer, self.crs) if roads_layer is not None else None
+        dem = raster_file(dem_layer) if dem_layer is not None else None
+        try:
+            n = export_inventory(self.gpkg, out, overwrite=bool(overwrite), roads=roads, near_m=near_m,
+                                 dem_path=dem or None)
+        except TsmError as exc:
+            self._message(str(exc), Qgis.Critical)
+            return -1
+        layer = QgsVectorLayer(f"{out}|layername={INVENTORY_LAYER}", tr("RTS inventory"), "ogr")
+        if layer.isValid():
+            QgsProject.instance().addMapLayer(layer)
+        self._message(tr("{n} accepted slumps exported to {path}.").format(n=n, path=out), Qgis.Success)
+        return n
 
     def skip(self) -> None:
         if self.queue:

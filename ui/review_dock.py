@@ -12,6 +12,9 @@ from qgis.PyQt.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixma
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -81,6 +84,7 @@ class ReviewDock(QgsDockWidget):
     edit_requested = pyqtSignal()
     add_missed_requested = pyqtSignal()
     save_edits_requested = pyqtSignal()
+    export_requested = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Review"), parent)
@@ -104,9 +108,12 @@ class ReviewDock(QgsDockWidget):
             self.gpkg.filePath().strip(), "shuffled" if self.blind.isChecked() else self.order.currentData()))
         agreement = QPushButton(tr("Agreement between reviewers…"))
         agreement.clicked.connect(self.agreement_requested)
+        export = QPushButton(tr("Export inventory…"))
+        export.clicked.connect(self.export_requested)
         row = QHBoxLayout()
         row.addWidget(self.start, 1)
         row.addWidget(agreement)
+        row.addWidget(export)
         form.addRow(row)
         self.counters = QLabel(tr("No candidates open."))
         self.counters.setWordWrap(True)
@@ -256,3 +263,39 @@ class ReviewDock(QgsDockWidget):
     def decision_details(self) -> dict:
         return {"activity": self.activity.currentData(), "initiation_period": self.initiation.currentData(),
                 "criteria": tuple(c for c, box in self.criteria.items() if box.isChecked())}
+
+
+class ExportDialog(QDialog):
+    """Where the inventory goes, and optional roads/railways and DEM for its attributes."""
+
+    def __init__(self, parent: QWidget | None, default_path: str) -> None:
+        from qgis.core import QgsMapLayerProxyModel
+        from qgis.gui import QgsMapLayerComboBox
+
+        super().__init__(parent)
+        self.setWindowTitle(tr("Export inventory"))
+        form = QFormLayout(self)
+        self.output = QgsFileWidget()
+        self.output.setStorageMode(QgsFileWidget.SaveFile)
+        self.output.setFilter(tr("GeoPackage (*.gpkg)"))
+        self.output.setFilePath(default_path)
+        form.addRow(tr("Inventory GeoPackage"), self.output)
+        self.roads = QgsMapLayerComboBox()
+        self.roads.setFilters(QgsMapLayerProxyModel.LineLayer)
+        self.roads.setAllowEmptyLayer(True)
+        self.roads.setLayer(None)
+        form.addRow(tr("Roads and railways (optional)"), self.roads)
+        self.distance = QDoubleSpinBox()
+        self.distance.setRange(0, 1e5)
+        self.distance.setValue(500)
+        self.distance.setSuffix(tr(" m"))
+        form.addRow(tr("Flag slumps closer than"), self.distance)
+        self.dem = QgsMapLayerComboBox()
+        self.dem.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.dem.setAllowEmptyLayer(True)
+        self.dem.setLayer(None)
+        form.addRow(tr("DEM (optional)"), self.dem)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)

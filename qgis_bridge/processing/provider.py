@@ -10,6 +10,7 @@ from ...resources.paths import icon_path
 from ..i18n import tr
 from .engine_algorithms import RunModelAlgorithm, VectorizeAlgorithm
 from .environment_algorithm import EnvironmentAlgorithm
+from .inventory_algorithm import ExportInventoryAlgorithm
 
 PROVIDER_ID = "thawslumpmapper"
 
@@ -31,3 +32,4 @@ class Provider(QgsProcessingProvider):
         self.addAlgorithm(EnvironmentAlgorithm())
         self.addAlgorithm(RunModelAlgorithm())
         self.addAlgorithm(VectorizeAlgorithm())
+        self.addAlgorithm(ExportInventoryAlgorithm())

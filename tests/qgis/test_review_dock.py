@@ -193,3 +193,52 @@ def test_a_missed_slump_drawn_by_hand_becomes_a_positive(review):
     assert status == "accepted" and "missed by the model" in notes
     assert conn.execute("SELECT TrainClass FROM positives WHERE candidate_id=?",
                         (feature["candidate_id"],)).fetchone() == ("Positive",)
+
+
+def test_export_inventory_from_the_dock_with_roads_and_dem(review, tmp_path, monkeypatch):
+    import numpy as np
+    from qgis.core import QgsFeature, QgsGeometry, QgsRasterLayer, QgsSingleSymbolRenderer, QgsVectorLayer
+    from tsm_testkit import write_raster
+
+    dock, controller, _gpkg, _ = review
+    dock.start.click()
+    _key(dock, Qt.Key_A)
+    roads = QgsVectorLayer("LineString?crs=EPSG:4326", "roads", "memory")  # another CRS on purpose
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt("LINESTRING(93.34 34.87, 93.36 34.87)"))
+    roads.dataProvider().addFeatures([feature])
+    dem = QgsRasterLayer(str(write_raster(tmp_path / "dem.tif", np.full((1, 400, 400), 4650, np.float32),
+                                          nodata=None)), "dem")
+    out = tmp_path / "inventory.gpkg"
+    assert controller.export(str(out), roads, 500.0, dem) == 1
+    asked = []
+    monkeypatch.setattr("thaw_slump_mapper.qgis_bridge.review_controller.QMessageBox.question",
+                        lambda *a: asked.append(a) or 0)  # "No": the existing file stays
+    assert controller.export(str(out), roads, 500.0, dem) == -1 and asked
+    row = sqlite3.connect(out).execute("SELECT dist_to_road_m, near_road, mean_elev_m, mean_slope_deg "
+                                       "FROM rts_inventory").fetchone()
+    assert row[0] > 0 and row[1] in (0, 1) and row[2] == pytest.approx(4650) and row[3] == pytest.approx(0)
+    layer = next(lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.name() == "RTS inventory")
+    assert layer.featureCount() == 1
+    assert isinstance(layer.renderer(), QgsSingleSymbolRenderer)  # the style embedded in the GeoPackage
+    assert layer.renderer().symbol().symbolLayer(0).strokeColor().name() == "#008c32"
+
+
+def test_export_inventory_through_processing(review, tmp_path, qgis_processing):
+    import processing
+    from qgis.core import QgsApplication
+
+    from thaw_slump_mapper.qgis_bridge.processing.provider import Provider
+
+    dock, _controller, gpkg, _ = review
+    dock.start.click()
+    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key_A)
+    provider = Provider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    try:
+        result = processing.run("thawslumpmapper:exportinventory", {
+            "CANDIDATES": str(gpkg), "DISTANCE": 500, "OUTPUT": str(tmp_path / "inv.gpkg")})
+    finally:
+        QgsApplication.processingRegistry().removeProvider(provider)
+    assert result["COUNT"] == 2
