@@ -32,15 +32,21 @@ def _rgb_bands(count: int) -> list[int]:
     return [1, 1, 1]
 
 
+def window_bounds(geometry, margin: float = 0.6) -> tuple[float, float, float, float]:
+    """The square window shown around a candidate: its bounding box widened by ``margin`` of its
+    size on every side (at least 30 m across)."""
+    minx, miny, maxx, maxy = geometry.bounds
+    half = max(maxx - minx, maxy - miny, 30.0) * (0.5 + margin)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    return cx - half, cy - half, cx + half, cy + half
+
+
 def timelapse(mosaics: list[tuple[str, str]], geometry, crs: str, size: int = 160,
               margin: float = 0.6, low: float = 2, high: float = 98) -> list[Thumbnail]:
     """One thumbnail per (path, date); the window is the candidate's bounding box widened by
     ``margin`` of its size on every side, made square."""
     geom_crs = CRS.from_user_input(crs)  # WKT or "EPSG:…"
-    minx, miny, maxx, maxy = geometry.bounds
-    half = max(maxx - minx, maxy - miny, 30.0) * (0.5 + margin)
-    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-    box = (cx - half, cy - half, cx + half, cy + half)
+    box = window_bounds(geometry, margin)
     stack, masks, outlines = [], [], []
     for path, _ in mosaics:
         with rasterio.open(path) as src:

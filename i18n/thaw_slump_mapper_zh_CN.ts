@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="80" />
+        <location filename="../qgis_bridge/review_controller.py" line="81" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="90" />
+        <location filename="../ui/review_dock.py" line="91" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -682,122 +682,122 @@
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="95" />
+        <location filename="../ui/review_dock.py" line="96" />
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="103" />
+        <location filename="../ui/review_dock.py" line="104" />
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="106" />
+        <location filename="../ui/review_dock.py" line="133" />
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="118" />
+        <location filename="../ui/review_dock.py" line="145" />
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="134" />
+        <location filename="../ui/review_dock.py" line="161" />
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="139" />
+        <location filename="../ui/review_dock.py" line="166" />
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="144" />
+        <location filename="../ui/review_dock.py" line="171" />
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="148" />
+        <location filename="../ui/review_dock.py" line="175" />
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="166" />
+        <location filename="../ui/review_dock.py" line="193" />
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="167" />
+        <location filename="../ui/review_dock.py" line="194" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="170" />
+        <location filename="../ui/review_dock.py" line="197" />
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="170" />
+        <location filename="../ui/review_dock.py" line="197" />
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="170" />
+        <location filename="../ui/review_dock.py" line="197" />
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="170" />
+        <location filename="../ui/review_dock.py" line="197" />
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="170" />
+        <location filename="../ui/review_dock.py" line="197" />
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="242" />
+        <location filename="../ui/review_dock.py" line="380" />
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="84" />
+        <location filename="../qgis_bridge/review_controller.py" line="85" />
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="94" />
+        <location filename="../qgis_bridge/review_controller.py" line="95" />
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="116" />
+        <location filename="../qgis_bridge/review_controller.py" line="134" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="116" />
+        <location filename="../qgis_bridge/review_controller.py" line="134" />
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="169" />
+        <location filename="../qgis_bridge/review_controller.py" line="190" />
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="178" />
+        <location filename="../qgis_bridge/review_controller.py" line="214" />
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="186" />
+        <location filename="../qgis_bridge/review_controller.py" line="222" />
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="210" />
+        <location filename="../qgis_bridge/review_controller.py" line="246" />
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -822,37 +822,37 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="104" />
+        <location filename="../ui/review_dock.py" line="131" />
         <source>Blind mode: hide the model's score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="109" />
+        <location filename="../ui/review_dock.py" line="136" />
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="166" />
+        <location filename="../qgis_bridge/review_controller.py" line="187" />
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="313" />
+        <location filename="../qgis_bridge/review_controller.py" line="349" />
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="220" />
+        <location filename="../qgis_bridge/review_controller.py" line="256" />
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="229" />
+        <location filename="../qgis_bridge/review_controller.py" line="265" />
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="232" />
+        <location filename="../qgis_bridge/review_controller.py" line="268" />
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -887,72 +887,72 @@
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="258" />
+        <location filename="../ui/review_dock.py" line="289" />
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="153" />
+        <location filename="../ui/review_dock.py" line="180" />
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="155" />
+        <location filename="../ui/review_dock.py" line="182" />
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="164" />
+        <location filename="../ui/review_dock.py" line="191" />
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="182" />
+        <location filename="../ui/review_dock.py" line="209" />
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="182" />
+        <location filename="../ui/review_dock.py" line="209" />
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="182" />
+        <location filename="../ui/review_dock.py" line="209" />
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="191" />
+        <location filename="../ui/review_dock.py" line="218" />
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="250" />
+        <location filename="../qgis_bridge/review_controller.py" line="286" />
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="275" />
+        <location filename="../qgis_bridge/review_controller.py" line="311" />
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="290" />
+        <location filename="../qgis_bridge/review_controller.py" line="326" />
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="292" />
+        <location filename="../qgis_bridge/review_controller.py" line="328" />
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="111" />
+        <location filename="../ui/review_dock.py" line="138" />
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="325" />
+        <location filename="../qgis_bridge/review_controller.py" line="361" />
         <source>Export inventory</source>
         <translation>导出编目</translation>
     </message>
@@ -967,12 +967,12 @@
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="291" />
+        <location filename="../ui/review_dock.py" line="322" />
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="292" />
+        <location filename="../ui/review_dock.py" line="323" />
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
@@ -1002,19 +1002,104 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="325" />
+        <location filename="../qgis_bridge/review_controller.py" line="361" />
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="338" />
+        <location filename="../qgis_bridge/review_controller.py" line="374" />
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="341" />
+        <location filename="../qgis_bridge/review_controller.py" line="377" />
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="107" />
+        <source>undecided by me</source>
+        <translation>我尚未判定的</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="107" />
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="107" />
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="107" />
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="107" />
+        <source>unsure</source>
+        <translation>不确定</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="107" />
+        <source>reviewers disagree</source>
+        <translation>审核人意见不一致</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="116" />
+        <source>≥ </source>
+        <translation>≥ </translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="117" />
+        <source> ha</source>
+        <translation> 公顷</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="120" />
+        <source>seen in (date)</source>
+        <translation>出现于（日期）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="122" />
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="128" />
+        <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
+        <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="130" />
+        <source>Extra thumbnail</source>
+        <translation>额外缩略图</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="270" />
+        <source>Click to enlarge and play the years as an animation</source>
+        <translation>点击放大并以动画播放各年份</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="353" />
+        <source>Time-lapse</source>
+        <translation>延时影像</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="363" />
+        <source>◀ Previous</source>
+        <translation>◀ 上一张</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="363" />
+        <source>Play / pause (Space)</source>
+        <translation>播放 / 暂停（空格）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="363" />
+        <source>Next ▶</source>
+        <translation>下一张 ▶</translation>
     </message>
 </context>
 </TS>

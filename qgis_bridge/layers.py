@@ -153,3 +153,20 @@ def shapely_lines(layer, target_wkt: str) -> list:
         geom.transform(xform)
         out.append(wkb.loads(bytes(geom.asWkb())))
     return out
+
+
+def render_layer(layer, bounds: tuple[float, float, float, float], crs_wkt: str, size: int):
+    """A QPixmap of ``layer`` over ``bounds`` (in the CRS given by WKT), ``size`` pixels square."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsMapRendererSequentialJob, QgsMapSettings, QgsRectangle
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QPixmap
+
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(QgsCoordinateReferenceSystem.fromWkt(crs_wkt))
+    settings.setExtent(QgsRectangle(*bounds))
+    settings.setOutputSize(QSize(size, size))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    return QPixmap.fromImage(job.renderedImage())

@@ -36,12 +36,12 @@ from ..core.review import (
     reviewer_statuses,
     reviewers,
 )
-from ..core.thumbnails import timelapse
+from ..core.thumbnails import timelapse, window_bounds
 from ..core.training_layers import ArtsContext
-from ..ui.review_dock import ExportDialog, ReviewDock, thumbnail_pixmap
+from ..ui.review_dock import ExportDialog, ReviewDock, TimelapseDialog, thumbnail_pixmap
 from . import settings
 from .i18n import tr
-from .layers import candidates_layer, raster_file, shapely_lines, show_candidates
+from .layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
 
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
 PREFETCH = 3
@@ -70,6 +70,7 @@ class ReviewController(QObject):
         dock.add_missed_requested.connect(self.add_missed)
         dock.save_edits_requested.connect(self.save_edits)
         dock.export_requested.connect(self.export_dialog)
+        dock.thumbnail_clicked.connect(self.enlarge)
         self.editing: str | None = None  # candidate being reshaped, or "missed" while drawing new ones
         self.added: list[str] = []
 
@@ -100,7 +101,8 @@ class ReviewController(QObject):
         for row in rows:
             row["status"] = mine.get(row["candidate_id"], "unreviewed") if mine or settings.load().reviewer \
                 else row.get("status") or "unreviewed"
-        self.queue = order_queue(rows, order, threshold=settings.load().threshold)
+        self.all_rows = rows
+        self.queue = order_queue(self._filtered(rows), order, threshold=settings.load().threshold)
         self.thumbs.clear()
         self.history.clear()
         show_candidates(QgsProject.instance(), gpkg)
@@ -108,6 +110,22 @@ class ReviewController(QObject):
         first = next_unreviewed(self.queue, -1)
         self.show(first if first is not None else 0)
         return True
+
+    def _filtered(self, rows: list[dict]) -> list[dict]:
+        show = self.dock.show_filter.currentData()
+        if show == "disagreements":
+            names = reviewers(self.gpkg)
+            verdicts = [reviewer_statuses(self.gpkg, n) for n in names]
+            keep = {cid for v in verdicts for cid in v if len({w.get(cid) for w in verdicts if cid in w}) > 1}
+            rows = [r for r in rows if r["candidate_id"] in keep]
+        elif show != "all":
+            rows = [r for r in rows if (r.get("status") or "unreviewed") == show]
+        min_m2 = self.dock.min_ha.value() * 1e4
+        rows = [r for r in rows if (r.get("area_m2") or r["geometry"].area) >= min_m2]
+        seen = self.dock.seen_in.text().strip()
+        if seen:
+            rows = [r for r in rows if seen in (r.get("dates_detected") or "")]
+        return rows
 
     def reviewer(self) -> str:
         prefs = settings.load()
@@ -161,6 +179,9 @@ class ReviewController(QObject):
         show = self.dock.show_outline.isChecked()
         strip = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
                  for t in self._thumbnails(row)]
+        extra = self.dock.extra_layer.currentLayer()
+        if extra is not None:
+            strip.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 160)))
         status = row.get("status") or "unreviewed"
         if self.dock.blind.isChecked():  # no score, no detection years: judge the images alone
             header = tr("Candidate {n} of {total} · {ha:.2f} ha · {status}").format(
@@ -173,8 +194,23 @@ class ReviewController(QObject):
         self.dock.set_candidate(header, strip)
         QTimer.singleShot(0, self._prefetch)  # the next thumbnails are ready before they are asked for
 
+    def enlarge(self, start: int) -> None:
+        """The current candidate's years large, to step through or play as an animation."""
+        if not self.queue or self.index < 0:
+            return
+        row = self.queue[self.index]
+        show = self.dock.show_outline.isChecked()
+        frames = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
+                  for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=480)]
+        extra = self.dock.extra_layer.currentLayer()
+        if extra is not None:
+            frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 480)))
+        if frames:
+            self.dialog = TimelapseDialog(self.iface.mainWindow(), frames, min(start, len(frames) - 1))
+            self.dialog.show()
+
     def _update_counters(self) -> None:
-        c = counts(self.queue)
+        c = counts(getattr(self, "all_rows", None) or self.queue)
         self.dock.set_counters(tr("{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · "
                                   "{unsure} unsure").format(**c))
 

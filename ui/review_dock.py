@@ -85,6 +85,7 @@ class ReviewDock(QgsDockWidget):
     add_missed_requested = pyqtSignal()
     save_edits_requested = pyqtSignal()
     export_requested = pyqtSignal()
+    thumbnail_clicked = pyqtSignal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Review"), parent)
@@ -101,6 +102,32 @@ class ReviewDock(QgsDockWidget):
         for order in ORDERS:
             self.order.addItem(order_label(order), order)
         form.addRow(tr("Order"), self.order)
+        filters = QHBoxLayout()
+        self.show_filter = QComboBox()
+        for key, label in (("unreviewed", tr("undecided by me")), ("all", tr("all")),
+                           ("accepted", tr("accepted")), ("rejected", tr("rejected")), ("unsure", tr("unsure")),
+                           ("disagreements", tr("reviewers disagree"))):
+            self.show_filter.addItem(label, key)
+        filters.addWidget(self.show_filter, 1)
+        self.min_ha = QDoubleSpinBox()
+        self.min_ha.setRange(0, 1000)
+        self.min_ha.setDecimals(2)
+        self.min_ha.setSingleStep(0.05)
+        self.min_ha.setPrefix(tr("≥ "))
+        self.min_ha.setSuffix(tr(" ha"))
+        filters.addWidget(self.min_ha)
+        self.seen_in = QLineEdit()
+        self.seen_in.setPlaceholderText(tr("seen in (date)"))
+        filters.addWidget(self.seen_in)
+        form.addRow(tr("Show"), filters)
+        from qgis.gui import QgsMapLayerComboBox
+
+        self.extra_layer = QgsMapLayerComboBox()
+        self.extra_layer.setAllowEmptyLayer(True)
+        self.extra_layer.setLayer(None)
+        self.extra_layer.setToolTip(tr("Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more "
+                                       "thumbnail"))
+        form.addRow(tr("Extra thumbnail"), self.extra_layer)
         self.blind = QCheckBox(tr("Blind mode: hide the model's score and shuffle"))
         form.addRow(self.blind)
         self.start = QPushButton(tr("Start reviewing"))
@@ -229,6 +256,7 @@ class ReviewDock(QgsDockWidget):
 
     def set_candidate(self, header: str, thumbs: list[tuple[str, QPixmap | None]]) -> None:
         self.header.setText(header)
+        self._pictures = []
         while self.strip.count():
             item = self.strip.takeAt(0)
             if item.widget() is not None:
@@ -237,7 +265,10 @@ class ReviewDock(QgsDockWidget):
             cell = QWidget()
             v = QVBoxLayout(cell)
             v.setContentsMargins(2, 2, 2, 2)
-            picture = QLabel()
+            picture = ClickableLabel(len(self._pictures))
+            picture.clicked.connect(self.thumbnail_clicked)
+            picture.setToolTip(tr("Click to enlarge and play the years as an animation"))
+            self._pictures.append(picture)
             if pixmap is None:
                 picture.setText(tr("no image"))
                 picture.setFixedSize(160, 160)
@@ -299,3 +330,65 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+
+class ClickableLabel(QLabel):
+    clicked = pyqtSignal(int)
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.clicked.emit(self.index)
+
+
+class TimelapseDialog(QDialog):
+    """The years large, one after another: Left/Right step, Space plays and pauses."""
+
+    def __init__(self, parent: QWidget | None, frames: list[tuple[str, QPixmap | None]], start: int = 0) -> None:
+        from qgis.PyQt.QtCore import QTimer
+
+        super().__init__(parent)
+        self.setWindowTitle(tr("Time-lapse"))
+        self.frames, self.index = frames, start
+        layout = QVBoxLayout(self)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.picture)
+        self.caption = QLabel()
+        self.caption.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.caption)
+        row = QHBoxLayout()
+        for text, slot in ((tr("◀ Previous"), lambda: self.step(-1)), (tr("Play / pause (Space)"), self.toggle),
+                           (tr("Next ▶"), lambda: self.step(1))):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.timer = QTimer(self)
+        self.timer.setInterval(900)
+        self.timer.timeout.connect(lambda: self.step(1))
+        for key, slot in ((Qt.Key_Left, lambda: self.step(-1)), (Qt.Key_Right, lambda: self.step(1)),
+                          (Qt.Key_Space, self.toggle)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
+        self.show_frame()
+
+    def show_frame(self) -> None:
+        caption, pixmap = self.frames[self.index]
+        if pixmap is None:
+            self.picture.setText(tr("no image"))
+        else:
+            self.picture.setPixmap(pixmap)
+        self.caption.setText(caption)
+
+    def step(self, delta: int) -> None:
+        self.index = (self.index + delta) % len(self.frames)
+        self.show_frame()
+
+    def toggle(self) -> None:
+        if self.timer.isActive():
+            self.timer.stop()
+        else:
+            self.timer.start()

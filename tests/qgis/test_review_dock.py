@@ -93,9 +93,14 @@ def test_reopening_resumes_at_the_first_undecided_candidate(review):
     dock.start.click()
     _key(dock, Qt.Key_A)
     _key(dock, Qt.Key_A)
+    total = len(controller.queue)
     dock.start.click()  # as after a restart: the queue is read again from the GeoPackage
     assert controller.queue[controller.index]["status"] == "unreviewed"
-    assert controller.index == 2
+    assert len(controller.queue) == total - 2  # by default only what is still undecided
+    assert f"2 of {total} reviewed" in dock.counters.text()
+    dock.show_filter.setCurrentIndex(dock.show_filter.findData("all"))
+    dock.start.click()
+    assert len(controller.queue) == total and controller.index == 2  # jumps over the decided ones
 
 
 def test_thumbnails_are_prepared_ahead(review):
@@ -242,3 +247,36 @@ def test_export_inventory_through_processing(review, tmp_path, qgis_processing):
     finally:
         QgsApplication.processingRegistry().removeProvider(provider)
     assert result["COUNT"] == 2
+
+
+def test_filters_by_size_and_date_extra_thumbnail_and_enlarge(review, tmp_path):
+    from qgis.core import QgsRasterLayer
+
+    dock, controller, _gpkg, _ = review
+    dock.show_filter.setCurrentIndex(dock.show_filter.findData("all"))
+    dock.start.click()
+    sizes = sorted((r.get("area_m2") or 0) for r in controller.queue)
+    dock.min_ha.setValue(sizes[len(sizes) // 2] / 1e4)
+    dock.start.click()
+    assert 0 < len(controller.queue) < len(sizes)
+    assert all(r["area_m2"] >= dock.min_ha.value() * 1e4 - 1e-6 for r in controller.queue)
+    dock.min_ha.setValue(0)
+    dock.seen_in.setText("2019")
+    dock.start.click()
+    assert all("2019" in (r.get("dates_detected") or "") for r in controller.queue)
+    dock.seen_in.setText("")
+    dock.start.click()
+    mosaic_path = controller.mosaics_source()[0][0]
+    extra = QgsRasterLayer(mosaic_path, "hillshade stand-in")
+    QgsProject.instance().addMapLayer(extra)
+    dock.extra_layer.setLayer(extra)
+    controller.show(controller.index)
+    assert dock.strip.count() == 3 + 1 + 1  # three years, the extra layer, the stretch
+    controller.enlarge(1)
+    dialog = controller.dialog
+    assert dialog.caption.text() == "2020" and dialog.picture.pixmap().width() == 480
+    dialog.step(1)
+    assert dialog.caption.text() == "2021"
+    dialog.step(1)
+    assert dialog.caption.text() == "hillshade stand-in"
+    dialog.close()
