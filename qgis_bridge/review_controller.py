@@ -138,6 +138,13 @@ class ReviewController(QObject):
             return name.strip()
         return ""
 
+    @staticmethod
+    def _arts_context(reviewer: str) -> ArtsContext:
+        # data for the ARTS fields, not interface text: the core defaults fill what settings leave empty
+        prefs = settings.load()
+        given = {"region_name": prefs.region_name, "creator_lab": prefs.creator_lab or reviewer}
+        return ArtsContext(**{k: v for k, v in given.items() if v})
+
     def _thumbnails(self, row: dict) -> list:
         cid = row["candidate_id"]
         if cid not in self.thumbs:
@@ -222,10 +229,7 @@ class ReviewController(QObject):
             self._message(tr("A reviewer name is needed to record decisions."))
             return
         row = self.queue[self.index]
-        prefs = settings.load()
-        # data for the ARTS fields, not interface text: the core defaults fill what settings leave empty
-        given = {"region_name": prefs.region_name, "creator_lab": prefs.creator_lab or reviewer}
-        context = ArtsContext(**{k: v for k, v in given.items() if v})
+        context = self._arts_context(reviewer)
         try:
             record_decision(self.gpkg, row["candidate_id"], status, reviewer,
                             reject_reason=reason or None if status == "rejected" else None,
@@ -314,9 +318,7 @@ class ReviewController(QObject):
         reviewer = self.reviewer()
         if not reviewer:
             return
-        prefs = settings.load()
-        given = {"region_name": prefs.region_name, "creator_lab": prefs.creator_lab or reviewer}
-        context = ArtsContext(**{k: v for k, v in given.items() if v})
+        context = self._arts_context(reviewer)
         if self.editing == "missed":
             try:
                 layer.committedFeaturesAdded.disconnect(self._collect_added)
