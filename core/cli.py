@@ -122,6 +122,47 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from rasterio.crs import CRS
+    from rasterio.warp import transform_geom
+    from shapely.geometry import mapping, shape
+    from shapely.ops import unary_union
+
+    from .evaluate import evaluate_layers, read_polygons, size_breakdown
+
+    pred, pred_crs = read_polygons(args.pred, args.pred_layer, args.status)
+    ref, ref_crs = read_polygons(args.ref, args.ref_layer)
+
+    def to_ref(polys, wkt):
+        src, dst = CRS.from_wkt(wkt), CRS.from_wkt(ref_crs)
+        return polys if src == dst else [shape(transform_geom(src, dst, mapping(p))) for p in polys]
+
+    pred = to_ref(pred, pred_crs)
+    area = None
+    if args.area:
+        area_polys, area_crs = read_polygons(args.area)
+        area = unary_union(to_ref(area_polys, area_crs))
+    if CRS.from_wkt(ref_crs).is_geographic:
+        raise CliError("The reference layer is in a geographic CRS; areas and IoU need metres.",
+                       "Reproject it to a projected CRS (e.g. UTM or EPSG:3413) first.")
+    result = evaluate_layers(pred, ref, area, args.iou, args.pixel_size)
+    result["by_size"] = size_breakdown(pred, ref, min_iou=args.iou)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"objects (IoU >= {args.iou}): precision {result['object_precision']:.3f}, recall "
+          f"{result['object_recall']:.3f}, F1 {result['object_f1']:.3f} ({result['matched']} matched, "
+          f"{result['predicted']} predicted, {result['reference']} reference)")
+    print(f"objects (any overlap): precision {result['anyoverlap_precision']:.3f}, recall "
+          f"{result['anyoverlap_recall']:.3f}, F1 {result['anyoverlap_f1']:.3f}")
+    print(f"pixels: IoU {result['pixel_iou']:.3f}, precision {result['pixel_precision']:.3f}, recall "
+          f"{result['pixel_recall']:.3f}, F1 {result['pixel_f1']:.3f}")
+    for row in result["by_size"]:
+        print(f"  reference slumps {row['size_ha']} ha: {row['reference']}, recall {row['object_recall']:.2f} "
+              f"(any overlap {row['anyoverlap_recall']:.2f})")
+    return 0
+
+
 def cmd_inspect_model(args: argparse.Namespace) -> int:
     from .models import load_model
 
@@ -217,6 +258,18 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--slumps", type=int, default=8)
     synth.add_argument("--seed", type=int, default=0)
     synth.set_defaults(func=cmd_synthetic)
+
+    ev = sub.add_parser("evaluate", help="object and pixel accuracy of predicted against reference outlines")
+    ev.add_argument("--pred", required=True, help="GeoPackage of predictions (candidates or inventory)")
+    ev.add_argument("--ref", required=True, help="GeoPackage of reference outlines")
+    ev.add_argument("--area", help="GeoPackage with the polygon(s) of the evaluated area")
+    ev.add_argument("--iou", type=float, default=0.5, help="IoU for a one-to-one object match (default 0.5)")
+    ev.add_argument("--pred-layer", help="layer of --pred (default: candidates or the first)")
+    ev.add_argument("--ref-layer", help="layer of --ref (default: the first)")
+    ev.add_argument("--status", help="only predictions with this review status, e.g. accepted")
+    ev.add_argument("--pixel-size", type=float, default=3.0, help="metres, for the pixel measures")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_evaluate)
 
     inspect = sub.add_parser("inspect-model", help="print what a model expects")
     inspect.add_argument("model")

@@ -66,3 +66,88 @@ def object_metrics(pred: list, ref: list, min_iou: float = 0.5) -> dict:
     return {"object_precision": precision, "object_recall": recall, "object_f1": f1,
             "anyoverlap_precision": any_p, "anyoverlap_recall": any_r, "anyoverlap_f1": any_f1,
             "matched": tp, "predicted": len(pred), "reference": len(ref)}
+
+
+def read_polygons(gpkg, layer: str | None = None, where_status: str | None = None):
+    """Polygons of a GeoPackage feature layer (the first one when ``layer`` is None) and its CRS WKT.
+    ``where_status`` keeps only rows with that review status (e.g. 'accepted') when the layer has one."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    from .errors import InputError
+    from .gpkg import connect, decode_geometry, table_srs
+
+    conn = connect(gpkg)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type='features'")]
+        if not tables:
+            raise InputError(f"{gpkg} has no feature layer.", "Give a GeoPackage with polygons.")
+        name = layer or ("candidates" if "candidates" in tables else tables[0])
+        if name not in tables:
+            raise InputError(f"{gpkg} has no layer '{name}' (it has {', '.join(tables)}).", "Choose one of those.")
+        column = conn.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name=?", (name,)).fetchone()[0]
+        cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')]
+        sql = f'SELECT "{column}" FROM "{name}"'
+        params: tuple = ()
+        if where_status and "status" in cols:
+            sql += " WHERE status = ?"
+            params = (where_status,)
+        polys = []
+        for (blob,) in conn.execute(sql, params):
+            if blob is None:
+                continue
+            g = decode_geometry(blob)
+            if isinstance(g, MultiPolygon):
+                polys.extend(g.geoms)
+            elif isinstance(g, Polygon) and not g.is_empty:
+                polys.append(g)
+        return polys, table_srs(conn, name)[1]
+    finally:
+        conn.close()
+
+
+def evaluate_layers(pred: list, ref: list, area=None, min_iou: float = 0.5, pixel_size: float = 3.0) -> dict:
+    """Object (IoU ≥ ``min_iou`` and any-overlap) and pixel measures over ``area`` (a polygon; by
+    default the bounding box of both sets). All geometries in one projected CRS (metres)."""
+    import math
+
+    from rasterio import features
+    from rasterio.transform import from_origin
+    from shapely.geometry import box
+
+    if area is not None:
+        pred = [p for p in pred if p.intersects(area)]
+        ref = [r for r in ref if r.intersects(area)]
+    out = object_metrics(pred, ref, min_iou)
+    region = area if area is not None else (box(*_bounds(pred + ref)) if pred or ref else None)
+    if region is None:
+        return {**out, "pixel_iou": 0.0, "pixel_precision": 0.0, "pixel_recall": 0.0, "pixel_f1": 0.0}
+    minx, miny, maxx, maxy = region.bounds
+    width, height = max(1, math.ceil((maxx - minx) / pixel_size)), max(1, math.ceil((maxy - miny) / pixel_size))
+    transform = from_origin(minx, maxy, pixel_size, pixel_size)
+
+    def burn(polys):
+        if not polys:
+            return np.zeros((height, width), bool)
+        return features.rasterize([(p, 1) for p in polys], out_shape=(height, width), transform=transform) > 0
+
+    valid = burn([region])
+    pix = pixel_metrics(burn(pred), burn(ref), valid)
+    return {**out, **{k: pix[k] for k in ("pixel_iou", "pixel_precision", "pixel_recall", "pixel_f1")}}
+
+
+def _bounds(geoms) -> tuple[float, float, float, float]:
+    b = np.array([g.bounds for g in geoms])
+    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
+
+
+def size_breakdown(pred: list, ref: list, edges_ha=(0.1, 1.0, 5.0), min_iou: float = 0.5) -> list[dict]:
+    """Object recall by reference slump size (ha) — small slumps are where models fail first."""
+    rows = []
+    bounds = [0.0, *edges_ha, float("inf")]
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        subset = [r for r in ref if lo <= r.area / 1e4 < hi]
+        m = object_metrics(pred, subset, min_iou) if subset else {"object_recall": 0.0, "matched": 0}
+        rows.append({"size_ha": f"{lo:g}-{hi:g}" if hi != float("inf") else f">={lo:g}", "reference": len(subset),
+                     "matched": m["matched"], "object_recall": m["object_recall"],
+                     "anyoverlap_recall": m.get("anyoverlap_recall", 0.0)})
+    return rows
