@@ -1,0 +1,73 @@
+"""Training chips from reviewed candidates: masks, hard negatives, and a split without neighbours
+on both sides."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rasterio
+from shapely.geometry import box
+from tsm_testkit import bare_soil_model
+
+from thaw_slump_mapper.core.candidates import read_candidates, write_candidates
+from thaw_slump_mapper.core.chips import export_chips
+from thaw_slump_mapper.core.errors import InputError
+from thaw_slump_mapper.core.evaluate import iou
+from thaw_slump_mapper.core.inference import InferenceParams, run_inference
+from thaw_slump_mapper.core.models import load_model
+from thaw_slump_mapper.core.raster import MosaicSpec
+from thaw_slump_mapper.core.review import record_decision
+from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("chips")
+    scene = generate(tmp / "scene", SceneSpec(width=640, height=640, years=(2019, 2021), n_slumps=8, seed=9))
+    mosaics = tuple(MosaicSpec(str(p), str(y)) for p, y in scene.mosaics)
+    model = bare_soil_model(tmp / "m.onnx")
+    prob = run_inference(InferenceParams(mosaics, str(model), cache_dir=str(tmp / "c")))
+    gpkg = tmp / "cand.gpkg"
+    write_candidates(gpkg, vectorize(prob.path, VectorizeParams(0.5, 300, band="max")), {"threshold": 0.5})
+    truth = [s.outlines[max(s.outlines)] for s in scene.slumps]
+    for r in read_candidates(gpkg):
+        ok = any(iou(r["geometry"], t) > 0.2 for t in truth)
+        record_decision(gpkg, r["candidate_id"], "accepted" if ok else "rejected", "auto",
+                        reject_reason=None if ok else "other")
+    return gpkg, mosaics, load_model(model).spec, tmp
+
+
+def test_chips_masks_and_manifest(reviewed):
+    gpkg, mosaics, spec, tmp = reviewed
+    manifest = export_chips(gpkg, list(mosaics), spec, tmp / "chips", chip=64, background=30, block_m=640,
+                            val_share=0.5)
+    counts = manifest["counts"]
+    assert counts["positive"] > 0 and counts["negative"] > 0 and counts["background"] > 0
+    assert manifest["bands"] == ["red", "nir"]  # what the model's ndvi needs, in band order
+    for chip in manifest["chips"]:
+        with rasterio.open(tmp / "chips" / chip["image"]) as img, rasterio.open(tmp / "chips" / chip["mask"]) as m:
+            assert img.shape == (64, 64) and img.descriptions == ("red", "nir")
+            mask = m.read(1)
+            assert set(np.unique(mask)) <= {0, 1, 255}
+            assert ((mask == 1).sum() > 0) == (chip["positive_pixels"] > 0)
+        if chip["kind"] == "positive":
+            assert chip["positive_pixels"] > 0
+    # no chip of one split touches a chip of the other
+    train = [box(c["minx"], c["miny"], c["maxx"], c["maxy"]) for c in manifest["chips"] if c["split"] == "train"]
+    val = [box(c["minx"], c["miny"], c["maxx"], c["maxy"]) for c in manifest["chips"] if c["split"] == "val"]
+    assert train and val
+    assert not any(t.intersects(v) for t in train for v in val)
+    assert (tmp / "chips" / "manifest.csv").read_text().count("\n") == len(manifest["chips"]) + 1
+
+
+def test_no_accepted_slump_no_chips(tmp_path, reviewed):
+    from test_candidates import _write
+
+    v = np.zeros((40, 40), np.uint8)
+    v[5:15, 5:15] = 200
+    gpkg = tmp_path / "c.gpkg"
+    _write(tmp_path, v, gpkg)
+    _, mosaics, spec, _ = reviewed
+    with pytest.raises(InputError, match="no accepted slumps"):
+        export_chips(gpkg, list(mosaics), spec, tmp_path / "chips")
