@@ -109,8 +109,16 @@ def export_chips(gpkg: str | Path, mosaics: list[MosaicSpec], spec: ModelSpec, o
             dst.write(mask, 1)
         records.append(ChipRecord(str(image_path.relative_to(out)), str(mask_path.relative_to(out)), split, kind,
                                   cid, info.spec.label, *bounds, int((mask == 1).sum())))
+    # the stretch of the whole mosaic, so training sees what the engine's percentile normalisation gives
+    full = Grid(info.crs, info.transform, info.width, info.height)
+    with MosaicReader(info, full, read_bands) as reader:
+        scale = min(1.0, 1024 / max(info.width, info.height))
+        shape = (max(1, int(info.height * scale)), max(1, int(info.width * scale)))
+        sample, sample_valid = reader.read(0, 0, info.height, info.width, out_shape=shape)
+    percentiles = [[float(v) for v in np.percentile(b[sample_valid], [2, 98])] for b in sample.astype(np.float32)]
     manifest = {
         "format": "thaw-slump-mapper-chips/1", "crs": info.crs.to_wkt(), "gsd_m": res, "chip": chip,
+        "band_percentiles_2_98": percentiles,
         "bands": sorted(positions, key=positions.get), "value_domain": info.domain,
         "source_mosaic": str(Path(info.spec.path).resolve()), "block_m": block_m, "val_share": val_share,
         "seed": seed, "dropped_at_split_borders_or_nodata": dropped,

@@ -112,7 +112,8 @@ def _augment(rng, image, mask, valid):
 
 
 def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] | None = None,
-          progress: Callable[[int, int, float], None] | None = None, cancel: CancelToken | None = None):
+          progress: Callable[[int, int, float], None] | None = None, cancel: CancelToken | None = None,
+          init_state: dict | None = None):
     """Train from several groups of samples (e.g. real tiles and synthetic scenes), drawing each
     batch element from a group with probability ``weights``. Returns the model (eval mode) and
     the loss history. Loss: BCE + soft Dice over valid pixels."""
@@ -124,6 +125,8 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
     torch.set_num_threads(max(1, torch.get_num_threads()))
     in_channels = groups[0][0].image.shape[0]
     model = smp.create_model(config.arch, **config.smp_kwargs(in_channels))
+    if init_state is not None:  # fine-tuning: start from the current model's weights
+        model.load_state_dict(init_state, strict=True)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps)
     probs = np.asarray(weights or [1.0] * len(groups), float)

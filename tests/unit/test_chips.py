@@ -71,3 +71,21 @@ def test_no_accepted_slump_no_chips(tmp_path, reviewed):
     _, mosaics, spec, _ = reviewed
     with pytest.raises(InputError, match="no accepted slumps"):
         export_chips(gpkg, list(mosaics), spec, tmp_path / "chips")
+
+
+def test_fine_tuning_the_starter_model_writes_the_next_version(reviewed, tmp_path):
+    from pathlib import Path
+
+    from thaw_slump_mapper.core.finetune import fine_tune, next_version
+
+    gpkg, mosaics, _, _ = reviewed
+    starter = Path(__file__).resolve().parents[2] / "models" / "tsm_starter" / "tsm_starter.pth"
+    spec = load_model(starter.with_suffix(".onnx")).spec
+    export_chips(gpkg, list(mosaics), spec, tmp_path / "chips", chip=64, background=10, block_m=640, val_share=0.5)
+    result = fine_tune(starter, tmp_path / "chips", tmp_path / "tuned", steps=20)
+    assert result["version"] == next_version(spec.version) == "0.1.1"
+    tuned = load_model(result["paths"]["onnx"])  # the new package runs in the engine
+    assert tuned.spec.version == "0.1.1" and tuned.spec.bands == spec.bands
+    assert tuned.spec.provenance["fine_tuned_from"] == "tsm-starter 0.1.0"
+    assert 0.0 <= result["val_iou_after"] <= 1.0 and result["val_iou_before"] is not None
+    assert load_model(result["paths"]["pth"], device="cpu").kind == "smp"  # and the Torch form loads too

@@ -1,0 +1,103 @@
+"""Fine-tune a model package on exported chips and write the next version of the package."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import rasterio
+
+from .errors import ModelError
+from .model_spec import read_sidecar
+from .progress import CancelToken
+from .training import Sample, TrainConfig, export_package, train
+
+
+def next_version(version: str) -> str:
+    """'0.1.0' → '0.1.1'; anything else gets '.1' appended."""
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    return f"{match[1]}.{match[2]}.{int(match[3]) + 1}" if match else f"{version}.1"
+
+
+def load_chips(chips_dir: Path, split: str) -> list[Sample]:
+    manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
+    pct = np.asarray(manifest["band_percentiles_2_98"], np.float32)
+    out = []
+    for chip in manifest["chips"]:
+        if chip["split"] != split:
+            continue
+        with rasterio.open(chips_dir / chip["image"]) as img, rasterio.open(chips_dir / chip["mask"]) as m:
+            values = img.read().astype(np.float32)
+            mask = m.read(1)
+        valid = mask != 255
+        x = np.clip((values - pct[:, :1, None]) / np.maximum(pct[:, 1:, None] - pct[:, :1, None], 1e-6), 0, 1)
+        x[:, ~valid] = 0
+        out.append(Sample(x.astype(np.float32), (mask == 1).astype(np.uint8), valid, chip["image"]))
+    return out
+
+
+def validation_iou(model, samples: list[Sample]) -> float:
+    import torch
+
+    tp = fp = fn = 0
+    with torch.inference_mode():
+        for s in samples:
+            p = torch.sigmoid(model(torch.from_numpy(s.image[None])))[0, 0].numpy() >= 0.5
+            t = s.mask.astype(bool)
+            tp += int((p & t & s.valid).sum())
+            fp += int((p & ~t & s.valid).sum())
+            fn += int((~p & t & s.valid).sum())
+    return tp / (tp + fp + fn) if tp + fp + fn else 0.0
+
+
+def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, steps: int = 300,
+              lr: float = 5e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None) -> dict:
+    """Continue training the smp model of ``base_pth`` (with its ``.pth.json`` description) on the
+    chips, and write the next version as a model package (ONNX + Torch + descriptions)."""
+    import torch
+
+    base_pth, chips_dir, out_dir = Path(base_pth), Path(chips_dir), Path(out_dir)
+    description, _ = read_sidecar(base_pth)
+    info = description.get("torch") or {}
+    if info.get("format") != "smp" or not info.get("arch"):
+        raise ModelError(f"{base_pth.name} has no smp architecture in its description, so it cannot be fine-tuned.",
+                         "Fine-tune an smp model package (e.g. the starter model's .pth).")
+    if description.get("normalization", {}).get("kind") != "percentile":
+        raise ModelError("Fine-tuning supports models with percentile normalisation for now.",
+                         "Use the starter model, or train elsewhere from the exported chips.")
+    state = torch.load(str(base_pth), map_location="cpu", weights_only=True)
+    train_set, val_set = load_chips(chips_dir, "train"), load_chips(chips_dir, "val")
+    if not train_set:
+        raise ModelError("The chip folder has no training chips.", "Export training data with more accepted slumps.")
+    manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
+    config = TrainConfig(arch=info["arch"], encoder=info["encoder"],
+                         decoder_channels=tuple(info.get("decoder_channels", (256, 128, 64, 32, 16))),
+                         chip=min(128, manifest["chip"]), steps=steps, lr=lr, seed=seed)
+    start = time.monotonic()
+    before = None
+    if val_set:
+        import segmentation_models_pytorch as smp
+
+        base = smp.create_model(config.arch, **config.smp_kwargs(len(description["bands"]))).eval()
+        base.load_state_dict(state)
+        before = validation_iou(base, val_set)
+    model, history = train([train_set], config, progress=progress, cancel=cancel, init_state=state)
+    after = validation_iou(model, val_set) if val_set else None
+    version = next_version(str(description.get("version", "0")))
+    name = str(description.get("name", "model"))
+    provenance = {"fine_tuned_from": f"{name} {description.get('version')}", "chips": str(chips_dir),
+                  "chip_counts": manifest["counts"], "splits": manifest["splits"], "steps": steps, "lr": lr,
+                  "seed": seed, "val_iou_before": before, "val_iou_after": after,
+                  "train_seconds": round(time.monotonic() - start, 1)}
+    new = {k: v for k, v in description.items() if k != "torch"}
+    new.update(version=version, provenance=provenance,
+               model_card=f"{name} {version}: fine-tuned from {description.get('version')} on "
+                          f"{manifest['counts']['positive']} accepted slumps and {manifest['counts']['negative']} "
+                          f"hard negatives; validation IoU {before} -> {after}.")
+    paths = export_package(model, out_dir, f"{name.replace('-', '_')}_{version.replace('.', '_')}", new, config,
+                           len(description["bands"]))
+    return {"paths": paths, "version": version, "val_iou_before": before, "val_iou_after": after,
+            "final_loss": float(np.mean(history[-10:]))}
