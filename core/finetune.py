@@ -22,15 +22,22 @@ def next_version(version: str) -> str:
     return f"{match[1]}.{match[2]}.{int(match[3]) + 1}" if match else f"{version}.1"
 
 
-def load_chips(chips_dir: Path, split: str) -> list[Sample]:
+def load_chips(chips_dir: Path, split: str, roles: list[str]) -> list[Sample]:
+    """Chips of one split as model input: channels in the model's band order, stretched with
+    the source mosaic's 2-98 % percentiles (as the engine's percentile normalisation does)."""
     manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
-    pct = np.asarray(manifest["band_percentiles_2_98"], np.float32)
+    missing = [r for r in roles if r not in manifest["bands"]]
+    if missing:
+        raise ModelError(f"The chips have bands {', '.join(manifest['bands'])} but the model needs "
+                         f"{', '.join(missing)}.", "Export the training data for this model.")
+    order = [manifest["bands"].index(r) for r in roles]
+    pct = np.asarray(manifest["band_percentiles_2_98"], np.float32)[order]
     out = []
     for chip in manifest["chips"]:
         if chip["split"] != split:
             continue
         with rasterio.open(chips_dir / chip["image"]) as img, rasterio.open(chips_dir / chip["mask"]) as m:
-            values = img.read().astype(np.float32)
+            values = img.read().astype(np.float32)[order]
             mask = m.read(1)
         valid = mask != 255
         x = np.clip((values - pct[:, :1, None]) / np.maximum(pct[:, 1:, None] - pct[:, :1, None], 1e-6), 0, 1)
@@ -54,7 +61,7 @@ def validation_iou(model, samples: list[Sample]) -> float:
 
 
 def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, steps: int = 300,
-              lr: float = 5e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None) -> dict:
+              lr: float = 2e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None) -> dict:
     """Continue training the smp model of ``base_pth`` (with its ``.pth.json`` description) on the
     chips, and write the next version as a model package (ONNX + Torch + descriptions)."""
     import torch
@@ -69,7 +76,8 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
         raise ModelError("Fine-tuning supports models with percentile normalisation for now.",
                          "Use the starter model, or train elsewhere from the exported chips.")
     state = torch.load(str(base_pth), map_location="cpu", weights_only=True)
-    train_set, val_set = load_chips(chips_dir, "train"), load_chips(chips_dir, "val")
+    roles = list(description["bands"])
+    train_set, val_set = load_chips(chips_dir, "train", roles), load_chips(chips_dir, "val", roles)
     if not train_set:
         raise ModelError("The chip folder has no training chips.", "Export training data with more accepted slumps.")
     manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -84,7 +92,8 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
         base = smp.create_model(config.arch, **config.smp_kwargs(len(description["bands"]))).eval()
         base.load_state_dict(state)
         before = validation_iou(base, val_set)
-    model, history = train([train_set], config, progress=progress, cancel=cancel, init_state=state)
+    model, history = train([train_set], config, progress=progress, cancel=cancel, init_state=state,
+                           freeze_norm=True)
     after = validation_iou(model, val_set) if val_set else None
     version = next_version(str(description.get("version", "0")))
     name = str(description.get("name", "model"))

@@ -113,7 +113,7 @@ def _augment(rng, image, mask, valid):
 
 def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] | None = None,
           progress: Callable[[int, int, float], None] | None = None, cancel: CancelToken | None = None,
-          init_state: dict | None = None):
+          init_state: dict | None = None, freeze_norm: bool = False):
     """Train from several groups of samples (e.g. real tiles and synthetic scenes), drawing each
     batch element from a group with probability ``weights``. Returns the model (eval mode) and
     the loss history. Loss: BCE + soft Dice over valid pixels."""
@@ -133,6 +133,12 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
     probs /= probs.sum()
     history = []
     model.train()
+    if freeze_norm:  # fine-tuning on a few chips: keep the normalisation statistics the model learnt
+        for module in model.modules():
+            if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                module.eval()
+                for param in module.parameters():
+                    param.requires_grad_(False)
     start = time.monotonic()
     for step in range(config.steps):
         if cancel is not None:
