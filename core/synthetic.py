@@ -24,13 +24,17 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from .gpkg import connect, create_feature_table, encode_geometry, ensure_srs, transaction, update_extent
 
-# Surface reflectance (B, G, R, NIR) of the cover types.
-TUNDRA = (0.035, 0.060, 0.050, 0.280)
-SLUMP_FLOOR = (0.090, 0.115, 0.135, 0.185)
-HEADWALL = (0.020, 0.028, 0.030, 0.060)
-WATER = (0.050, 0.048, 0.030, 0.020)
-ROCK = (0.140, 0.160, 0.175, 0.220)
-GRAVEL = (0.160, 0.170, 0.180, 0.210)
+# Surface reflectance (B, G, R, NIR) of the cover types, per landscape. "arctic": green tundra and
+# bright mud scars; "alpine": a drier, browner alpine meadow (Qinghai-Tibet Plateau-like) whose
+# slump floors are darker and greyer — a domain the starter model was not trained on.
+PALETTES = {
+    "arctic": {"tundra": (0.035, 0.060, 0.050, 0.280), "floor": (0.090, 0.115, 0.135, 0.185),
+               "headwall": (0.020, 0.028, 0.030, 0.060), "water": (0.050, 0.048, 0.030, 0.020),
+               "rock": (0.140, 0.160, 0.175, 0.220), "gravel": (0.160, 0.170, 0.180, 0.210)},
+    "alpine": {"tundra": (0.060, 0.080, 0.090, 0.220), "floor": (0.070, 0.080, 0.085, 0.120),
+               "headwall": (0.030, 0.035, 0.038, 0.060), "water": (0.060, 0.065, 0.045, 0.030),
+               "rock": (0.150, 0.165, 0.180, 0.230), "gravel": (0.170, 0.175, 0.185, 0.215)},
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class SceneSpec:
     crs: str = "EPSG:32646"  # UTM 46N: the Beiluhe region of the Qinghai-Tibet Plateau
     origin: tuple[float, float] = (440000.0, 3860000.0)  # upper-left corner
     nodata_corner_year: int | None = None  # this year's mosaic gets a NoData corner (a scene edge)
+    palette: str = "arctic"  # see PALETTES
 
 
 @dataclass
@@ -167,6 +172,9 @@ def generate(out_dir: str | Path, spec: SceneSpec = SceneSpec()) -> Scene:
                            (x0 + w * res, yy + rng.uniform(-150, 150))]).buffer(4)
         lookalikes.append(("road", road))
 
+    colours = PALETTES[spec.palette]
+    TUNDRA, SLUMP_FLOOR, HEADWALL = colours["tundra"], colours["floor"], colours["headwall"]  # noqa: N806
+    WATER, ROCK, GRAVEL = colours["water"], colours["rock"], colours["gravel"]  # noqa: N806
     mosaics = []
     base_masks = [(kind, _mask(g, transform, (h, w))) for kind, g in lookalikes]
     for year in spec.years:
