@@ -163,6 +163,41 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_chips(args: argparse.Namespace) -> int:
+    from .chips import export_chips
+    from .models import load_model
+    from .raster import parse_mosaic_arg
+
+    spec = load_model(args.model, "cpu").spec
+    manifest = export_chips(args.candidates, [parse_mosaic_arg(m) for m in args.mosaic], spec, args.out,
+                            chip=args.chip, background=args.background, block_m=args.block, val_share=args.val)
+    print(f"{sum(manifest['counts'].values())} chips ({manifest['counts']}) split {manifest['splits']} in {args.out}; "
+          f"{manifest['dropped_at_split_borders_or_nodata']} dropped at split borders or NoData")
+    return 0
+
+
+def cmd_finetune(args: argparse.Namespace) -> int:
+    from .finetune import fine_tune
+
+    result = fine_tune(args.model, args.chips, args.out, steps=args.steps, lr=args.lr, seed=args.seed)
+    print(f"{result['version']}: {result['paths']['onnx']} (validation IoU {result['val_iou_before']} -> "
+          f"{result['val_iou_after']}, final loss {result['final_loss']:.3f})")
+    return 0
+
+
+def cmd_iterations(args: argparse.Namespace) -> int:
+    from .iterations import export_csv, read_log
+
+    rows = read_log(args.candidates)
+    if args.csv:
+        export_csv(args.candidates, args.csv)
+    for r in rows:
+        print(f"iteration {r['iteration']}: model {r['model_name']} {r['model_version']}, {r['positives']} positives, "
+              f"{r['negatives']} negatives, {r['candidates']} candidates, {r['new_slumps']} new slumps, "
+              f"recall {r['recall']}, validation IoU {r['val_iou']}")
+    return 0
+
+
 def cmd_inspect_model(args: argparse.Namespace) -> int:
     from .models import load_model
 
@@ -270,6 +305,31 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--pixel-size", type=float, default=3.0, help="metres, for the pixel measures")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_evaluate)
+
+    chips = sub.add_parser("export-chips", help="training chips from reviewed candidates (train elsewhere too)")
+    chips.add_argument("--candidates", required=True, help="candidates GeoPackage with review decisions")
+    chips.add_argument("--mosaic", action="append", required=True, metavar="PATH[@DATE]")
+    chips.add_argument("--model", required=True, help="the model the chips are for (bands, pixel size)")
+    chips.add_argument("--out", required=True, help="output folder")
+    chips.add_argument("--chip", type=int, default=128)
+    chips.add_argument("--background", type=int, default=30, help="random background chips")
+    chips.add_argument("--block", type=float, default=1000.0, help="spatial block size (m) of the split")
+    chips.add_argument("--val", type=float, default=0.25, help="share of blocks for validation")
+    chips.set_defaults(func=cmd_export_chips)
+
+    tune = sub.add_parser("finetune", help="fine-tune an smp model package (.pth + .pth.json) on chips")
+    tune.add_argument("--model", required=True, help="the .pth of the package to start from")
+    tune.add_argument("--chips", required=True, help="folder written by export-chips")
+    tune.add_argument("--out", required=True, help="folder for the new package")
+    tune.add_argument("--steps", type=int, default=300)
+    tune.add_argument("--lr", type=float, default=2e-4)
+    tune.add_argument("--seed", type=int, default=0)
+    tune.set_defaults(func=cmd_finetune)
+
+    its = sub.add_parser("iterations", help="print the iteration log of a candidates GeoPackage")
+    its.add_argument("candidates")
+    its.add_argument("--csv", help="also write it as CSV")
+    its.set_defaults(func=cmd_iterations)
 
     inspect = sub.add_parser("inspect-model", help="print what a model expects")
     inspect.add_argument("model")

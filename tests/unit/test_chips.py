@@ -89,3 +89,32 @@ def test_fine_tuning_the_starter_model_writes_the_next_version(reviewed, tmp_pat
     assert tuned.spec.provenance["fine_tuned_from"] == "tsm-starter 0.1.0"
     assert 0.0 <= result["val_iou_after"] <= 1.0 and result["val_iou_before"] is not None
     assert load_model(result["paths"]["pth"], device="cpu").kind == "smp"  # and the Torch form loads too
+
+
+def test_command_line_export_chips_finetune_and_iteration_log(reviewed, tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    from thaw_slump_mapper.core.iterations import log_iteration
+
+    gpkg, mosaics, _, _ = reviewed
+    root = Path(__file__).resolve().parents[2]
+    tsm = str(root / "scripts" / "tsm")
+    starter = root / "models" / "tsm_starter"
+    args = [tsm, "export-chips", "--candidates", str(gpkg), "--model", str(starter / "tsm_starter.onnx"),
+            "--out", str(tmp_path / "chips"), "--chip", "64", "--background", "5", "--block", "640", "--val", "0.5"]
+    for m in mosaics:
+        args += ["--mosaic", f"{m.path}@{m.date}"]
+    done = subprocess.run(args, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "chips" in done.stdout and (tmp_path / "chips" / "manifest.json").exists()
+    tuned = subprocess.run([tsm, "finetune", "--model", str(starter / "tsm_starter.pth"), "--chips",
+                            str(tmp_path / "chips"), "--out", str(tmp_path / "v2"), "--steps", "2"],
+                           capture_output=True, text=True)
+    assert tuned.returncode == 0, tuned.stderr
+    assert tuned.stdout.startswith("0.1.1: ")
+    log_iteration(gpkg, "tsm-starter", "0.1.0", 12, recall=0.5)
+    shown = subprocess.run([tsm, "iterations", str(gpkg), "--csv", str(tmp_path / "log.csv")],
+                           capture_output=True, text=True)
+    assert shown.returncode == 0 and "iteration 1: model tsm-starter 0.1.0" in shown.stdout
+    assert (tmp_path / "log.csv").read_text().startswith("iteration,")
