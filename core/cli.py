@@ -147,6 +147,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                        "Reproject it to a projected CRS (e.g. UTM or EPSG:3413) first.")
     result = evaluate_layers(pred, ref, area, args.iou, args.pixel_size)
     result["by_size"] = size_breakdown(pred, ref, min_iou=args.iou)
+    if args.report:
+        from .report import write_report
+
+        write_report(result, args.report, "Slump detection accuracy", args.pred, args.ref, args.iou)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -304,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--status", help="only predictions with this review status, e.g. accepted")
     ev.add_argument("--pixel-size", type=float, default=3.0, help="metres, for the pixel measures")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--report", help="also write a Markdown report (and a PNG chart beside it)")
     ev.set_defaults(func=cmd_evaluate)
 
     chips = sub.add_parser("export-chips", help="training chips from reviewed candidates (train elsewhere too)")

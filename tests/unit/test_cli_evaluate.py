@@ -47,9 +47,12 @@ def test_evaluate_json_by_hand(tmp_path):
 def test_evaluate_readable_output_and_clear_error(tmp_path):
     x, y = 440000.0, 3860000.0
     ref = _gpkg(tmp_path / "ref.gpkg", [box(x, y, x + 30, y + 30)])
-    ok = subprocess.run([str(ROOT / "scripts" / "tsm"), "evaluate", "--pred", ref, "--ref", ref],
-                        capture_output=True, text=True)
+    ok = subprocess.run([str(ROOT / "scripts" / "tsm"), "evaluate", "--pred", ref, "--ref", ref, "--report",
+                         tmp_path / "report.md"], capture_output=True, text=True)
     assert ok.returncode == 0 and "precision 1.000, recall 1.000" in ok.stdout
+    report = (tmp_path / "report.md").read_text()
+    assert "| object recall (IoU ≥ 0.5) | 1.000 |" in report and "![recall by size](report.png)" in report
+    assert (tmp_path / "report.png").stat().st_size > 1000
     bad = subprocess.run([str(ROOT / "scripts" / "tsm"), "evaluate", "--pred", ref, "--ref", ref,
                           "--ref-layer", "nothing"], capture_output=True, text=True)
     assert bad.returncode == 1 and "has no layer 'nothing'" in bad.stderr and len(bad.stderr.splitlines()) == 1
