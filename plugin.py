@@ -83,6 +83,8 @@ class ThawSlumpMapperPlugin:
         self.docks["inference"].set_environment(summary_lines(self.statuses))
         self.inference = InferenceController(self.iface, self.docks["inference"])
         self.review = ReviewController(self.iface, self.docks["review"], self._ticked_mosaics)
+        self.review.model_source = self.docks["inference"].model_path
+        self.review.on_new_model = self.inference.add_model_path
         run_action = QAction(QIcon(icon_path("inference.svg")), tr("Run model on current view"), window)
         run_action.setShortcut("Ctrl+Alt+Shift+R")
         run_action.triggered.connect(self.docks["inference"].request_run)

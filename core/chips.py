@@ -109,6 +109,11 @@ def export_chips(gpkg: str | Path, mosaics: list[MosaicSpec], spec: ModelSpec, o
             dst.write(mask, 1)
         records.append(ChipRecord(str(image_path.relative_to(out)), str(mask_path.relative_to(out)), split, kind,
                                   cid, info.spec.label, *bounds, int((mask == 1).sum())))
+    note = ""
+    if records and not any(r.split == "train" for r in records):
+        for r in records:  # an area too small for a spatial split: train on everything, validate on nothing
+            r.split = "train"
+        note = "area smaller than the spatial blocks: every chip is used for training, none for validation"
     # the stretch of the whole mosaic, so training sees what the engine's percentile normalisation gives
     full = Grid(info.crs, info.transform, info.width, info.height)
     with MosaicReader(info, full, read_bands) as reader:
@@ -121,7 +126,7 @@ def export_chips(gpkg: str | Path, mosaics: list[MosaicSpec], spec: ModelSpec, o
         "band_percentiles_2_98": percentiles,
         "bands": sorted(positions, key=positions.get), "value_domain": info.domain,
         "source_mosaic": str(Path(info.spec.path).resolve()), "block_m": block_m, "val_share": val_share,
-        "seed": seed, "dropped_at_split_borders_or_nodata": dropped,
+        "seed": seed, "dropped_at_split_borders_or_nodata": dropped, "note": note,
         "counts": {k: sum(1 for r in records if r.kind == k) for k in ("positive", "negative", "background")},
         "splits": {s: sum(1 for r in records if r.split == s) for s in ("train", "val")},
         "chips": [asdict(r) for r in records],

@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="81" />
+        <location filename="../qgis_bridge/review_controller.py" line="467" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -29,17 +29,17 @@
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="91" />
+        <location filename="../plugin.py" line="93" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="94" />
+        <location filename="../plugin.py" line="96" />
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="129" />
+        <location filename="../plugin.py" line="131" />
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="91" />
+        <location filename="../ui/review_dock.py" line="97" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -214,7 +214,7 @@
         <translation>热融滑塌制图 {version}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="86" />
+        <location filename="../plugin.py" line="88" />
         <source>Run model on current view</source>
         <translation>在当前视图运行模型</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="89" />
+        <location filename="../ui/review_dock.py" line="243" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -309,12 +309,12 @@
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="131" />
+        <location filename="../ui/review_dock.py" line="234" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="139" />
+        <location filename="../ui/review_dock.py" line="240" />
         <source>idle</source>
         <translation>空闲</translation>
     </message>
@@ -437,12 +437,12 @@
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="264" />
+        <location filename="../qgis_bridge/review_controller.py" line="466" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="271" />
+        <location filename="../qgis_bridge/review_controller.py" line="472" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -602,202 +602,202 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="36" />
+        <location filename="../ui/review_dock.py" line="40" />
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="36" />
+        <location filename="../ui/review_dock.py" line="40" />
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="36" />
+        <location filename="../ui/review_dock.py" line="40" />
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="37" />
+        <location filename="../ui/review_dock.py" line="41" />
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="37" />
+        <location filename="../ui/review_dock.py" line="41" />
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="38" />
+        <location filename="../ui/review_dock.py" line="42" />
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="38" />
+        <location filename="../ui/review_dock.py" line="42" />
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="39" />
+        <location filename="../ui/review_dock.py" line="43" />
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="39" />
+        <location filename="../ui/review_dock.py" line="43" />
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="44" />
+        <location filename="../ui/review_dock.py" line="48" />
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="44" />
+        <location filename="../ui/review_dock.py" line="48" />
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="45" />
+        <location filename="../ui/review_dock.py" line="49" />
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="45" />
+        <location filename="../ui/review_dock.py" line="49" />
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="60" />
+        <location filename="../ui/review_dock.py" line="64" />
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="60" />
+        <location filename="../ui/review_dock.py" line="64" />
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="60" />
+        <location filename="../ui/review_dock.py" line="64" />
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="96" />
+        <location filename="../ui/review_dock.py" line="102" />
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="104" />
+        <location filename="../ui/review_dock.py" line="110" />
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="133" />
+        <location filename="../ui/review_dock.py" line="139" />
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="145" />
+        <location filename="../ui/review_dock.py" line="151" />
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="161" />
+        <location filename="../ui/review_dock.py" line="167" />
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="166" />
+        <location filename="../ui/review_dock.py" line="172" />
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="171" />
+        <location filename="../ui/review_dock.py" line="177" />
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="175" />
+        <location filename="../ui/review_dock.py" line="181" />
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="193" />
+        <location filename="../ui/review_dock.py" line="199" />
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="194" />
+        <location filename="../ui/review_dock.py" line="200" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="197" />
+        <location filename="../ui/review_dock.py" line="203" />
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="197" />
+        <location filename="../ui/review_dock.py" line="203" />
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="197" />
+        <location filename="../ui/review_dock.py" line="203" />
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="197" />
+        <location filename="../ui/review_dock.py" line="203" />
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="197" />
+        <location filename="../ui/review_dock.py" line="203" />
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="380" />
+        <location filename="../ui/review_dock.py" line="431" />
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="85" />
+        <location filename="../qgis_bridge/review_controller.py" line="95" />
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="95" />
+        <location filename="../qgis_bridge/review_controller.py" line="105" />
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="134" />
+        <location filename="../qgis_bridge/review_controller.py" line="145" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="134" />
+        <location filename="../qgis_bridge/review_controller.py" line="145" />
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="190" />
+        <location filename="../qgis_bridge/review_controller.py" line="208" />
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="214" />
+        <location filename="../qgis_bridge/review_controller.py" line="232" />
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="222" />
+        <location filename="../qgis_bridge/review_controller.py" line="240" />
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="246" />
+        <location filename="../qgis_bridge/review_controller.py" line="261" />
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -822,137 +822,137 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="131" />
+        <location filename="../ui/review_dock.py" line="137" />
         <source>Blind mode: hide the model's score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="136" />
+        <location filename="../ui/review_dock.py" line="142" />
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="187" />
+        <location filename="../qgis_bridge/review_controller.py" line="205" />
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="349" />
+        <location filename="../qgis_bridge/review_controller.py" line="362" />
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="256" />
+        <location filename="../qgis_bridge/review_controller.py" line="271" />
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="265" />
+        <location filename="../qgis_bridge/review_controller.py" line="280" />
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="268" />
+        <location filename="../qgis_bridge/review_controller.py" line="283" />
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="49" />
+        <location filename="../ui/review_dock.py" line="53" />
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="49" />
+        <location filename="../ui/review_dock.py" line="53" />
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="53" />
+        <location filename="../ui/review_dock.py" line="57" />
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="54" />
+        <location filename="../ui/review_dock.py" line="58" />
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="55" />
+        <location filename="../ui/review_dock.py" line="59" />
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="56" />
+        <location filename="../ui/review_dock.py" line="60" />
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="289" />
+        <location filename="../ui/review_dock.py" line="320" />
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="180" />
+        <location filename="../ui/review_dock.py" line="186" />
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="182" />
+        <location filename="../ui/review_dock.py" line="188" />
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="191" />
+        <location filename="../ui/review_dock.py" line="197" />
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="209" />
+        <location filename="../ui/review_dock.py" line="215" />
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="209" />
+        <location filename="../ui/review_dock.py" line="215" />
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="209" />
+        <location filename="../ui/review_dock.py" line="215" />
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="218" />
+        <location filename="../ui/review_dock.py" line="249" />
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="286" />
+        <location filename="../qgis_bridge/review_controller.py" line="301" />
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="311" />
+        <location filename="../qgis_bridge/review_controller.py" line="326" />
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="326" />
+        <location filename="../qgis_bridge/review_controller.py" line="339" />
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="328" />
+        <location filename="../qgis_bridge/review_controller.py" line="341" />
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="138" />
+        <location filename="../ui/review_dock.py" line="144" />
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="361" />
+        <location filename="../qgis_bridge/review_controller.py" line="374" />
         <source>Export inventory</source>
         <translation>导出编目</translation>
     </message>
@@ -967,12 +967,12 @@
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="322" />
+        <location filename="../ui/review_dock.py" line="372" />
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="323" />
+        <location filename="../ui/review_dock.py" line="373" />
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
@@ -1002,104 +1002,189 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="361" />
+        <location filename="../qgis_bridge/review_controller.py" line="374" />
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="374" />
+        <location filename="../qgis_bridge/review_controller.py" line="387" />
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="377" />
+        <location filename="../qgis_bridge/review_controller.py" line="390" />
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="107" />
+        <location filename="../ui/review_dock.py" line="113" />
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="107" />
+        <location filename="../ui/review_dock.py" line="113" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="107" />
+        <location filename="../ui/review_dock.py" line="113" />
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="107" />
+        <location filename="../ui/review_dock.py" line="113" />
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="107" />
+        <location filename="../ui/review_dock.py" line="113" />
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="107" />
+        <location filename="../ui/review_dock.py" line="113" />
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="116" />
+        <location filename="../ui/review_dock.py" line="122" />
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="117" />
+        <location filename="../ui/review_dock.py" line="123" />
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="120" />
+        <location filename="../ui/review_dock.py" line="126" />
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="122" />
+        <location filename="../ui/review_dock.py" line="128" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="128" />
+        <location filename="../ui/review_dock.py" line="134" />
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="130" />
+        <location filename="../ui/review_dock.py" line="136" />
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="270" />
+        <location filename="../ui/review_dock.py" line="301" />
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="353" />
+        <location filename="../ui/review_dock.py" line="403" />
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="363" />
+        <location filename="../ui/review_dock.py" line="413" />
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="363" />
+        <location filename="../ui/review_dock.py" line="413" />
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="363" />
+        <location filename="../ui/review_dock.py" line="413" />
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="224" />
+        <source>Train the model on these decisions</source>
+        <translation>用这些判定训练模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="229" />
+        <source>Training steps</source>
+        <translation>训练步数</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="231" />
+        <source>Export training data and fine-tune</source>
+        <translation>导出训练数据并微调</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="243" />
+        <source>Iteration</source>
+        <translation>迭代</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="243" />
+        <source>Positives</source>
+        <translation>正样本</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="243" />
+        <source>Negatives</source>
+        <translation>负样本</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="243" />
+        <source>New slumps</source>
+        <translation>新发现滑塌</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="243" />
+        <source>Validation IoU</source>
+        <translation>验证 IoU</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="331" />
+        <source>step {step} / {total} · loss {loss:.3f}</source>
+        <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="397" />
+        <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
+        <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="397" />
+        <source>A training run is already going.</source>
+        <translation>已有一次训练正在进行。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="403" />
+        <source>Fine-tuning needs the model's Torch weights (.pth beside the .onnx, as the starter model has).</source>
+        <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="408" />
+        <source>Tick the mosaics in the inference panel first.</source>
+        <translation>请先在推理面板中勾选镶嵌影像。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="432" />
+        <source>Thaw slump fine-tuning</source>
+        <translation>热融滑塌模型微调</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="455" />
+        <source>fine-tuned from the decisions in this file</source>
+        <translation>基于本文件中的判定微调</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="458" />
+        <source>done: {version}</source>
+        <translation>完成：{version}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/review_controller.py" line="459" />
+        <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
+        <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
 </context>
 </TS>

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from qgis.core import (
     Qgis,
+    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsDefaultValue,
@@ -27,6 +28,9 @@ from ..core.candidates import read_candidates
 from ..core.errors import TsmError
 from ..core.gpkg import connect, table_srs
 from ..core.inventory import INVENTORY_LAYER, export_inventory
+from ..core.iterations import log_iteration, read_log
+from ..core.progress import Progress
+from ..core.raster import MosaicSpec
 from ..core.review import (
     cohen_kappa,
     counts,
@@ -42,6 +46,7 @@ from ..ui.review_dock import ExportDialog, ReviewDock, TimelapseDialog, thumbnai
 from . import settings
 from .i18n import tr
 from .layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
+from .tasks import EngineTask
 
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
 PREFETCH = 3
@@ -71,6 +76,11 @@ class ReviewController(QObject):
         dock.save_edits_requested.connect(self.save_edits)
         dock.export_requested.connect(self.export_dialog)
         dock.thumbnail_clicked.connect(self.enlarge)
+        dock.train_requested.connect(self.train)
+        dock.cancel_training_requested.connect(self.cancel_training)
+        self.training: EngineTask | None = None
+        self.on_new_model = None  # set by the plugin: registers a fine-tuned model in the inference dock
+        self.model_source = None  # set by the plugin: the model chosen in the inference dock
         self.editing: str | None = None  # candidate being reshaped, or "missed" while drawing new ones
         self.added: list[str] = []
 
@@ -106,6 +116,7 @@ class ReviewController(QObject):
         self.thumbs.clear()
         self.history.clear()
         show_candidates(QgsProject.instance(), gpkg)
+        self.dock.show_iterations(read_log(gpkg))
         self.dock.set_active(bool(self.queue))
         first = next_unreviewed(self.queue, -1)
         self.show(first if first is not None else 0)
@@ -378,6 +389,87 @@ class ReviewController(QObject):
             QgsProject.instance().addMapLayer(layer)
         self._message(tr("{n} accepted slumps exported to {path}.").format(n=n, path=out), Qgis.Success)
         return n
+
+    def train(self, steps: int) -> EngineTask | None:
+        """Export training chips from this GeoPackage's decisions and fine-tune the model chosen
+        in the inference panel, in the background; the new version joins the model chooser."""
+        if self.training is not None or not self.gpkg:
+            self._message(tr("Open a candidates GeoPackage (with reviewed slumps) first.") if not self.gpkg
+                          else tr("A training run is already going."))
+            return None
+        model_path = self.model_source() if self.model_source is not None else ""
+        pth = Path(model_path).with_suffix(".pth") if model_path else None
+        if pth is None or not pth.exists():
+            self._message(tr("Fine-tuning needs the model's Torch weights (.pth beside the .onnx, as the starter "
+                             "model has)."), Qgis.Warning)
+            return None
+        mosaics = [MosaicSpec(p, d) for p, d in self.mosaics_source()]
+        if not mosaics:
+            self._message(tr("Tick the mosaics in the inference panel first."))
+            return None
+        gpkg = self.gpkg
+        out = Path(gpkg).parent / f"{Path(gpkg).stem}_training"
+
+        def work(progress, cancel):
+            from ..core.chips import export_chips
+            from ..core.finetune import fine_tune
+            from ..core.models import load_model
+
+            spec = load_model(model_path, "cpu").spec
+            iteration = len(read_log(gpkg)) + 1
+            chips = export_chips(gpkg, mosaics, spec, out / f"chips_{iteration}")
+            cancel.check("Training")
+            def step(done: int, total: int, loss: float) -> None:
+                last["loss"] = loss  # read by the GUI thread when the progress signal arrives
+                progress(Progress(done, total, "training", 0.0))
+
+            result = fine_tune(pth, out / f"chips_{iteration}", out / f"model_{iteration}", steps=steps,
+                               progress=step, cancel=cancel)
+            result["chips"] = chips["counts"]
+            return result
+
+        last = {"loss": float("nan")}
+        task = EngineTask(tr("Thaw slump fine-tuning"), work)
+        task.tiles.connect(lambda done, total, _: self.dock.set_training_progress(done, total, last["loss"]))
+        task.succeeded.connect(self._trained)
+        task.failed.connect(self._training_failed)
+        task.cancelled.connect(self._training_cancelled)
+        self.training = task
+        self.dock.set_training(True)
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel_training(self) -> None:
+        if self.training is not None:
+            self.training.cancel()
+
+    def _trained(self, result: dict) -> None:
+        self.training = None
+        self.dock.set_training(False)
+        onnx = str(result["paths"]["onnx"])
+        if self.on_new_model is not None:
+            self.on_new_model(onnx)
+        from ..core.models import load_model
+
+        spec = load_model(onnx, "cpu").spec
+        log_iteration(self.gpkg, spec.name, spec.version, len(self.all_rows), val_iou=result["val_iou_after"],
+                      notes=tr("fine-tuned from the decisions in this file"))
+        self.dock.show_iterations(read_log(self.gpkg))
+        self.dock.train_progress.setFormat(tr("done: {version}").format(version=spec.version))
+        self._message(tr("Model {version} trained (validation IoU {before} → {after}) and added to the model "
+                         "chooser.").format(version=spec.version, before=result["val_iou_before"],
+                                            after=result["val_iou_after"]), Qgis.Success)
+
+    def _training_failed(self, message: str, detail: str) -> None:
+        self.training = None
+        self.dock.set_training(False)
+        self.dock.train_progress.setFormat(tr("failed"))
+        self.iface.messageBar().pushMessage(tr("Thaw Slump Mapper"), message, detail, Qgis.Critical, 0)
+
+    def _training_cancelled(self) -> None:
+        self.training = None
+        self.dock.set_training(False)
+        self.dock.train_progress.setFormat(tr("cancelled"))
 
     def skip(self) -> None:
         if self.queue:

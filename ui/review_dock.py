@@ -20,9 +20,13 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QShortcut,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -86,6 +90,8 @@ class ReviewDock(QgsDockWidget):
     save_edits_requested = pyqtSignal()
     export_requested = pyqtSignal()
     thumbnail_clicked = pyqtSignal(int)
+    train_requested = pyqtSignal(int)  # fine-tuning steps
+    cancel_training_requested = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Review"), parent)
@@ -215,6 +221,31 @@ class ReviewDock(QgsDockWidget):
             self.buttons[key] = button
         dform.addRow(edits)
         layout.addWidget(decide)
+        training = QGroupBox(tr("Train the model on these decisions"), body)
+        tform = QFormLayout(training)
+        self.steps = QSpinBox()
+        self.steps.setRange(10, 100000)
+        self.steps.setValue(300)
+        tform.addRow(tr("Training steps"), self.steps)
+        trow = QHBoxLayout()
+        self.train_button = QPushButton(tr("Export training data and fine-tune"))
+        self.train_button.clicked.connect(lambda: self.train_requested.emit(self.steps.value()))
+        trow.addWidget(self.train_button, 1)
+        self.cancel_training = QPushButton(tr("Cancel"))
+        self.cancel_training.setEnabled(False)
+        self.cancel_training.clicked.connect(self.cancel_training_requested)
+        trow.addWidget(self.cancel_training)
+        tform.addRow(trow)
+        self.train_progress = QProgressBar()
+        self.train_progress.setFormat(tr("idle"))
+        tform.addRow(self.train_progress)
+        self.iterations = QTableWidget(0, 6)
+        self.iterations.setHorizontalHeaderLabels([tr("Iteration"), tr("Model"), tr("Positives"), tr("Negatives"),
+                                                  tr("New slumps"), tr("Validation IoU")])
+        self.iterations.verticalHeader().setVisible(False)
+        self.iterations.setMaximumHeight(130)
+        tform.addRow(self.iterations)
+        layout.addWidget(training)
         help_text = QLabel(tr("Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · "
                               "U unsure · Space skip · B back · O outline on/off · E edit the outline with the "
                               "QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept."))
@@ -290,6 +321,25 @@ class ReviewDock(QgsDockWidget):
         for caption, _ in thumbs:
             self.initiation.addItem(caption, caption)
         self.setFocus()
+
+    def set_training(self, running: bool) -> None:
+        self.train_button.setEnabled(not running)
+        self.cancel_training.setEnabled(running)
+
+    def set_training_progress(self, step: int, total: int, loss: float) -> None:
+        self.train_progress.setValue(int(100 * step / total) if total else 0)
+        self.train_progress.setFormat(tr("step {step} / {total} · loss {loss:.3f}").format(step=step, total=total,
+                                                                                           loss=loss))
+
+    def show_iterations(self, rows: list[dict]) -> None:
+        self.iterations.setRowCount(0)
+        for r in rows:
+            i = self.iterations.rowCount()
+            self.iterations.insertRow(i)
+            values = (r["iteration"], f"{r['model_name']} {r['model_version']}", r["positives"], r["negatives"],
+                      r["new_slumps"], "" if r["val_iou"] is None else f"{r['val_iou']:.3f}")
+            for col, value in enumerate(values):
+                self.iterations.setItem(i, col, QTableWidgetItem(str(value)))
 
     def decision_details(self) -> dict:
         return {"activity": self.activity.currentData(), "initiation_period": self.initiation.currentData(),

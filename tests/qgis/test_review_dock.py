@@ -280,3 +280,29 @@ def test_filters_by_size_and_date_extra_thumbnail_and_enlarge(review, tmp_path):
     dialog.step(1)
     assert dialog.caption.text() == "hillshade stand-in"
     dialog.close()
+
+
+def test_fine_tune_from_the_dock_registers_the_next_model(review, tmp_path):
+    import time
+    from pathlib import Path
+
+    dock, controller, _gpkg, _ = review
+    starter = Path(__file__).resolve().parents[2] / "models" / "tsm_starter" / "tsm_starter.onnx"
+    registered = []
+    controller.model_source = lambda: str(starter)
+    controller.on_new_model = registered.append
+    dock.show_filter.setCurrentIndex(dock.show_filter.findData("all"))
+    dock.start.click()
+    for _ in range(len(controller.queue)):  # accept everything: enough positives to learn from
+        _key(dock, Qt.Key_A)
+    dock.steps.setValue(10)
+    dock.train_button.click()
+    assert not dock.train_button.isEnabled()
+    end = time.monotonic() + 300
+    while controller.training is not None and time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    assert controller.training is None and dock.train_button.isEnabled()
+    assert registered and registered[0].endswith("tsm_starter_0_1_1.onnx") and Path(registered[0]).exists()
+    assert dock.iterations.rowCount() == 1 and dock.iterations.item(0, 1).text() == "tsm-starter 0.1.1"
+    assert dock.train_progress.format() == "done: 0.1.1"
