@@ -50,9 +50,10 @@ def validation_iou(model, samples: list[Sample]) -> float:
     import torch
 
     tp = fp = fn = 0
+    device = next(model.parameters()).device
     with torch.inference_mode():
         for s in samples:
-            p = torch.sigmoid(model(torch.from_numpy(s.image[None])))[0, 0].numpy() >= 0.5
+            p = torch.sigmoid(model(torch.from_numpy(s.image[None]).to(device)))[0, 0].cpu().numpy() >= 0.5
             t = s.mask.astype(bool)
             tp += int((p & t & s.valid).sum())
             fp += int((p & ~t & s.valid).sum())
@@ -93,7 +94,8 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
         base.load_state_dict(state)
         before = validation_iou(base, val_set)
     model, history = train([train_set], config, progress=progress, cancel=cancel, init_state=state,
-                           freeze_norm=True)
+                           freeze_norm=True, validate=(lambda m: validation_iou(m, val_set)) if val_set else None,
+                           val_every=max(10, steps // 10))
     after = validation_iou(model, val_set) if val_set else None
     version = next_version(str(description.get("version", "0")))
     name = str(description.get("name", "model"))

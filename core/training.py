@@ -113,10 +113,15 @@ def _augment(rng, image, mask, valid):
 
 def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] | None = None,
           progress: Callable[[int, int, float], None] | None = None, cancel: CancelToken | None = None,
-          init_state: dict | None = None, freeze_norm: bool = False):
+          init_state: dict | None = None, freeze_norm: bool = False,
+          validate: Callable[..., float] | None = None, val_every: int = 50, patience: int = 4,
+          device: str = "auto"):
     """Train from several groups of samples (e.g. real tiles and synthetic scenes), drawing each
-    batch element from a group with probability ``weights``. Returns the model (eval mode) and
-    the loss history. Loss: BCE + soft Dice over valid pixels."""
+    batch element from a group with probability ``weights``. Returns the model (eval mode, on the
+    CPU) and the loss history. Loss: BCE + soft Dice over valid pixels. Runs on the GPU when torch
+    sees one (``device`` 'auto'). With ``validate(model) -> score`` the model is scored every
+    ``val_every`` steps; training stops after ``patience`` scores without improvement and the best
+    weights are kept (early stopping)."""
     import segmentation_models_pytorch as smp
     import torch
 
@@ -131,7 +136,18 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps)
     probs = np.asarray(weights or [1.0] * len(groups), float)
     probs /= probs.sum()
+    dev = "cuda" if device in ("auto", "cuda") and torch.cuda.is_available() else "cpu"
+    model.to(dev)
     history = []
+    best_state, best_score, waited = None, -1.0, 0
+
+    def set_train_mode() -> None:
+        model.train()
+        if freeze_norm:
+            for module in model.modules():
+                if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                    module.eval()
+
     model.train()
     if freeze_norm:  # fine-tuning on a few chips: keep the normalisation statistics the model learnt
         for module in model.modules():
@@ -152,9 +168,9 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
             xs.append(x)
             ys.append(y)
             vs.append(v)
-        x = torch.from_numpy(np.stack(xs))
-        y = torch.from_numpy(np.stack(ys)).float()[:, None]
-        v = torch.from_numpy(np.stack(vs)).float()[:, None]
+        x = torch.from_numpy(np.stack(xs)).to(dev)
+        y = torch.from_numpy(np.stack(ys)).float()[:, None].to(dev)
+        v = torch.from_numpy(np.stack(vs)).float()[:, None].to(dev)
         logits = model(x)
         bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, y, weight=v)
         p = torch.sigmoid(logits) * v
@@ -167,9 +183,25 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
         history.append(loss.item())
         if progress is not None:
             progress(step + 1, config.steps, history[-1])
+        if validate is not None and ((step + 1) % val_every == 0 or step + 1 == config.steps):
+            model.eval()
+            score = validate(model)
+            set_train_mode()
+            if score > best_score:
+                best_score, waited = score, 0
+                best_state = {k: t.detach().clone() for k, t in model.state_dict().items()}
+            else:
+                waited += 1
+                if waited >= patience:
+                    LOGGER.info("early stop at step %d: validation %.3f did not improve %d times", step + 1,
+                                best_score, patience)
+                    break
     LOGGER.info("trained %d steps in %.0f s, final loss %.3f", config.steps, time.monotonic() - start,
                 float(np.mean(history[-20:])))
+    if best_state is not None:
+        model.load_state_dict(best_state)
     model.eval()
+    model.cpu()
     return model, history
 
 

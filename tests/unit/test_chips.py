@@ -118,3 +118,25 @@ def test_command_line_export_chips_finetune_and_iteration_log(reviewed, tmp_path
                            capture_output=True, text=True)
     assert shown.returncode == 0 and "iteration 1: model tsm-starter 0.1.0" in shown.stdout
     assert (tmp_path / "log.csv").read_text().startswith("iteration,")
+
+
+def test_early_stopping_keeps_the_best_weights():
+    import numpy as np
+
+    from thaw_slump_mapper.core.training import Sample, TrainConfig, train
+
+    rng = np.random.default_rng(0)
+    samples = [Sample(rng.random((3, 64, 64), dtype=np.float32), (rng.random((64, 64)) > 0.5).astype(np.uint8),
+                      np.ones((64, 64), bool), "s") for _ in range(4)]
+    scores = iter([0.5, 0.4, 0.3, 0.2, 0.1, 0.0])
+    seen = []
+
+    def validate(model):
+        seen.append(next(scores))
+        return seen[-1]
+
+    config = TrainConfig(encoder="resnet18", decoder_channels=(16, 8, 8, 8, 8), chip=64, batch=2, steps=100,
+                         extra={"encoder_depth": 5})
+    _, history = train([samples], config, validate=validate, val_every=5, patience=2)
+    assert seen == [0.5, 0.4, 0.3]  # no improvement twice after the best: stop
+    assert len(history) == 15 < config.steps
