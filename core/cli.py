@@ -123,30 +123,10 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from rasterio.crs import CRS
-    from rasterio.warp import transform_geom
-    from shapely.geometry import mapping, shape
-    from shapely.ops import unary_union
+    from .evaluate import evaluate_files
 
-    from .evaluate import evaluate_layers, read_polygons, size_breakdown
-
-    pred, pred_crs = read_polygons(args.pred, args.pred_layer, args.status)
-    ref, ref_crs = read_polygons(args.ref, args.ref_layer)
-
-    def to_ref(polys, wkt):
-        src, dst = CRS.from_wkt(wkt), CRS.from_wkt(ref_crs)
-        return polys if src == dst else [shape(transform_geom(src, dst, mapping(p))) for p in polys]
-
-    pred = to_ref(pred, pred_crs)
-    area = None
-    if args.area:
-        area_polys, area_crs = read_polygons(args.area)
-        area = unary_union(to_ref(area_polys, area_crs))
-    if CRS.from_wkt(ref_crs).is_geographic:
-        raise CliError("The reference layer is in a geographic CRS; areas and IoU need metres.",
-                       "Reproject it to a projected CRS (e.g. UTM or EPSG:3413) first.")
-    result = evaluate_layers(pred, ref, area, args.iou, args.pixel_size)
-    result["by_size"] = size_breakdown(pred, ref, min_iou=args.iou)
+    result = evaluate_files(args.pred, args.ref, args.area, args.iou, args.pixel_size, args.status,
+                            args.pred_layer, args.ref_layer)
     if args.report:
         from .report import write_report
 

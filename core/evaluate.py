@@ -151,3 +151,34 @@ def size_breakdown(pred: list, ref: list, edges_ha=(0.1, 1.0, 5.0), min_iou: flo
                      "matched": m["matched"], "object_recall": m["object_recall"],
                      "anyoverlap_recall": m.get("anyoverlap_recall", 0.0)})
     return rows
+
+
+def evaluate_files(pred_gpkg, ref_gpkg, area_gpkg=None, min_iou: float = 0.5, pixel_size: float = 3.0,
+                   status: str | None = None, pred_layer: str | None = None, ref_layer: str | None = None) -> dict:
+    """evaluate_layers on GeoPackages: predictions reprojected to the reference's CRS, an optional
+    area polygon layer, and the breakdown by size under 'by_size'."""
+    from rasterio.crs import CRS
+    from rasterio.warp import transform_geom
+    from shapely.geometry import mapping, shape
+    from shapely.ops import unary_union
+
+    from .errors import InputError
+
+    pred, pred_crs = read_polygons(pred_gpkg, pred_layer, status)
+    ref, ref_crs = read_polygons(ref_gpkg, ref_layer)
+    if CRS.from_wkt(ref_crs).is_geographic:
+        raise InputError("The reference layer is in a geographic CRS; areas and IoU need metres.",
+                         "Reproject it to a projected CRS (e.g. UTM or EPSG:3413) first.")
+
+    def to_ref(polys, wkt):
+        src, dst = CRS.from_wkt(wkt), CRS.from_wkt(ref_crs)
+        return polys if src == dst else [shape(transform_geom(src, dst, mapping(p))) for p in polys]
+
+    area = None
+    if area_gpkg:
+        area_polys, area_crs = read_polygons(area_gpkg)
+        area = unary_union(to_ref(area_polys, area_crs))
+    pred = to_ref(pred, pred_crs)
+    result = evaluate_layers(pred, ref, area, min_iou, pixel_size)
+    result["by_size"] = size_breakdown(pred, ref, min_iou=min_iou)
+    return result

@@ -194,7 +194,7 @@
         <translation>同时导入可选包（较慢：torch）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/environment_algorithm.py" line="44" />
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="54" />
         <source>Report</source>
         <translation>报告</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>可以训练</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/provider.py" line="26" />
+        <location filename="../qgis_bridge/processing/provider.py" line="27" />
         <source>Thaw Slump Mapper {version}</source>
         <translation>热融滑塌制图 {version}</translation>
     </message>
@@ -1185,6 +1185,51 @@
         <location filename="../qgis_bridge/review_controller.py" line="459" />
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="29" />
+        <source>Evaluate against reference outlines</source>
+        <translation>与参考轮廓对比评估</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="32" />
+        <source>Training and evaluation</source>
+        <translation>训练与评估</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="38" />
+        <source>Object precision, recall and F1 (one-to-one at the IoU given, and any overlap) and pixel measures of predicted outlines against reference outlines, with a Markdown report.</source>
+        <translation>计算预测轮廓相对参考轮廓的目标级精确率、召回率和 F1（按给定 IoU 一一匹配，以及任意重叠匹配）和像素级指标，并生成 Markdown 报告。</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="46" />
+        <source>Predictions (candidates or inventory)</source>
+        <translation>预测结果（候选或编目）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="48" />
+        <source>Reference outlines</source>
+        <translation>参考轮廓</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="49" />
+        <source>Evaluated area (optional)</source>
+        <translation>评估区域（可选）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="51" />
+        <source>IoU for a match</source>
+        <translation>匹配所需 IoU</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="54" />
+        <source>Markdown (*.md)</source>
+        <translation>Markdown 文件（*.md）</translation>
+    </message>
+    <message>
+        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="69" />
+        <source>Slump detection accuracy</source>
+        <translation>热融滑塌识别精度</translation>
     </message>
 </context>
 </TS>

@@ -418,7 +418,8 @@ class ReviewController(QObject):
             spec = load_model(model_path, "cpu").spec
             iteration = len(read_log(gpkg)) + 1
             chips = export_chips(gpkg, mosaics, spec, out / f"chips_{iteration}")
-            cancel.check("Training")
+            cancel.check()
+
             def step(done: int, total: int, loss: float) -> None:
                 last["loss"] = loss  # read by the GUI thread when the progress signal arrives
                 progress(Progress(done, total, "training", 0.0))

@@ -10,6 +10,7 @@ from ...resources.paths import icon_path
 from ..i18n import tr
 from .engine_algorithms import RunModelAlgorithm, VectorizeAlgorithm
 from .environment_algorithm import EnvironmentAlgorithm
+from .evaluate_algorithm import EvaluateAlgorithm
 from .inventory_algorithm import ExportInventoryAlgorithm
 
 PROVIDER_ID = "thawslumpmapper"
@@ -33,3 +34,4 @@ class Provider(QgsProcessingProvider):
         self.addAlgorithm(RunModelAlgorithm())
         self.addAlgorithm(VectorizeAlgorithm())
         self.addAlgorithm(ExportInventoryAlgorithm())
+        self.addAlgorithm(EvaluateAlgorithm())

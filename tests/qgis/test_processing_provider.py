@@ -89,3 +89,23 @@ def test_run_model_reports_engine_errors_as_processing_errors(provider, tmp_path
         assert "needs 'nir'" in str(err.value)
     finally:
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_evaluate_through_processing_writes_a_report(provider, tmp_path):
+    import processing
+    from tsm_testkit import bare_soil_model
+
+    from thaw_slump_mapper.core.candidates import write_candidates
+    from thaw_slump_mapper.core.inference import InferenceParams, run_inference
+    from thaw_slump_mapper.core.raster import MosaicSpec
+    from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+    from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
+
+    scene = generate(tmp_path / "scene", SceneSpec(width=256, height=256, years=(2021,), n_slumps=3, seed=4))
+    prob = run_inference(InferenceParams(tuple(MosaicSpec(str(p), str(y)) for p, y in scene.mosaics),
+                                         str(bare_soil_model(tmp_path / "m.onnx")), cache_dir=str(tmp_path / "c")))
+    write_candidates(tmp_path / "c.gpkg", vectorize(prob.path, VectorizeParams(0.5, 300)), {"threshold": 0.5})
+    out = processing.run(f"{PROVIDER_ID}:evaluate", {"PRED": str(tmp_path / "c.gpkg"), "REF": str(scene.truth_path),
+                                                     "IOU": 0.5, "REPORT": str(tmp_path / "report.md")})
+    assert 0 < out["ANYOVERLAP_RECALL"] <= 1 and 0 <= out["PIXEL_IOU"] <= 1
+    assert "| pixel IoU |" in (tmp_path / "report.md").read_text()
