@@ -61,10 +61,16 @@ def validation_iou(model, samples: list[Sample]) -> float:
     return tp / (tp + fp + fn) if tp + fp + fn else 0.0
 
 
+ARCHITECTURES = ("Unet", "UnetPlusPlus", "DeepLabV3Plus")
+
+
 def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, steps: int = 300,
-              lr: float = 2e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None) -> dict:
+              lr: float = 2e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None,
+              from_scratch: str | None = None, encoder: str = "resnet18", on_validation=None) -> dict:
     """Continue training the smp model of ``base_pth`` (with its ``.pth.json`` description) on the
-    chips, and write the next version as a model package (ONNX + Torch + descriptions)."""
+    chips — or, with ``from_scratch`` set to one of ARCHITECTURES, train a new network of that kind
+    (``encoder``) for the same inputs — and write the next version as a model package (ONNX +
+    Torch + descriptions). ``on_validation(step, iou)`` reports each validation score."""
     import torch
 
     base_pth, chips_dir, out_dir = Path(base_pth), Path(chips_dir), Path(out_dir)
@@ -76,36 +82,56 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
     if description.get("normalization", {}).get("kind") != "percentile":
         raise ModelError("Fine-tuning supports models with percentile normalisation for now.",
                          "Use the starter model, or train elsewhere from the exported chips.")
-    state = torch.load(str(base_pth), map_location="cpu", weights_only=True)
+    if from_scratch is not None and from_scratch not in ARCHITECTURES:
+        raise ModelError(f"Unknown architecture {from_scratch}.", f"Use one of {', '.join(ARCHITECTURES)}.")
+    state = None if from_scratch else torch.load(str(base_pth), map_location="cpu", weights_only=True)
     roles = list(description["bands"])
     train_set, val_set = load_chips(chips_dir, "train", roles), load_chips(chips_dir, "val", roles)
     if not train_set:
         raise ModelError("The chip folder has no training chips.", "Export training data with more accepted slumps.")
     manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
-    config = TrainConfig(arch=info["arch"], encoder=info["encoder"],
-                         decoder_channels=tuple(info.get("decoder_channels", (256, 128, 64, 32, 16))),
-                         chip=min(128, manifest["chip"]), steps=steps, lr=lr, seed=seed)
+    if from_scratch:
+        # DeepLabV3+ takes one decoder width, not one per stage: leave smp's default
+        decoder = () if from_scratch == "DeepLabV3Plus" else (256, 128, 64, 32, 16)
+        config = TrainConfig(arch=from_scratch, encoder=encoder, decoder_channels=decoder,
+                             chip=min(128, manifest["chip"]), steps=steps, lr=max(lr, 1e-3), seed=seed)
+    else:
+        config = TrainConfig(arch=info["arch"], encoder=info["encoder"],
+                             decoder_channels=tuple(info.get("decoder_channels", (256, 128, 64, 32, 16))),
+                             chip=min(128, manifest["chip"]), steps=steps, lr=lr, seed=seed)
     start = time.monotonic()
     before = None
-    if val_set:
+    if val_set and state is not None:
         import segmentation_models_pytorch as smp
 
         base = smp.create_model(config.arch, **config.smp_kwargs(len(description["bands"]))).eval()
         base.load_state_dict(state)
         before = validation_iou(base, val_set)
+    scored = {"step": 0}
+
+    def validate(m) -> float:
+        score = validation_iou(m, val_set)
+        scored["step"] += max(10, steps // 10)
+        if on_validation is not None:
+            on_validation(scored["step"], score)
+        return score
+
     model, history = train([train_set], config, progress=progress, cancel=cancel, init_state=state,
-                           freeze_norm=True, validate=(lambda m: validation_iou(m, val_set)) if val_set else None,
+                           freeze_norm=state is not None, validate=validate if val_set else None,
                            val_every=max(10, steps // 10))
     after = validation_iou(model, val_set) if val_set else None
     version = next_version(str(description.get("version", "0")))
     name = str(description.get("name", "model"))
-    provenance = {"fine_tuned_from": f"{name} {description.get('version')}", "chips": str(chips_dir),
+    origin = f"new {from_scratch} / {encoder}" if from_scratch else f"{name} {description.get('version')}"
+    provenance = {"fine_tuned_from": origin, "chips": str(chips_dir),
                   "chip_counts": manifest["counts"], "splits": manifest["splits"], "steps": steps, "lr": lr,
                   "seed": seed, "val_iou_before": before, "val_iou_after": after,
                   "train_seconds": round(time.monotonic() - start, 1)}
     new = {k: v for k, v in description.items() if k != "torch"}
+    if from_scratch:
+        new["architecture"] = f"{from_scratch} / {encoder} (segmentation-models-pytorch)"
     new.update(version=version, provenance=provenance,
-               model_card=f"{name} {version}: fine-tuned from {description.get('version')} on "
+               model_card=f"{name} {version}: trained from {origin} on "
                           f"{manifest['counts']['positive']} accepted slumps and {manifest['counts']['negative']} "
                           f"hard negatives; validation IoU {before} -> {after}.")
     paths = export_package(model, out_dir, f"{name.replace('-', '_')}_{version.replace('.', '_')}", new, config,

@@ -79,8 +79,11 @@ class TrainConfig:
     extra: dict = field(default_factory=dict)
 
     def smp_kwargs(self, in_channels: int) -> dict:
-        return {"encoder_name": self.encoder, "encoder_weights": None, "in_channels": in_channels, "classes": 1,
-                "decoder_channels": list(self.decoder_channels), **self.extra}
+        kwargs = {"encoder_name": self.encoder, "encoder_weights": None, "in_channels": in_channels, "classes": 1,
+                  **self.extra}
+        if self.decoder_channels:  # DeepLabV3+ has no per-stage decoder channels
+            kwargs["decoder_channels"] = list(self.decoder_channels)
+        return kwargs
 
 
 def _random_chip(rng: np.random.Generator, s: Sample, size: int, positive: bool):
@@ -225,9 +228,11 @@ def export_package(model, folder: Path, name: str, description: dict, config: Tr
     onnx.save(proto, str(onnx_path))
     (folder / f"{name}.onnx.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
     torch.save(model.state_dict(), pth_path)
-    torch_description = {**description, "torch": {"format": "smp", "arch": config.arch, "encoder": config.encoder,
-                                                  "in_channels": in_channels, "classes": 1,
-                                                  "decoder_channels": list(config.decoder_channels)}}
+    torch_info = {"format": "smp", "arch": config.arch, "encoder": config.encoder, "in_channels": in_channels,
+                  "classes": 1}
+    if config.decoder_channels:
+        torch_info["decoder_channels"] = list(config.decoder_channels)
+    torch_description = {**description, "torch": torch_info}
     (folder / f"{name}.pth.json").write_text(json.dumps(torch_description, indent=2) + "\n", encoding="utf-8")
     return {"onnx": onnx_path, "pth": pth_path}
 

@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="467" />
+        <location filename="../qgis_bridge/review_controller.py" line="470" />
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="243" />
+        <location filename="../ui/review_dock.py" line="250" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -309,12 +309,12 @@
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="234" />
+        <location filename="../ui/review_dock.py" line="241" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="240" />
+        <location filename="../ui/review_dock.py" line="247" />
         <source>idle</source>
         <translation>空闲</translation>
     </message>
@@ -437,12 +437,12 @@
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="466" />
+        <location filename="../qgis_bridge/review_controller.py" line="469" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="472" />
+        <location filename="../qgis_bridge/review_controller.py" line="475" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -757,7 +757,7 @@
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="431" />
+        <location filename="../ui/review_dock.py" line="440" />
         <source>no image</source>
         <translation>无影像</translation>
     </message>
@@ -887,7 +887,7 @@
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="320" />
+        <location filename="../ui/review_dock.py" line="327" />
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
@@ -922,7 +922,7 @@
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="249" />
+        <location filename="../ui/review_dock.py" line="256" />
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
@@ -967,12 +967,12 @@
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="372" />
+        <location filename="../ui/review_dock.py" line="381" />
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="373" />
+        <location filename="../ui/review_dock.py" line="382" />
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
@@ -1077,27 +1077,27 @@
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="301" />
+        <location filename="../ui/review_dock.py" line="308" />
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="403" />
+        <location filename="../ui/review_dock.py" line="412" />
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="413" />
+        <location filename="../ui/review_dock.py" line="422" />
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="413" />
+        <location filename="../ui/review_dock.py" line="422" />
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="413" />
+        <location filename="../ui/review_dock.py" line="422" />
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
     </message>
@@ -1112,37 +1112,37 @@
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="231" />
+        <location filename="../ui/review_dock.py" line="237" />
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="243" />
+        <location filename="../ui/review_dock.py" line="250" />
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="243" />
+        <location filename="../ui/review_dock.py" line="250" />
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="243" />
+        <location filename="../ui/review_dock.py" line="250" />
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="243" />
+        <location filename="../ui/review_dock.py" line="250" />
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="243" />
+        <location filename="../ui/review_dock.py" line="250" />
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="331" />
+        <location filename="../ui/review_dock.py" line="338" />
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
@@ -1167,22 +1167,22 @@
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="432" />
+        <location filename="../qgis_bridge/review_controller.py" line="434" />
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="455" />
+        <location filename="../qgis_bridge/review_controller.py" line="458" />
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="458" />
+        <location filename="../qgis_bridge/review_controller.py" line="461" />
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="459" />
+        <location filename="../qgis_bridge/review_controller.py" line="462" />
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1230,6 +1230,36 @@
         <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="69" />
         <source>Slump detection accuracy</source>
         <translation>热融滑塌识别精度</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="231" />
+        <source>fine-tune the model chosen in the inference panel</source>
+        <translation>微调推理面板中选择的模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="232" />
+        <source>a new UNet</source>
+        <translation>新建 UNet</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="232" />
+        <source>a new UNet++</source>
+        <translation>新建 UNet++</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="232" />
+        <source>a new DeepLabV3+</source>
+        <translation>新建 DeepLabV3+</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="235" />
+        <source>Start from</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="340" />
+        <source>validation IoU {iou:.3f}</source>
+        <translation>验证 IoU {iou:.3f}</translation>
     </message>
 </context>
 </TS>

@@ -390,7 +390,7 @@ class ReviewController(QObject):
         self._message(tr("{n} accepted slumps exported to {path}.").format(n=n, path=out), Qgis.Success)
         return n
 
-    def train(self, steps: int) -> EngineTask | None:
+    def train(self, steps: int, from_scratch: str = "") -> EngineTask | None:
         """Export training chips from this GeoPackage's decisions and fine-tune the model chosen
         in the inference panel, in the background; the new version joins the model chooser."""
         if self.training is not None or not self.gpkg:
@@ -425,13 +425,15 @@ class ReviewController(QObject):
                 progress(Progress(done, total, "training", 0.0))
 
             result = fine_tune(pth, out / f"chips_{iteration}", out / f"model_{iteration}", steps=steps,
-                               progress=step, cancel=cancel)
+                               progress=step, cancel=cancel, from_scratch=from_scratch or None,
+                               on_validation=lambda _step, iou: last.update(val=iou))
             result["chips"] = chips["counts"]
             return result
 
-        last = {"loss": float("nan")}
+        last = {"loss": float("nan"), "val": None}
         task = EngineTask(tr("Thaw slump fine-tuning"), work)
-        task.tiles.connect(lambda done, total, _: self.dock.set_training_progress(done, total, last["loss"]))
+        task.tiles.connect(lambda done, total, _: self.dock.set_training_progress(done, total, last["loss"],
+                                                                                  last["val"]))
         task.succeeded.connect(self._trained)
         task.failed.connect(self._training_failed)
         task.cancelled.connect(self._training_cancelled)

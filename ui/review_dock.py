@@ -31,6 +31,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.finetune import ARCHITECTURES
 from ..core.review import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
 from ..qgis_bridge.i18n import tr
 
@@ -90,7 +91,7 @@ class ReviewDock(QgsDockWidget):
     save_edits_requested = pyqtSignal()
     export_requested = pyqtSignal()
     thumbnail_clicked = pyqtSignal(int)
-    train_requested = pyqtSignal(int)  # fine-tuning steps
+    train_requested = pyqtSignal(int, str)  # steps, architecture to train from scratch ('' = fine-tune)
     cancel_training_requested = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -227,9 +228,16 @@ class ReviewDock(QgsDockWidget):
         self.steps.setRange(10, 100000)
         self.steps.setValue(300)
         tform.addRow(tr("Training steps"), self.steps)
+        self.start_from = QComboBox()
+        self.start_from.addItem(tr("fine-tune the model chosen in the inference panel"), "")
+        labels = {"Unet": tr("a new UNet"), "UnetPlusPlus": tr("a new UNet++"), "DeepLabV3Plus": tr("a new DeepLabV3+")}
+        for arch in ARCHITECTURES:
+            self.start_from.addItem(labels[arch], arch)
+        tform.addRow(tr("Start from"), self.start_from)
         trow = QHBoxLayout()
         self.train_button = QPushButton(tr("Export training data and fine-tune"))
-        self.train_button.clicked.connect(lambda: self.train_requested.emit(self.steps.value()))
+        self.train_button.clicked.connect(lambda: self.train_requested.emit(self.steps.value(),
+                                                                            self.start_from.currentData()))
         trow.addWidget(self.train_button, 1)
         self.cancel_training = QPushButton(tr("Cancel"))
         self.cancel_training.setEnabled(False)
@@ -326,10 +334,12 @@ class ReviewDock(QgsDockWidget):
         self.train_button.setEnabled(not running)
         self.cancel_training.setEnabled(running)
 
-    def set_training_progress(self, step: int, total: int, loss: float) -> None:
+    def set_training_progress(self, step: int, total: int, loss: float, val_iou: float | None = None) -> None:
         self.train_progress.setValue(int(100 * step / total) if total else 0)
-        self.train_progress.setFormat(tr("step {step} / {total} · loss {loss:.3f}").format(step=step, total=total,
-                                                                                           loss=loss))
+        text = tr("step {step} / {total} · loss {loss:.3f}").format(step=step, total=total, loss=loss)
+        if val_iou is not None:
+            text += " · " + tr("validation IoU {iou:.3f}").format(iou=val_iou)
+        self.train_progress.setFormat(text)
 
     def show_iterations(self, rows: list[dict]) -> None:
         self.iterations.setRowCount(0)

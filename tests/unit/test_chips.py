@@ -140,3 +140,22 @@ def test_early_stopping_keeps_the_best_weights():
     _, history = train([samples], config, validate=validate, val_every=5, patience=2)
     assert seen == [0.5, 0.4, 0.3]  # no improvement twice after the best: stop
     assert len(history) == 15 < config.steps
+
+
+@pytest.mark.parametrize("arch", ["UnetPlusPlus", "DeepLabV3Plus"])
+def test_training_a_new_architecture_from_scratch(reviewed, tmp_path, arch):
+    from pathlib import Path
+
+    from thaw_slump_mapper.core.finetune import fine_tune
+
+    gpkg, mosaics, _, _ = reviewed
+    starter = Path(__file__).resolve().parents[2] / "models" / "tsm_starter"
+    spec = load_model(starter / "tsm_starter.onnx").spec
+    export_chips(gpkg, list(mosaics), spec, tmp_path / "chips", chip=64, background=5, block_m=640, val_share=0.5)
+    scores = []
+    result = fine_tune(starter / "tsm_starter.pth", tmp_path / "chips", tmp_path / "new", steps=10,
+                       from_scratch=arch, on_validation=lambda step, iou: scores.append((step, iou)))
+    model = load_model(result["paths"]["onnx"])
+    assert model.spec.architecture.startswith(arch) and model.spec.provenance["fine_tuned_from"].startswith("new")
+    assert scores and all(0 <= s <= 1 for _, s in scores)  # validation reported while training
+    assert load_model(result["paths"]["pth"], device="cpu").kind == "smp"
