@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="97" />
+        <location filename="../ui/review_dock.py" line="103" />
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="250" />
+        <location filename="../ui/review_dock.py" line="256" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -309,12 +309,12 @@
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="241" />
+        <location filename="../ui/review_dock.py" line="247" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="247" />
+        <location filename="../ui/review_dock.py" line="253" />
         <source>idle</source>
         <translation>空闲</translation>
     </message>
@@ -602,162 +602,162 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="40" />
+        <location filename="../ui/review_dock.py" line="41" />
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="40" />
+        <location filename="../ui/review_dock.py" line="41" />
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="40" />
+        <location filename="../ui/review_dock.py" line="41" />
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="41" />
+        <location filename="../ui/review_dock.py" line="42" />
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="41" />
+        <location filename="../ui/review_dock.py" line="42" />
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="42" />
+        <location filename="../ui/review_dock.py" line="43" />
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="42" />
+        <location filename="../ui/review_dock.py" line="43" />
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="43" />
+        <location filename="../ui/review_dock.py" line="44" />
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="43" />
+        <location filename="../ui/review_dock.py" line="44" />
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="48" />
+        <location filename="../ui/review_dock.py" line="49" />
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="48" />
+        <location filename="../ui/review_dock.py" line="49" />
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="49" />
+        <location filename="../ui/review_dock.py" line="50" />
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="49" />
+        <location filename="../ui/review_dock.py" line="50" />
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="64" />
+        <location filename="../ui/review_dock.py" line="70" />
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="64" />
+        <location filename="../ui/review_dock.py" line="70" />
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="64" />
+        <location filename="../ui/review_dock.py" line="70" />
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="102" />
+        <location filename="../ui/review_dock.py" line="108" />
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="110" />
+        <location filename="../ui/review_dock.py" line="116" />
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="139" />
+        <location filename="../ui/review_dock.py" line="145" />
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="151" />
+        <location filename="../ui/review_dock.py" line="157" />
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="167" />
+        <location filename="../ui/review_dock.py" line="173" />
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="172" />
+        <location filename="../ui/review_dock.py" line="178" />
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="177" />
+        <location filename="../ui/review_dock.py" line="183" />
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="181" />
+        <location filename="../ui/review_dock.py" line="187" />
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="199" />
+        <location filename="../ui/review_dock.py" line="205" />
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="200" />
+        <location filename="../ui/review_dock.py" line="206" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="203" />
+        <location filename="../ui/review_dock.py" line="209" />
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="203" />
+        <location filename="../ui/review_dock.py" line="209" />
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="203" />
+        <location filename="../ui/review_dock.py" line="209" />
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="203" />
+        <location filename="../ui/review_dock.py" line="209" />
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="203" />
+        <location filename="../ui/review_dock.py" line="209" />
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="440" />
+        <location filename="../ui/review_dock.py" line="446" />
         <source>no image</source>
         <translation>无影像</translation>
     </message>
@@ -822,12 +822,12 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="137" />
+        <location filename="../ui/review_dock.py" line="143" />
         <source>Blind mode: hide the model's score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="142" />
+        <location filename="../ui/review_dock.py" line="148" />
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
@@ -857,72 +857,72 @@
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="53" />
+        <location filename="../ui/review_dock.py" line="54" />
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="53" />
+        <location filename="../ui/review_dock.py" line="54" />
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="57" />
+        <location filename="../ui/review_dock.py" line="58" />
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="58" />
+        <location filename="../ui/review_dock.py" line="59" />
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="59" />
+        <location filename="../ui/review_dock.py" line="60" />
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="60" />
+        <location filename="../ui/review_dock.py" line="61" />
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="327" />
+        <location filename="../ui/review_dock.py" line="333" />
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="186" />
+        <location filename="../ui/review_dock.py" line="192" />
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="188" />
+        <location filename="../ui/review_dock.py" line="194" />
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="197" />
+        <location filename="../ui/review_dock.py" line="203" />
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="215" />
+        <location filename="../ui/review_dock.py" line="221" />
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="215" />
+        <location filename="../ui/review_dock.py" line="221" />
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="215" />
+        <location filename="../ui/review_dock.py" line="221" />
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="256" />
+        <location filename="../ui/review_dock.py" line="262" />
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
@@ -947,7 +947,7 @@
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="144" />
+        <location filename="../ui/review_dock.py" line="150" />
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
@@ -967,12 +967,12 @@
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="381" />
+        <location filename="../ui/review_dock.py" line="387" />
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="382" />
+        <location filename="../ui/review_dock.py" line="388" />
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
@@ -1017,132 +1017,132 @@
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="113" />
+        <location filename="../ui/review_dock.py" line="119" />
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="113" />
+        <location filename="../ui/review_dock.py" line="119" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="113" />
+        <location filename="../ui/review_dock.py" line="119" />
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="113" />
+        <location filename="../ui/review_dock.py" line="119" />
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="113" />
+        <location filename="../ui/review_dock.py" line="119" />
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="113" />
+        <location filename="../ui/review_dock.py" line="119" />
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="122" />
+        <location filename="../ui/review_dock.py" line="128" />
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="123" />
+        <location filename="../ui/review_dock.py" line="129" />
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="126" />
+        <location filename="../ui/review_dock.py" line="132" />
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="128" />
+        <location filename="../ui/review_dock.py" line="134" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="134" />
+        <location filename="../ui/review_dock.py" line="140" />
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="136" />
+        <location filename="../ui/review_dock.py" line="142" />
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="308" />
+        <location filename="../ui/review_dock.py" line="314" />
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="412" />
+        <location filename="../ui/review_dock.py" line="418" />
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="422" />
+        <location filename="../ui/review_dock.py" line="428" />
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="422" />
+        <location filename="../ui/review_dock.py" line="428" />
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="422" />
+        <location filename="../ui/review_dock.py" line="428" />
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="224" />
+        <location filename="../ui/review_dock.py" line="230" />
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="229" />
+        <location filename="../ui/review_dock.py" line="235" />
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="237" />
+        <location filename="../ui/review_dock.py" line="243" />
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="250" />
+        <location filename="../ui/review_dock.py" line="256" />
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="250" />
+        <location filename="../ui/review_dock.py" line="256" />
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="250" />
+        <location filename="../ui/review_dock.py" line="256" />
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="250" />
+        <location filename="../ui/review_dock.py" line="256" />
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="250" />
+        <location filename="../ui/review_dock.py" line="256" />
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="338" />
+        <location filename="../ui/review_dock.py" line="344" />
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
@@ -1232,34 +1232,39 @@
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="231" />
+        <location filename="../ui/review_dock.py" line="237" />
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="232" />
+        <location filename="../ui/review_dock.py" line="238" />
         <source>a new UNet</source>
         <translation>新建 UNet</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="232" />
+        <location filename="../ui/review_dock.py" line="238" />
         <source>a new UNet++</source>
         <translation>新建 UNet++</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="232" />
+        <location filename="../ui/review_dock.py" line="238" />
         <source>a new DeepLabV3+</source>
         <translation>新建 DeepLabV3+</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="235" />
+        <location filename="../ui/review_dock.py" line="241" />
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="340" />
+        <location filename="../ui/review_dock.py" line="346" />
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
+    </message>
+    <message>
+        <location filename="../ui/review_dock.py" line="65" />
+        <source>undecided</source>
+        <translation>未判定</translation>
     </message>
 </context>
 </TS>

@@ -42,7 +42,7 @@ from ..core.review import (
 )
 from ..core.thumbnails import timelapse, window_bounds
 from ..core.training_layers import ArtsContext
-from ..ui.review_dock import ExportDialog, ReviewDock, TimelapseDialog, thumbnail_pixmap
+from ..ui.review_dock import ExportDialog, ReviewDock, TimelapseDialog, status_label, thumbnail_pixmap
 from . import settings
 from .i18n import tr
 from .layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
@@ -200,7 +200,7 @@ class ReviewController(QObject):
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
             strip.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 160)))
-        status = row.get("status") or "unreviewed"
+        status = status_label(row.get("status") or "unreviewed")
         if self.dock.blind.isChecked():  # no score, no detection years: judge the images alone
             header = tr("Candidate {n} of {total} · {ha:.2f} ha · {status}").format(
                 n=index + 1, total=len(self.queue), ha=(row.get("area_m2") or 0) / 1e4, status=status)

@@ -61,6 +61,11 @@ def criterion_label(criterion: str) -> str:
             "upslope_retreat": tr("upslope retreat across years")}[criterion]
 
 
+def status_label(status: str) -> str:
+    return {"unreviewed": tr("undecided"), "accepted": tr("accepted"), "rejected": tr("rejected"),
+            "unsure": tr("unsure")}.get(status, status)
+
+
 def confidence_label(level: str) -> str:
     return {"high": tr("high"), "medium": tr("medium"), "low": tr("low")}[level]
 
