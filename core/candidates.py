@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import shapely
 from rasterio.crs import CRS
 from rasterio.warp import transform_geom
 from shapely.geometry import mapping, shape
@@ -224,7 +223,3 @@ def read_candidates(gpkg_path: str | Path) -> list[dict]:
         return rows
     finally:
         conn.close()
-
-
-def valid_geometries(rows: list[dict]) -> bool:
-    return all(shapely.is_valid(r["geometry"]) for r in rows)

@@ -8,7 +8,7 @@ never hand the engine a nonsense value.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -49,7 +49,3 @@ class Preferences:
             creator_lab=str(self.creator_lab).strip(),
             user_models=tuple(str(m) for m in self.user_models if str(m)),
         )
-
-
-def field_names() -> list[str]:
-    return [f.name for f in fields(Preferences)]

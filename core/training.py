@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -235,7 +234,3 @@ def export_package(model, folder: Path, name: str, description: dict, config: Tr
     torch_description = {**description, "torch": torch_info}
     (folder / f"{name}.pth.json").write_text(json.dumps(torch_description, indent=2) + "\n", encoding="utf-8")
     return {"onnx": onnx_path, "pth": pth_path}
-
-
-def chip_count(samples: list[Sample], chip: int) -> int:
-    return sum(math.ceil(s.mask.shape[0] / chip) * math.ceil(s.mask.shape[1] / chip) for s in samples)
