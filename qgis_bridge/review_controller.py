@@ -60,6 +60,7 @@ class ReviewController(QObject):
         self.gpkg = ""
         self.crs = ""
         self.queue: list[dict] = []
+        self.all_rows: list[dict] = []  # every candidate of the file (the queue may be filtered)
         self.index = -1
         self.history: list[int] = []
         self.thumbs: dict[str, list] = {}
@@ -107,12 +108,13 @@ class ReviewController(QObject):
             return False
         self.gpkg = gpkg
         # the queue shows THIS reviewer's verdicts: a second reviewer starts from zero
-        mine = reviewer_statuses(gpkg, settings.load().reviewer) if settings.load().reviewer else {}
-        for row in rows:
-            row["status"] = mine.get(row["candidate_id"], "unreviewed") if mine or settings.load().reviewer \
-                else row.get("status") or "unreviewed"
+        prefs = settings.load()
+        if prefs.reviewer:
+            mine = reviewer_statuses(gpkg, prefs.reviewer)
+            for row in rows:
+                row["status"] = mine.get(row["candidate_id"], "unreviewed")
         self.all_rows = rows
-        self.queue = order_queue(self._filtered(rows), order, threshold=settings.load().threshold)
+        self.queue = order_queue(self._filtered(rows), order, threshold=prefs.threshold)
         self.thumbs.clear()
         self.history.clear()
         show_candidates(QgsProject.instance(), gpkg)
@@ -228,7 +230,7 @@ class ReviewController(QObject):
             self.dialog.show()
 
     def _update_counters(self) -> None:
-        c = counts(getattr(self, "all_rows", None) or self.queue)
+        c = counts(self.all_rows)
         self.dock.set_counters(tr("{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · "
                                   "{unsure} unsure").format(**c))
 
