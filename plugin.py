@@ -9,17 +9,17 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMessageBox
 
+from .adapters import log, settings
+from .adapters.i18n import install_translator, remove_translator, tr
+from .adapters.processing.provider import Provider
 from .core import about, deps
-from .qgis_bridge import log, settings
-from .qgis_bridge.i18n import install_translator, remove_translator, tr
-from .qgis_bridge.inference_controller import InferenceController
-from .qgis_bridge.processing.provider import Provider
-from .qgis_bridge.review_controller import ReviewController
 from .resources.paths import icon_path
 from .ui.environment import summary_lines
-from .ui.inference_dock import InferenceDock
+from .ui.inference.controller import InferenceController
+from .ui.inference.dock import InferenceDock
 from .ui.options_page import PAGE_NAME, OptionsFactory
-from .ui.review_dock import ReviewDock
+from .ui.review.controller import ReviewController
+from .ui.review.dock import ReviewDock
 
 LOGGER = logging.getLogger(about.PLUGIN_ID)
 LAYOUT_KEY = f"{about.PLUGIN_ID}/ui/docks_arranged"

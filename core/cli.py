@@ -56,7 +56,7 @@ def _progress_printer(quiet: bool):
 
 
 def _vectorize_params(args: argparse.Namespace, spec=None):
-    from .vectorize import VectorizeParams
+    from .engine.vectorize import VectorizeParams
 
     threshold = args.threshold if args.threshold is not None else (spec.threshold if spec else 0.5)
     min_area = args.min_area if args.min_area is not None else (spec.min_area_m2 if spec else 900.0)
@@ -65,13 +65,13 @@ def _vectorize_params(args: argparse.Namespace, spec=None):
 
 
 def cmd_infer(args: argparse.Namespace) -> int:
-    from .bands import parse_band_map
-    from .candidates import write_candidates
-    from .inference import InferenceParams, run_inference
-    from .models import load_model
+    from .engine.bands import parse_band_map
+    from .engine.inference import InferenceParams, run_inference
+    from .engine.models import load_model
+    from .engine.raster import Extent, parse_mosaic_arg
+    from .engine.vectorize import vectorize
     from .preferences import default_cache_dir
-    from .raster import Extent, parse_mosaic_arg
-    from .vectorize import vectorize
+    from .store.candidates import write_candidates
 
     start = time.monotonic()
     mosaics = []
@@ -108,8 +108,8 @@ def cmd_infer(args: argparse.Namespace) -> int:
 
 
 def cmd_vectorize(args: argparse.Namespace) -> int:
-    from .candidates import write_candidates
-    from .vectorize import vectorize
+    from .engine.vectorize import vectorize
+    from .store.candidates import write_candidates
 
     start = time.monotonic()
     vparams = _vectorize_params(args)
@@ -123,12 +123,12 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate_files
+    from .learn.evaluate import evaluate_files
 
     result = evaluate_files(args.pred, args.ref, args.area, args.iou, args.pixel_size, args.status,
                             args.pred_layer, args.ref_layer)
     if args.report:
-        from .report import write_report
+        from .learn.report import write_report
 
         write_report(result, args.report, "Slump detection accuracy", args.pred, args.ref, args.iou)
     if args.json:
@@ -148,9 +148,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_export_chips(args: argparse.Namespace) -> int:
-    from .chips import export_chips
-    from .models import load_model
-    from .raster import parse_mosaic_arg
+    from .engine.models import load_model
+    from .engine.raster import parse_mosaic_arg
+    from .learn.chips import export_chips
 
     spec = load_model(args.model, "cpu").spec
     manifest = export_chips(args.candidates, [parse_mosaic_arg(m) for m in args.mosaic], spec, args.out,
@@ -161,7 +161,7 @@ def cmd_export_chips(args: argparse.Namespace) -> int:
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:
-    from .finetune import fine_tune
+    from .learn.finetune import fine_tune
 
     result = fine_tune(args.model, args.chips, args.out, steps=args.steps, lr=args.lr, seed=args.seed)
     print(f"{result['version']}: {result['paths']['onnx']} (validation IoU {result['val_iou_before']} -> "
@@ -170,7 +170,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
 
 
 def cmd_iterations(args: argparse.Namespace) -> int:
-    from .iterations import export_csv, read_log
+    from .learn.iterations import export_csv, read_log
 
     rows = read_log(args.candidates)
     if args.csv:
@@ -183,7 +183,7 @@ def cmd_iterations(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect_model(args: argparse.Namespace) -> int:
-    from .models import load_model
+    from .engine.models import load_model
 
     model = load_model(args.model, args.device)
     spec = model.spec

@@ -22,7 +22,7 @@ from rasterio.transform import from_origin
 from shapely.affinity import rotate, scale, translate
 from shapely.geometry import LineString, Point, Polygon, box
 
-from .gpkg import connect, create_feature_table, encode_geometry, ensure_srs, transaction, update_extent
+from .store.gpkg import connect, create_feature_table, encode_geometry, ensure_srs, transaction, update_extent
 
 # Surface reflectance (B, G, R, NIR) of the cover types, per landscape. "arctic": green tundra and
 # bright mud scars; "alpine": a drier, browner alpine meadow (Qinghai-Tibet Plateau-like) whose

@@ -1,380 +1,380 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>@default</name>
     <message>
-        <location filename="../ui/stub.py" line="91" />
+        <location filename="../ui/stub.py" line="91"/>
         <source>&amp;Thaw Slump Mapper</source>
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="470" />
+        <location filename="../adapters/processing/provider.py" line="24"/>
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="60" />
+        <location filename="../plugin.py" line="60"/>
         <source>Inference panel</source>
         <translation>推理面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="60" />
+        <location filename="../plugin.py" line="60"/>
         <source>Review panel</source>
         <translation>审核面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="72" />
+        <location filename="../plugin.py" line="72"/>
         <source>{panel} ({shortcut})</source>
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="93" />
+        <location filename="../plugin.py" line="93"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="96" />
+        <location filename="../plugin.py" line="96"/>
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="131" />
+        <location filename="../plugin.py" line="131"/>
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="65" />
+        <location filename="../ui/inference/dock.py" line="65"/>
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="103" />
+        <location filename="../ui/review/dock.py" line="101"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
     <message>
-        <location filename="../ui/environment.py" line="26" />
+        <location filename="../ui/environment.py" line="26"/>
         <source>ONNX models: ready (onnxruntime {version}, {device}).</source>
         <translation>ONNX 模型：就绪（onnxruntime {version}，{device}）。</translation>
     </message>
     <message>
-        <location filename="../ui/environment.py" line="30" />
+        <location filename="../ui/environment.py" line="30"/>
         <source>Training and Torch models: available (torch installed).</source>
         <translation>训练与 Torch 模型：可用（已安装 torch）。</translation>
     </message>
     <message>
-        <location filename="../ui/environment.py" line="32" />
+        <location filename="../ui/environment.py" line="32"/>
         <source>Training and Torch models: disabled because torch is not installed. ONNX models still run. To enable training run:</source>
         <translation>训练与 Torch 模型：已停用，因为未安装 torch。ONNX 模型仍可运行。如需启用训练，请运行：</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="27" />
+        <location filename="../ui/options_page.py" line="27"/>
         <source>Automatic (GPU when available)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="28" />
+        <location filename="../ui/options_page.py" line="28"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="29" />
+        <location filename="../ui/options_page.py" line="29"/>
         <source>GPU (CUDA)</source>
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="45" />
+        <location filename="../ui/options_page.py" line="45"/>
         <source> m²</source>
         <translation> 平方米</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="55" />
+        <location filename="../ui/options_page.py" line="55"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="57" />
+        <location filename="../ui/options_page.py" line="57"/>
         <source>Your name, recorded with every review decision</source>
         <translation>您的姓名，将随每个审核决定一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="62" />
+        <location filename="../ui/options_page.py" line="62"/>
         <source>Write debug messages to the log panel</source>
         <translation>将调试信息写入日志面板</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="63" />
+        <location filename="../ui/options_page.py" line="63"/>
         <source>Default probability threshold</source>
         <translation>默认概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="64" />
+        <location filename="../ui/options_page.py" line="64"/>
         <source>Default minimum slump area</source>
         <translation>默认最小滑塌面积</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="65" />
+        <location filename="../ui/options_page.py" line="65"/>
         <source>Tiles per batch</source>
         <translation>每批瓦片数</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="66" />
+        <location filename="../ui/options_page.py" line="66"/>
         <source>Compute device</source>
         <translation>计算设备</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="67" />
+        <location filename="../ui/options_page.py" line="67"/>
         <source>Cache folder for probability rasters</source>
         <translation>概率栅格缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="68" />
+        <location filename="../ui/options_page.py" line="68"/>
         <source>Cache size limit</source>
         <translation>缓存大小上限</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="69" />
+        <location filename="../ui/options_page.py" line="69"/>
         <source>Reviewer name</source>
         <translation>审核人姓名</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="37" />
+        <location filename="../ui/stub.py" line="37"/>
         <source>Thaw Slump Mapper: setup needed</source>
         <translation>热融滑塌制图：需要安装依赖</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="39" />
+        <location filename="../ui/stub.py" line="39"/>
         <source>Thaw Slump Mapper cannot start because these Python packages are missing or broken:</source>
         <translation>热融滑塌制图无法启动，因为以下 Python 包缺失或已损坏：</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="47" />
+        <location filename="../ui/stub.py" line="47"/>
         <source>Run this command in a terminal, then restart QGIS:</source>
         <translation>请在终端中运行以下命令，然后重新启动 QGIS：</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="54" />
+        <location filename="../ui/stub.py" line="54"/>
         <source>Copy command</source>
         <translation>复制命令</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="72" />
+        <location filename="../ui/stub.py" line="72"/>
         <source>Thaw Slump Mapper: setup needed…</source>
         <translation>热融滑塌制图：需要安装依赖…</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="77" />
+        <location filename="../ui/stub.py" line="77"/>
         <source>see details</source>
         <translation>详见说明</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="78" />
+        <location filename="../ui/stub.py" line="78"/>
         <source>Missing or broken Python packages: {names}. Open Plugins ▸ Thaw Slump Mapper for the command that installs them.</source>
         <translation>缺失或损坏的 Python 包：{names}。请打开“插件 ▸ 热融滑塌制图”查看安装命令。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/environment_algorithm.py" line="26" />
+        <location filename="../adapters/processing/environment_algorithm.py" line="26"/>
         <source>Check environment</source>
         <translation>检查运行环境</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/environment_algorithm.py" line="29" />
+        <location filename="../adapters/processing/environment_algorithm.py" line="29"/>
         <source>Setup</source>
         <translation>安装与配置</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/environment_algorithm.py" line="35" />
+        <location filename="../adapters/processing/environment_algorithm.py" line="35"/>
         <source>Lists the Python packages Thaw Slump Mapper uses, their versions and whether they work, and prints the command that installs anything missing.</source>
         <translation>列出热融滑塌制图使用的 Python 包、其版本及是否可用，并给出安装缺失包的命令。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/environment_algorithm.py" line="42" />
+        <location filename="../adapters/processing/environment_algorithm.py" line="42"/>
         <source>Also import optional packages (slow: torch)</source>
         <translation>同时导入可选包（较慢：torch）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="54" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="54"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/environment_algorithm.py" line="45" />
+        <location filename="../adapters/processing/environment_algorithm.py" line="45"/>
         <source>Required packages work</source>
         <translation>必需包可用</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/environment_algorithm.py" line="46" />
+        <location filename="../adapters/processing/environment_algorithm.py" line="46"/>
         <source>Training is available</source>
         <translation>可以训练</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/provider.py" line="27" />
+        <location filename="../adapters/processing/provider.py" line="27"/>
         <source>Thaw Slump Mapper {version}</source>
         <translation>热融滑塌制图 {version}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="88" />
+        <location filename="../plugin.py" line="88"/>
         <source>Run model on current view</source>
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="70" />
+        <location filename="../ui/inference/dock.py" line="70"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="73" />
+        <location filename="../ui/inference/dock.py" line="73"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="73" />
+        <location filename="../ui/inference/dock.py" line="73"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="73" />
+        <location filename="../ui/inference/dock.py" line="73"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="73" />
+        <location filename="../ui/inference/dock.py" line="73"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="81" />
+        <location filename="../ui/inference/dock.py" line="81"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="84" />
+        <location filename="../ui/inference/dock.py" line="84"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="256" />
+        <location filename="../ui/review/dock.py" line="254"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="95" />
+        <location filename="../ui/inference/dock.py" line="95"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="157" />
+        <location filename="../ui/inference/dock.py" line="98"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="110" />
+        <location filename="../ui/inference/dock.py" line="110"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="112" />
+        <location filename="../ui/inference/dock.py" line="112"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="116" />
+        <location filename="../ui/inference/dock.py" line="116"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="55" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="55"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件（*.gpkg）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="48" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="48"/>
         <source>Candidates GeoPackage</source>
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="124" />
+        <location filename="../ui/inference/dock.py" line="124"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="127" />
+        <location filename="../ui/inference/dock.py" line="127"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="128" />
+        <location filename="../ui/inference/dock.py" line="128"/>
         <source>Run the model over the map canvas extent (Ctrl+Alt+Shift+R)</source>
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="247" />
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="253" />
+        <location filename="../ui/review/dock.py" line="251"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="146" />
+        <location filename="../ui/inference/dock.py" line="146"/>
         <source>Threshold and minimum area (last run)</source>
         <translation>阈值与最小面积（最近一次运行）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="165" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="165"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="162" />
+        <location filename="../ui/inference/dock.py" line="162"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="293" />
+        <location filename="../ui/inference/dock.py" line="293"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="297" />
+        <location filename="../ui/inference/dock.py" line="297"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../ui/inference_dock.py" line="298" />
+        <location filename="../ui/inference/dock.py" line="298"/>
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="105" />
+        <location filename="../ui/inference/controller.py" line="105"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="115" />
+        <location filename="../ui/inference/controller.py" line="115"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="144" />
+        <location filename="../ui/inference/controller.py" line="144"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="144" />
+        <location filename="../ui/inference/controller.py" line="144"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="164" />
+        <location filename="../ui/inference/controller.py" line="164"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="165" />
+        <location filename="../ui/inference/controller.py" line="165"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -397,872 +397,872 @@
 </translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="190" />
+        <location filename="../ui/inference/controller.py" line="190"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="193" />
+        <location filename="../ui/inference/controller.py" line="193"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="197" />
+        <location filename="../ui/inference/controller.py" line="197"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="230" />
+        <location filename="../ui/inference/controller.py" line="230"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="237" />
+        <location filename="../ui/inference/controller.py" line="237"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="254" />
+        <location filename="../ui/inference/controller.py" line="254"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="257" />
+        <location filename="../ui/inference/controller.py" line="257"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="258" />
+        <location filename="../ui/inference/controller.py" line="258"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="469" />
+        <location filename="../ui/review/controller.py" line="472"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="475" />
+        <location filename="../ui/review/controller.py" line="478"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="272" />
+        <location filename="../ui/inference/controller.py" line="272"/>
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="273" />
+        <location filename="../ui/inference/controller.py" line="273"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="294" />
+        <location filename="../ui/inference/controller.py" line="294"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/inference_controller.py" line="298" />
+        <location filename="../ui/inference/controller.py" line="298"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/layers.py" line="87" />
+        <location filename="../adapters/layers.py" line="87"/>
         <source>Slump candidates</source>
         <translation>热融滑塌候选</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/layers.py" line="101" />
+        <location filename="../adapters/layers.py" line="101"/>
         <source>Slump probability</source>
         <translation>热融滑塌概率</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="55" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="55"/>
         <source>Run model on mosaics</source>
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="150" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="150"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="64" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="64"/>
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.</source>
         <translation>在指定范围内（或整幅影像上）对一幅或多幅 PlanetScope 镶嵌影像（每个日期一幅）运行热融滑塌分割模型，并将候选多边形合并写入 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="71" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="71"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="73" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="73"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="75" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="75"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="76" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="76"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="78" />
-        <source>Probability threshold (empty: the model's)</source>
+        <location filename="../adapters/processing/engine_algorithms.py" line="78"/>
+        <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="81" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="81"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="84" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="84"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="163" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="163"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="173" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="173"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="90" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="90"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="96" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="96"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="101" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="101"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="115" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="115"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="134" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="134"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="147" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="147"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="156" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="156"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="163" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="163"/>
         <source>GeoTIFF (*.tif *.tiff)</source>
         <translation>GeoTIFF 文件（*.tif *.tiff）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="168" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="168"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/engine_algorithms.py" line="170" />
+        <location filename="../adapters/processing/engine_algorithms.py" line="170"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/layers.py" line="89" />
+        <location filename="../adapters/layers.py" line="89"/>
         <source>QGIS cannot open the candidates layer in {path}.</source>
         <translation>QGIS 无法打开 {path} 中的候选图层。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/tasks.py" line="63" />
+        <location filename="../adapters/tasks.py" line="63"/>
         <source>Unexpected error: {error}. Details are in the Thaw Slump Mapper log.</source>
         <translation>意外错误：{error}。详细信息见“热融滑塌制图”日志。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/tasks.py" line="73" />
+        <location filename="../adapters/tasks.py" line="73"/>
         <source>The task stopped without a result.</source>
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="41" />
+        <location filename="../ui/review/dock.py" line="39"/>
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="41" />
+        <location filename="../ui/review/dock.py" line="39"/>
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="41" />
+        <location filename="../ui/review/dock.py" line="39"/>
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="42" />
+        <location filename="../ui/review/dock.py" line="40"/>
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="42" />
+        <location filename="../ui/review/dock.py" line="40"/>
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="43" />
+        <location filename="../ui/review/dock.py" line="41"/>
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="43" />
+        <location filename="../ui/review/dock.py" line="41"/>
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="44" />
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="44" />
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="49" />
+        <location filename="../ui/review/dock.py" line="47"/>
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="49" />
+        <location filename="../ui/review/dock.py" line="47"/>
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="50" />
+        <location filename="../ui/review/dock.py" line="48"/>
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="50" />
+        <location filename="../ui/review/dock.py" line="48"/>
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="70" />
+        <location filename="../ui/review/dock.py" line="68"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="70" />
+        <location filename="../ui/review/dock.py" line="68"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="70" />
+        <location filename="../ui/review/dock.py" line="68"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="108" />
+        <location filename="../ui/review/dock.py" line="106"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="116" />
+        <location filename="../ui/review/dock.py" line="114"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="145" />
+        <location filename="../ui/review/dock.py" line="143"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="157" />
+        <location filename="../ui/review/dock.py" line="155"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="173" />
+        <location filename="../ui/review/dock.py" line="171"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="178" />
+        <location filename="../ui/review/dock.py" line="176"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="183" />
+        <location filename="../ui/review/dock.py" line="181"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="187" />
+        <location filename="../ui/review/dock.py" line="185"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="205" />
+        <location filename="../ui/review/dock.py" line="203"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="206" />
+        <location filename="../ui/review/dock.py" line="204"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="209" />
+        <location filename="../ui/review/dock.py" line="207"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="209" />
+        <location filename="../ui/review/dock.py" line="207"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="209" />
+        <location filename="../ui/review/dock.py" line="207"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="209" />
+        <location filename="../ui/review/dock.py" line="207"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="209" />
+        <location filename="../ui/review/dock.py" line="207"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="446" />
+        <location filename="../ui/review/dock.py" line="315"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="95" />
+        <location filename="../ui/review/controller.py" line="97"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="105" />
+        <location filename="../ui/review/controller.py" line="107"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="145" />
+        <location filename="../ui/review/controller.py" line="148"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="145" />
+        <location filename="../ui/review/controller.py" line="148"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="208" />
+        <location filename="../ui/review/controller.py" line="211"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="232" />
+        <location filename="../ui/review/controller.py" line="235"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="240" />
+        <location filename="../ui/review/controller.py" line="243"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="261" />
+        <location filename="../ui/review/controller.py" line="264"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="59" />
+        <location filename="../ui/options_page.py" line="59"/>
         <source>e.g. Beiluhe, Qinghai-Tibet Plateau (ARTS RegionName)</source>
         <translation>例如：北麓河，青藏高原（ARTS 的 RegionName）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="61" />
+        <location filename="../ui/options_page.py" line="61"/>
         <source>e.g. your name and institute (ARTS CreatorLab)</source>
         <translation>例如：您的姓名与单位（ARTS 的 CreatorLab）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="70" />
+        <location filename="../ui/options_page.py" line="70"/>
         <source>Region name</source>
         <translation>区域名称</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="71" />
+        <location filename="../ui/options_page.py" line="71"/>
         <source>Creator lab</source>
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="143" />
-        <source>Blind mode: hide the model's score and shuffle</source>
+        <location filename="../ui/review/dock.py" line="141"/>
+        <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="148" />
+        <location filename="../ui/review/dock.py" line="146"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="205" />
+        <location filename="../ui/review/controller.py" line="208"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="362" />
+        <location filename="../ui/review/controller.py" line="365"/>
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="271" />
+        <location filename="../ui/review/controller.py" line="274"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="280" />
+        <location filename="../ui/review/controller.py" line="283"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="283" />
+        <location filename="../ui/review/controller.py" line="286"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="54" />
+        <location filename="../ui/review/dock.py" line="52"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="54" />
+        <location filename="../ui/review/dock.py" line="52"/>
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="58" />
+        <location filename="../ui/review/dock.py" line="56"/>
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="59" />
+        <location filename="../ui/review/dock.py" line="57"/>
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="60" />
+        <location filename="../ui/review/dock.py" line="58"/>
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="61" />
+        <location filename="../ui/review/dock.py" line="59"/>
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="333" />
+        <location filename="../ui/review/dock.py" line="331"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="192" />
+        <location filename="../ui/review/dock.py" line="190"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="194" />
+        <location filename="../ui/review/dock.py" line="192"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="203" />
+        <location filename="../ui/review/dock.py" line="201"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="221" />
+        <location filename="../ui/review/dock.py" line="219"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="221" />
+        <location filename="../ui/review/dock.py" line="219"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="221" />
+        <location filename="../ui/review/dock.py" line="219"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="262" />
+        <location filename="../ui/review/dock.py" line="260"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="301" />
+        <location filename="../ui/review/controller.py" line="304"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="326" />
+        <location filename="../ui/review/controller.py" line="329"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="339" />
+        <location filename="../ui/review/controller.py" line="342"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="341" />
+        <location filename="../ui/review/controller.py" line="344"/>
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="150" />
+        <location filename="../ui/review/dock.py" line="148"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="374" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="31"/>
         <source>Export inventory</source>
         <translation>导出编目</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="55" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="55"/>
         <source>Inventory GeoPackage</source>
         <translation>编目 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="50" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="50"/>
         <source>Roads and railways (optional)</source>
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="387" />
+        <location filename="../ui/review/dialogs.py" line="47"/>
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="388" />
+        <location filename="../ui/review/dialogs.py" line="48"/>
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="54" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="54"/>
         <source>DEM (optional)</source>
         <translation>数字高程模型（可选）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="34" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="34"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="40" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="40"/>
         <source>Writes the accepted slumps of a candidates GeoPackage to an inventory GeoPackage with area, centroid, review and model attributes; with roads the distance to the nearest one and a flag within the given distance; with a DEM the mean elevation, slope and aspect.</source>
         <translation>将候选 GeoPackage 中已接受的滑塌写入编目 GeoPackage，附带面积、质心、审核和模型属性；给出道路时计算到最近道路的距离并标记给定距离内的滑塌；给出数字高程模型时计算平均高程、坡度和坡向。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="52" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="52"/>
         <source>Flag slumps closer than (m)</source>
         <translation>标记距离小于此值的滑塌（米）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/inventory_algorithm.py" line="57" />
+        <location filename="../adapters/processing/inventory_algorithm.py" line="57"/>
         <source>Slumps exported</source>
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="374" />
+        <location filename="../ui/review/controller.py" line="377"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="387" />
+        <location filename="../ui/review/controller.py" line="390"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="390" />
+        <location filename="../ui/review/controller.py" line="393"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="119" />
+        <location filename="../ui/review/dock.py" line="117"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="119" />
+        <location filename="../ui/review/dock.py" line="117"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="119" />
+        <location filename="../ui/review/dock.py" line="117"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="119" />
+        <location filename="../ui/review/dock.py" line="117"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="119" />
+        <location filename="../ui/review/dock.py" line="117"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="119" />
+        <location filename="../ui/review/dock.py" line="117"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="128" />
+        <location filename="../ui/review/dock.py" line="126"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="129" />
+        <location filename="../ui/review/dock.py" line="127"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="132" />
+        <location filename="../ui/review/dock.py" line="130"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="134" />
+        <location filename="../ui/review/dock.py" line="132"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="140" />
+        <location filename="../ui/review/dock.py" line="138"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="142" />
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="314" />
+        <location filename="../ui/review/dock.py" line="312"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="418" />
+        <location filename="../ui/review/dialogs.py" line="67"/>
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="428" />
+        <location filename="../ui/review/dialogs.py" line="77"/>
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="428" />
+        <location filename="../ui/review/dialogs.py" line="77"/>
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="428" />
+        <location filename="../ui/review/dialogs.py" line="77"/>
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="230" />
+        <location filename="../ui/review/dock.py" line="228"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="235" />
+        <location filename="../ui/review/dock.py" line="233"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="243" />
+        <location filename="../ui/review/dock.py" line="241"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="256" />
+        <location filename="../ui/review/dock.py" line="254"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="256" />
+        <location filename="../ui/review/dock.py" line="254"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="256" />
+        <location filename="../ui/review/dock.py" line="254"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="256" />
+        <location filename="../ui/review/dock.py" line="254"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="256" />
+        <location filename="../ui/review/dock.py" line="254"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="344" />
+        <location filename="../ui/review/dock.py" line="342"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="397" />
+        <location filename="../ui/review/controller.py" line="400"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="397" />
+        <location filename="../ui/review/controller.py" line="400"/>
         <source>A training run is already going.</source>
         <translation>已有一次训练正在进行。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="403" />
-        <source>Fine-tuning needs the model's Torch weights (.pth beside the .onnx, as the starter model has).</source>
+        <location filename="../ui/review/controller.py" line="406"/>
+        <source>Fine-tuning needs the model&apos;s Torch weights (.pth beside the .onnx, as the starter model has).</source>
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="408" />
+        <location filename="../ui/review/controller.py" line="411"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="434" />
+        <location filename="../ui/review/controller.py" line="437"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="458" />
+        <location filename="../ui/review/controller.py" line="461"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="461" />
+        <location filename="../ui/review/controller.py" line="464"/>
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/review_controller.py" line="462" />
+        <location filename="../ui/review/controller.py" line="465"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="29" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="29"/>
         <source>Evaluate against reference outlines</source>
         <translation>与参考轮廓对比评估</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="32" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="32"/>
         <source>Training and evaluation</source>
         <translation>训练与评估</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="38" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="38"/>
         <source>Object precision, recall and F1 (one-to-one at the IoU given, and any overlap) and pixel measures of predicted outlines against reference outlines, with a Markdown report.</source>
         <translation>计算预测轮廓相对参考轮廓的目标级精确率、召回率和 F1（按给定 IoU 一一匹配，以及任意重叠匹配）和像素级指标，并生成 Markdown 报告。</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="46" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="46"/>
         <source>Predictions (candidates or inventory)</source>
         <translation>预测结果（候选或编目）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="48" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="48"/>
         <source>Reference outlines</source>
         <translation>参考轮廓</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="49" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="49"/>
         <source>Evaluated area (optional)</source>
         <translation>评估区域（可选）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="51" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="51"/>
         <source>IoU for a match</source>
         <translation>匹配所需 IoU</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="54" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="54"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件（*.md）</translation>
     </message>
     <message>
-        <location filename="../qgis_bridge/processing/evaluate_algorithm.py" line="69" />
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="69"/>
         <source>Slump detection accuracy</source>
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="237" />
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="238" />
+        <location filename="../ui/review/dock.py" line="236"/>
         <source>a new UNet</source>
         <translation>新建 UNet</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="238" />
+        <location filename="../ui/review/dock.py" line="236"/>
         <source>a new UNet++</source>
         <translation>新建 UNet++</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="238" />
+        <location filename="../ui/review/dock.py" line="236"/>
         <source>a new DeepLabV3+</source>
         <translation>新建 DeepLabV3+</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="241" />
+        <location filename="../ui/review/dock.py" line="239"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="346" />
+        <location filename="../ui/review/dock.py" line="344"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review_dock.py" line="65" />
+        <location filename="../ui/review/dock.py" line="63"/>
         <source>undecided</source>
         <translation>未判定</translation>
     </message>

@@ -45,11 +45,11 @@ def main() -> None:
 
     app = QgsApplication([], True)
     app.initQgis()
+    from thaw_slump_mapper.adapters import settings
+    from thaw_slump_mapper.adapters.layers import CANDIDATES_PROPERTY
     from thaw_slump_mapper.core.preferences import Preferences
-    from thaw_slump_mapper.qgis_bridge import settings
-    from thaw_slump_mapper.qgis_bridge.inference_controller import InferenceController
-    from thaw_slump_mapper.qgis_bridge.layers import CANDIDATES_PROPERTY
-    from thaw_slump_mapper.ui.inference_dock import InferenceDock
+    from thaw_slump_mapper.ui.inference.controller import InferenceController
+    from thaw_slump_mapper.ui.inference.dock import InferenceDock
 
     tmp = Path(tempfile.mkdtemp(prefix="tsm-bench-dock-"))
     settings.save(Preferences(cache_dir=str(tmp / "cache"), batch_size=1))

@@ -75,9 +75,9 @@ def make_mosaic(path: Path, km2: float) -> Path:
 
 def child(mosaic: str, model: str, cache: str) -> None:
     """One end-to-end run in this process; prints timings and this process's peak RSS."""
-    from thaw_slump_mapper.core.inference import InferenceParams, run_inference
-    from thaw_slump_mapper.core.models import load_model
-    from thaw_slump_mapper.core.raster import MosaicSpec
+    from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+    from thaw_slump_mapper.core.engine.models import load_model
+    from thaw_slump_mapper.core.engine.raster import MosaicSpec
 
     loaded = load_model(model, "cpu")
     t0 = time.monotonic()
@@ -90,7 +90,7 @@ def child(mosaic: str, model: str, cache: str) -> None:
 
 
 def raw_forward(model: str, tiles: int) -> float:
-    from thaw_slump_mapper.core.models import load_model
+    from thaw_slump_mapper.core.engine.models import load_model
 
     loaded = load_model(model, "cpu")
     x = np.random.default_rng(1).random((1, 4, TILE, TILE), dtype=np.float32)
@@ -103,8 +103,8 @@ def raw_forward(model: str, tiles: int) -> float:
 
 def bench_vectorize(out: Path, km2: float = 100.0, blobs: int = 3000) -> None:
     """Re-vectorising a view full of candidates: ``blobs`` random slump-sized blobs."""
-    from thaw_slump_mapper.core.inference import NODATA
-    from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
+    from thaw_slump_mapper.core.engine.inference import NODATA
+    from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
 
     side = math.ceil(math.sqrt(km2 * 1e6) / GSD)
     rng = np.random.default_rng(2)
@@ -167,7 +167,7 @@ def main() -> None:
     rss = [runs[a]["peak_rss_mb"] for a in areas]
     print("peak RSS by area: " + ", ".join(f"{a:g} km² {m:.0f} MB" for a, m in zip(areas, rss))
           + f" (largest/smallest = {max(rss) / min(rss):.2f})")
-    from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
+    from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
 
     t0 = time.monotonic()
     result = vectorize(ref["path"], VectorizeParams(threshold=0.5, min_area_m2=900))

@@ -29,15 +29,15 @@ def main() -> None:
     app.initQgis()
     from tsm_testkit import bare_soil_model
 
-    from thaw_slump_mapper.core.candidates import write_candidates
-    from thaw_slump_mapper.core.inference import InferenceParams, run_inference
+    from thaw_slump_mapper.adapters import settings
+    from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+    from thaw_slump_mapper.core.engine.raster import MosaicSpec
+    from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
     from thaw_slump_mapper.core.preferences import Preferences
-    from thaw_slump_mapper.core.raster import MosaicSpec
+    from thaw_slump_mapper.core.store.candidates import write_candidates
     from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-    from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
-    from thaw_slump_mapper.qgis_bridge import settings
-    from thaw_slump_mapper.qgis_bridge.review_controller import ReviewController
-    from thaw_slump_mapper.ui.review_dock import ReviewDock
+    from thaw_slump_mapper.ui.review.controller import ReviewController
+    from thaw_slump_mapper.ui.review.dock import ReviewDock
 
     tmp = Path(tempfile.mkdtemp(prefix="tsm-bench-review-"))
     years = (2017, 2018, 2019, 2020, 2021)

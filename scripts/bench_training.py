@@ -20,7 +20,7 @@ register_package()
 
 import numpy as np  # noqa: E402
 
-from thaw_slump_mapper.core.training import Sample, TrainConfig, train  # noqa: E402
+from thaw_slump_mapper.core.learn.training import Sample, TrainConfig, train  # noqa: E402
 
 
 def main() -> None:

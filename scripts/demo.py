@@ -26,15 +26,15 @@ register_package()
 import numpy as np  # noqa: E402
 import rasterio  # noqa: E402
 
-from thaw_slump_mapper.core.candidates import read_candidates, write_candidates  # noqa: E402
-from thaw_slump_mapper.core.evaluate import iou, object_metrics  # noqa: E402
-from thaw_slump_mapper.core.inference import InferenceParams, run_inference  # noqa: E402
-from thaw_slump_mapper.core.inventory import export_inventory  # noqa: E402
-from thaw_slump_mapper.core.models import load_model  # noqa: E402
-from thaw_slump_mapper.core.raster import MosaicSpec  # noqa: E402
-from thaw_slump_mapper.core.review import record_decision  # noqa: E402
+from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference  # noqa: E402
+from thaw_slump_mapper.core.engine.models import load_model  # noqa: E402
+from thaw_slump_mapper.core.engine.raster import MosaicSpec  # noqa: E402
+from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize  # noqa: E402
+from thaw_slump_mapper.core.learn.evaluate import iou, object_metrics  # noqa: E402
+from thaw_slump_mapper.core.review.decisions import record_decision  # noqa: E402
+from thaw_slump_mapper.core.review.inventory import export_inventory  # noqa: E402
+from thaw_slump_mapper.core.store.candidates import read_candidates, write_candidates  # noqa: E402
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate  # noqa: E402
-from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize  # noqa: E402
 
 OUT = ROOT / "demo_output"
 MODEL = ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
@@ -132,7 +132,7 @@ from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
 app = QgsApplication([], False); app.initQgis()
 sys.path.insert(0, {str(ROOT / 'scripts')!r})
 from _bootstrap import register_package; register_package()
-from thaw_slump_mapper.qgis_bridge.layers import style_natural_colour
+from thaw_slump_mapper.adapters.layers import style_natural_colour
 project = QgsProject.instance()
 choices = {{}}
 for path, year in {[(str(p), y) for p, y in scene.mosaics]!r}:

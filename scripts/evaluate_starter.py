@@ -29,11 +29,11 @@ import starter_data
 from rasterio import features
 from shapely import wkb
 
-from thaw_slump_mapper.core.evaluate import object_metrics, pixel_metrics
-from thaw_slump_mapper.core.inference import InferenceParams, decode, run_inference
-from thaw_slump_mapper.core.raster import MosaicSpec
-from thaw_slump_mapper.core.training import TrainConfig, export_package, train
-from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
+from thaw_slump_mapper.core.engine.inference import InferenceParams, decode, run_inference
+from thaw_slump_mapper.core.engine.raster import MosaicSpec
+from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
+from thaw_slump_mapper.core.learn.evaluate import object_metrics, pixel_metrics
+from thaw_slump_mapper.core.learn.training import TrainConfig, export_package, train
 
 MODEL = starter_data.ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "i18n"
 LANGUAGES = ("zh_CN",)
-SOURCE_DIRS = ("ui", "qgis_bridge")
+SOURCE_DIRS = ("ui", "adapters")
 SOURCE_FILES = ("plugin.py", "__init__.py")
 
 

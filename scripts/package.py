@@ -20,7 +20,7 @@ import i18n  # noqa: E402
 
 PACKAGE = "thaw_slump_mapper"
 TOP_FILES = ("metadata.txt", "__init__.py", "plugin.py", "LICENSE", "README.md")
-TOP_DIRS = ("core", "ui", "qgis_bridge", "models", "resources", "i18n")
+TOP_DIRS = ("core", "adapters", "ui", "models", "resources", "i18n")
 EXTRA_FILES = ("requirements/runtime.txt", "requirements/train.txt", "requirements/constraints.txt")
 SKIP_SUFFIXES = (".pyc", ".pyo", ".pth")  # Torch weights stay in the repository; the zip runs ONNX
 SKIP_PARTS = ("__pycache__", ".pytest_cache", ".ruff_cache")

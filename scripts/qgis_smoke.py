@@ -124,7 +124,7 @@ def finish():
 def run_inference_scenario():
     # like a user: add the mosaics, zoom, tick them, add a model, click Run, wait for the layer
     from qgis.core import QgsProject, QgsRasterLayer
-    from thaw_slump_mapper.qgis_bridge.layers import style_natural_colour
+    from thaw_slump_mapper.adapters.layers import style_natural_colour
 
     scene = json.loads(os.environ["TSM_SMOKE_SCENE"])
     plugin = plugins["thaw_slump_mapper"]

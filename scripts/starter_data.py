@@ -13,8 +13,8 @@ register_package()
 
 from shapely.geometry import box, shape  # noqa: E402
 
+from thaw_slump_mapper.core.learn.training import Sample, load_sample  # noqa: E402
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate  # noqa: E402
-from thaw_slump_mapper.core.training import Sample, load_sample  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 TILES = "rts_tiles_2m"

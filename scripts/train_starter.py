@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import starter_data
 
-from thaw_slump_mapper.core.training import TrainConfig, export_package, train
+from thaw_slump_mapper.core.learn.training import TrainConfig, export_package, train
 
 
 def main() -> None:

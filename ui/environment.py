@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..adapters.i18n import tr
 from ..core.deps import PackageStatus, install_command
-from ..qgis_bridge.i18n import tr
 
 
 def onnx_device() -> str:

@@ -14,9 +14,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..adapters import settings
+from ..adapters.i18n import tr
 from ..core.preferences import DEVICES, Preferences
-from ..qgis_bridge import settings
-from ..qgis_bridge.i18n import tr
 from ..resources.paths import icon_path
 
 PAGE_NAME = "thaw_slump_mapper"

@@ -19,8 +19,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..adapters.i18n import install_translator, remove_translator, tr
 from ..core.deps import PackageStatus, install_command, missing_required
-from ..qgis_bridge.i18n import install_translator, remove_translator, tr
 from ..resources.paths import icon_path
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from qgis.core import QgsRasterLayer, QgsVectorLayer, QgsWkbTypes
 from tsm_testkit import bare_soil_model
 
-from thaw_slump_mapper.core.candidates import write_candidates
-from thaw_slump_mapper.core.inference import InferenceParams, run_inference
-from thaw_slump_mapper.core.raster import MosaicSpec
+from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+from thaw_slump_mapper.core.engine.raster import MosaicSpec
+from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
+from thaw_slump_mapper.core.store.candidates import write_candidates
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
 
 
 def test_candidates_and_probabilities_open_in_qgis(qgis_app, tmp_path):

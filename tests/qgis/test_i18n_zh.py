@@ -7,7 +7,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QApplication
 
 import thaw_slump_mapper
-from thaw_slump_mapper.qgis_bridge import i18n
+from thaw_slump_mapper.adapters import i18n
 
 
 def test_zh_cn_locale_translates_the_actions_and_docks(fake_iface):

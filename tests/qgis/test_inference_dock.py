@@ -19,12 +19,12 @@ from qgis.gui import QgsMapCanvas
 from qgis.PyQt.QtWidgets import QApplication
 from tsm_testkit import BASIC, bare_soil_model, conv_model, write_raster
 
+from thaw_slump_mapper.adapters import settings
+from thaw_slump_mapper.adapters.layers import CANDIDATES_PROPERTY
 from thaw_slump_mapper.core.preferences import Preferences
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-from thaw_slump_mapper.qgis_bridge import settings
-from thaw_slump_mapper.qgis_bridge.inference_controller import InferenceController
-from thaw_slump_mapper.qgis_bridge.layers import CANDIDATES_PROPERTY
-from thaw_slump_mapper.ui.inference_dock import InferenceDock
+from thaw_slump_mapper.ui.inference.controller import InferenceController
+from thaw_slump_mapper.ui.inference.dock import InferenceDock
 
 
 def wait_for(condition, timeout=60.0):

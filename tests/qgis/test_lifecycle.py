@@ -10,8 +10,8 @@ from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QToolBar
 
 import thaw_slump_mapper
+from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID
 from thaw_slump_mapper.plugin import ThawSlumpMapperPlugin
-from thaw_slump_mapper.qgis_bridge.processing.provider import PROVIDER_ID
 
 DOCK_NAMES = {"ThawSlumpMapperInferenceDock", "ThawSlumpMapperReviewDock"}
 

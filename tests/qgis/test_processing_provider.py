@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from qgis.core import QgsApplication, QgsProcessingFeedback
 
-from thaw_slump_mapper.qgis_bridge.processing.provider import PROVIDER_ID, Provider
+from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID, Provider
 
 
 @pytest.fixture
@@ -44,10 +44,10 @@ def test_run_model_and_vectorise_through_processing(provider, tmp_path):
     from qgis.core import QgsProject, QgsRasterLayer
     from tsm_testkit import bare_soil_model
 
-    from thaw_slump_mapper.core.candidates import read_candidates
+    from thaw_slump_mapper.adapters import settings
     from thaw_slump_mapper.core.preferences import Preferences
+    from thaw_slump_mapper.core.store.candidates import read_candidates
     from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-    from thaw_slump_mapper.qgis_bridge import settings
 
     settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
     scene = generate(tmp_path / "scene", SceneSpec(width=256, height=256, years=(2019, 2021), n_slumps=3, seed=4))
@@ -95,11 +95,11 @@ def test_evaluate_through_processing_writes_a_report(provider, tmp_path):
     import processing
     from tsm_testkit import bare_soil_model
 
-    from thaw_slump_mapper.core.candidates import write_candidates
-    from thaw_slump_mapper.core.inference import InferenceParams, run_inference
-    from thaw_slump_mapper.core.raster import MosaicSpec
+    from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+    from thaw_slump_mapper.core.engine.raster import MosaicSpec
+    from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
+    from thaw_slump_mapper.core.store.candidates import write_candidates
     from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-    from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
 
     scene = generate(tmp_path / "scene", SceneSpec(width=256, height=256, years=(2021,), n_slumps=3, seed=4))
     prob = run_inference(InferenceParams(tuple(MosaicSpec(str(p), str(y)) for p, y in scene.mosaics),

@@ -12,15 +12,15 @@ from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication
 from tsm_testkit import bare_soil_model
 
-from thaw_slump_mapper.core.candidates import write_candidates
-from thaw_slump_mapper.core.inference import InferenceParams, run_inference
+from thaw_slump_mapper.adapters import settings
+from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+from thaw_slump_mapper.core.engine.raster import MosaicSpec
+from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
 from thaw_slump_mapper.core.preferences import Preferences
-from thaw_slump_mapper.core.raster import MosaicSpec
+from thaw_slump_mapper.core.store.candidates import write_candidates
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
-from thaw_slump_mapper.qgis_bridge import settings
-from thaw_slump_mapper.qgis_bridge.review_controller import ReviewController
-from thaw_slump_mapper.ui.review_dock import ReviewDock
+from thaw_slump_mapper.ui.review.controller import ReviewController
+from thaw_slump_mapper.ui.review.dock import ReviewDock
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_second_reviewer_blind_mode_and_agreement(review, monkeypatch):
         controller.index = next(i for i, r in enumerate(controller.queue) if r["candidate_id"] == cid)
         controller.decide("accepted" if cid == first_two[0] else "rejected", "water")
     shown = []
-    monkeypatch.setattr("thaw_slump_mapper.qgis_bridge.review_controller.QMessageBox.information",
+    monkeypatch.setattr("thaw_slump_mapper.ui.review.controller.QMessageBox.information",
                         lambda parent, title, text: shown.append(text))
     controller.show_agreement()
     assert shown and "Second and Tester: κ = 0.00 over 2 candidates, 1 disagreements" in shown[0]
@@ -168,7 +168,7 @@ def test_edit_then_accept_records_the_edited_outline(review):
     conn = sqlite3.connect(gpkg)
     status, edited = conn.execute("SELECT status, edited FROM candidates WHERE candidate_id=?", (cid,)).fetchone()
     assert (status, edited) == ("accepted", 1)
-    from thaw_slump_mapper.core.gpkg import decode_geometry
+    from thaw_slump_mapper.core.store.gpkg import decode_geometry
 
     blob, pos_edited = conn.execute("SELECT geom, edited FROM positives WHERE candidate_id=?", (cid,)).fetchone()
     assert pos_edited == 1
@@ -217,7 +217,7 @@ def test_export_inventory_from_the_dock_with_roads_and_dem(review, tmp_path, mon
     out = tmp_path / "inventory.gpkg"
     assert controller.export(str(out), roads, 500.0, dem) == 1
     asked = []
-    monkeypatch.setattr("thaw_slump_mapper.qgis_bridge.review_controller.QMessageBox.question",
+    monkeypatch.setattr("thaw_slump_mapper.ui.review.controller.QMessageBox.question",
                         lambda *a: asked.append(a) or 0)  # "No": the existing file stays
     assert controller.export(str(out), roads, 500.0, dem) == -1 and asked
     row = sqlite3.connect(out).execute("SELECT dist_to_road_m, near_road, mean_elev_m, mean_slope_deg "
@@ -233,7 +233,7 @@ def test_export_inventory_through_processing(review, tmp_path, qgis_processing):
     import processing
     from qgis.core import QgsApplication
 
-    from thaw_slump_mapper.qgis_bridge.processing.provider import Provider
+    from thaw_slump_mapper.adapters.processing.provider import Provider
 
     dock, _controller, gpkg, _ = review
     dock.start.click()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from qgis.core import QgsSettings
 
+from thaw_slump_mapper.adapters import settings
 from thaw_slump_mapper.core.preferences import Preferences
-from thaw_slump_mapper.qgis_bridge import settings
 from thaw_slump_mapper.ui.options_page import OptionsPage
 
 

@@ -10,12 +10,12 @@ import rasterio
 from osgeo import ogr
 from tsm_testkit import ORIGIN, UTM, bare_soil_model
 
-from thaw_slump_mapper.core.candidates import read_candidates, write_candidates
+from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+from thaw_slump_mapper.core.engine.raster import MosaicSpec
+from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
 from thaw_slump_mapper.core.errors import InputError, OutputError
-from thaw_slump_mapper.core.inference import InferenceParams, run_inference
-from thaw_slump_mapper.core.raster import MosaicSpec
+from thaw_slump_mapper.core.store.candidates import read_candidates, write_candidates
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
 
 
 def _prob_raster(path, values, dates=("2020",)):
@@ -116,12 +116,12 @@ def test_locked_geopackage_gives_a_clear_message_and_writes_nothing(tmp_path):
     _write(tmp_path, v, gpkg)
     holder = sqlite3.connect(gpkg, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
-    import thaw_slump_mapper.core.gpkg as gpkg_mod
+    import thaw_slump_mapper.core.store.gpkg as gpkg_mod
 
     original = gpkg_mod.connect
     try:
         gpkg_mod.connect = lambda p, timeout=0.2: original(p, timeout)
-        import thaw_slump_mapper.core.candidates as cand_mod
+        import thaw_slump_mapper.core.store.candidates as cand_mod
 
         cand_mod.connect = gpkg_mod.connect
         v[40:50, 40:50] = 200

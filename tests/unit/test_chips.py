@@ -9,16 +9,16 @@ import rasterio
 from shapely.geometry import box
 from tsm_testkit import bare_soil_model
 
-from thaw_slump_mapper.core.candidates import read_candidates, write_candidates
-from thaw_slump_mapper.core.chips import export_chips
+from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+from thaw_slump_mapper.core.engine.models import load_model
+from thaw_slump_mapper.core.engine.raster import MosaicSpec
+from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
 from thaw_slump_mapper.core.errors import InputError
-from thaw_slump_mapper.core.evaluate import iou
-from thaw_slump_mapper.core.inference import InferenceParams, run_inference
-from thaw_slump_mapper.core.models import load_model
-from thaw_slump_mapper.core.raster import MosaicSpec
-from thaw_slump_mapper.core.review import record_decision
+from thaw_slump_mapper.core.learn.chips import export_chips
+from thaw_slump_mapper.core.learn.evaluate import iou
+from thaw_slump_mapper.core.review.decisions import record_decision
+from thaw_slump_mapper.core.store.candidates import read_candidates, write_candidates
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_no_accepted_slump_no_chips(tmp_path, reviewed):
 def test_fine_tuning_the_starter_model_writes_the_next_version(reviewed, tmp_path):
     from pathlib import Path
 
-    from thaw_slump_mapper.core.finetune import fine_tune, next_version
+    from thaw_slump_mapper.core.learn.finetune import fine_tune, next_version
 
     gpkg, mosaics, _, _ = reviewed
     starter = Path(__file__).resolve().parents[2] / "models" / "tsm_starter" / "tsm_starter.pth"
@@ -95,7 +95,7 @@ def test_command_line_export_chips_finetune_and_iteration_log(reviewed, tmp_path
     import subprocess
     from pathlib import Path
 
-    from thaw_slump_mapper.core.iterations import log_iteration
+    from thaw_slump_mapper.core.learn.iterations import log_iteration
 
     gpkg, mosaics, _, _ = reviewed
     root = Path(__file__).resolve().parents[2]
@@ -123,7 +123,7 @@ def test_command_line_export_chips_finetune_and_iteration_log(reviewed, tmp_path
 def test_early_stopping_keeps_the_best_weights():
     import numpy as np
 
-    from thaw_slump_mapper.core.training import Sample, TrainConfig, train
+    from thaw_slump_mapper.core.learn.training import Sample, TrainConfig, train
 
     rng = np.random.default_rng(0)
     samples = [Sample(rng.random((3, 64, 64), dtype=np.float32), (rng.random((64, 64)) > 0.5).astype(np.uint8),
@@ -146,7 +146,7 @@ def test_early_stopping_keeps_the_best_weights():
 def test_training_a_new_architecture_from_scratch(reviewed, tmp_path, arch):
     from pathlib import Path
 
-    from thaw_slump_mapper.core.finetune import fine_tune
+    from thaw_slump_mapper.core.learn.finetune import fine_tune
 
     gpkg, mosaics, _, _ = reviewed
     starter = Path(__file__).resolve().parents[2] / "models" / "tsm_starter"

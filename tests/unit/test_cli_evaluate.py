@@ -8,7 +8,7 @@ from pathlib import Path
 
 from shapely.geometry import box
 
-from thaw_slump_mapper.core.gpkg import connect, create_feature_table, encode_geometry, ensure_srs, transaction
+from thaw_slump_mapper.core.store.gpkg import connect, create_feature_table, encode_geometry, ensure_srs, transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 WKT = 'PROJCS["WGS 84 / UTM zone 46N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",93],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","32646"]]'  # noqa: E501

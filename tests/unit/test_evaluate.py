@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from thaw_slump_mapper.core.evaluate import object_metrics, pixel_metrics
+from thaw_slump_mapper.core.learn.evaluate import object_metrics, pixel_metrics
 
 
 def test_pixel_metrics_by_hand():

@@ -9,10 +9,10 @@ import pytest
 import rasterio
 from tsm_testkit import BASIC, conv_model, sigmoid, write_raster
 
+from thaw_slump_mapper.core.engine.inference import InferenceParams, decode, run_inference
+from thaw_slump_mapper.core.engine.raster import Extent, MosaicSpec
 from thaw_slump_mapper.core.errors import Cancelled, InputError
-from thaw_slump_mapper.core.inference import InferenceParams, decode, run_inference
 from thaw_slump_mapper.core.progress import CancelToken
-from thaw_slump_mapper.core.raster import Extent, MosaicSpec
 
 W = np.array([8.0, -6.0, 5.0, -2.0]).reshape(1, 4, 1, 1)
 B = np.array([0.3])
@@ -218,7 +218,7 @@ def test_cache_keeps_the_most_recently_used_rasters_within_its_limit(tmp_path):
     import os
     import time as _time
 
-    from thaw_slump_mapper.core.inference import prune_cache
+    from thaw_slump_mapper.core.engine.inference import prune_cache
 
     cache = tmp_path / "c"
     cache.mkdir()

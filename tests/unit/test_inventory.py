@@ -10,8 +10,8 @@ from shapely.geometry import LineString
 from tsm_testkit import ORIGIN, write_raster
 
 from thaw_slump_mapper.core.errors import OutputError
-from thaw_slump_mapper.core.inventory import export_inventory
-from thaw_slump_mapper.core.review import record_decision
+from thaw_slump_mapper.core.review.decisions import record_decision
+from thaw_slump_mapper.core.review.inventory import export_inventory
 
 
 @pytest.fixture

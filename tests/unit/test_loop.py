@@ -7,18 +7,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from thaw_slump_mapper.core.candidates import read_candidates, write_candidates
-from thaw_slump_mapper.core.chips import export_chips
-from thaw_slump_mapper.core.evaluate import iou, object_metrics
-from thaw_slump_mapper.core.finetune import fine_tune
-from thaw_slump_mapper.core.gpkg import encode_geometry
-from thaw_slump_mapper.core.inference import InferenceParams, run_inference
-from thaw_slump_mapper.core.iterations import export_csv, log_iteration, read_log
-from thaw_slump_mapper.core.models import load_model
-from thaw_slump_mapper.core.raster import MosaicSpec
-from thaw_slump_mapper.core.review import record_decision
+from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+from thaw_slump_mapper.core.engine.models import load_model
+from thaw_slump_mapper.core.engine.raster import MosaicSpec
+from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
+from thaw_slump_mapper.core.learn.chips import export_chips
+from thaw_slump_mapper.core.learn.evaluate import iou, object_metrics
+from thaw_slump_mapper.core.learn.finetune import fine_tune
+from thaw_slump_mapper.core.learn.iterations import export_csv, log_iteration, read_log
+from thaw_slump_mapper.core.review.decisions import record_decision
+from thaw_slump_mapper.core.store.candidates import read_candidates, write_candidates
+from thaw_slump_mapper.core.store.gpkg import encode_geometry
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
-from thaw_slump_mapper.core.vectorize import VectorizeParams, vectorize
 
 STARTER = Path(__file__).resolve().parents[2] / "models" / "tsm_starter"
 

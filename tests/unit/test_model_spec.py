@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from thaw_slump_mapper.core.errors import ModelError
-from thaw_slump_mapper.core.model_spec import (
+from thaw_slump_mapper.core.engine.model_spec import (
     deepness_to_description,
     from_metadata_props,
     parse_description,
 )
+from thaw_slump_mapper.core.errors import ModelError
 
 MINIMAL = {"bands": ["blue", "green", "red", "nir"], "value_domain": "sr16", "gsd_m": 3, "activation": "sigmoid"}
 

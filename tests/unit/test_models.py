@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from tsm_testkit import BASIC, conv_model, sigmoid
 
+from thaw_slump_mapper.core.engine.models import load_model, probabilities
 from thaw_slump_mapper.core.errors import ModelError
-from thaw_slump_mapper.core.models import load_model, probabilities
 
 
 def test_one_by_one_conv_gives_the_analytic_probability(tmp_path):
@@ -35,7 +35,7 @@ def test_softmax_multiclass_picks_the_rts_class(tmp_path):
 
 def test_softmax_activation_on_raw_logits():
     raw = np.array([[[[0.0]], [[np.log(3.0)]]]], np.float32)  # p(rts) = 3 / (1 + 3)
-    from thaw_slump_mapper.core.model_spec import parse_description
+    from thaw_slump_mapper.core.engine.model_spec import parse_description
 
     spec = parse_description({**BASIC, "activation": "softmax", "classes": ["bg", "rts"]}, "t")
     assert probabilities(raw, spec)[0, 0, 0] == pytest.approx(0.75)

@@ -10,8 +10,8 @@ from shapely.geometry import box
 from tsm_testkit import ORIGIN, write_raster
 
 from thaw_slump_mapper.core.errors import InputError
-from thaw_slump_mapper.core.review import counts, next_unreviewed, order_queue, record_decision
-from thaw_slump_mapper.core.thumbnails import timelapse
+from thaw_slump_mapper.core.review.decisions import counts, next_unreviewed, order_queue, record_decision
+from thaw_slump_mapper.core.review.thumbnails import timelapse
 
 
 def _rows():

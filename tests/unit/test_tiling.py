@@ -7,7 +7,7 @@ import onnxruntime as ort
 import pytest
 from tsm_testkit import conv_model
 
-from thaw_slump_mapper.core.tiling import StripBlender, ramp, tile_starts, tiled_predict
+from thaw_slump_mapper.core.engine.tiling import StripBlender, ramp, tile_starts, tiled_predict
 
 
 @pytest.mark.parametrize("length, tile, overlap", [(1000, 256, 64), (256, 256, 32), (100, 256, 32),

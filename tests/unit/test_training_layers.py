@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from thaw_slump_mapper.core.review import cohen_kappa, record_decision, reviewer_statuses, reviewers
-from thaw_slump_mapper.core.training_layers import ArtsContext, arts_uid, base_map_date
+from thaw_slump_mapper.core.review.decisions import cohen_kappa, record_decision, reviewer_statuses, reviewers
+from thaw_slump_mapper.core.store.training_layers import ArtsContext, arts_uid, base_map_date
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,7 +103,7 @@ WORKER = r"""
 import sys, time
 sys.path.insert(0, SCRIPTS)
 from _bootstrap import register_package; register_package()
-from thaw_slump_mapper.core.review import record_decision
+from thaw_slump_mapper.core.review.decisions import record_decision
 ids = IDS
 i = 0
 while True:

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "i18n" / "thaw_slump_mapper_zh_CN.ts"
 UI_SOURCES = [ROOT / "plugin.py", *sorted((ROOT / "ui").rglob("*.py")),
-              *sorted((ROOT / "qgis_bridge").rglob("*.py"))]
+              *sorted((ROOT / "adapters").rglob("*.py"))]
 
 # Calls whose string arguments are code, not text a user reads.
 TECHNICAL_CALLS = {

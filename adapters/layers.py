@@ -1,0 +1,172 @@
+"""Between QGIS layers and the engine: file paths, extents, and styled result layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsClassificationEqualInterval,
+    QgsColorRampShader,
+    QgsFillSymbol,
+    QgsGradientColorRamp,
+    QgsGraduatedSymbolRenderer,
+    QgsLayerTreeGroup,
+    QgsMapLayer,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRasterShader,
+    QgsSingleBandPseudoColorRenderer,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QColor
+
+from ..core.engine.raster import Extent
+from .i18n import tr
+
+CANDIDATES_PROPERTY = "thaw_slump_mapper/candidates"
+PROBABILITY_PROPERTY = "thaw_slump_mapper/probability"
+
+
+def raster_file(layer: QgsMapLayer) -> str:
+    """The file behind a GDAL raster layer ('' for web services, memory layers…)."""
+    if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "gdal":
+        return ""
+    path = layer.source().split("|")[0]
+    return path if Path(path).is_file() else ""
+
+
+def file_rasters(project: QgsProject) -> list[QgsRasterLayer]:
+    return [layer for layer in project.mapLayers().values() if raster_file(layer)]
+
+
+def extent_of(rect, crs) -> Extent:
+    return Extent(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum(),
+                  crs.authid() if crs.authid() else crs.toWkt())
+
+
+def result_group(project: QgsProject) -> QgsLayerTreeGroup:
+    root = project.layerTreeRoot()
+    name = tr("Thaw Slump Mapper")
+    group = root.findGroup(name)
+    return group if group is not None else root.insertGroup(0, name)
+
+
+def style_candidates(layer: QgsVectorLayer) -> None:
+    """Outline only, coloured from yellow (just above threshold) to red (certain)."""
+    symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_width": "0.8", "outline_color": "255,0,0"})
+    ramp = QgsGradientColorRamp(QColor(255, 230, 0), QColor(220, 0, 0))
+    renderer = QgsGraduatedSymbolRenderer("max_prob")
+    renderer.setSourceSymbol(symbol)
+    renderer.setSourceColorRamp(ramp)
+    renderer.setClassificationMethod(QgsClassificationEqualInterval())
+    renderer.updateClasses(layer, 5)
+    for i, rng in enumerate(renderer.ranges()):  # colour the outline, not the (empty) fill
+        sym = rng.symbol().clone()
+        sym.symbolLayer(0).setStrokeColor(ramp.color(i / 4))
+        sym.symbolLayer(0).setFillColor(QColor(0, 0, 0, 0))
+        renderer.updateRangeSymbol(i, sym)
+    layer.setRenderer(renderer)
+
+
+def candidates_layer(project: QgsProject, gpkg: str) -> QgsVectorLayer | None:
+    for layer in project.mapLayers().values():
+        if layer.customProperty(CANDIDATES_PROPERTY) == gpkg:
+            return layer
+    return None
+
+
+def show_candidates(project: QgsProject, gpkg: str) -> QgsVectorLayer:
+    """Add the candidates layer of ``gpkg`` to the result group, or reload it if it is there."""
+    for layer in project.mapLayers().values():
+        if layer.customProperty(CANDIDATES_PROPERTY) == gpkg:
+            layer.dataProvider().reloadData()
+            layer.updateExtents()
+            style_candidates(layer)
+            layer.triggerRepaint()
+            return layer
+    layer = QgsVectorLayer(f"{gpkg}|layername=candidates", tr("Slump candidates"), "ogr")
+    if not layer.isValid():
+        raise RuntimeError(tr("QGIS cannot open the candidates layer in {path}.").format(path=gpkg))
+    layer.setCustomProperty(CANDIDATES_PROPERTY, gpkg)
+    style_candidates(layer)
+    project.addMapLayer(layer, False)
+    result_group(project).insertLayer(0, layer)
+    return layer
+
+
+def show_probability(project: QgsProject, path: str, band: int) -> QgsRasterLayer:
+    for layer in project.mapLayers().values():
+        if layer.customProperty(PROBABILITY_PROPERTY) == path:
+            return layer
+    layer = QgsRasterLayer(path, tr("Slump probability"))
+    shader_fn = QgsColorRampShader(0, 250, QgsGradientColorRamp(QColor(255, 255, 255, 0), QColor(200, 0, 80)))
+    shader_fn.classifyColorRamp(5, -1)
+    shader = QgsRasterShader()
+    shader.setRasterShaderFunction(shader_fn)
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), band, shader)
+    layer.setRenderer(renderer)
+    layer.setOpacity(0.6)
+    layer.setCustomProperty(PROBABILITY_PROPERTY, path)
+    project.addMapLayer(layer, False)
+    result_group(project).addLayer(layer)
+    return layer
+
+
+def style_natural_colour(layer: QgsRasterLayer) -> None:
+    """Natural colour (R,G,B = bands 3,2,1 of B,G,R,N) with ONE stretch shared by the three bands
+    (2-98 % cumulative cut over all of them), so colours keep their balance and years compare."""
+    from qgis.core import QgsContrastEnhancement, QgsMultiBandColorRenderer
+
+    if layer.bandCount() < 3:
+        return
+    bands = (3, 2, 1) if layer.bandCount() >= 4 else (1, 2, 3)
+    provider = layer.dataProvider()
+    lows, highs = [], []
+    for band in bands:
+        low, high = provider.cumulativeCut(band, 0.02, 0.98, layer.extent(), 250000)
+        lows.append(low)
+        highs.append(high)
+    renderer = QgsMultiBandColorRenderer(provider, *bands)
+    for band, setter in zip(bands, (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement,
+                                    renderer.setBlueContrastEnhancement)):
+        enhancement = QgsContrastEnhancement(provider.dataType(band))
+        enhancement.setContrastEnhancementAlgorithm(QgsContrastEnhancement.StretchToMinimumMaximum)
+        enhancement.setMinimumValue(min(lows))
+        enhancement.setMaximumValue(max(highs))
+        setter(enhancement)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
+
+
+def shapely_lines(layer, target_wkt: str) -> list:
+    """The features of a line layer as shapely geometries in the CRS given by ``target_wkt``."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
+    from shapely import wkb
+
+    xform = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem.fromWkt(target_wkt),
+                                   QgsProject.instance())
+    out = []
+    for feature in layer.getFeatures():
+        geom = feature.geometry()
+        if geom.isEmpty():
+            continue
+        geom.transform(xform)
+        out.append(wkb.loads(bytes(geom.asWkb())))
+    return out
+
+
+def render_layer(layer, bounds: tuple[float, float, float, float], crs_wkt: str, size: int):
+    """A QPixmap of ``layer`` over ``bounds`` (in the CRS given by WKT), ``size`` pixels square."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsMapRendererSequentialJob, QgsMapSettings, QgsRectangle
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QPixmap
+
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(QgsCoordinateReferenceSystem.fromWkt(crs_wkt))
+    settings.setExtent(QgsRectangle(*bounds))
+    settings.setOutputSize(QSize(size, size))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    return QPixmap.fromImage(job.renderedImage())

@@ -1,0 +1,189 @@
+"""Processing algorithms over the engine: run a model on an extent or whole mosaics, and
+re-vectorise a probability raster. Both report progress and honour cancel."""
+
+from __future__ import annotations
+
+import time
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from ...core.engine.bands import parse_band_map
+from ...core.engine.inference import InferenceParams, run_inference
+from ...core.engine.models import load_model
+from ...core.engine.raster import MosaicSpec, guess_date
+from ...core.engine.vectorize import VectorizeParams, vectorize
+from ...core.errors import TsmError
+from ...core.preferences import default_cache_dir
+from ...core.progress import CancelToken
+from ...core.store.candidates import write_candidates
+from .. import settings
+from ..i18n import tr
+from ..layers import extent_of, raster_file
+
+BANDS = ["mean", "max"]
+
+
+def _progress_bridge(feedback, token: CancelToken):
+    def progress(p) -> None:
+        feedback.setProgress(100.0 * p.fraction)
+        if feedback.isCanceled():
+            token.cancel()
+    return progress
+
+
+class RunModelAlgorithm(QgsProcessingAlgorithm):
+    MOSAICS, DATES, MODEL, EXTENT, THRESHOLD, MIN_AREA = "MOSAICS", "DATES", "MODEL", "EXTENT", "THRESHOLD", "MIN_AREA"
+    BAND_MAP, OUTPUT, PROBABILITY, COUNT, NEW = "BAND_MAP", "OUTPUT", "PROBABILITY", "COUNT", "NEW"
+
+    def name(self) -> str:
+        return "runmodel"
+
+    def displayName(self) -> str:  # noqa: N802 - QGIS API
+        return tr("Run model on mosaics")
+
+    def group(self) -> str:
+        return tr("Inference")
+
+    def groupId(self) -> str:  # noqa: N802 - QGIS API
+        return "inference"
+
+    def shortHelpString(self) -> str:  # noqa: N802 - QGIS API
+        return tr("Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an "
+                  "extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.")
+
+    def createInstance(self) -> RunModelAlgorithm:  # noqa: N802 - QGIS API
+        return RunModelAlgorithm()
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802 - QGIS API
+        self.addParameter(QgsProcessingParameterMultipleLayers(self.MOSAICS, tr("Mosaics (one per date)"),
+                                                               QgsProcessing.TypeRaster))
+        self.addParameter(QgsProcessingParameterString(
+            self.DATES, tr("Dates, comma-separated in mosaic order (empty: from file names)"), optional=True))
+        self.addParameter(QgsProcessingParameterFile(self.MODEL, tr("Model file (ONNX, TorchScript or smp weights)")))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent (empty: whole mosaics)"),
+                                                       optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.THRESHOLD, tr("Probability threshold (empty: the model's)"), QgsProcessingParameterNumber.Double,
+            optional=True, minValue=0.01, maxValue=0.99))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MIN_AREA, tr("Minimum area in m² (empty: the model's)"), QgsProcessingParameterNumber.Double,
+            optional=True, minValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            self.BAND_MAP, tr("Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)"), optional=True))
+        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Candidates GeoPackage"),
+                                                                tr("GeoPackage (*.gpkg)")))
+        self.addOutput(QgsProcessingOutputFile(self.PROBABILITY, tr("Probability raster")))
+        self.addOutput(QgsProcessingOutputNumber(self.COUNT, tr("Candidates found")))
+        self.addOutput(QgsProcessingOutputNumber(self.NEW, tr("New candidates")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        layers = self.parameterAsLayerList(parameters, self.MOSAICS, context)
+        paths = [raster_file(layer) for layer in layers]
+        if not paths or not all(paths):
+            raise QgsProcessingException(tr("Every mosaic must be a raster file (GeoTIFF); web layers cannot be "
+                                            "read by the engine."))
+        dates_text = self.parameterAsString(parameters, self.DATES, context).strip()
+        dates = [d.strip() for d in dates_text.split(",")] if dates_text else [guess_date(p) for p in paths]
+        if len(dates) != len(paths):
+            raise QgsProcessingException(tr("{n} dates were given for {m} mosaics.").format(n=len(dates),
+                                                                                        m=len(paths)))
+        extent = None
+        if parameters.get(self.EXTENT):
+            rect = self.parameterAsExtent(parameters, self.EXTENT, context)
+            crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
+            extent = extent_of(rect, crs)
+        out = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        token = CancelToken()
+        prefs = settings.load()
+        try:
+            band_map = tuple(sorted(parse_band_map(self.parameterAsString(parameters, self.BAND_MAP, context))
+                                    .items()))
+            model = load_model(self.parameterAsFile(parameters, self.MODEL, context), prefs.device)
+            feedback.pushInfo(tr("Model {name} {version} on {device}").format(
+                name=model.spec.name, version=model.spec.version, device=model.backend.device))
+            params = InferenceParams(tuple(MosaicSpec(p, d, band_map) for p, d in zip(paths, dates)),
+                                     str(model.path), extent, prefs.cache_dir or default_cache_dir(),
+                                     prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb)
+            start = time.monotonic()
+            prob = run_inference(params, _progress_bridge(feedback, token), token, model)
+            threshold = parameters.get(self.THRESHOLD)
+            min_area = parameters.get(self.MIN_AREA)
+            vparams = VectorizeParams(
+                threshold=model.spec.threshold if threshold in (None, "") else float(threshold),
+                min_area_m2=model.spec.min_area_m2 if min_area in (None, "") else float(min_area))
+            result = vectorize(prob.path, vparams)
+            stats = write_candidates(out, result, {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2,
+                                                   "probability_raster": prob.path,
+                                                   "seconds": time.monotonic() - start,
+                                                   "parameters": {"processing": True}})
+        except TsmError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        feedback.pushInfo(tr("{found} candidates ({new} new, {updated} updated)").format(
+            found=stats.found, new=stats.inserted, updated=stats.updated))
+        return {self.OUTPUT: out, self.PROBABILITY: str(prob.path), self.COUNT: stats.found,
+                self.NEW: stats.inserted}
+
+
+class VectorizeAlgorithm(QgsProcessingAlgorithm):
+    PROB, THRESHOLD, MIN_AREA, BAND, OUTPUT, COUNT = "PROB", "THRESHOLD", "MIN_AREA", "BAND", "OUTPUT", "COUNT"
+
+    def name(self) -> str:
+        return "vectorize"
+
+    def displayName(self) -> str:  # noqa: N802 - QGIS API
+        return tr("Vectorise probability raster")
+
+    def group(self) -> str:
+        return tr("Inference")
+
+    def groupId(self) -> str:  # noqa: N802 - QGIS API
+        return "inference"
+
+    def shortHelpString(self) -> str:  # noqa: N802 - QGIS API
+        return tr("Turns a probability raster written by a model run into candidate polygons with a new threshold "
+                  "and minimum area, without running the model again.")
+
+    def createInstance(self) -> VectorizeAlgorithm:  # noqa: N802 - QGIS API
+        return VectorizeAlgorithm()
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802 - QGIS API
+        self.addParameter(QgsProcessingParameterFile(self.PROB, tr("Probability raster"),
+                                                     fileFilter=tr("GeoTIFF (*.tif *.tiff)")))
+        self.addParameter(QgsProcessingParameterNumber(self.THRESHOLD, tr("Probability threshold"),
+                                                       QgsProcessingParameterNumber.Double, 0.5, minValue=0.01,
+                                                       maxValue=0.99))
+        self.addParameter(QgsProcessingParameterNumber(self.MIN_AREA, tr("Minimum area in m²"),
+                                                       QgsProcessingParameterNumber.Double, 900, minValue=0))
+        self.addParameter(QgsProcessingParameterEnum(self.BAND, tr("Band for several dates"), BANDS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Candidates GeoPackage"),
+                                                                tr("GeoPackage (*.gpkg)")))
+        self.addOutput(QgsProcessingOutputNumber(self.COUNT, tr("Candidates found")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        out = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        vparams = VectorizeParams(threshold=self.parameterAsDouble(parameters, self.THRESHOLD, context),
+                                  min_area_m2=self.parameterAsDouble(parameters, self.MIN_AREA, context),
+                                  band=BANDS[self.parameterAsEnum(parameters, self.BAND, context)])
+        try:
+            result = vectorize(self.parameterAsFile(parameters, self.PROB, context), vparams)
+            if feedback.isCanceled():
+                return {}
+            stats = write_candidates(out, result, {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2,
+                                                   "parameters": {"processing": True, "vectorize_only": True}})
+        except TsmError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        feedback.setProgress(100)
+        return {self.OUTPUT: out, self.COUNT: stats.found}

@@ -1,0 +1,51 @@
+"""Does a mosaic fit a model? Plain-language findings for the dock, before anything runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from .bands import default_band_map, resolve_bands
+from .model_spec import ModelSpec
+from .models import ONNX_SUFFIXES, TORCH_SUFFIXES
+from .raster import MosaicInfo
+
+DOMAIN_WORDS = {"sr16": "16-bit SR", "uint8": "8-bit", "reflectance": "reflectance 0-1"}
+
+
+def describe_mosaic(info: MosaicInfo) -> str:
+    roles = default_band_map(info.count)
+    order = ",".join(r[0].upper() if r != "rededge" else "RE"
+                     for r, _ in sorted(roles.items(), key=lambda kv: kv[1])) if roles else "?"
+    epsg = info.crs.to_epsg()
+    crs = f"EPSG:{epsg}" if epsg else info.crs.to_string()[:30]
+    return f"{info.count} bands {order} · {DOMAIN_WORDS[info.domain]} · {info.res:.1f} m · {crs}"
+
+
+def fit_findings(spec: ModelSpec, info: MosaicInfo, band_map: dict[str, int] | None = None,
+                 aux: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(level, message) pairs; level is 'error' (cannot run), 'warning' or 'info'."""
+    found: list[tuple[str, str]] = []
+    try:
+        resolve_bands(spec, info.count, band_map, Path(info.spec.path).name, aux)
+    except InputError as exc:
+        found.append(("error", str(exc)))
+    if abs(info.res - spec.gsd_m) > 0.01 * spec.gsd_m and not info.crs.is_geographic:
+        found.append(("warning", f"{info.res:.1f} m pixels will be resampled to the model's {spec.gsd_m:g} m."))
+    if info.domain != spec.value_domain:
+        found.append(("info", f"{DOMAIN_WORDS[info.domain]} values are converted to the model's "
+                              f"{DOMAIN_WORDS[spec.value_domain]}."))
+    if info.crs.is_geographic or info.crs.to_epsg() == 3857:
+        found.append(("info", "Geographic or Web Mercator mosaic: it is read in the local UTM zone."))
+    return found
+
+
+def bundled_models(models_dir: Path) -> list[Path]:
+    """One model file per folder of models/ (ONNX preferred)."""
+    out = []
+    for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()) if models_dir.is_dir() else []:
+        files = sorted(f for f in folder.iterdir() if f.suffix.lower() in ONNX_SUFFIXES + TORCH_SUFFIXES)
+        files.sort(key=lambda f: f.suffix.lower() not in ONNX_SUFFIXES)
+        if files:
+            out.append(files[0])
+    return out

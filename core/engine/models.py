@@ -1,0 +1,256 @@
+"""Load a model file with its description and run it: ONNX Runtime, TorchScript, or a
+segmentation-models-pytorch state dict. Nothing here unpickles arbitrary objects: Torch files
+are read as TorchScript or with ``torch.load(weights_only=True)``."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..errors import ModelError
+from .model_spec import ModelSpec, from_metadata_props, parse_description, read_sidecar
+
+LOGGER = logging.getLogger("thaw_slump_mapper.models")
+ONNX_SUFFIXES = (".onnx",)
+TORCH_SUFFIXES = (".pt", ".pth", ".ts", ".torchscript", ".ckpt", ".bin")
+
+
+class Backend(Protocol):
+    device: str  # what actually runs it, e.g. "CPU (onnxruntime)" or "CUDA (torch)"
+    input_shape: tuple[Any, ...]
+    output_channels: int | None
+
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        """N×C×H×W float32 in, N×K×H×W raw model output out."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class OnnxBackend:
+    def __init__(self, path: Path, device: str = "auto") -> None:
+        import onnxruntime as ort
+
+        available = ort.get_available_providers()
+        providers = ["CPUExecutionProvider"]
+        if device in ("auto", "cuda") and "CUDAExecutionProvider" in available:
+            providers.insert(0, "CUDAExecutionProvider")
+        elif device == "cuda":
+            LOGGER.warning("GPU requested but onnxruntime has no CUDA provider; running on the CPU")
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(path), options, providers=providers)
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            raise ModelError(f"{path.name} is not a valid ONNX model ({first}).",
+                             "The file may be corrupt or truncated: copy or export it again.") from exc
+        inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
+        if len(inputs) != 1:
+            raise ModelError(f"{path.name} takes {len(inputs)} inputs; a segmentation model takes one image.",
+                             "Export the model with a single N×C×H×W input.")
+        self.input_name = inputs[0].name
+        self.input_shape = tuple(d if isinstance(d, int) else None for d in inputs[0].shape)
+        out_shape = outputs[0].shape
+        self.output_channels = out_shape[1] if len(out_shape) == 4 and isinstance(out_shape[1], int) else None
+        active = self.session.get_providers()[0]
+        self.device = ("CUDA" if active == "CUDAExecutionProvider" else "CPU") + " (onnxruntime)"
+        self.metadata = dict(self.session.get_modelmeta().custom_metadata_map)
+
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        fixed = self.input_shape[0] if self.input_shape else None
+        if not fixed or fixed == len(batch):
+            return self.session.run(None, {self.input_name: batch})[0]
+        # a model exported with a fixed batch size: feed it chunks of exactly that size
+        outs = []
+        for i in range(0, len(batch), fixed):
+            chunk = batch[i:i + fixed]
+            n = len(chunk)
+            if n < fixed:
+                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], fixed - n, axis=0)])
+            outs.append(self.session.run(None, {self.input_name: chunk})[0][:n])
+        return np.concatenate(outs)
+
+
+class TorchBackend:
+    def __init__(self, module: Any, device: str, in_channels: int | None, out_channels: int | None) -> None:
+        import torch
+
+        self.torch = torch
+        self.module = module.eval().to(device)
+        self.dev = device
+        self.device = ("CUDA" if device.startswith("cuda") else "CPU") + " (torch)"
+        self.input_shape = (None, in_channels, None, None)
+        self.output_channels = out_channels
+
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        with self.torch.inference_mode():
+            out = self.module(self.torch.from_numpy(batch).to(self.dev))
+            if isinstance(out, (tuple, list)):
+                out = out[0]
+            elif isinstance(out, dict):
+                out = out.get("out", next(iter(out.values())))
+            return out.float().cpu().numpy()
+
+
+def _torch_device(device: str) -> str:
+    import torch
+
+    if device in ("auto", "cuda") and torch.cuda.is_available():
+        return "cuda"
+    if device == "cuda":
+        LOGGER.warning("GPU requested but torch sees no CUDA device; running on the CPU")
+    return "cpu"
+
+
+def _import_torch(path: Path):
+    try:
+        import torch
+    except Exception as exc:
+        raise ModelError(
+            f"{path.name} is a Torch model, and torch is not available ({exc}).",
+            "Install torch (see the README's 'Environment') or export the model to ONNX, which needs "
+            "only onnxruntime.",
+        ) from exc
+    return torch
+
+
+def is_torchscript(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.endswith("constants.pkl") or "/code/" in n for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def load_torchscript(path: Path, device: str) -> Any:
+    torch = _import_torch(path)
+    try:
+        return torch.jit.load(str(path), map_location="cpu")
+    except Exception as exc:
+        raise ModelError(f"{path.name} could not be read as TorchScript ({type(exc).__name__}).",
+                         "The file may be corrupt: export it again with torch.jit.script or trace.") from exc
+
+
+def load_smp_state_dict(path: Path, spec: ModelSpec) -> Any:
+    torch = _import_torch(path)
+    info = spec.torch
+    if info is None or not info.arch or not info.encoder:
+        raise ModelError(
+            f"{path.name} holds weights only; its description does not say which network they belong to.",
+            "Add \"torch\": {\"format\": \"smp\", \"arch\": \"Unet\", \"encoder\": \"resnet34\", "
+            "\"in_channels\": 4, \"classes\": 1} to the sidecar JSON.",
+        )
+    try:
+        state = torch.load(str(path), map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        raise ModelError(
+            f"Refused to load {path.name}: it contains Python objects that would run code when "
+            "unpickled, not plain weights.",
+            "Only load models from people you trust; ask for a state_dict "
+            "(torch.save(model.state_dict(), …)), a TorchScript file or an ONNX export.",
+        ) from exc
+    except Exception as exc:
+        raise ModelError(f"{path.name} could not be read as Torch weights ({type(exc).__name__}: "
+                         f"{str(exc)[:200]}).", "The file may be corrupt: save the weights again.") from exc
+    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict) or not all(hasattr(v, "shape") for v in state.values()):
+        raise ModelError(f"{path.name} is not a state_dict of tensors.",
+                         "Save it with torch.save(model.state_dict(), path).")
+    state = {k.removeprefix("model.").removeprefix("module."): v for k, v in state.items()}
+    try:
+        import segmentation_models_pytorch as smp
+    except Exception as exc:
+        raise ModelError(f"{path.name} needs segmentation-models-pytorch, which is not available ({exc}).",
+                         "Install it (see the README's 'Environment') or export the model to ONNX.") from exc
+    try:
+        model = smp.create_model(info.arch, encoder_name=info.encoder, encoder_weights=None,
+                                 in_channels=info.in_channels, classes=info.classes, **info.extra)
+        model.load_state_dict(state, strict=True)
+    except Exception as exc:
+        raise ModelError(
+            f"The weights in {path.name} do not fit a {info.arch} with encoder {info.encoder}, "
+            f"{info.in_channels} input bands and {info.classes} classes ({str(exc).splitlines()[0][:200]}).",
+            "Correct 'torch' in the sidecar JSON to the network the weights were trained with.",
+        ) from exc
+    return model
+
+
+@dataclass
+class LoadedModel:
+    path: Path
+    spec: ModelSpec
+    backend: Backend
+    sha256: str
+    kind: str  # "onnx", "torchscript" or "smp"
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        """N×C×H×W normalised input → N×H×W probability of the RTS class."""
+        return probabilities(self.backend.run(batch), self.spec)
+
+
+def probabilities(raw: np.ndarray, spec: ModelSpec) -> np.ndarray:
+    if raw.ndim == 3:  # N×H×W: a single-channel model that squeezed its output
+        raw = raw[:, None]
+    if raw.ndim != 4:
+        raise ModelError(f"The model returned an array of shape {raw.shape}; expected N×classes×H×W.",
+                         "Use a segmentation model (one output map per class).")
+    raw = raw.astype(np.float32, copy=False)
+    if spec.activation == "softmax":
+        shifted = raw - raw.max(axis=1, keepdims=True)
+        np.exp(shifted, out=shifted)
+        return shifted[:, spec.rts_class] / shifted.sum(axis=1)
+    channel = raw[:, spec.rts_class if raw.shape[1] > 1 else 0]
+    if spec.activation == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-channel))
+    return np.clip(channel, 0.0, 1.0)
+
+
+def describe(path: Path, embedded: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """The merged raw description: embedded metadata overridden key by key by the sidecar."""
+    data = from_metadata_props(embedded) if embedded else {}
+    source = "embedded metadata" if data else ""
+    sidecar, sidecar_path = read_sidecar(path)
+    if sidecar:
+        data = {**data, **sidecar}
+        source = f"{sidecar_path}" + (" over embedded metadata" if source else "")
+    return data, source
+
+
+def load_model(path: str | Path, device: str = "auto") -> LoadedModel:
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"The model file {path} does not exist.", "Check the path, or add the model again.")
+    suffix = path.suffix.lower()
+    if suffix in ONNX_SUFFIXES:
+        backend = OnnxBackend(path, device)
+        data, source = describe(path, backend.metadata)
+        spec = parse_description(data, source, path.stem, backend.input_shape, backend.output_channels)
+        kind = "onnx"
+    elif suffix in TORCH_SUFFIXES:
+        data, source = describe(path, {})
+        spec = parse_description(data, source, path.stem)
+        wanted = spec.torch.format if spec.torch else "auto"
+        kind = "torchscript" if wanted == "torchscript" or (wanted == "auto" and is_torchscript(path)) else "smp"
+        module = load_torchscript(path, device) if kind == "torchscript" else load_smp_state_dict(path, spec)
+        out_channels = spec.torch.classes if spec.torch and kind == "smp" else None
+        backend = TorchBackend(module, _torch_device(device), len(spec.bands), out_channels)
+    else:
+        raise ModelError(f"{path.name} is not a model format the plugin reads.",
+                         "Use an ONNX file (.onnx), TorchScript (.pt/.ts) or smp weights (.pth) with a "
+                         "sidecar JSON.")
+    return LoadedModel(path, spec, backend, sha256_of(path), kind)

@@ -1,0 +1,140 @@
+"""Fine-tune a model package on exported chips and write the next version of the package."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import rasterio
+
+from ..engine.model_spec import read_sidecar
+from ..errors import ModelError
+from ..progress import CancelToken
+from .training import Sample, TrainConfig, export_package, train
+
+
+def next_version(version: str) -> str:
+    """'0.1.0' → '0.1.1'; anything else gets '.1' appended."""
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    return f"{match[1]}.{match[2]}.{int(match[3]) + 1}" if match else f"{version}.1"
+
+
+def load_chips(chips_dir: Path, split: str, roles: list[str]) -> list[Sample]:
+    """Chips of one split as model input: channels in the model's band order, stretched with
+    the source mosaic's 2-98 % percentiles (as the engine's percentile normalisation does)."""
+    manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
+    missing = [r for r in roles if r not in manifest["bands"]]
+    if missing:
+        raise ModelError(f"The chips have bands {', '.join(manifest['bands'])} but the model needs "
+                         f"{', '.join(missing)}.", "Export the training data for this model.")
+    order = [manifest["bands"].index(r) for r in roles]
+    pct = np.asarray(manifest["band_percentiles_2_98"], np.float32)[order]
+    out = []
+    for chip in manifest["chips"]:
+        if chip["split"] != split:
+            continue
+        with rasterio.open(chips_dir / chip["image"]) as img, rasterio.open(chips_dir / chip["mask"]) as m:
+            values = img.read().astype(np.float32)[order]
+            mask = m.read(1)
+        valid = mask != 255
+        x = np.clip((values - pct[:, :1, None]) / np.maximum(pct[:, 1:, None] - pct[:, :1, None], 1e-6), 0, 1)
+        x[:, ~valid] = 0
+        out.append(Sample(x.astype(np.float32), (mask == 1).astype(np.uint8), valid, chip["image"]))
+    return out
+
+
+def validation_iou(model, samples: list[Sample]) -> float:
+    import torch
+
+    tp = fp = fn = 0
+    device = next(model.parameters()).device
+    with torch.inference_mode():
+        for s in samples:
+            p = torch.sigmoid(model(torch.from_numpy(s.image[None]).to(device)))[0, 0].cpu().numpy() >= 0.5
+            t = s.mask.astype(bool)
+            tp += int((p & t & s.valid).sum())
+            fp += int((p & ~t & s.valid).sum())
+            fn += int((~p & t & s.valid).sum())
+    return tp / (tp + fp + fn) if tp + fp + fn else 0.0
+
+
+ARCHITECTURES = ("Unet", "UnetPlusPlus", "DeepLabV3Plus")
+
+
+def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, steps: int = 300,
+              lr: float = 2e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None,
+              from_scratch: str | None = None, encoder: str = "resnet18", on_validation=None) -> dict:
+    """Continue training the smp model of ``base_pth`` (with its ``.pth.json`` description) on the
+    chips — or, with ``from_scratch`` set to one of ARCHITECTURES, train a new network of that kind
+    (``encoder``) for the same inputs — and write the next version as a model package (ONNX +
+    Torch + descriptions). ``on_validation(step, iou)`` reports each validation score."""
+    import torch
+
+    base_pth, chips_dir, out_dir = Path(base_pth), Path(chips_dir), Path(out_dir)
+    description, _ = read_sidecar(base_pth)
+    info = description.get("torch") or {}
+    if info.get("format") != "smp" or not info.get("arch"):
+        raise ModelError(f"{base_pth.name} has no smp architecture in its description, so it cannot be fine-tuned.",
+                         "Fine-tune an smp model package (e.g. the starter model's .pth).")
+    if description.get("normalization", {}).get("kind") != "percentile":
+        raise ModelError("Fine-tuning supports models with percentile normalisation for now.",
+                         "Use the starter model, or train elsewhere from the exported chips.")
+    if from_scratch is not None and from_scratch not in ARCHITECTURES:
+        raise ModelError(f"Unknown architecture {from_scratch}.", f"Use one of {', '.join(ARCHITECTURES)}.")
+    state = None if from_scratch else torch.load(str(base_pth), map_location="cpu", weights_only=True)
+    roles = list(description["bands"])
+    train_set, val_set = load_chips(chips_dir, "train", roles), load_chips(chips_dir, "val", roles)
+    if not train_set:
+        raise ModelError("The chip folder has no training chips.", "Export training data with more accepted slumps.")
+    manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
+    if from_scratch:
+        # DeepLabV3+ takes one decoder width, not one per stage: leave smp's default
+        decoder = () if from_scratch == "DeepLabV3Plus" else (256, 128, 64, 32, 16)
+        config = TrainConfig(arch=from_scratch, encoder=encoder, decoder_channels=decoder,
+                             chip=min(128, manifest["chip"]), steps=steps, lr=max(lr, 1e-3), seed=seed)
+    else:
+        config = TrainConfig(arch=info["arch"], encoder=info["encoder"],
+                             decoder_channels=tuple(info.get("decoder_channels", (256, 128, 64, 32, 16))),
+                             chip=min(128, manifest["chip"]), steps=steps, lr=lr, seed=seed)
+    start = time.monotonic()
+    before = None
+    if val_set and state is not None:
+        import segmentation_models_pytorch as smp
+
+        base = smp.create_model(config.arch, **config.smp_kwargs(len(description["bands"]))).eval()
+        base.load_state_dict(state)
+        before = validation_iou(base, val_set)
+    scored = {"step": 0}
+
+    def validate(m) -> float:
+        score = validation_iou(m, val_set)
+        scored["step"] += max(10, steps // 10)
+        if on_validation is not None:
+            on_validation(scored["step"], score)
+        return score
+
+    model, history = train([train_set], config, progress=progress, cancel=cancel, init_state=state,
+                           freeze_norm=state is not None, validate=validate if val_set else None,
+                           val_every=max(10, steps // 10))
+    after = validation_iou(model, val_set) if val_set else None
+    version = next_version(str(description.get("version", "0")))
+    name = str(description.get("name", "model"))
+    origin = f"new {from_scratch} / {encoder}" if from_scratch else f"{name} {description.get('version')}"
+    provenance = {"fine_tuned_from": origin, "chips": str(chips_dir),
+                  "chip_counts": manifest["counts"], "splits": manifest["splits"], "steps": steps, "lr": lr,
+                  "seed": seed, "val_iou_before": before, "val_iou_after": after,
+                  "train_seconds": round(time.monotonic() - start, 1)}
+    new = {k: v for k, v in description.items() if k != "torch"}
+    if from_scratch:
+        new["architecture"] = f"{from_scratch} / {encoder} (segmentation-models-pytorch)"
+    new.update(version=version, provenance=provenance,
+               model_card=f"{name} {version}: trained from {origin} on "
+                          f"{manifest['counts']['positive']} accepted slumps and {manifest['counts']['negative']} "
+                          f"hard negatives; validation IoU {before} -> {after}.")
+    paths = export_package(model, out_dir, f"{name.replace('-', '_')}_{version.replace('.', '_')}", new, config,
+                           len(description["bands"]))
+    return {"paths": paths, "version": version, "val_iou_before": before, "val_iou_after": after,
+            "final_loss": float(np.mean(history[-10:]))}

@@ -1,0 +1,64 @@
+"""The iteration log of the mapping loop (Xia et al., Table 1): per iteration the positive and
+negative training polygons, the candidates inferred, the newly found slumps and the model's
+scores, kept in the candidates GeoPackage and exportable as CSV."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..store.candidates import now_iso
+from ..store.gpkg import connect, create_attribute_table, table_exists, transaction
+
+TABLE = "iterations"
+COLUMNS = [("iteration", "INTEGER PRIMARY KEY"), ("created_at", "DATETIME"), ("model_name", "TEXT"),
+           ("model_version", "TEXT"), ("positives", "INTEGER"), ("negatives", "INTEGER"),
+           ("candidates", "INTEGER"), ("new_slumps", "INTEGER"), ("val_iou", "REAL"), ("recall", "REAL"),
+           ("precision", "REAL"), ("notes", "TEXT")]
+
+
+def log_iteration(gpkg: str | Path, model_name: str, model_version: str, candidates: int, *,
+                  val_iou: float | None = None, recall: float | None = None, precision: float | None = None,
+                  notes: str = "") -> dict:
+    """Append the next iteration; counts of training polygons and new slumps come from the file."""
+    path = Path(gpkg)
+    conn = connect(path)
+    try:
+        with transaction(conn, path):
+            if not table_exists(conn, TABLE):
+                create_attribute_table(conn, TABLE, COLUMNS)
+            n = conn.execute(f'SELECT coalesce(max(iteration), 0) + 1 FROM "{TABLE}"').fetchone()[0]
+            count = (lambda t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # noqa: E731
+                     if table_exists(conn, t) else 0)
+            positives, negatives = count("positives"), count("negatives")
+            before = conn.execute(f'SELECT coalesce(sum(new_slumps), 0) FROM "{TABLE}"').fetchone()[0]
+            row = {"iteration": n, "created_at": now_iso(), "model_name": model_name, "model_version": model_version,
+                   "positives": positives, "negatives": negatives, "candidates": candidates,
+                   "new_slumps": positives - before, "val_iou": val_iou, "recall": recall, "precision": precision,
+                   "notes": notes}
+            conn.execute(f'INSERT INTO "{TABLE}" ({", ".join(row)}) VALUES ({", ".join("?" * len(row))})',
+                         tuple(row.values()))
+    finally:
+        conn.close()
+    return row
+
+
+def read_log(gpkg: str | Path) -> list[dict]:
+    conn = connect(gpkg)
+    try:
+        if not table_exists(conn, TABLE):
+            return []
+        cur = conn.execute(f'SELECT * FROM "{TABLE}" ORDER BY iteration')
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur]
+    finally:
+        conn.close()
+
+
+def export_csv(gpkg: str | Path, out: str | Path) -> int:
+    rows = read_log(gpkg)
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=[c for c, _ in COLUMNS])
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,236 @@
+"""Training a segmentation model on image/mask pairs, and exporting it as a model package.
+
+torch and segmentation-models-pytorch are imported inside the functions: the rest of core/ must
+import without them (inference needs only onnxruntime).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio import features
+from rasterio.enums import Resampling
+from rasterio.vrt import WarpedVRT
+
+from ..progress import CancelToken
+
+LOGGER = logging.getLogger("thaw_slump_mapper.training")
+
+
+@dataclass
+class Sample:
+    """One training image: C×H×W normalised to 0-1 (percentile stretch), H×W mask, H×W valid."""
+
+    image: np.ndarray
+    mask: np.ndarray
+    valid: np.ndarray
+    source: str
+
+
+def percentile_stretch(values: np.ndarray, valid: np.ndarray, low: float = 2, high: float = 98) -> np.ndarray:
+    """The engine's 'percentile' normalisation: per band, over the whole image's valid pixels."""
+    out = np.zeros(values.shape, np.float32)
+    for b in range(values.shape[0]):
+        band = values[b].astype(np.float32)
+        lo, hi = np.percentile(band[valid], [low, high]) if valid.any() else (0.0, 1.0)
+        out[b] = np.clip((band - lo) / max(hi - lo, 1e-6), 0, 1)
+    out[:, ~valid] = 0
+    return out
+
+
+def load_sample(path: str | Path, bands: list[int], polygons: list, gsd: float, source: str = "") -> Sample:
+    """Read ``bands`` of a raster resampled to ``gsd`` metres (bilinear), and burn ``polygons``
+    (shapely, in the raster's CRS) into a mask on the same grid."""
+    with rasterio.open(path) as src:
+        scale = src.res[0] / gsd
+        width, height = max(1, round(src.width * scale)), max(1, round(src.height * scale))
+        transform = src.transform * src.transform.scale(src.width / width, src.height / height)
+        with WarpedVRT(src, crs=src.crs, transform=transform, width=width, height=height,
+                       resampling=Resampling.bilinear) as vrt:
+            values = vrt.read(bands).astype(np.float32)
+            valid = np.all(vrt.read_masks(bands) > 0, axis=0) & np.all(np.isfinite(values), axis=0)
+    values[:, ~valid] = 0
+    mask = np.zeros((height, width), np.uint8)
+    if polygons:
+        mask = features.rasterize([(p, 1) for p in polygons], out_shape=(height, width), transform=transform,
+                                  dtype="uint8")
+    return Sample(percentile_stretch(values, valid), mask, valid, source or str(path))
+
+
+@dataclass
+class TrainConfig:
+    arch: str = "Unet"
+    encoder: str = "tu-mobilenetv3_small_100"
+    decoder_channels: tuple[int, ...] = (96, 48, 24, 16, 8)
+    chip: int = 128
+    batch: int = 8
+    steps: int = 700
+    lr: float = 2e-3
+    seed: int = 0
+    positive_share: float = 0.6  # chips centred on a slump pixel, the rest anywhere
+    extra: dict = field(default_factory=dict)
+
+    def smp_kwargs(self, in_channels: int) -> dict:
+        kwargs = {"encoder_name": self.encoder, "encoder_weights": None, "in_channels": in_channels, "classes": 1,
+                  **self.extra}
+        if self.decoder_channels:  # DeepLabV3+ has no per-stage decoder channels
+            kwargs["decoder_channels"] = list(self.decoder_channels)
+        return kwargs
+
+
+def _random_chip(rng: np.random.Generator, s: Sample, size: int, positive: bool):
+    h, w = s.mask.shape
+    if h < size or w < size:  # pad small images (reflect keeps texture)
+        ph, pw = max(size - h, 0), max(size - w, 0)
+        s = Sample(np.pad(s.image, ((0, 0), (0, ph), (0, pw)), mode="reflect"),
+                   np.pad(s.mask, ((0, ph), (0, pw))), np.pad(s.valid, ((0, ph), (0, pw))), s.source)
+        h, w = s.mask.shape
+    ys, xs = np.nonzero(s.mask) if positive else ((), ())
+    if len(ys):
+        k = rng.integers(len(ys))
+        r = int(np.clip(ys[k] - rng.integers(size // 4, 3 * size // 4), 0, h - size))
+        c = int(np.clip(xs[k] - rng.integers(size // 4, 3 * size // 4), 0, w - size))
+    else:
+        r, c = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
+    return (s.image[:, r:r + size, c:c + size], s.mask[r:r + size, c:c + size],
+            s.valid[r:r + size, c:c + size])
+
+
+def _augment(rng, image, mask, valid):
+    k = int(rng.integers(4))
+    image, mask, valid = np.rot90(image, k, (1, 2)), np.rot90(mask, k), np.rot90(valid, k)
+    if rng.random() < 0.5:
+        image, mask, valid = image[:, :, ::-1], mask[:, ::-1], valid[:, ::-1]
+    gain, bias = rng.uniform(0.85, 1.15), rng.uniform(-0.08, 0.08)  # brightness and contrast
+    image = np.clip(image * gain + bias, 0, 1)
+    return np.ascontiguousarray(image), np.ascontiguousarray(mask), np.ascontiguousarray(valid)
+
+
+def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] | None = None,
+          progress: Callable[[int, int, float], None] | None = None, cancel: CancelToken | None = None,
+          init_state: dict | None = None, freeze_norm: bool = False,
+          validate: Callable[..., float] | None = None, val_every: int = 50, patience: int = 4,
+          device: str = "auto"):
+    """Train from several groups of samples (e.g. real tiles and synthetic scenes), drawing each
+    batch element from a group with probability ``weights``. Returns the model (eval mode, on the
+    CPU) and the loss history. Loss: BCE + soft Dice over valid pixels. Runs on the GPU when torch
+    sees one (``device`` 'auto'). With ``validate(model) -> score`` the model is scored every
+    ``val_every`` steps; training stops after ``patience`` scores without improvement and the best
+    weights are kept (early stopping)."""
+    import segmentation_models_pytorch as smp
+    import torch
+
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    in_channels = groups[0][0].image.shape[0]
+    model = smp.create_model(config.arch, **config.smp_kwargs(in_channels))
+    if init_state is not None:  # fine-tuning: start from the current model's weights
+        model.load_state_dict(init_state, strict=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps)
+    probs = np.asarray(weights or [1.0] * len(groups), float)
+    probs /= probs.sum()
+    dev = "cuda" if device in ("auto", "cuda") and torch.cuda.is_available() else "cpu"
+    model.to(dev)
+    history = []
+    best_state, best_score, waited = None, -1.0, 0
+
+    def set_train_mode() -> None:
+        model.train()
+        if freeze_norm:
+            for module in model.modules():
+                if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                    module.eval()
+
+    model.train()
+    if freeze_norm:  # fine-tuning on a few chips: keep the normalisation statistics the model learnt
+        for module in model.modules():
+            if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                module.eval()
+                for param in module.parameters():
+                    param.requires_grad_(False)
+    start = time.monotonic()
+    for step in range(config.steps):
+        if cancel is not None:
+            cancel.check("Training")
+        xs, ys, vs = [], [], []
+        for _ in range(config.batch):
+            group = groups[rng.choice(len(groups), p=probs)]
+            sample = group[rng.integers(len(group))]
+            chip = _random_chip(rng, sample, config.chip, rng.random() < config.positive_share)
+            x, y, v = _augment(rng, *chip)
+            xs.append(x)
+            ys.append(y)
+            vs.append(v)
+        x = torch.from_numpy(np.stack(xs)).to(dev)
+        y = torch.from_numpy(np.stack(ys)).float()[:, None].to(dev)
+        v = torch.from_numpy(np.stack(vs)).float()[:, None].to(dev)
+        logits = model(x)
+        bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, y, weight=v)
+        p = torch.sigmoid(logits) * v
+        dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + (y * v).sum() + 1)
+        loss = bce + dice
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        history.append(loss.item())
+        if progress is not None:
+            progress(step + 1, config.steps, history[-1])
+        if validate is not None and ((step + 1) % val_every == 0 or step + 1 == config.steps):
+            model.eval()
+            score = validate(model)
+            set_train_mode()
+            if score > best_score:
+                best_score, waited = score, 0
+                best_state = {k: t.detach().clone() for k, t in model.state_dict().items()}
+            else:
+                waited += 1
+                if waited >= patience:
+                    LOGGER.info("early stop at step %d: validation %.3f did not improve %d times", step + 1,
+                                best_score, patience)
+                    break
+    LOGGER.info("trained %d steps in %.0f s, final loss %.3f", config.steps, time.monotonic() - start,
+                float(np.mean(history[-20:])))
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    model.cpu()
+    return model, history
+
+
+def export_package(model, folder: Path, name: str, description: dict, config: TrainConfig,
+                   in_channels: int) -> dict[str, Path]:
+    """Write ``name``.onnx (description embedded and as ``name``.onnx.json), ``name``.pth (the
+    state dict, loaded with weights_only) and ``name``.pth.json."""
+    import torch
+
+    folder.mkdir(parents=True, exist_ok=True)
+    onnx_path, pth_path = folder / f"{name}.onnx", folder / f"{name}.pth"
+    dummy = torch.zeros(1, in_channels, config.chip, config.chip)
+    torch.onnx.export(model, dummy, str(onnx_path), dynamo=False, input_names=["input"], output_names=["logits"],
+                      dynamic_axes={"input": {0: "n", 2: "h", 3: "w"}, "logits": {0: "n", 2: "h", 3: "w"}},
+                      opset_version=17)
+    import onnx
+
+    proto = onnx.load(str(onnx_path))
+    entry = proto.metadata_props.add()
+    entry.key, entry.value = "tsm_description", json.dumps(description)
+    onnx.save(proto, str(onnx_path))
+    (folder / f"{name}.onnx.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+    torch.save(model.state_dict(), pth_path)
+    torch_info = {"format": "smp", "arch": config.arch, "encoder": config.encoder, "in_channels": in_channels,
+                  "classes": 1}
+    if config.decoder_channels:
+        torch_info["decoder_channels"] = list(config.decoder_channels)
+    torch_description = {**description, "torch": torch_info}
+    (folder / f"{name}.pth.json").write_text(json.dumps(torch_description, indent=2) + "\n", encoding="utf-8")
+    return {"onnx": onnx_path, "pth": pth_path}

@@ -1,0 +1,153 @@
+"""Review decisions on candidates, each committed to the GeoPackage the moment it is made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..store import training_layers
+from ..store.candidates import LAYER, now_iso
+from ..store.gpkg import connect, create_attribute_table, table_exists, transaction
+from ..store.training_layers import ArtsContext
+
+STATUSES = ("unreviewed", "accepted", "rejected", "unsure")
+REJECT_REASONS = ("water", "snow_ice", "cloud_shadow", "bare_rock", "infrastructure", "drained_pond",
+                  "nodata_seam", "other_landform", "other")
+CONFIDENCES = ("high", "medium", "low")
+ACTIVITIES = ("active", "stabilised")
+# Xia et al.'s four criteria for a thaw slump seen in time-lapse images
+CRITERIA = ("headwall_highest", "colour_contrast", "arcuate_shaded_headwall", "upslope_retreat")
+
+
+DECISIONS = "decisions"
+DECISION_COLUMNS = [("candidate_id", "TEXT NOT NULL"), ("reviewer", "TEXT NOT NULL"), ("status", "TEXT NOT NULL"),
+                    ("reject_reason", "TEXT"), ("confidence", "TEXT"), ("notes", "TEXT"),
+                    ("decided_at", "DATETIME NOT NULL")]
+
+
+def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: str, *,
+                    reject_reason: str | None = None, confidence: str | None = None,
+                    notes: str | None = None, context: ArtsContext | None = None, activity: str | None = None,
+                    initiation_period: str | None = None, criteria: tuple[str, ...] = (),
+                    edited: bool = False) -> None:
+    """Commit one decision: the candidate's current review fields, the reviewer's entry in the
+    ``decisions`` history (every reviewer's verdicts are kept), and the training layers — all in
+    one transaction, so a crash leaves either the whole decision or none of it."""
+    if status not in STATUSES:
+        raise InputError(f"Unknown review status '{status}'.", f"Use one of {', '.join(STATUSES)}.")
+    if reject_reason is not None and reject_reason not in REJECT_REASONS:
+        raise InputError(f"Unknown reject reason '{reject_reason}'.", f"Use one of {', '.join(REJECT_REASONS)}.")
+    if confidence is not None and confidence not in CONFIDENCES:
+        raise InputError(f"Unknown confidence '{confidence}'.", f"Use one of {', '.join(CONFIDENCES)}.")
+    if activity is not None and activity not in ACTIVITIES:
+        raise InputError(f"Unknown activity '{activity}'.", f"Use one of {', '.join(ACTIVITIES)}.")
+    unknown = [c for c in criteria if c not in CRITERIA]
+    if unknown:
+        raise InputError(f"Unknown criteria {', '.join(unknown)}.", f"Use {', '.join(CRITERIA)}.")
+    if not reviewer.strip():
+        raise InputError("A decision needs a reviewer name.", "Set your name in the plugin settings.")
+    path = Path(gpkg)
+    when = now_iso()
+    conn = connect(path)
+    try:
+        with transaction(conn, path):
+            cur = conn.execute(f'UPDATE "{LAYER}" SET status=?, reviewer=?, reviewed_at=?, reject_reason=?, '
+                               f'confidence=?, notes=?, activity=?, initiation_period=?, criteria=?, '
+                               f'edited=max(coalesce(edited, 0), ?) WHERE candidate_id=?',
+                               (status, reviewer, when, reject_reason, confidence, notes, activity,
+                                initiation_period, ",".join(criteria) or None, int(edited), candidate_id))
+            if cur.rowcount != 1:
+                raise InputError(f"No candidate {candidate_id} in {path.name}.", "Reload the candidates layer.")
+            if not table_exists(conn, DECISIONS):
+                create_attribute_table(conn, DECISIONS, DECISION_COLUMNS)
+            conn.execute(f'INSERT INTO "{DECISIONS}" VALUES (?, ?, ?, ?, ?, ?, ?)',
+                         (candidate_id, reviewer, status, reject_reason, confidence, notes, when))
+            training_layers.sync(conn, candidate_id, status, context or ArtsContext(), reviewer, when)
+    finally:
+        conn.close()
+
+
+def reviewer_statuses(gpkg: str | Path, reviewer: str) -> dict[str, str]:
+    """candidate_id → this reviewer's latest verdict (what the queue shows a second reviewer)."""
+    conn = connect(gpkg)
+    try:
+        if not table_exists(conn, DECISIONS):
+            return {}
+        rows = conn.execute(f'SELECT candidate_id, status FROM "{DECISIONS}" WHERE reviewer = ? '
+                            'ORDER BY decided_at, rowid', (reviewer,)).fetchall()
+    finally:
+        conn.close()
+    return dict(rows)
+
+
+def reviewers(gpkg: str | Path) -> list[str]:
+    """Everyone who has recorded a decision in this GeoPackage."""
+    conn = connect(gpkg)
+    try:
+        if not table_exists(conn, DECISIONS):
+            return []
+        return [r[0] for r in conn.execute(f'SELECT DISTINCT reviewer FROM "{DECISIONS}" ORDER BY reviewer')]
+    finally:
+        conn.close()
+
+
+def cohen_kappa(a: dict[str, str], b: dict[str, str]) -> tuple[float, list[str]]:
+    """Cohen's κ over the candidates both reviewers decided, and the ids they disagree on."""
+    common = sorted(set(a) & set(b))
+    if not common:
+        return 0.0, []
+    labels = sorted({a[c] for c in common} | {b[c] for c in common})
+    n = len(common)
+    observed = sum(a[c] == b[c] for c in common) / n
+    expected = sum((sum(a[c] == k for c in common) / n) * (sum(b[c] == k for c in common) / n) for k in labels)
+    kappa = 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+    return kappa, [c for c in common if a[c] != b[c]]
+
+
+ORDERS = ("probability", "uncertainty", "position", "shuffled")
+
+
+def order_queue(rows: list[dict], order: str, threshold: float = 0.5, seed: int = 0, batch: int = 50,
+                row_height_m: float = 1000.0) -> list[dict]:
+    """Candidates in review order.
+
+    probability: most certain first; uncertainty: closest to the threshold first; position: row by
+    row from the north-west, like reading a map (rows ``row_height_m`` tall); shuffled: random but
+    reproducible for ``seed``, in batches of ``batch`` (blind reviewing without spatial runs).
+    """
+    if order not in ORDERS:
+        raise InputError(f"Unknown queue order '{order}'.", f"Use one of {', '.join(ORDERS)}.")
+    if order == "probability":
+        return sorted(rows, key=lambda r: (-(r.get("max_prob") or 0.0), r["candidate_id"]))
+    if order == "uncertainty":
+        return sorted(rows, key=lambda r: (abs((r.get("max_prob") or 0.0) - threshold), r["candidate_id"]))
+    if order == "position":
+        def key(r):
+            c = r["geometry"].centroid
+            return (-int(c.y // row_height_m), c.x, r["candidate_id"])
+        return sorted(rows, key=key)
+    import random
+
+    ordered = sorted(rows, key=lambda r: r["candidate_id"])
+    random.Random(seed).shuffle(ordered)
+    batches = [ordered[i:i + batch] for i in range(0, len(ordered), batch)]
+    return [r for b in batches for r in b]
+
+
+def counts(rows: list[dict]) -> dict[str, int]:
+    out = {s: 0 for s in STATUSES}
+    for r in rows:
+        out[r.get("status") or "unreviewed"] = out.get(r.get("status") or "unreviewed", 0) + 1
+    out["total"] = len(rows)
+    out["reviewed"] = out["total"] - out["unreviewed"]
+    return out
+
+
+def next_unreviewed(queue: list[dict], after: int) -> int | None:
+    """Index of the first undecided candidate after position ``after`` (wrapping around)."""
+    n = len(queue)
+    for step in range(1, n + 1):
+        i = (after + step) % n
+        if (queue[i].get("status") or "unreviewed") == "unreviewed":
+            return i
+    return None

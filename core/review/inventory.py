@@ -1,0 +1,211 @@
+"""The curated inventory: accepted candidates written to their own GeoPackage, atomically
+(temporary file, then rename), never over an existing file unless asked, with a QGIS style.
+
+Attributes: id, area (ha), perimeter, centroid lat/lon, confidence, activity, initiation period,
+criteria, reviewer(s) and review dates, model provenance; with a line layer the distance to the
+nearest road or railway and a flag within a distance (500 m by default, as in Xia et al.); with
+a DEM the mean elevation, slope and aspect inside the outline.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio import features
+from rasterio.crs import CRS
+from rasterio.warp import transform as warp_transform
+from rasterio.warp import transform_geom
+from rasterio.windows import Window, from_bounds
+from shapely.geometry import mapping, shape
+from shapely.strtree import STRtree
+
+from ..errors import InputError, OutputError
+from ..store.candidates import LAYER, now_iso, read_candidates
+from ..store.gpkg import (
+    connect,
+    create_feature_table,
+    encode_geometry,
+    ensure_srs,
+    table_exists,
+    table_srs,
+    transaction,
+    update_extent,
+)
+
+INVENTORY_LAYER = "rts_inventory"
+COLUMNS = [
+    ("rts_id", "TEXT NOT NULL UNIQUE"),
+    ("area_ha", "REAL"),
+    ("perimeter_m", "REAL"),
+    ("centroid_lat", "REAL"),
+    ("centroid_lon", "REAL"),
+    ("confidence", "TEXT"),
+    ("activity", "TEXT"),
+    ("initiation_period", "TEXT"),
+    ("criteria", "TEXT"),
+    ("edited", "BOOLEAN"),
+    ("reviewers", "TEXT"),
+    ("first_reviewed_at", "DATETIME"),
+    ("reviewed_at", "DATETIME"),
+    ("max_prob", "REAL"),
+    ("dates_detected", "TEXT"),
+    ("model_name", "TEXT"),
+    ("model_version", "TEXT"),
+    ("model_sha256", "TEXT"),
+    ("dist_to_road_m", "REAL"),
+    ("near_road", "BOOLEAN"),
+    ("mean_elev_m", "REAL"),
+    ("mean_slope_deg", "REAL"),
+    ("mean_aspect_deg", "REAL"),
+    ("exported_at", "DATETIME"),
+]
+
+STYLE_QML = """<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="3.22.0" styleCategories="Symbology">
+ <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
+  <symbols>
+   <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
+    <layer class="SimpleFill" enabled="1" pass="0" locked="0">
+     <prop k="color" v="0,160,60,40"/>
+     <prop k="outline_color" v="0,140,50,255"/>
+     <prop k="outline_style" v="solid"/>
+     <prop k="outline_width" v="0.7"/>
+     <prop k="outline_width_unit" v="MM"/>
+     <prop k="style" v="solid"/>
+    </layer>
+   </symbol>
+  </symbols>
+ </renderer-v2>
+</qgis>
+"""
+
+
+def _reviews(candidates_gpkg: str | Path) -> dict[str, tuple[str, str, str]]:
+    """candidate_id → (reviewers, first decision, last decision) from the decisions history."""
+    conn = connect(candidates_gpkg)
+    try:
+        if not table_exists(conn, "decisions"):
+            return {}
+        rows = conn.execute("SELECT candidate_id, group_concat(DISTINCT reviewer), min(decided_at), "
+                            "max(decided_at) FROM decisions GROUP BY candidate_id").fetchall()
+    finally:
+        conn.close()
+    return {r[0]: (r[1].replace(",", ", "), r[2], r[3]) for r in rows}
+
+
+def _road_distances(geoms, roads, near_m: float):
+    if not roads:
+        return [(None, None)] * len(geoms)
+    tree = STRtree(roads)
+    out = []
+    for g in geoms:
+        nearest = roads[int(tree.nearest(g))]
+        d = float(g.distance(nearest))
+        out.append((d, d <= near_m))
+    return out
+
+
+def _terrain(geoms, crs: CRS, dem_path: str | None):
+    """Mean elevation, slope (°) and aspect (° clockwise from north, circular mean) per outline."""
+    if not dem_path:
+        return [(None, None, None)] * len(geoms)
+    out = []
+    with rasterio.open(dem_path) as dem:
+        res_x, res_y = abs(dem.transform.a), abs(dem.transform.e)
+        for g in geoms:
+            gd = shape(transform_geom(crs, dem.crs, mapping(g))) if dem.crs != crs else g
+            minx, miny, maxx, maxy = gd.buffer(2 * max(res_x, res_y)).bounds
+            window = from_bounds(minx, miny, maxx, maxy, dem.transform).round_offsets().round_lengths()
+            window = window.intersection(Window(0, 0, dem.width, dem.height)) if window.width > 0 else window
+            z = dem.read(1, window=window, masked=True).astype(float)
+            if z.size == 0 or z.mask.all():
+                out.append((None, None, None))
+                continue
+            inside = features.rasterize([(gd, 1)], out_shape=z.shape, transform=dem.window_transform(window),
+                                        all_touched=True).astype(bool) & ~np.ma.getmaskarray(z)
+            zf = z.filled(np.nan)
+            dz_dy, dz_dx = np.gradient(zf, res_y, res_x)  # rows run south: dz_dy is towards the south
+            slope = np.degrees(np.arctan(np.hypot(dz_dx, dz_dy)))
+            aspect = (np.degrees(np.arctan2(-dz_dx, dz_dy)) + 360) % 360  # downslope direction, from north
+            ok = inside & np.isfinite(slope)
+            if not ok.any():
+                out.append((float(np.nanmean(zf[inside])) if inside.any() else None, None, None))
+                continue
+            a = np.radians(aspect[ok])
+            mean_aspect = (math.degrees(math.atan2(np.sin(a).mean(), np.cos(a).mean())) + 360) % 360
+            out.append((float(np.nanmean(zf[inside])), float(slope[ok].mean()), mean_aspect))
+    return out
+
+
+def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bool = False,
+                     roads: list | None = None, near_m: float = 500.0, dem_path: str | None = None) -> int:
+    """Write the accepted candidates to ``out``; returns how many. ``roads``: shapely lines in the
+    candidates' CRS."""
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise OutputError(f"{out} already exists.", "Choose another file name, or confirm overwriting it.")
+    if near_m < 0:
+        raise InputError(f"The road distance {near_m} m is negative.", "Give a distance of 0 m or more.")
+    rows = [r for r in read_candidates(candidates_gpkg) if r.get("status") == "accepted"]
+    conn = connect(candidates_gpkg)
+    try:
+        _, wkt = table_srs(conn, LAYER)
+    finally:
+        conn.close()
+    crs = CRS.from_wkt(wkt)
+    geoms = [r["geometry"] for r in rows]
+    centroids = [g.centroid for g in geoms]
+    lons, lats = warp_transform(crs, "EPSG:4326", [c.x for c in centroids], [c.y for c in centroids]) \
+        if rows else ([], [])
+    reviews = _reviews(candidates_gpkg)
+    roads_info = _road_distances(geoms, roads or [], near_m)
+    terrain = _terrain(geoms, crs, dem_path)
+    tmp = out.with_name(out.name + f".{os.getpid()}.part")
+    tmp.unlink(missing_ok=True)
+    exported = now_iso()
+    try:
+        conn = connect(tmp)
+        try:
+            with transaction(conn, tmp):
+                srs = ensure_srs(conn, crs.to_epsg(), crs.to_wkt(version="WKT1_GDAL"))
+                create_feature_table(conn, INVENTORY_LAYER, COLUMNS, "POLYGON", srs)
+                for r, geom, lon, lat, (dist, near), (elev, slope, aspect) in zip(
+                        rows, geoms, lons, lats, roads_info, terrain):
+                    who, first, last = reviews.get(r["candidate_id"], (r.get("reviewer"), r.get("reviewed_at"),
+                                                                        r.get("reviewed_at")))
+                    values = (encode_geometry(geom, srs), r["candidate_id"], geom.area / 1e4, geom.length, lat, lon,
+                              r.get("confidence"), r.get("activity"), r.get("initiation_period"), r.get("criteria"),
+                              r.get("edited"), who, first, last, r.get("max_prob"), r.get("dates_detected"),
+                              r.get("model_name"), r.get("model_version"), r.get("model_sha256"), dist,
+                              None if near is None else int(near), elev, slope, aspect, exported)
+                    cols = ", ".join(["geom"] + [c for c, _ in COLUMNS])
+                    conn.execute(f'INSERT INTO "{INVENTORY_LAYER}" ({cols}) VALUES ({", ".join("?" * len(values))})',
+                                 values)
+                update_extent(conn, INVENTORY_LAYER)
+                _write_style(conn)
+        finally:
+            conn.close()
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return len(rows)
+
+
+def _write_style(conn: sqlite3.Connection) -> None:
+    """The default style QGIS applies when the layer is opened (its 'layer_styles' table)."""
+    conn.execute("""CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        f_table_catalog TEXT, f_table_schema TEXT, f_table_name TEXT, f_geometry_column TEXT, styleName TEXT,
+        styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT, ui TEXT,
+        update_time DATETIME DEFAULT CURRENT_TIMESTAMP)""")
+    conn.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                 "styleName, styleQML, styleSLD, useAsDefault, description, owner) VALUES "
+                 "('', '', ?, 'geom', 'thaw slump inventory', ?, '', 1, 'Thaw Slump Mapper', '')",
+                 (INVENTORY_LAYER, STYLE_QML))
+    conn.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES "
+                 "('layer_styles', 'attributes', 'layer_styles')")

@@ -1,0 +1,82 @@
+"""Time-lapse thumbnails: the same window around a candidate in every year, with ONE contrast
+stretch shared by all years (so a change between thumbnails is real, not a stretch artefact)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio.crs import CRS
+from rasterio.enums import Resampling
+from rasterio.warp import transform_bounds, transform_geom
+from rasterio.windows import from_bounds
+from shapely.geometry import mapping, shape
+
+from ..engine.bands import default_band_map
+
+
+@dataclass
+class Thumbnail:
+    date: str
+    rgb: np.ndarray | None  # H×W×3 uint8, None when the mosaic does not cover the window
+    outline: list[list[tuple[float, float]]]  # rings in thumbnail pixel coordinates
+    valid_share: float
+
+
+def _rgb_bands(count: int) -> list[int]:
+    roles = default_band_map(count)
+    if {"red", "green", "blue"} <= roles.keys():
+        return [roles["red"], roles["green"], roles["blue"]]
+    return [1, 1, 1]
+
+
+def window_bounds(geometry, margin: float = 0.6) -> tuple[float, float, float, float]:
+    """The square window shown around a candidate: its bounding box widened by ``margin`` of its
+    size on every side (at least 30 m across)."""
+    minx, miny, maxx, maxy = geometry.bounds
+    half = max(maxx - minx, maxy - miny, 30.0) * (0.5 + margin)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    return cx - half, cy - half, cx + half, cy + half
+
+
+def timelapse(mosaics: list[tuple[str, str]], geometry, crs: str, size: int = 160,
+              margin: float = 0.6, low: float = 2, high: float = 98) -> list[Thumbnail]:
+    """One thumbnail per (path, date); the window is the candidate's bounding box widened by
+    ``margin`` of its size on every side, made square."""
+    geom_crs = CRS.from_user_input(crs)  # WKT or "EPSG:…"
+    box = window_bounds(geometry, margin)
+    stack, masks, outlines = [], [], []
+    for path, _ in mosaics:
+        with rasterio.open(path) as src:
+            bounds = transform_bounds(geom_crs, src.crs, *box) if src.crs != geom_crs else box
+            window = from_bounds(*bounds, transform=src.transform)
+            bands = _rgb_bands(src.count)
+            data = src.read(bands, window=window, out_shape=(3, size, size), boundless=True, fill_value=0,
+                            resampling=Resampling.bilinear).astype(np.float32)
+            valid = src.read_masks(bands[0], window=window, out_shape=(size, size), boundless=True,
+                                   resampling=Resampling.nearest) > 0
+            geom = shape(transform_geom(geom_crs, src.crs, mapping(geometry))) if src.crs != geom_crs else geometry
+            sx, sy = size / (bounds[2] - bounds[0]), size / (bounds[3] - bounds[1])
+            polys = getattr(geom, "geoms", [geom])
+            outlines.append([[((x - bounds[0]) * sx, (bounds[3] - y) * sy) for x, y in p.exterior.coords]
+                             for p in polys])
+        stack.append(data)
+        masks.append(valid)
+    pooled = np.concatenate([d[:, m] for d, m in zip(stack, masks)], axis=1) if any(m.any() for m in masks) \
+        else np.zeros((3, 1), np.float32)
+    lo = np.percentile(pooled, low, axis=1)[:, None, None] if pooled.shape[1] > 1 else np.zeros((3, 1, 1))
+    hi = np.percentile(pooled, high, axis=1)[:, None, None] if pooled.shape[1] > 1 else np.ones((3, 1, 1))
+    lo, hi = lo.min(), hi.max()  # one stretch for R, G and B too: colours keep their balance
+    out = []
+    for (path, date), data, valid, outline in zip(mosaics, stack, masks, outlines):
+        share = float(valid.mean())
+        if share == 0:
+            out.append(Thumbnail(date or Path(path).stem, None, outline, 0.0))
+            continue
+        rgb = np.clip((data - lo) / max(hi - lo, 1e-6), 0, 1)
+        rgb[:, ~valid] = 0
+        out.append(Thumbnail(date or Path(path).stem, (rgb * 255).astype(np.uint8).transpose(1, 2, 0).copy(),
+                             outline, share))
+    return out

@@ -1,0 +1,225 @@
+"""The candidates GeoPackage: a ``candidates`` layer and a ``runs`` table with each run's full
+provenance. A new run over an overlapping extent merges by IoU: a candidate that is already there
+keeps its id and every review field; only detection attributes are refreshed (and its geometry,
+while nobody has reviewed it)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rasterio.crs import CRS
+from rasterio.warp import transform_geom
+from shapely.geometry import mapping, shape
+from shapely.strtree import STRtree
+
+from .. import about
+from ..engine.vectorize import Vectorized
+from .gpkg import (
+    add_missing_columns,
+    connect,
+    create_attribute_table,
+    create_feature_table,
+    decode_geometry,
+    encode_geometry,
+    ensure_srs,
+    table_exists,
+    table_srs,
+    transaction,
+    update_extent,
+)
+
+LAYER = "candidates"
+RUNS = "runs"
+DETECTION_COLUMNS = [
+    ("candidate_id", "TEXT NOT NULL UNIQUE"),
+    ("max_prob", "REAL"),
+    ("mean_prob", "REAL"),
+    ("area_m2", "REAL"),
+    ("perimeter_m", "REAL"),
+    ("nodata_frac", "REAL"),
+    ("touches_extent_edge", "BOOLEAN"),
+    ("dates_detected", "TEXT"),
+    ("model_name", "TEXT"),
+    ("model_version", "TEXT"),
+    ("model_sha256", "TEXT"),
+    ("threshold", "REAL"),
+    ("mosaic_ids", "TEXT"),
+    ("mosaic_dates", "TEXT"),
+    ("run_id", "TEXT"),
+    ("first_run_id", "TEXT"),
+    ("created_at", "DATETIME"),
+    ("updated_at", "DATETIME"),
+    ("plugin_version", "TEXT"),
+]
+# Reserved for the review workflow; a run never writes them.
+REVIEW_COLUMNS = [
+    ("status", "TEXT NOT NULL DEFAULT 'unreviewed'"),
+    ("reviewer", "TEXT"),
+    ("reviewed_at", "DATETIME"),
+    ("reject_reason", "TEXT"),
+    ("confidence", "TEXT"),
+    ("activity", "TEXT"),
+    ("initiation_period", "TEXT"),
+    ("criteria", "TEXT"),
+    ("notes", "TEXT"),
+    ("edited", "BOOLEAN DEFAULT 0"),
+]
+RUN_COLUMNS = [
+    ("run_id", "TEXT PRIMARY KEY"),
+    ("created_at", "DATETIME"),
+    ("plugin_version", "TEXT"),
+    ("model_name", "TEXT"),
+    ("model_version", "TEXT"),
+    ("model_sha256", "TEXT"),
+    ("model_path", "TEXT"),
+    ("device", "TEXT"),
+    ("mosaics", "TEXT"),
+    ("dates", "TEXT"),
+    ("extent", "TEXT"),
+    ("crs", "TEXT"),
+    ("threshold", "REAL"),
+    ("min_area_m2", "REAL"),
+    ("band", "TEXT"),
+    ("probability_raster", "TEXT"),
+    ("candidates_found", "INTEGER"),
+    ("candidates_new", "INTEGER"),
+    ("candidates_updated", "INTEGER"),
+    ("seconds", "REAL"),
+    ("parameters", "TEXT"),
+]
+
+
+@dataclass
+class MergeStats:
+    run_id: str
+    found: int
+    inserted: int
+    updated: int
+
+
+def now_iso() -> str:
+    """GeoPackage DATETIME: ISO 8601 in UTC with milliseconds."""
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def _iou(a, b) -> float:
+    inter = a.intersection(b).area
+    union = a.area + b.area - inter
+    return inter / union if union > 0 else 0.0
+
+
+def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_iou: float = 0.3,
+                     replace_run_id: str | None = None) -> MergeStats:
+    """Merge ``result`` into the GeoPackage in one transaction and record the run.
+
+    ``replace_run_id``: a re-vectorisation of that run (new threshold or minimum area): the
+    unreviewed candidates it last wrote are replaced instead of merged, so polygons that no longer
+    pass vanish; reviewed ones are never deleted.
+    """
+    path = Path(gpkg_path)
+    conn = connect(path)
+    run_id = run.get("run_id") or str(uuid.uuid4())
+    created = now_iso()
+    try:
+        with transaction(conn, path):
+            if not table_exists(conn, LAYER):
+                srs_id = ensure_srs(conn, result.epsg, result.crs_wkt)
+                create_feature_table(conn, LAYER, DETECTION_COLUMNS + REVIEW_COLUMNS, "POLYGON", srs_id)
+                conn.execute(f'CREATE INDEX "{LAYER}_status" ON "{LAYER}" (status)')
+            else:
+                add_missing_columns(conn, LAYER, DETECTION_COLUMNS + REVIEW_COLUMNS)
+            if not table_exists(conn, RUNS):
+                create_attribute_table(conn, RUNS, RUN_COLUMNS)
+            srs_id, table_wkt = table_srs(conn, LAYER)
+            src_crs, dst_crs = CRS.from_wkt(result.crs_wkt), CRS.from_wkt(table_wkt)
+            geoms = [c.geometry for c in result.candidates]
+            if src_crs != dst_crs:  # the file was started by a run in another CRS
+                geoms = [shape(transform_geom(src_crs, dst_crs, mapping(g))) for g in geoms]
+
+            if replace_run_id:
+                # everything that run last touched and nobody has reviewed is re-derived from it
+                conn.execute(f'DELETE FROM "{LAYER}" WHERE run_id = ? AND status = ?', (replace_run_id, "unreviewed"))
+            existing = [(fid, decode_geometry(blob), status) for fid, blob, status in
+                        conn.execute(f'SELECT fid, geom, status FROM "{LAYER}"')]
+            tree = STRtree([g for _, g, _ in existing]) if existing else None
+            dates = ",".join(result.meta.get("dates", []))
+            mosaic_ids = json.dumps([m.get("path") for m in result.meta.get("mosaics", [])])
+            model = result.meta.get("model", {})
+            inserted = updated = 0
+            for cand, geom in zip(result.candidates, geoms):
+                a = cand.attributes
+                values = {
+                    "max_prob": a["max_prob"], "mean_prob": a["mean_prob"], "area_m2": a["area_m2"],
+                    "perimeter_m": a["perimeter_m"], "nodata_frac": a["nodata_frac"],
+                    "touches_extent_edge": int(a["touches_extent_edge"]), "dates_detected": a["dates_detected"],
+                    "model_name": model.get("name"), "model_version": model.get("version"),
+                    "model_sha256": model.get("sha256"), "threshold": run.get("threshold"),
+                    "mosaic_ids": mosaic_ids, "mosaic_dates": dates, "run_id": run_id, "updated_at": created,
+                    "plugin_version": about.version(),
+                }
+                match = None
+                if tree is not None:
+                    best = 0.0
+                    for i in tree.query(geom):
+                        iou = _iou(geom, existing[i][1])
+                        if iou >= min_iou and iou > best:
+                            best, match = iou, existing[i]
+                if match is not None:
+                    fid, _, status = match
+                    if status == "unreviewed":
+                        values["geom"] = encode_geometry(geom, srs_id)
+                    sets = ", ".join(f'"{k}" = ?' for k in values)
+                    conn.execute(f'UPDATE "{LAYER}" SET {sets} WHERE fid = ?', (*values.values(), fid))
+                    updated += 1
+                else:
+                    values.update(geom=encode_geometry(geom, srs_id), candidate_id=a["candidate_id"],
+                                  first_run_id=run_id, created_at=created)
+                    cols = ", ".join(f'"{k}"' for k in values)
+                    marks = ", ".join("?" for _ in values)
+                    try:
+                        conn.execute(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', tuple(values.values()))
+                    except sqlite3.IntegrityError:  # same position, below the IoU bar: keep one id
+                        values["candidate_id"] = str(uuid.uuid4())
+                        conn.execute(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', tuple(values.values()))
+                    inserted += 1
+            update_extent(conn, LAYER)
+            record = {
+                "run_id": run_id, "created_at": created, "plugin_version": about.version(),
+                "model_name": model.get("name"), "model_version": model.get("version"),
+                "model_sha256": model.get("sha256"), "model_path": model.get("path"),
+                "device": model.get("device"), "mosaics": json.dumps(result.meta.get("mosaics", [])),
+                "dates": json.dumps(result.meta.get("dates", [])), "extent": json.dumps(run.get("extent")),
+                "crs": result.crs_wkt, "threshold": run.get("threshold"), "min_area_m2": run.get("min_area_m2"),
+                "band": result.band, "probability_raster": str(run.get("probability_raster", "")),
+                "candidates_found": len(result.candidates), "candidates_new": inserted,
+                "candidates_updated": updated, "seconds": run.get("seconds"),
+                "parameters": json.dumps(run.get("parameters", {}), default=str),
+            }
+            cols = ", ".join(f'"{k}"' for k in record)
+            conn.execute(f'INSERT INTO "{RUNS}" ({cols}) VALUES ({", ".join("?" for _ in record)})',
+                         tuple(record.values()))
+    finally:
+        conn.close()
+    return MergeStats(run_id, len(result.candidates), inserted, updated)
+
+
+def read_candidates(gpkg_path: str | Path) -> list[dict]:
+    """Every candidate as a dict with a shapely ``geometry`` (for tests, the CLI and review)."""
+    conn = connect(gpkg_path)
+    try:
+        cur = conn.execute(f'SELECT * FROM "{LAYER}" ORDER BY fid')
+        names = [d[0] for d in cur.description]
+        rows = []
+        for row in cur:
+            item = dict(zip(names, row))
+            item["geometry"] = decode_geometry(item.pop("geom"))
+            rows.append(item)
+        return rows
+    finally:
+        conn.close()

@@ -1,0 +1,1 @@
+"""The inference dock and the controller that runs the engine for it."""

@@ -1,0 +1,304 @@
+"""Connects the inference dock to the engine: validation, one QgsTask per run, result layers,
+live re-vectorisation, and errors as message-bar text with the fix (details in the log)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.PyQt.QtCore import QObject
+from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTextBrowser, QVBoxLayout
+
+from ...adapters import settings
+from ...adapters.i18n import tr
+from ...adapters.layers import extent_of, show_candidates, show_probability
+from ...adapters.tasks import EngineTask
+from ...core.about import PLUGIN_DIR
+from ...core.engine.bands import parse_band_map
+from ...core.engine.fit import bundled_models, describe_mosaic, fit_findings
+from ...core.engine.inference import InferenceParams, run_inference
+from ...core.engine.models import LoadedModel, load_model
+from ...core.engine.raster import MosaicSpec, inspect_mosaic
+from ...core.engine.vectorize import VectorizeParams, vectorize
+from ...core.errors import TsmError
+from ...core.store.candidates import write_candidates
+from .dock import InferenceDock, RunRequest
+
+LOGGER = logging.getLogger("thaw_slump_mapper.inference")
+
+
+class InferenceController(QObject):
+    def __init__(self, iface, dock: InferenceDock) -> None:
+        super().__init__(dock)
+        self.iface, self.dock = iface, dock
+        self.project = QgsProject.instance()
+        self.task: EngineTask | None = None
+        self.models: dict[str, tuple[float, LoadedModel | TsmError]] = {}
+        self.last: dict | None = None  # the last successful run: probability raster, run id, gpkg, band
+        dock.run_requested.connect(self.run)
+        dock.cancel_requested.connect(self.cancel)
+        dock.rethreshold_requested.connect(self.revectorize)
+        dock.add_model_requested.connect(self.add_model)
+        dock.model_card_requested.connect(self.show_model_card)
+        dock.model_changed.connect(self._validate_if_shown)
+        dock.mosaics_changed.connect(self._validate_if_shown)
+        dock.visibilityChanged.connect(self._validate_if_shown)
+        self._project_signals = (self.project.layersAdded, self.project.layersRemoved, self.project.readProject,
+                                 self.project.cleared)
+        for signal in self._project_signals:
+            signal.connect(self.refresh)
+        prefs = settings.load()
+        dock.set_tuning(False, prefs.threshold, prefs.min_area_m2)
+        self.refresh_models()
+        self.refresh()
+
+    def unload(self) -> None:
+        for signal in self._project_signals:
+            try:
+                signal.disconnect(self.refresh)
+            except TypeError:
+                pass
+        if self.task is not None:
+            self.task.cancel()
+
+    # --- state shown in the dock ---------------------------------------------------------------
+    def refresh(self, *_) -> None:
+        self.dock.refresh_layers(self.project)
+        if not self.dock.output.filePath():
+            self.dock.output.setFilePath(self.dock.default_output(self.project))
+        self._validate_if_shown()
+
+    def _validate_if_shown(self, *_) -> None:
+        # loading a model takes a moment: not while QGIS starts with the dock hidden
+        if self.dock.isVisible():
+            self.validate()
+
+    def refresh_models(self, select: str = "") -> None:
+        prefs = settings.load()
+        paths = [str(p) for p in bundled_models(PLUGIN_DIR / "models")]
+        paths += [p for p in prefs.user_models if p not in paths]
+        labels = [(f"{Path(p).parent.name}/{Path(p).name}" if str(PLUGIN_DIR) in p else Path(p).name, p)
+                  for p in paths]
+        self.dock.set_models(labels, select or self.dock.model_path())
+
+    def model(self, path: str) -> LoadedModel:
+        """Load (once per file version) and cache; a failure is cached too and re-raised."""
+        mtime = Path(path).stat().st_mtime if Path(path).exists() else -1.0
+        cached = self.models.get(path)
+        if cached is None or cached[0] != mtime:
+            try:
+                value: LoadedModel | TsmError = load_model(path, settings.load().device)
+            except TsmError as exc:
+                value = exc
+            self.models[path] = (mtime, value)
+            cached = self.models[path]
+        if isinstance(cached[1], TsmError):
+            raise cached[1]
+        return cached[1]
+
+    def validate(self, *_) -> bool:
+        path = self.dock.model_path()
+        if not path:
+            self.dock.set_model_summary(tr("No model yet: add an ONNX or Torch model file."))
+            self.dock.set_fit([], True)
+            return False
+        try:
+            model = self.model(path)
+        except TsmError as exc:
+            self.dock.set_model_summary("")
+            self.dock.set_fit([str(exc)], False)
+            return False
+        spec = model.spec
+        self.dock.set_model_summary(tr("{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on "
+                                       "{device}").format(name=spec.name, version=spec.version,
+                                                          bands=", ".join(spec.bands), gsd=spec.gsd_m,
+                                                          tile=spec.tile_size, device=model.backend.device))
+        try:
+            band_map = parse_band_map(self.dock.band_map.text()) if self.dock.band_map.text().strip() else None
+        except TsmError as exc:
+            self.dock.set_fit([str(exc)], False)
+            return False
+        ok, problems = True, []
+        for layer_id, file, date in self.dock.selected_mosaics():
+            try:
+                info = inspect_mosaic(MosaicSpec(file, date))
+            except TsmError as exc:
+                self.dock.set_check(layer_id, str(exc), False)
+                ok = False
+                continue
+            findings = fit_findings(spec, info, band_map)
+            errors = [m for level, m in findings if level == "error"]
+            ok &= not errors
+            shown = "".join(f"\n{m}" for level, m in findings if level != "info")
+            self.dock.set_check(layer_id, describe_mosaic(info) + shown, not errors,
+                                tooltip="\n".join([describe_mosaic(info)] + [m for _, m in findings]))
+            problems += errors
+        self.dock.set_fit(problems, ok)
+        return ok
+
+    # --- actions -------------------------------------------------------------------------------
+    def add_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.iface.mainWindow(), tr("Add a model"), "",
+                                              tr("Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)"))
+        if path:
+            self.add_model_path(path)
+
+    def add_model_path(self, path: str) -> None:
+        prefs = settings.load()
+        if path not in prefs.user_models:
+            settings.save(replace(prefs, user_models=(*prefs.user_models, path)))
+        self.refresh_models(select=path)
+
+    def show_model_card(self, path: str) -> None:
+        dialog = QDialog(self.iface.mainWindow())
+        dialog.setWindowTitle(tr("Model card"))
+        layout = QVBoxLayout(dialog)
+        browser = QTextBrowser()
+        try:
+            model = self.model(path)
+            spec = model.spec
+            card = Path(path).with_name("MODEL_CARD.md")
+            text = card.read_text(encoding="utf-8") if card.is_file() else (spec.model_card or tr("No model card."))
+            facts = tr("**{name} {version}** — {architecture}\n\n- input bands: {bands} ({domain}, "
+                       "normalisation {norm})\n- pixel size: {gsd} m, tile {tile} px\n- classes: {classes}; "
+                       "slumps = {rts}\n- sha256: `{sha}`\n\n---\n\n").format(
+                name=spec.name, version=spec.version, architecture=spec.architecture, bands=", ".join(spec.bands),
+                domain=spec.value_domain, norm=spec.normalization.kind, gsd=spec.gsd_m, tile=spec.tile_size,
+                classes=", ".join(spec.classes), rts=spec.classes[spec.rts_class], sha=model.sha256)
+            browser.setMarkdown(facts + text)
+        except TsmError as exc:
+            browser.setPlainText(str(exc))
+        layout.addWidget(browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(640, 520)
+        dialog.exec_()
+
+    def _message(self, text: str, level=Qgis.Info, detail: str = "") -> None:
+        bar = self.iface.messageBar()
+        if detail:
+            bar.pushMessage(tr("Thaw Slump Mapper"), text, detail, level, 0 if level == Qgis.Critical else 8)
+        else:
+            bar.pushMessage(tr("Thaw Slump Mapper"), text, level, 0 if level == Qgis.Critical else 8)
+
+    def run(self, request: RunRequest) -> EngineTask | None:
+        if self.task is not None:
+            self._message(tr("A run is already going; cancel it or wait."), Qgis.Warning)
+            return None
+        if not request.mosaics:
+            self._message(tr("No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel."),
+                          Qgis.Warning)
+            return None
+        if not request.model_path:
+            self._message(tr("No model is chosen. Add a model file with 'Add model…'."), Qgis.Warning)
+            return None
+        try:
+            model = self.model(request.model_path)
+            band_map = tuple(sorted(parse_band_map(request.band_map).items())) if request.band_map else ()
+        except TsmError as exc:
+            self._message(str(exc), Qgis.Critical)
+            return None
+        canvas = self.iface.mapCanvas()
+        extent = extent_of(canvas.extent(), canvas.mapSettings().destinationCrs())
+        prefs = settings.load()
+        params = InferenceParams(
+            mosaics=tuple(MosaicSpec(path, date, band_map) for _, path, date in request.mosaics),
+            model_path=request.model_path, extent=extent, cache_dir=prefs.cache_dir,
+            batch_size=prefs.batch_size, device=prefs.device, cache_limit_mb=prefs.cache_limit_mb)
+        vparams = VectorizeParams(threshold=request.threshold, min_area_m2=request.min_area_m2,
+                                  band="mean" if len(request.mosaics) > 1 else request.mosaics[0][2] or "mean")
+        gpkg = request.output_gpkg or self.dock.default_output(self.project)
+
+        def work(progress, cancel):
+            start = time.monotonic()
+            prob = run_inference(params, progress, cancel, model)
+            cancel.check()
+            result = vectorize(prob.path, vparams)
+            cancel.check()
+            stats = write_candidates(gpkg, result, {
+                "threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2, "probability_raster": prob.path,
+                "extent": [extent.xmin, extent.ymin, extent.xmax, extent.ymax, extent.crs],
+                "seconds": time.monotonic() - start, "parameters": {"batch_size": params.batch_size,
+                                                                    "band": vparams.band, "cached": prob.cached}})
+            return {"prob": prob, "stats": stats, "gpkg": gpkg, "band": result.band,
+                    "seconds": time.monotonic() - start}
+
+        task = EngineTask(tr("Thaw slump inference"), work)
+        task.tiles.connect(self.dock.set_progress)
+        task.succeeded.connect(lambda out: self._run_done(out, request))
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._cancelled)
+        self.task = task
+        self.dock.set_running(True)
+        self.dock.set_status(tr("Running on {device}…").format(device=model.backend.device))
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _run_done(self, out: dict, request: RunRequest) -> None:
+        self.task = None
+        self.dock.set_running(False)
+        prob, stats = out["prob"], out["stats"]
+        show_candidates(self.project, out["gpkg"])
+        if request.add_probability:
+            show_probability(self.project, str(prob.path), prob.band_index(out["band"]))
+        self.last = {"prob": str(prob.path), "run_id": stats.run_id, "gpkg": out["gpkg"], "band": out["band"]}
+        self.dock.set_tuning(True)
+        summary = tr("{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.").format(
+            found=stats.found, new=stats.inserted, updated=stats.updated, seconds=out["seconds"],
+            device=prob.model["device"])
+        self.dock.set_finished(tr("done"))
+        self.dock.set_status(summary + (" " + tr("Probabilities came from the cache.") if prob.cached else ""))
+        self._message(summary, Qgis.Success)
+
+    def _failed(self, message: str, detail: str) -> None:
+        self.task = None
+        self.dock.set_running(False)
+        self.dock.set_finished(tr("failed"))
+        self.dock.set_status(message)
+        self._message(message, Qgis.Critical, detail)
+
+    def _cancelled(self) -> None:
+        self.task = None
+        self.dock.set_running(False)
+        self.dock.set_finished(tr("cancelled"))
+        self.dock.set_status(tr("Cancelled; nothing was written."))
+        self._message(tr("Run cancelled; nothing was written."), Qgis.Info)
+
+    def revectorize(self, threshold: float, min_area: float) -> EngineTask | None:
+        if self.last is None or self.task is not None:
+            return None
+        last = dict(self.last)
+        vparams = VectorizeParams(threshold=threshold, min_area_m2=min_area, band=last["band"])
+
+        def work(progress, cancel):
+            start = time.monotonic()
+            result = vectorize(last["prob"], vparams)
+            stats = write_candidates(last["gpkg"], result, {
+                "threshold": threshold, "min_area_m2": min_area, "probability_raster": last["prob"],
+                "seconds": time.monotonic() - start, "parameters": {"band": last["band"], "vectorize_only": True}},
+                replace_run_id=last["run_id"])
+            return {"stats": stats, "seconds": time.monotonic() - start}
+
+        def done(out):
+            self.task = None
+            self.last["run_id"] = out["stats"].run_id
+            show_candidates(self.project, last["gpkg"])
+            self.dock.set_status(tr("{found} candidates at threshold {threshold:.2f} and {area:.0f} m² "
+                                    "({seconds:.1f} s).").format(found=out["stats"].found, threshold=threshold,
+                                                                 area=min_area, seconds=out["seconds"]))
+
+        task = EngineTask(tr("Thaw slump re-vectorisation"), work)
+        task.succeeded.connect(done)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._cancelled)
+        self.task = task
+        QgsApplication.taskManager().addTask(task)
+        return task

@@ -1,0 +1,323 @@
+"""The inference dock: mosaics with their dates, a model, one button for the current view,
+progress and cancel, and live threshold / minimum-area changes on the last run.
+
+The dock only gathers choices and shows state; it emits a :class:`RunRequest` and the
+controller (ui.inference.controller) does the work.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from qgis.core import QgsProject
+from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...adapters.i18n import tr
+from ...adapters.layers import file_rasters, raster_file
+from ...core.engine.raster import guess_date
+
+PROJECT_SCOPE = "thaw_slump_mapper"
+COL_USE, COL_LAYER, COL_DATE, COL_CHECK = range(4)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    mosaics: tuple[tuple[str, str, str], ...]  # (layer id, file path, date)
+    model_path: str
+    band_map: str
+    output_gpkg: str
+    add_probability: bool
+    threshold: float
+    min_area_m2: float
+
+
+class InferenceDock(QgsDockWidget):
+    run_requested = pyqtSignal(object)  # RunRequest
+    cancel_requested = pyqtSignal()
+    rethreshold_requested = pyqtSignal(float, float)
+    add_model_requested = pyqtSignal()
+    model_card_requested = pyqtSignal(str)
+    model_changed = pyqtSignal(str)
+    mosaics_changed = pyqtSignal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Thaw Slump Inference"), parent)
+        self.setObjectName("ThawSlumpMapperInferenceDock")
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+
+        mosaics = QGroupBox(tr("Mosaics (one per year)"), body)
+        mos_layout = QVBoxLayout(mosaics)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels([tr("Use"), tr("Layer"), tr("Date"), tr("Check")])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_USE, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(COL_LAYER, QHeaderView.Stretch)
+        header.setSectionResizeMode(COL_DATE, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(COL_CHECK, QHeaderView.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.setToolTip(tr("Tick the rasters that are PlanetScope mosaics and correct their dates."))
+        self.table.itemChanged.connect(self._item_changed)
+        mos_layout.addWidget(self.table)
+        self.no_mosaics = QLabel(tr("Add PlanetScope mosaics (GeoTIFF) to the project; they appear here."))
+        self.no_mosaics.setWordWrap(True)
+        mos_layout.addWidget(self.no_mosaics)
+        layout.addWidget(mosaics)
+
+        model_box = QGroupBox(tr("Model"), body)
+        model_layout = QVBoxLayout(model_box)
+        row = QHBoxLayout()
+        self.model_combo = QComboBox()
+        self.model_combo.currentIndexChanged.connect(lambda _: self.model_changed.emit(self.model_path()))
+        row.addWidget(self.model_combo, 1)
+        add_model = QPushButton(tr("Add model…"))
+        add_model.clicked.connect(self.add_model_requested)
+        row.addWidget(add_model)
+        card = QPushButton(tr("Model card"))
+        card.clicked.connect(lambda: self.model_card_requested.emit(self.model_path()))
+        row.addWidget(card)
+        model_layout.addLayout(row)
+        self.model_summary = QLabel()
+        self.model_summary.setWordWrap(True)
+        model_layout.addWidget(self.model_summary)
+        self.fit_label = QLabel()
+        self.fit_label.setWordWrap(True)
+        model_layout.addWidget(self.fit_label)
+        form = QFormLayout()
+        self.band_map = QLineEdit()
+        self.band_map.setPlaceholderText(tr("default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4"))
+        self.band_map.editingFinished.connect(self.mosaics_changed)
+        form.addRow(tr("Band mapping"), self.band_map)
+        model_layout.addLayout(form)
+        layout.addWidget(model_box)
+
+        run_box = QGroupBox(tr("Run"), body)
+        run_layout = QVBoxLayout(run_box)
+        out_form = QFormLayout()
+        self.output = QgsFileWidget()
+        self.output.setStorageMode(QgsFileWidget.SaveFile)
+        self.output.setFilter(tr("GeoPackage (*.gpkg)"))
+        out_form.addRow(tr("Candidates GeoPackage"), self.output)
+        run_layout.addLayout(out_form)
+        self.add_probability = QCheckBox(tr("Also add the probability raster"))
+        run_layout.addWidget(self.add_probability)
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton(tr("Run on current view"))
+        self.run_button.setToolTip(tr("Run the model over the map canvas extent (Ctrl+Alt+Shift+R)"))
+        self.run_button.clicked.connect(self.request_run)
+        buttons.addWidget(self.run_button, 1)
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        buttons.addWidget(self.cancel_button)
+        run_layout.addLayout(buttons)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setFormat(tr("idle"))
+        run_layout.addWidget(self.progress)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        run_layout.addWidget(self.status)
+        layout.addWidget(run_box)
+
+        tune = QGroupBox(tr("Threshold and minimum area (last run)"), body)
+        tune_form = QFormLayout(tune)
+        slider_row = QHBoxLayout()
+        self.threshold = QSlider(Qt.Horizontal)
+        self.threshold.setRange(5, 95)
+        self.threshold.setValue(50)
+        self.threshold_label = QLabel("0.50")
+        self.threshold.valueChanged.connect(lambda v: self.threshold_label.setText(f"{v / 100:.2f}"))
+        slider_row.addWidget(self.threshold, 1)
+        slider_row.addWidget(self.threshold_label)
+        tune_form.addRow(tr("Probability threshold"), slider_row)
+        self.min_area = QDoubleSpinBox()
+        self.min_area.setRange(0, 1e7)
+        self.min_area.setDecimals(0)
+        self.min_area.setSingleStep(100)
+        self.min_area.setSuffix(tr(" m²"))
+        tune_form.addRow(tr("Minimum area"), self.min_area)
+        self.tune_box = tune
+        tune.setEnabled(False)
+        layout.addWidget(tune)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(
+            lambda: self.rethreshold_requested.emit(self.threshold.value() / 100, self.min_area.value()))
+        self.threshold.valueChanged.connect(self._tuning_changed)
+        self.min_area.valueChanged.connect(self._tuning_changed)
+        self.environment = QLabel()
+        self.environment.setWordWrap(True)
+        self.environment.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.environment.setStyleSheet("color: #555;")
+        layout.addWidget(self.environment)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self._filling = False
+
+    def set_environment(self, lines: list[str]) -> None:
+        self.environment.setText("\n".join(lines))
+
+    # --- mosaics -------------------------------------------------------------------------------
+    def refresh_layers(self, project: QgsProject) -> None:
+        """List the project's file rasters, keeping the user's ticks and dates (stored in the project)."""
+        saved = self.saved_choices(project)
+        self._filling = True
+        self.table.setRowCount(0)
+        for layer in file_rasters(project):
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            choice = saved.get(layer.id(), {})
+            use = QTableWidgetItem()
+            use.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled)
+            use.setCheckState(Qt.Checked if choice.get("use") else Qt.Unchecked)
+            use.setData(Qt.UserRole, layer.id())
+            name = QTableWidgetItem(layer.name())
+            name.setFlags(Qt.ItemIsEnabled)
+            name.setData(Qt.UserRole, raster_file(layer))
+            date = QTableWidgetItem(choice.get("date") or guess_date(layer.name()) or guess_date(raster_file(layer)))
+            check = QTableWidgetItem("")
+            check.setFlags(Qt.ItemIsEnabled)
+            for col, item in ((COL_USE, use), (COL_LAYER, name), (COL_DATE, date), (COL_CHECK, check)):
+                self.table.setItem(row, col, item)
+        self._filling = False
+        self.no_mosaics.setVisible(self.table.rowCount() == 0)
+        self.table.setVisible(self.table.rowCount() > 0)
+
+    def saved_choices(self, project: QgsProject) -> dict:
+        text, ok = project.readEntry(PROJECT_SCOPE, "mosaics", "{}")
+        try:
+            return json.loads(text) if ok else {}
+        except json.JSONDecodeError:
+            return {}
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() not in (COL_USE, COL_DATE):
+            return
+        self.save_choices(QgsProject.instance())
+        self.mosaics_changed.emit()
+
+    def save_choices(self, project: QgsProject) -> None:
+        choices = self.saved_choices(project)
+        for row in range(self.table.rowCount()):
+            layer_id = self.table.item(row, COL_USE).data(Qt.UserRole)
+            choices[layer_id] = {"use": self.table.item(row, COL_USE).checkState() == Qt.Checked,
+                                 "date": self.table.item(row, COL_DATE).text().strip()}
+        project.writeEntry(PROJECT_SCOPE, "mosaics", json.dumps(choices))
+
+    def set_mosaic_used(self, layer_id: str, used: bool, date: str = "") -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, COL_USE).data(Qt.UserRole) == layer_id:
+                if date:
+                    self.table.item(row, COL_DATE).setText(date)
+                self.table.item(row, COL_USE).setCheckState(Qt.Checked if used else Qt.Unchecked)
+
+    def selected_mosaics(self) -> list[tuple[str, str, str]]:
+        out = []
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, COL_USE).checkState() == Qt.Checked:
+                out.append((self.table.item(row, COL_USE).data(Qt.UserRole),
+                            self.table.item(row, COL_LAYER).data(Qt.UserRole),
+                            self.table.item(row, COL_DATE).text().strip()))
+        return out
+
+    def set_check(self, layer_id: str, text: str, ok: bool, tooltip: str = "") -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, COL_USE).data(Qt.UserRole) == layer_id:
+                item = self.table.item(row, COL_CHECK)
+                item.setText(("✔ " if ok else "✖ ") + text)
+                item.setToolTip(tooltip or text)
+        self.table.resizeRowsToContents()
+
+    # --- model ---------------------------------------------------------------------------------
+    def set_models(self, models: list[tuple[str, str]], current: str = "") -> None:
+        """(label, path) pairs; keeps ``current`` selected when present."""
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        for label, path in models:
+            self.model_combo.addItem(label, path)
+            self.model_combo.setItemData(self.model_combo.count() - 1, path, Qt.ToolTipRole)
+        index = self.model_combo.findData(current) if current else 0
+        self.model_combo.setCurrentIndex(max(index, 0))
+        self.model_combo.blockSignals(False)
+        self.model_changed.emit(self.model_path())
+
+    def model_path(self) -> str:
+        return self.model_combo.currentData() or ""
+
+    def set_model_summary(self, text: str) -> None:
+        self.model_summary.setText(text)
+
+    def set_fit(self, lines: list[str], ok: bool) -> None:
+        self.fit_label.setText("\n".join(lines))
+        self.fit_label.setStyleSheet("" if ok else "color: #b00020;")
+
+    # --- run -----------------------------------------------------------------------------------
+    def request_run(self) -> None:
+        self.save_choices(QgsProject.instance())
+        self.run_requested.emit(RunRequest(
+            mosaics=tuple(self.selected_mosaics()), model_path=self.model_path(),
+            band_map=self.band_map.text().strip(), output_gpkg=self.output.filePath().strip(),
+            add_probability=self.add_probability.isChecked(), threshold=self.threshold.value() / 100,
+            min_area_m2=self.min_area.value()))
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.progress.setValue(0)
+            self.progress.setFormat(tr("starting…"))
+
+    def set_progress(self, done: int, total: int, seconds_left: float) -> None:
+        self.progress.setValue(int(100 * done / total) if total else 0)
+        left = tr("{seconds} s left").format(seconds=int(seconds_left)) if seconds_left >= 0 else ""
+        self.progress.setFormat(tr("tiles {done} / {total}").format(done=done, total=total)
+                                + (f" · {left}" if left else ""))
+
+    def set_finished(self, text: str) -> None:
+        self.progress.setFormat(text)
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def set_tuning(self, enabled: bool, threshold: float | None = None, min_area: float | None = None) -> None:
+        self.tune_box.setEnabled(enabled)
+        for widget, value in ((self.threshold, None if threshold is None else round(threshold * 100)),
+                              (self.min_area, min_area)):
+            if value is not None:
+                widget.blockSignals(True)
+                widget.setValue(value)
+                widget.blockSignals(False)
+        self.threshold_label.setText(f"{self.threshold.value() / 100:.2f}")
+
+    def _tuning_changed(self, *_) -> None:
+        if self.tune_box.isEnabled():
+            self._debounce.start()
+
+    def default_output(self, project: QgsProject) -> str:
+        home = project.homePath() or str(Path.home())
+        return str(Path(home) / "thaw_slump_candidates.gpkg")

@@ -1,0 +1,487 @@
+"""Drives the review dock: the queue from the candidates GeoPackage, the map following the
+current candidate, time-lapse thumbnails prepared ahead, and every decision committed at once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsDefaultValue,
+    QgsGeometry,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.gui import QgsRubberBand
+from qgis.PyQt.QtCore import QObject, QTimer
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+
+from ...adapters import settings
+from ...adapters.i18n import tr
+from ...adapters.layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
+from ...adapters.tasks import EngineTask
+from ...core.engine.raster import MosaicSpec
+from ...core.errors import TsmError
+from ...core.learn.iterations import log_iteration, read_log
+from ...core.progress import Progress
+from ...core.review.decisions import (
+    cohen_kappa,
+    counts,
+    next_unreviewed,
+    order_queue,
+    record_decision,
+    reviewer_statuses,
+    reviewers,
+)
+from ...core.review.inventory import INVENTORY_LAYER, export_inventory
+from ...core.review.thumbnails import timelapse, window_bounds
+from ...core.store.candidates import read_candidates
+from ...core.store.gpkg import connect, table_srs
+from ...core.store.training_layers import ArtsContext
+from .dialogs import ExportDialog, TimelapseDialog
+from .dock import ReviewDock, status_label, thumbnail_pixmap
+
+LOGGER = logging.getLogger("thaw_slump_mapper.review")
+PREFETCH = 3
+
+
+class ReviewController(QObject):
+    def __init__(self, iface, dock: ReviewDock, mosaics_source) -> None:
+        """``mosaics_source()`` returns the (path, date) pairs of the ticked mosaics."""
+        super().__init__(dock)
+        self.iface, self.dock, self.mosaics_source = iface, dock, mosaics_source
+        self.gpkg = ""
+        self.crs = ""
+        self.queue: list[dict] = []
+        self.all_rows: list[dict] = []  # every candidate of the file (the queue may be filtered)
+        self.index = -1
+        self.history: list[int] = []
+        self.thumbs: dict[str, list] = {}
+        self.band = None
+        self.disagreements: list[str] = []
+        dock.open_requested.connect(self.open)
+        dock.decided.connect(self.decide)
+        dock.skip_requested.connect(self.skip)
+        dock.back_requested.connect(self.back)
+        dock.outline_toggled.connect(lambda _: self.show(self.index))
+        dock.agreement_requested.connect(self.show_agreement)
+        dock.edit_requested.connect(self.edit_current)
+        dock.add_missed_requested.connect(self.add_missed)
+        dock.save_edits_requested.connect(self.save_edits)
+        dock.export_requested.connect(self.export_dialog)
+        dock.thumbnail_clicked.connect(self.enlarge)
+        dock.train_requested.connect(self.train)
+        dock.cancel_training_requested.connect(self.cancel_training)
+        self.training: EngineTask | None = None
+        self.on_new_model = None  # set by the plugin: registers a fine-tuned model in the inference dock
+        self.model_source = None  # set by the plugin: the model chosen in the inference dock
+        self.editing: str | None = None  # candidate being reshaped, or "missed" while drawing new ones
+        self.added: list[str] = []
+
+    def unload(self) -> None:
+        self._clear_band()
+
+    def _message(self, text: str, level=Qgis.Warning) -> None:
+        self.iface.messageBar().pushMessage(tr("Thaw Slump Mapper"), text, level, 8)
+
+    def open(self, gpkg: str, order: str) -> bool:
+        if not gpkg or not Path(gpkg).is_file():
+            self._message(tr("Choose a candidates GeoPackage first (the inference panel writes one)."))
+            return False
+        try:
+            rows = read_candidates(gpkg)
+            conn = connect(gpkg)
+            try:
+                self.crs = table_srs(conn, "candidates")[1]
+            finally:
+                conn.close()
+        except (TsmError, Exception) as exc:  # noqa: BLE001 - a foreign file must not raise into Qt
+            self._message(tr("Cannot read candidates from {path}: {error}").format(path=gpkg, error=exc),
+                          Qgis.Critical)
+            return False
+        self.gpkg = gpkg
+        # the queue shows THIS reviewer's verdicts: a second reviewer starts from zero
+        prefs = settings.load()
+        if prefs.reviewer:
+            mine = reviewer_statuses(gpkg, prefs.reviewer)
+            for row in rows:
+                row["status"] = mine.get(row["candidate_id"], "unreviewed")
+        self.all_rows = rows
+        self.queue = order_queue(self._filtered(rows), order, threshold=prefs.threshold)
+        self.thumbs.clear()
+        self.history.clear()
+        show_candidates(QgsProject.instance(), gpkg)
+        self.dock.show_iterations(read_log(gpkg))
+        self.dock.set_active(bool(self.queue))
+        first = next_unreviewed(self.queue, -1)
+        self.show(first if first is not None else 0)
+        return True
+
+    def _filtered(self, rows: list[dict]) -> list[dict]:
+        show = self.dock.show_filter.currentData()
+        if show == "disagreements":
+            names = reviewers(self.gpkg)
+            verdicts = [reviewer_statuses(self.gpkg, n) for n in names]
+            keep = {cid for v in verdicts for cid in v if len({w.get(cid) for w in verdicts if cid in w}) > 1}
+            rows = [r for r in rows if r["candidate_id"] in keep]
+        elif show != "all":
+            rows = [r for r in rows if (r.get("status") or "unreviewed") == show]
+        min_m2 = self.dock.min_ha.value() * 1e4
+        rows = [r for r in rows if (r.get("area_m2") or r["geometry"].area) >= min_m2]
+        seen = self.dock.seen_in.text().strip()
+        if seen:
+            rows = [r for r in rows if seen in (r.get("dates_detected") or "")]
+        return rows
+
+    def reviewer(self) -> str:
+        prefs = settings.load()
+        if prefs.reviewer:
+            return prefs.reviewer
+        name, ok = QInputDialog.getText(self.iface.mainWindow(), tr("Reviewer"),
+                                        tr("Your name, recorded with every decision:"), QLineEdit.Normal, "")
+        if ok and name.strip():
+            settings.save(replace(prefs, reviewer=name.strip()))
+            return name.strip()
+        return ""
+
+    @staticmethod
+    def _arts_context(reviewer: str) -> ArtsContext:
+        # data for the ARTS fields, not interface text: the core defaults fill what settings leave empty
+        prefs = settings.load()
+        given = {"region_name": prefs.region_name, "creator_lab": prefs.creator_lab or reviewer}
+        return ArtsContext(**{k: v for k, v in given.items() if v})
+
+    def _thumbnails(self, row: dict) -> list:
+        cid = row["candidate_id"]
+        if cid not in self.thumbs:
+            mosaics = self.mosaics_source()
+            self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs) if mosaics else []
+        return self.thumbs[cid]
+
+    def _prefetch(self) -> None:
+        for k in range(1, PREFETCH + 1):
+            if 0 <= self.index + k < len(self.queue):
+                self._thumbnails(self.queue[self.index + k])
+
+    def _clear_band(self) -> None:
+        if self.band is not None:
+            self.iface.mapCanvas().scene().removeItem(self.band)
+            self.band = None
+
+    def show(self, index: int) -> None:
+        self._update_counters()
+        if not self.queue or index is None or not 0 <= index < len(self.queue):
+            return
+        self.index = index
+        row = self.queue[index]
+        geom = QgsGeometry.fromWkt(row["geometry"].wkt)
+        canvas = self.iface.mapCanvas()
+        xform = QgsCoordinateTransform(QgsCoordinateReferenceSystem.fromWkt(self.crs),
+                                       canvas.mapSettings().destinationCrs(), QgsProject.instance())
+        geom.transform(xform)
+        rect = geom.boundingBox()
+        rect.grow(max(rect.width(), rect.height(), 60.0) * 3)  # the slump and its slope around it
+        canvas.setExtent(QgsRectangle(rect))
+        canvas.refresh()
+        self._clear_band()
+        self.band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        self.band.setToGeometry(geom, None)
+        self.band.setColor(QColor(255, 220, 0, 220))
+        self.band.setFillColor(QColor(0, 0, 0, 0))
+        self.band.setWidth(3)
+        show = self.dock.show_outline.isChecked()
+        strip = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
+                 for t in self._thumbnails(row)]
+        extra = self.dock.extra_layer.currentLayer()
+        if extra is not None:
+            strip.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 160)))
+        status = status_label(row.get("status") or "unreviewed")
+        if self.dock.blind.isChecked():  # no score, no detection years: judge the images alone
+            header = tr("Candidate {n} of {total} · {ha:.2f} ha · {status}").format(
+                n=index + 1, total=len(self.queue), ha=(row.get("area_m2") or 0) / 1e4, status=status)
+        else:
+            header = tr("Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · "
+                        "{status}").format(n=index + 1, total=len(self.queue), p=row.get("max_prob") or 0.0,
+                                           ha=(row.get("area_m2") or 0) / 1e4,
+                                           dates=row.get("dates_detected") or "-", status=status)
+        self.dock.set_candidate(header, strip)
+        QTimer.singleShot(0, self._prefetch)  # the next thumbnails are ready before they are asked for
+
+    def enlarge(self, start: int) -> None:
+        """The current candidate's years large, to step through or play as an animation."""
+        if not self.queue or self.index < 0:
+            return
+        row = self.queue[self.index]
+        show = self.dock.show_outline.isChecked()
+        frames = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
+                  for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=480)]
+        extra = self.dock.extra_layer.currentLayer()
+        if extra is not None:
+            frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 480)))
+        if frames:
+            self.dialog = TimelapseDialog(self.iface.mainWindow(), frames, min(start, len(frames) - 1))
+            self.dialog.show()
+
+    def _update_counters(self) -> None:
+        c = counts(self.all_rows)
+        self.dock.set_counters(tr("{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · "
+                                  "{unsure} unsure").format(**c))
+
+    def decide(self, status: str, reason: str) -> None:
+        if not self.queue or self.index < 0:
+            return
+        reviewer = self.reviewer()
+        if not reviewer:
+            self._message(tr("A reviewer name is needed to record decisions."))
+            return
+        row = self.queue[self.index]
+        context = self._arts_context(reviewer)
+        try:
+            record_decision(self.gpkg, row["candidate_id"], status, reviewer,
+                            reject_reason=reason or None if status == "rejected" else None,
+                            confidence=self.dock.confidence.currentData() if status == "accepted" else None,
+                            notes=self.dock.notes.text().strip() or None, context=context,
+                            **(self.dock.decision_details() if status == "accepted" else {}))
+        except TsmError as exc:
+            self._message(str(exc), Qgis.Critical)
+            return
+        row["status"] = status
+        self.history.append(self.index)
+        for layer in QgsProject.instance().mapLayers().values():
+            if layer.customProperty("thaw_slump_mapper/candidates") == self.gpkg:
+                layer.triggerRepaint()
+        nxt = next_unreviewed(self.queue, self.index)
+        if nxt is None:
+            self._update_counters()
+            self._message(tr("Every candidate has been reviewed."), Qgis.Success)
+            return
+        self.show(nxt)
+
+    def show_agreement(self) -> None:
+        if not self.gpkg:
+            self._message(tr("Open a candidates GeoPackage first."))
+            return
+        names = reviewers(self.gpkg)
+        if len(names) < 2:
+            self._message(tr("Agreement needs decisions from two reviewers; so far: {names}.").format(
+                names=", ".join(names) or "-"), Qgis.Info)
+            return
+        verdicts = {n: reviewer_statuses(self.gpkg, n) for n in names}
+        lines = []
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                kappa, disagreements = cohen_kappa(verdicts[a], verdicts[b])
+                common = len(set(verdicts[a]) & set(verdicts[b]))
+                lines.append(tr("{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements").format(
+                    a=a, b=b, kappa=kappa, n=common, d=len(disagreements)))
+                self.disagreements = disagreements
+        QMessageBox.information(self.iface.mainWindow(), tr("Agreement between reviewers"), "\n".join(lines))
+
+    def _layer(self):
+        # the layer as it is (a reload would drop the selection and the edit buffer)
+        return candidates_layer(QgsProject.instance(), self.gpkg) or show_candidates(QgsProject.instance(), self.gpkg)
+
+    def edit_current(self) -> None:
+        """Reshape the current candidate with QGIS's own digitising tools (vertex tool, reshape,
+        split…); 'Save edits and accept' records the edited outline."""
+        if not self.queue or self.index < 0:
+            return
+        layer = self._layer()
+        cid = self.queue[self.index]["candidate_id"]
+        layer.startEditing()
+        layer.selectByExpression(f"\"candidate_id\" = '{cid}'")
+        self.iface.setActiveLayer(layer)
+        self.iface.actionVertexTool().trigger()
+        self.editing = cid
+        self.dock.header.setText(self.dock.header.text() + " · " + tr("editing: reshape, then Ctrl+Return"))
+
+    def add_missed(self) -> None:
+        """Draw a slump the model missed; it becomes an accepted candidate when saved."""
+        if not self.gpkg:
+            self._message(tr("Open a candidates GeoPackage first."))
+            return
+        layer = self._layer()
+        field = layer.fields().indexOf("candidate_id")
+        layer.setDefaultValueDefinition(field, QgsDefaultValue("substr(uuid(), 2, 36)"))
+        layer.startEditing()
+        self.added = []
+        layer.committedFeaturesAdded.connect(self._collect_added)
+        self.iface.setActiveLayer(layer)
+        self.iface.actionAddFeature().trigger()
+        self.editing = "missed"
+
+    def _collect_added(self, _layer_id, features) -> None:
+        self.added += [f["candidate_id"] for f in features]
+
+    def save_edits(self) -> None:
+        if self.editing is None:
+            return
+        layer = self._layer()
+        if layer.isEditable() and not layer.commitChanges():
+            self._message(tr("QGIS could not save the edits: {errors}").format(
+                errors="; ".join(layer.commitErrors())), Qgis.Critical)
+            return
+        reviewer = self.reviewer()
+        if not reviewer:
+            return
+        context = self._arts_context(reviewer)
+        if self.editing == "missed":
+            try:
+                layer.committedFeaturesAdded.disconnect(self._collect_added)
+            except TypeError:
+                pass
+            for cid in self.added:
+                record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
+                                notes=tr("drawn by hand: missed by the model"))
+            self._message(tr("{n} missed slump(s) added to the positives.").format(n=len(self.added)), Qgis.Success)
+            self.editing = None
+            order = self.dock.order.currentData()
+            current = self.queue[self.index]["candidate_id"] if self.queue else None
+            self.open(self.gpkg, order)
+            if current is not None:
+                self.show(next(i for i, r in enumerate(self.queue) if r["candidate_id"] == current))
+            return
+        cid, self.editing = self.editing, None
+        # the queue keeps the outline read at open time: refresh it from the file
+        fresh = {r["candidate_id"]: r for r in read_candidates(self.gpkg)}
+        self.queue[self.index]["geometry"] = fresh[cid]["geometry"]
+        self.thumbs.pop(cid, None)
+        record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
+                        notes=self.dock.notes.text().strip() or None, **self.dock.decision_details())
+        self.queue[self.index]["status"] = "accepted"
+        nxt = next_unreviewed(self.queue, self.index)
+        self.show(nxt if nxt is not None else self.index)
+
+    def export_dialog(self) -> None:
+        if not self.gpkg:
+            self._message(tr("Open a candidates GeoPackage first."))
+            return
+        dialog = ExportDialog(self.iface.mainWindow(), str(Path(self.gpkg).with_name("rts_inventory.gpkg")))
+        if dialog.exec_():
+            self.export(dialog.output.filePath(), dialog.roads.currentLayer(), dialog.distance.value(),
+                        dialog.dem.currentLayer())
+
+    def export(self, out: str, roads_layer=None, near_m: float = 500.0, dem_layer=None, overwrite=None) -> int:
+        """Write the inventory; asks before replacing an existing file (unless ``overwrite`` says)."""
+        if not out:
+            return -1
+        if Path(out).exists() and overwrite is None:
+            answer = QMessageBox.question(self.iface.mainWindow(), tr("Export inventory"),
+                                          tr("{path} exists. Replace it?").format(path=out))
+            overwrite = answer == QMessageBox.Yes
+            if not overwrite:
+                return -1
+        roads = shapely_lines(roads_layer, self.crs) if roads_layer is not None else None
+        dem = raster_file(dem_layer) if dem_layer is not None else None
+        try:
+            n = export_inventory(self.gpkg, out, overwrite=bool(overwrite), roads=roads, near_m=near_m,
+                                 dem_path=dem or None)
+        except TsmError as exc:
+            self._message(str(exc), Qgis.Critical)
+            return -1
+        layer = QgsVectorLayer(f"{out}|layername={INVENTORY_LAYER}", tr("RTS inventory"), "ogr")
+        if layer.isValid():
+            QgsProject.instance().addMapLayer(layer)
+        self._message(tr("{n} accepted slumps exported to {path}.").format(n=n, path=out), Qgis.Success)
+        return n
+
+    def train(self, steps: int, from_scratch: str = "") -> EngineTask | None:
+        """Export training chips from this GeoPackage's decisions and fine-tune the model chosen
+        in the inference panel, in the background; the new version joins the model chooser."""
+        if self.training is not None or not self.gpkg:
+            self._message(tr("Open a candidates GeoPackage (with reviewed slumps) first.") if not self.gpkg
+                          else tr("A training run is already going."))
+            return None
+        model_path = self.model_source() if self.model_source is not None else ""
+        pth = Path(model_path).with_suffix(".pth") if model_path else None
+        if pth is None or not pth.exists():
+            self._message(tr("Fine-tuning needs the model's Torch weights (.pth beside the .onnx, as the starter "
+                             "model has)."), Qgis.Warning)
+            return None
+        mosaics = [MosaicSpec(p, d) for p, d in self.mosaics_source()]
+        if not mosaics:
+            self._message(tr("Tick the mosaics in the inference panel first."))
+            return None
+        gpkg = self.gpkg
+        out = Path(gpkg).parent / f"{Path(gpkg).stem}_training"
+
+        def work(progress, cancel):
+            from ...core.engine.models import load_model
+            from ...core.learn.chips import export_chips
+            from ...core.learn.finetune import fine_tune
+
+            spec = load_model(model_path, "cpu").spec
+            iteration = len(read_log(gpkg)) + 1
+            chips = export_chips(gpkg, mosaics, spec, out / f"chips_{iteration}")
+            cancel.check()
+
+            def step(done: int, total: int, loss: float) -> None:
+                last["loss"] = loss  # read by the GUI thread when the progress signal arrives
+                progress(Progress(done, total, "training", 0.0))
+
+            result = fine_tune(pth, out / f"chips_{iteration}", out / f"model_{iteration}", steps=steps,
+                               progress=step, cancel=cancel, from_scratch=from_scratch or None,
+                               on_validation=lambda _step, iou: last.update(val=iou))
+            result["chips"] = chips["counts"]
+            return result
+
+        last = {"loss": float("nan"), "val": None}
+        task = EngineTask(tr("Thaw slump fine-tuning"), work)
+        task.tiles.connect(lambda done, total, _: self.dock.set_training_progress(done, total, last["loss"],
+                                                                                  last["val"]))
+        task.succeeded.connect(self._trained)
+        task.failed.connect(self._training_failed)
+        task.cancelled.connect(self._training_cancelled)
+        self.training = task
+        self.dock.set_training(True)
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel_training(self) -> None:
+        if self.training is not None:
+            self.training.cancel()
+
+    def _trained(self, result: dict) -> None:
+        self.training = None
+        self.dock.set_training(False)
+        onnx = str(result["paths"]["onnx"])
+        if self.on_new_model is not None:
+            self.on_new_model(onnx)
+        from ...core.engine.models import load_model
+
+        spec = load_model(onnx, "cpu").spec
+        log_iteration(self.gpkg, spec.name, spec.version, len(self.all_rows), val_iou=result["val_iou_after"],
+                      notes=tr("fine-tuned from the decisions in this file"))
+        self.dock.show_iterations(read_log(self.gpkg))
+        self.dock.train_progress.setFormat(tr("done: {version}").format(version=spec.version))
+        self._message(tr("Model {version} trained (validation IoU {before} → {after}) and added to the model "
+                         "chooser.").format(version=spec.version, before=result["val_iou_before"],
+                                            after=result["val_iou_after"]), Qgis.Success)
+
+    def _training_failed(self, message: str, detail: str) -> None:
+        self.training = None
+        self.dock.set_training(False)
+        self.dock.train_progress.setFormat(tr("failed"))
+        self.iface.messageBar().pushMessage(tr("Thaw Slump Mapper"), message, detail, Qgis.Critical, 0)
+
+    def _training_cancelled(self) -> None:
+        self.training = None
+        self.dock.set_training(False)
+        self.dock.train_progress.setFormat(tr("cancelled"))
+
+    def skip(self) -> None:
+        if self.queue:
+            self.history.append(self.index)
+            self.show((self.index + 1) % len(self.queue))
+
+    def back(self) -> None:
+        if self.history:
+            self.show(self.history.pop())

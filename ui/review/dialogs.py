@@ -1,0 +1,108 @@
+"""Dialogs of the review: the time-lapse player and the inventory export form."""
+
+from __future__ import annotations
+
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QKeySequence, QPixmap
+from qgis.PyQt.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QShortcut,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...adapters.i18n import tr
+
+
+class ExportDialog(QDialog):
+    """Where the inventory goes, and optional roads/railways and DEM for its attributes."""
+
+    def __init__(self, parent: QWidget | None, default_path: str) -> None:
+        from qgis.core import QgsMapLayerProxyModel
+        from qgis.gui import QgsMapLayerComboBox
+
+        super().__init__(parent)
+        self.setWindowTitle(tr("Export inventory"))
+        form = QFormLayout(self)
+        self.output = QgsFileWidget()
+        self.output.setStorageMode(QgsFileWidget.SaveFile)
+        self.output.setFilter(tr("GeoPackage (*.gpkg)"))
+        self.output.setFilePath(default_path)
+        form.addRow(tr("Inventory GeoPackage"), self.output)
+        self.roads = QgsMapLayerComboBox()
+        self.roads.setFilters(QgsMapLayerProxyModel.LineLayer)
+        self.roads.setAllowEmptyLayer(True)
+        self.roads.setLayer(None)
+        form.addRow(tr("Roads and railways (optional)"), self.roads)
+        self.distance = QDoubleSpinBox()
+        self.distance.setRange(0, 1e5)
+        self.distance.setValue(500)
+        self.distance.setSuffix(tr(" m"))
+        form.addRow(tr("Flag slumps closer than"), self.distance)
+        self.dem = QgsMapLayerComboBox()
+        self.dem.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.dem.setAllowEmptyLayer(True)
+        self.dem.setLayer(None)
+        form.addRow(tr("DEM (optional)"), self.dem)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class TimelapseDialog(QDialog):
+    """The years large, one after another: Left/Right step, Space plays and pauses."""
+
+    def __init__(self, parent: QWidget | None, frames: list[tuple[str, QPixmap | None]], start: int = 0) -> None:
+        from qgis.PyQt.QtCore import QTimer
+
+        super().__init__(parent)
+        self.setWindowTitle(tr("Time-lapse"))
+        self.frames, self.index = frames, start
+        layout = QVBoxLayout(self)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.picture)
+        self.caption = QLabel()
+        self.caption.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.caption)
+        row = QHBoxLayout()
+        for text, slot in ((tr("◀ Previous"), lambda: self.step(-1)), (tr("Play / pause (Space)"), self.toggle),
+                           (tr("Next ▶"), lambda: self.step(1))):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.timer = QTimer(self)
+        self.timer.setInterval(900)
+        self.timer.timeout.connect(lambda: self.step(1))
+        for key, slot in ((Qt.Key_Left, lambda: self.step(-1)), (Qt.Key_Right, lambda: self.step(1)),
+                          (Qt.Key_Space, self.toggle)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
+        self.show_frame()
+
+    def show_frame(self) -> None:
+        caption, pixmap = self.frames[self.index]
+        if pixmap is None:
+            self.picture.setText(tr("no image"))
+        else:
+            self.picture.setPixmap(pixmap)
+        self.caption.setText(caption)
+
+    def step(self, delta: int) -> None:
+        self.index = (self.index + delta) % len(self.frames)
+        self.show_frame()
+
+    def toggle(self) -> None:
+        if self.timer.isActive():
+            self.timer.stop()
+        else:
+            self.timer.start()

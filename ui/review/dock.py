@@ -1,0 +1,370 @@
+"""The review dock: one candidate at a time with its time-lapse strip, decided by keyboard.
+
+Shown state only; the controller (ui.review.controller) reads the queue, commits each
+decision to the GeoPackage at once, and moves the map.
+"""
+
+from __future__ import annotations
+
+from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.PyQt.QtCore import QPointF, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...adapters.i18n import tr
+from ...core.learn.finetune import ARCHITECTURES
+from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
+
+
+def reason_label(reason: str) -> str:
+    return {
+        "water": tr("water"), "snow_ice": tr("snow or ice"), "cloud_shadow": tr("cloud or shadow"),
+        "bare_rock": tr("bare rock or rugged terrain"), "infrastructure": tr("infrastructure or pit"),
+        "drained_pond": tr("drained pond"), "nodata_seam": tr("NoData or seam"),
+        "other_landform": tr("other landform"), "other": tr("other"),
+    }[reason]
+
+
+def order_label(order: str) -> str:
+    return {"probability": tr("most probable first"), "uncertainty": tr("closest to the threshold first"),
+            "position": tr("row by row across the map"), "shuffled": tr("shuffled (blind)")}[order]
+
+
+def activity_label(activity: str) -> str:
+    return {"active": tr("active"), "stabilised": tr("stabilised")}[activity]
+
+
+def criterion_label(criterion: str) -> str:
+    return {"headwall_highest": tr("headwall at the highest elevation"),
+            "colour_contrast": tr("colour contrast with the surroundings"),
+            "arcuate_shaded_headwall": tr("arcuate, shaded headwall"),
+            "upslope_retreat": tr("upslope retreat across years")}[criterion]
+
+
+def status_label(status: str) -> str:
+    return {"unreviewed": tr("undecided"), "accepted": tr("accepted"), "rejected": tr("rejected"),
+            "unsure": tr("unsure")}.get(status, status)
+
+
+def confidence_label(level: str) -> str:
+    return {"high": tr("high"), "medium": tr("medium"), "low": tr("low")}[level]
+
+
+def thumbnail_pixmap(rgb, outline, show_outline: bool) -> QPixmap:
+    """QPixmap of an H×W×3 uint8 array with the candidate outline drawn on top."""
+    h, w, _ = rgb.shape
+    image = QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888).copy()
+    if show_outline:
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(QPen(QColor(255, 220, 0), 1.5))
+        for ring in outline:
+            painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
+        painter.end()
+    return QPixmap.fromImage(image)
+
+
+class ReviewDock(QgsDockWidget):
+    open_requested = pyqtSignal(str, str)  # gpkg path, queue order
+    decided = pyqtSignal(str, str)  # status, reject reason ('' unless rejected)
+    skip_requested = pyqtSignal()
+    back_requested = pyqtSignal()
+    outline_toggled = pyqtSignal(bool)
+    agreement_requested = pyqtSignal()
+    edit_requested = pyqtSignal()
+    add_missed_requested = pyqtSignal()
+    save_edits_requested = pyqtSignal()
+    export_requested = pyqtSignal()
+    thumbnail_clicked = pyqtSignal(int)
+    train_requested = pyqtSignal(int, str)  # steps, architecture to train from scratch ('' = fine-tune)
+    cancel_training_requested = pyqtSignal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Thaw Slump Review"), parent)
+        self.setObjectName("ThawSlumpMapperReviewDock")
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+
+        source = QGroupBox(tr("Candidates"), body)
+        form = QFormLayout(source)
+        self.gpkg = QgsFileWidget()
+        self.gpkg.setFilter(tr("GeoPackage (*.gpkg)"))
+        form.addRow(tr("Candidates GeoPackage"), self.gpkg)
+        self.order = QComboBox()
+        for order in ORDERS:
+            self.order.addItem(order_label(order), order)
+        form.addRow(tr("Order"), self.order)
+        filters = QHBoxLayout()
+        self.show_filter = QComboBox()
+        for key, label in (("unreviewed", tr("undecided by me")), ("all", tr("all")),
+                           ("accepted", tr("accepted")), ("rejected", tr("rejected")), ("unsure", tr("unsure")),
+                           ("disagreements", tr("reviewers disagree"))):
+            self.show_filter.addItem(label, key)
+        filters.addWidget(self.show_filter, 1)
+        self.min_ha = QDoubleSpinBox()
+        self.min_ha.setRange(0, 1000)
+        self.min_ha.setDecimals(2)
+        self.min_ha.setSingleStep(0.05)
+        self.min_ha.setPrefix(tr("≥ "))
+        self.min_ha.setSuffix(tr(" ha"))
+        filters.addWidget(self.min_ha)
+        self.seen_in = QLineEdit()
+        self.seen_in.setPlaceholderText(tr("seen in (date)"))
+        filters.addWidget(self.seen_in)
+        form.addRow(tr("Show"), filters)
+        from qgis.gui import QgsMapLayerComboBox
+
+        self.extra_layer = QgsMapLayerComboBox()
+        self.extra_layer.setAllowEmptyLayer(True)
+        self.extra_layer.setLayer(None)
+        self.extra_layer.setToolTip(tr("Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more "
+                                       "thumbnail"))
+        form.addRow(tr("Extra thumbnail"), self.extra_layer)
+        self.blind = QCheckBox(tr("Blind mode: hide the model's score and shuffle"))
+        form.addRow(self.blind)
+        self.start = QPushButton(tr("Start reviewing"))
+        self.start.clicked.connect(lambda: self.open_requested.emit(
+            self.gpkg.filePath().strip(), "shuffled" if self.blind.isChecked() else self.order.currentData()))
+        agreement = QPushButton(tr("Agreement between reviewers…"))
+        agreement.clicked.connect(self.agreement_requested)
+        export = QPushButton(tr("Export inventory…"))
+        export.clicked.connect(self.export_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.start, 1)
+        row.addWidget(agreement)
+        row.addWidget(export)
+        form.addRow(row)
+        self.counters = QLabel(tr("No candidates open."))
+        self.counters.setWordWrap(True)
+        form.addRow(self.counters)
+        layout.addWidget(source)
+
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        layout.addWidget(self.header)
+        self.strip_host = QWidget()
+        self.strip = QHBoxLayout(self.strip_host)
+        self.strip.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidget(self.strip_host)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumHeight(230)
+        layout.addWidget(scroll)
+        self.show_outline = QCheckBox(tr("Show outline (O)"))
+        self.show_outline.setChecked(True)
+        self.show_outline.toggled.connect(self.outline_toggled)
+        layout.addWidget(self.show_outline)
+
+        decide = QGroupBox(tr("Decision"), body)
+        dform = QFormLayout(decide)
+        self.reason = QComboBox()
+        for i, reason in enumerate(REJECT_REASONS, start=1):
+            self.reason.addItem(f"{i}  {reason_label(reason)}", reason)
+        dform.addRow(tr("Reject reason"), self.reason)
+        self.confidence = QComboBox()
+        for level in CONFIDENCES:
+            self.confidence.addItem(confidence_label(level), level)
+        dform.addRow(tr("Confidence"), self.confidence)
+        self.activity = QComboBox()
+        self.activity.addItem(tr("not judged"), None)
+        for activity in ACTIVITIES:
+            self.activity.addItem(activity_label(activity), activity)
+        dform.addRow(tr("Activity"), self.activity)
+        self.initiation = QComboBox()
+        dform.addRow(tr("First seen in"), self.initiation)
+        self.criteria = {}
+        criteria_box = QWidget()
+        grid = QVBoxLayout(criteria_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for criterion in CRITERIA:
+            box = QCheckBox(criterion_label(criterion))
+            grid.addWidget(box)
+            self.criteria[criterion] = box
+        dform.addRow(tr("Criteria met"), criteria_box)
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText(tr("Notes (optional)"))
+        dform.addRow(tr("Notes"), self.notes)
+        buttons = QHBoxLayout()
+        self.buttons = {}
+        for key, text, slot in (("accept", tr("Accept (A)"), lambda: self.decided.emit("accepted", "")),
+                                ("reject", tr("Reject (R)"), lambda: self.decided.emit("rejected",
+                                                                                       self.reason.currentData())),
+                                ("unsure", tr("Unsure (U)"), lambda: self.decided.emit("unsure", "")),
+                                ("skip", tr("Skip (Space)"), self.skip_requested.emit),
+                                ("back", tr("Back (B)"), self.back_requested.emit)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        dform.addRow(buttons)
+        edits = QHBoxLayout()
+        for key, text, signal in (("edit", tr("Edit outline (E)"), self.edit_requested),
+                                  ("missed", tr("Add missed slump (M)"), self.add_missed_requested),
+                                  ("save", tr("Save edits and accept (Ctrl+Return)"), self.save_edits_requested)):
+            button = QPushButton(text)
+            button.clicked.connect(signal)
+            edits.addWidget(button)
+            self.buttons[key] = button
+        dform.addRow(edits)
+        layout.addWidget(decide)
+        training = QGroupBox(tr("Train the model on these decisions"), body)
+        tform = QFormLayout(training)
+        self.steps = QSpinBox()
+        self.steps.setRange(10, 100000)
+        self.steps.setValue(300)
+        tform.addRow(tr("Training steps"), self.steps)
+        self.start_from = QComboBox()
+        self.start_from.addItem(tr("fine-tune the model chosen in the inference panel"), "")
+        labels = {"Unet": tr("a new UNet"), "UnetPlusPlus": tr("a new UNet++"), "DeepLabV3Plus": tr("a new DeepLabV3+")}
+        for arch in ARCHITECTURES:
+            self.start_from.addItem(labels[arch], arch)
+        tform.addRow(tr("Start from"), self.start_from)
+        trow = QHBoxLayout()
+        self.train_button = QPushButton(tr("Export training data and fine-tune"))
+        self.train_button.clicked.connect(lambda: self.train_requested.emit(self.steps.value(),
+                                                                            self.start_from.currentData()))
+        trow.addWidget(self.train_button, 1)
+        self.cancel_training = QPushButton(tr("Cancel"))
+        self.cancel_training.setEnabled(False)
+        self.cancel_training.clicked.connect(self.cancel_training_requested)
+        trow.addWidget(self.cancel_training)
+        tform.addRow(trow)
+        self.train_progress = QProgressBar()
+        self.train_progress.setFormat(tr("idle"))
+        tform.addRow(self.train_progress)
+        self.iterations = QTableWidget(0, 6)
+        self.iterations.setHorizontalHeaderLabels([tr("Iteration"), tr("Model"), tr("Positives"), tr("Negatives"),
+                                                  tr("New slumps"), tr("Validation IoU")])
+        self.iterations.verticalHeader().setVisible(False)
+        self.iterations.setMaximumHeight(130)
+        tform.addRow(self.iterations)
+        layout.addWidget(training)
+        help_text = QLabel(tr("Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · "
+                              "U unsure · Space skip · B back · O outline on/off · E edit the outline with the "
+                              "QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept."))
+        help_text.setWordWrap(True)
+        layout.addWidget(help_text)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.set_active(False)
+        self._shortcuts = []
+        self._bind("A", lambda: self.buttons["accept"].click())
+        self._bind("R", lambda: self.buttons["reject"].click())
+        self._bind("U", lambda: self.buttons["unsure"].click())
+        self._bind("Space", lambda: self.buttons["skip"].click())
+        self._bind("B", lambda: self.buttons["back"].click())
+        self._bind("O", lambda: self.show_outline.toggle())
+        self._bind("E", lambda: self.buttons["edit"].click())
+        self._bind("M", lambda: self.buttons["missed"].click())
+        self._bind("Ctrl+Return", lambda: self.buttons["save"].click())
+        for i in range(len(REJECT_REASONS)):
+            self._bind(str(i + 1), lambda i=i: self._reject_with(i))
+
+    def _bind(self, key: str, slot) -> None:
+        shortcut = QShortcut(QKeySequence(key), self)
+        shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+        self._shortcuts.append(shortcut)
+
+    def _reject_with(self, index: int) -> None:
+        if self.buttons["reject"].isEnabled():
+            self.reason.setCurrentIndex(index)
+            self.buttons["reject"].click()
+
+    def set_active(self, active: bool) -> None:
+        for button in self.buttons.values() if hasattr(self, "buttons") else []:
+            button.setEnabled(active)
+
+    def set_counters(self, text: str) -> None:
+        self.counters.setText(text)
+
+    def set_candidate(self, header: str, thumbs: list[tuple[str, QPixmap | None]]) -> None:
+        self.header.setText(header)
+        self._pictures = []
+        while self.strip.count():
+            item = self.strip.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for caption, pixmap in thumbs:
+            cell = QWidget()
+            v = QVBoxLayout(cell)
+            v.setContentsMargins(2, 2, 2, 2)
+            picture = ClickableLabel(len(self._pictures))
+            picture.clicked.connect(self.thumbnail_clicked)
+            picture.setToolTip(tr("Click to enlarge and play the years as an animation"))
+            self._pictures.append(picture)
+            if pixmap is None:
+                picture.setText(tr("no image"))
+                picture.setFixedSize(160, 160)
+                picture.setAlignment(Qt.AlignCenter)
+            else:
+                picture.setPixmap(pixmap)
+            v.addWidget(picture)
+            label = QLabel(caption)
+            label.setAlignment(Qt.AlignCenter)
+            v.addWidget(label)
+            self.strip.addWidget(cell)
+        self.strip.addStretch(1)
+        self.notes.clear()
+        self.activity.setCurrentIndex(0)
+        for box in self.criteria.values():
+            box.setChecked(False)
+        self.initiation.clear()
+        self.initiation.addItem(tr("not judged"), None)
+        for caption, _ in thumbs:
+            self.initiation.addItem(caption, caption)
+        self.setFocus()
+
+    def set_training(self, running: bool) -> None:
+        self.train_button.setEnabled(not running)
+        self.cancel_training.setEnabled(running)
+
+    def set_training_progress(self, step: int, total: int, loss: float, val_iou: float | None = None) -> None:
+        self.train_progress.setValue(int(100 * step / total) if total else 0)
+        text = tr("step {step} / {total} · loss {loss:.3f}").format(step=step, total=total, loss=loss)
+        if val_iou is not None:
+            text += " · " + tr("validation IoU {iou:.3f}").format(iou=val_iou)
+        self.train_progress.setFormat(text)
+
+    def show_iterations(self, rows: list[dict]) -> None:
+        self.iterations.setRowCount(0)
+        for r in rows:
+            i = self.iterations.rowCount()
+            self.iterations.insertRow(i)
+            values = (r["iteration"], f"{r['model_name']} {r['model_version']}", r["positives"], r["negatives"],
+                      r["new_slumps"], "" if r["val_iou"] is None else f"{r['val_iou']:.3f}")
+            for col, value in enumerate(values):
+                self.iterations.setItem(i, col, QTableWidgetItem(str(value)))
+
+    def decision_details(self) -> dict:
+        return {"activity": self.activity.currentData(), "initiation_period": self.initiation.currentData(),
+                "criteria": tuple(c for c, box in self.criteria.items() if box.isChecked())}
+
+
+class ClickableLabel(QLabel):
+    clicked = pyqtSignal(int)
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.clicked.emit(self.index)
