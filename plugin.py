@@ -101,7 +101,7 @@ class ThawSlumpMapperPlugin:
         self.iface.registerOptionsWidgetFactory(self.options_factory)
 
     def _ticked_mosaics(self) -> list[tuple[str, str]]:
-        return [(path, date) for _, path, date in self.docks["inference"].selected_mosaics()]
+        return [(path, date) for _, path, date, _mask in self.docks["inference"].selected_mosaics()]
 
     def _arrange_docks_first_time(self) -> None:
         if self._waiting_for_init:

@@ -61,12 +61,21 @@ def _vectorize_params(args: argparse.Namespace, spec=None):
     threshold = args.threshold if args.threshold is not None else (spec.threshold if spec else 0.5)
     min_area = args.min_area if args.min_area is not None else (spec.min_area_m2 if spec else 900.0)
     return VectorizeParams(threshold=threshold, min_area_m2=min_area, band=args.band,
-                           fill_holes=not args.keep_holes, simplify_m=args.simplify)
+                           fill_holes=not args.keep_holes, simplify_m=args.simplify,
+                           nodata_margin_px=args.nodata_margin)
+
+
+def _dropped_note(result, margin: int) -> str:
+    if not result.near_nodata_m2:
+        return ""
+    return (f"; {result.near_nodata_m2 / 1e4:.1f} ha of detections within {margin} px of NoData left out "
+            "(scene edges, masked clouds; --nodata-margin 0 keeps them)")
 
 
 def cmd_infer(args: argparse.Namespace) -> int:
     from .engine.bands import parse_band_map
     from .engine.inference import InferenceParams, run_inference
+    from .engine.masks import inspect_mask
     from .engine.models import load_model
     from .engine.raster import Extent, parse_mosaic_arg
     from .engine.vectorize import vectorize
@@ -76,9 +85,15 @@ def cmd_infer(args: argparse.Namespace) -> int:
     start = time.monotonic()
     mosaics = []
     band_map = tuple(sorted(parse_band_map(args.band_map).items())) if args.band_map else ()
-    for text in args.mosaic:
+    if args.mask and len(args.mask) != len(args.mosaic):
+        raise CliError(f"{len(args.mask)} --mask for {len(args.mosaic)} --mosaic: give one --mask per --mosaic, "
+                       "in the same order (- for a mosaic without a mask).")
+    masks = [m if m != "-" else "" for m in args.mask] or [""] * len(args.mosaic)
+    for mask in filter(None, masks):  # a wrong mask is reported before the model loads
+        inspect_mask(mask)
+    for text, mask in zip(args.mosaic, masks):
         spec = parse_mosaic_arg(text)
-        mosaics.append(type(spec)(spec.path, spec.date, band_map, args.domain or ""))
+        mosaics.append(type(spec)(spec.path, spec.date, band_map, args.domain or "", mask))
     extent = Extent.parse(args.extent) if args.extent else None
     aux = tuple(tuple(a.split("=", 1)) for a in args.aux)
     if any(len(a) != 2 for a in aux):
@@ -93,17 +108,20 @@ def cmd_infer(args: argparse.Namespace) -> int:
            "extent": [*list(prob.grid.bounds), prob.grid.crs.to_string()],
            "probability_raster": prob.path, "seconds": time.monotonic() - start,
            "parameters": {"batch_size": args.batch_size, "band": vparams.band, "fill_holes": vparams.fill_holes,
-                          "simplify_m": vparams.simplify_m, "cached": prob.cached}}
+                          "simplify_m": vparams.simplify_m, "nodata_margin_px": vparams.nodata_margin_px,
+                          "near_nodata_m2": result.near_nodata_m2, "cached": prob.cached}}
     stats = write_candidates(args.out, result, run)
     summary = {"candidates": stats.found, "new": stats.inserted, "updated": stats.updated,
                "run_id": stats.run_id, "gpkg": str(Path(args.out).resolve()),
                "probability_raster": str(prob.path), "cached": prob.cached, "device": model.backend.device,
                "tiles_run": prob.tiles_run, "tiles_total": prob.tiles_total,
+               "near_nodata_m2": result.near_nodata_m2,
                "seconds": round(time.monotonic() - start, 2)}
     print(json.dumps(summary) if args.json else
           f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
           f"by {model.spec.name} {model.spec.version} on {model.backend.device}; "
-          f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}")
+          f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}"
+          f"{_dropped_note(result, vparams.nodata_margin_px)}")
     return 0
 
 
@@ -115,10 +133,12 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
     vparams = _vectorize_params(args)
     result = vectorize(args.prob, vparams)
     run = {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2, "probability_raster": args.prob,
-           "seconds": time.monotonic() - start, "parameters": {"band": vparams.band, "vectorize_only": True}}
+           "seconds": time.monotonic() - start,
+           "parameters": {"band": vparams.band, "vectorize_only": True, "nodata_margin_px": vparams.nodata_margin_px,
+                          "near_nodata_m2": result.near_nodata_m2}}
     stats = write_candidates(args.out, result, run)
     print(f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
-          f"({time.monotonic() - start:.2f} s)")
+          f"({time.monotonic() - start:.2f} s){_dropped_note(result, vparams.nodata_margin_px)}")
     return 0
 
 
@@ -231,6 +251,8 @@ def _add_vectorize_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--band", default="mean", help="mean, max or a date (several dates); default mean")
     p.add_argument("--keep-holes", action="store_true", help="keep holes inside polygons")
     p.add_argument("--simplify", type=float, default=0.0, help="simplification tolerance in metres")
+    p.add_argument("--nodata-margin", type=int, default=16, metavar="PX",
+                   help="leave out detections within this many pixels of NoData (default 16; 0 keeps all)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     infer.add_argument("--band-map", help="override band roles, e.g. blue=1,green=2,red=3,nir=4")
     infer.add_argument("--domain", choices=["sr16", "uint8", "reflectance"],
                        help="value domain of the mosaics (default: from the data type)")
+    infer.add_argument("--mask", action="append", default=[], metavar="PATH",
+                       help="cloud/shadow/snow mask of a mosaic (PlanetScope UDM or UDM2, or 0 = clear), one per "
+                            "--mosaic in the same order, - for none; masked pixels are NoData")
     infer.add_argument("--aux", action="append", default=[], metavar="ROLE=PATH",
                        help="auxiliary input raster the model needs, e.g. dem=dem.tif")
     infer.add_argument("--reproject", action="store_true",

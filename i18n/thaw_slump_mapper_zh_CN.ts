@@ -44,7 +44,7 @@
         <translation>热融滑塌制图运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="65"/>
+        <location filename="../ui/inference/dock.py" line="68"/>
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
@@ -219,37 +219,37 @@
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="70"/>
+        <location filename="../ui/inference/dock.py" line="73"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="73"/>
+        <location filename="../ui/inference/dock.py" line="76"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="73"/>
+        <location filename="../ui/inference/dock.py" line="76"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="73"/>
+        <location filename="../ui/inference/dock.py" line="76"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="73"/>
+        <location filename="../ui/inference/dock.py" line="76"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="81"/>
+        <location filename="../ui/inference/dock.py" line="91"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="84"/>
+        <location filename="../ui/inference/dock.py" line="94"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
@@ -259,27 +259,27 @@
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="95"/>
+        <location filename="../ui/inference/dock.py" line="105"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="98"/>
+        <location filename="../ui/inference/dock.py" line="108"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="110"/>
+        <location filename="../ui/inference/dock.py" line="120"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="112"/>
+        <location filename="../ui/inference/dock.py" line="122"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="116"/>
+        <location filename="../ui/inference/dock.py" line="126"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -294,17 +294,17 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="124"/>
+        <location filename="../ui/inference/dock.py" line="134"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="127"/>
+        <location filename="../ui/inference/dock.py" line="137"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="128"/>
+        <location filename="../ui/inference/dock.py" line="138"/>
         <source>Run the model over the map canvas extent (Ctrl+Alt+Shift+R)</source>
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
@@ -319,62 +319,62 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="146"/>
+        <location filename="../ui/inference/dock.py" line="156"/>
         <source>Threshold and minimum area (last run)</source>
         <translation>阈值与最小面积（最近一次运行）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="165"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="185"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="162"/>
+        <location filename="../ui/inference/dock.py" line="172"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="293"/>
+        <location filename="../ui/inference/dock.py" line="345"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="297"/>
+        <location filename="../ui/inference/dock.py" line="349"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="298"/>
+        <location filename="../ui/inference/dock.py" line="350"/>
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="105"/>
+        <location filename="../ui/inference/controller.py" line="106"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="115"/>
+        <location filename="../ui/inference/controller.py" line="116"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="144"/>
+        <location filename="../ui/inference/controller.py" line="147"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="144"/>
+        <location filename="../ui/inference/controller.py" line="147"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="164"/>
+        <location filename="../ui/inference/controller.py" line="167"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="165"/>
+        <location filename="../ui/inference/controller.py" line="168"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -397,42 +397,42 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="190"/>
+        <location filename="../ui/inference/controller.py" line="193"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="193"/>
+        <location filename="../ui/inference/controller.py" line="196"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="197"/>
+        <location filename="../ui/inference/controller.py" line="200"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="230"/>
+        <location filename="../ui/inference/controller.py" line="233"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="237"/>
+        <location filename="../ui/inference/controller.py" line="240"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="254"/>
+        <location filename="../ui/inference/controller.py" line="257"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="257"/>
+        <location filename="../ui/inference/controller.py" line="260"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="258"/>
+        <location filename="../ui/inference/controller.py" line="261"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
@@ -447,22 +447,22 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="272"/>
+        <location filename="../ui/inference/controller.py" line="275"/>
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="273"/>
+        <location filename="../ui/inference/controller.py" line="276"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="294"/>
+        <location filename="../ui/inference/controller.py" line="297"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="298"/>
+        <location filename="../ui/inference/controller.py" line="301"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -477,112 +477,112 @@
         <translation>热融滑塌概率</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="55"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="58"/>
         <source>Run model on mosaics</source>
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="150"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="170"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="64"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="67"/>
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.</source>
         <translation>在指定范围内（或整幅影像上）对一幅或多幅 PlanetScope 镶嵌影像（每个日期一幅）运行热融滑塌分割模型，并将候选多边形合并写入 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="71"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="74"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="73"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="76"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="75"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="83"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="76"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="84"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="78"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="86"/>
         <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="81"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="89"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="84"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="92"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="163"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="183"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="173"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="193"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="90"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="98"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="96"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="104"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="101"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="109"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="115"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="133"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="134"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="154"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="147"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="167"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="156"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="176"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="163"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="183"/>
         <source>GeoTIFF (*.tif *.tiff)</source>
         <translation>GeoTIFF 文件（*.tif *.tiff）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="168"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="188"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="170"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="190"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
@@ -1265,6 +1265,76 @@
         <location filename="../ui/review/dock.py" line="63"/>
         <source>undecided</source>
         <translation>未判定</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="76"/>
+        <source>Mask</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="83"/>
+        <source>Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as NoData. Double-click to choose one; right-click to remove it.</source>
+        <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="270"/>
+        <source>mask</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="271"/>
+        <source>No mask: double-click to choose a UDM or UDM2 file.</source>
+        <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="284"/>
+        <source>Mask of {layer}</source>
+        <translation>{layer} 的掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="284"/>
+        <source>Rasters (*.tif *.tiff);;All files (*)</source>
+        <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="295"/>
+        <source>Choose mask…</source>
+        <translation>选择掩膜…</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="296"/>
+        <source>No mask</source>
+        <translation>无掩膜</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="78"/>
+        <source>Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order</source>
+        <translation>云/阴影/积雪掩膜（UDM 或 UDM2），每个镶嵌图一个，顺序相同</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="81"/>
+        <source>Without masks: use each PlanetScope scene&apos;s UDM found beside it</source>
+        <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="113"/>
+        <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
+        <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="120"/>
+        <source>Mask of {mosaic}: {mask}</source>
+        <translation>{mosaic} 的掩膜：{mask}</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="270"/>
+        <source>UDM2</source>
+        <translation>UDM2</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="270"/>
+        <source>UDM</source>
+        <translation>UDM</translation>
     </message>
 </context>
 </TS>

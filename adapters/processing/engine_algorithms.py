@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFile,
@@ -22,6 +23,7 @@ from qgis.core import (
 
 from ...core.engine.bands import parse_band_map
 from ...core.engine.inference import InferenceParams, run_inference
+from ...core.engine.masks import find_udm, inspect_mask
 from ...core.engine.models import load_model
 from ...core.engine.raster import MosaicSpec, guess_date
 from ...core.engine.vectorize import VectorizeParams, vectorize
@@ -47,6 +49,7 @@ def _progress_bridge(feedback, token: CancelToken):
 class RunModelAlgorithm(QgsProcessingAlgorithm):
     MOSAICS, DATES, MODEL, EXTENT, THRESHOLD, MIN_AREA = "MOSAICS", "DATES", "MODEL", "EXTENT", "THRESHOLD", "MIN_AREA"
     BAND_MAP, OUTPUT, PROBABILITY, COUNT, NEW = "BAND_MAP", "OUTPUT", "PROBABILITY", "COUNT", "NEW"
+    MASKS, FIND_UDM = "MASKS", "FIND_UDM"
 
     def name(self) -> str:
         return "runmodel"
@@ -72,6 +75,11 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                                                                QgsProcessing.TypeRaster))
         self.addParameter(QgsProcessingParameterString(
             self.DATES, tr("Dates, comma-separated in mosaic order (empty: from file names)"), optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            self.MASKS, tr("Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order"),
+            QgsProcessing.TypeRaster, optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.FIND_UDM, tr("Without masks: use each PlanetScope scene's UDM found beside it"), defaultValue=True))
         self.addParameter(QgsProcessingParameterFile(self.MODEL, tr("Model file (ONNX, TorchScript or smp weights)")))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent (empty: whole mosaics)"),
                                                        optional=True))
@@ -100,6 +108,16 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
         if len(dates) != len(paths):
             raise QgsProcessingException(tr("{n} dates were given for {m} mosaics.").format(n=len(dates),
                                                                                         m=len(paths)))
+        masks = [raster_file(layer) for layer in self.parameterAsLayerList(parameters, self.MASKS, context)]
+        if masks and len(masks) != len(paths):
+            raise QgsProcessingException(tr("{n} masks were given for {m} mosaics: give one per mosaic, in the "
+                                            "same order, or none.").format(n=len(masks), m=len(paths)))
+        if not masks:
+            find = self.parameterAsBoolean(parameters, self.FIND_UDM, context)
+            masks = [find_udm(p) if find else "" for p in paths]
+        for path, mask in zip(paths, masks):
+            if mask:
+                feedback.pushInfo(tr("Mask of {mosaic}: {mask}").format(mosaic=path, mask=mask))
         extent = None
         if parameters.get(self.EXTENT):
             rect = self.parameterAsExtent(parameters, self.EXTENT, context)
@@ -114,7 +132,9 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
             model = load_model(self.parameterAsFile(parameters, self.MODEL, context), prefs.device)
             feedback.pushInfo(tr("Model {name} {version} on {device}").format(
                 name=model.spec.name, version=model.spec.version, device=model.backend.device))
-            params = InferenceParams(tuple(MosaicSpec(p, d, band_map) for p, d in zip(paths, dates)),
+            for mask in filter(None, masks):
+                inspect_mask(mask)
+            params = InferenceParams(tuple(MosaicSpec(p, d, band_map, mask=m) for p, d, m in zip(paths, dates, masks)),
                                      str(model.path), extent, prefs.cache_dir or default_cache_dir(),
                                      prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb)
             start = time.monotonic()

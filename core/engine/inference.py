@@ -24,13 +24,14 @@ from .. import about
 from ..errors import Cancelled, InputError, OutputError
 from ..preferences import default_cache_dir
 from ..progress import CancelToken, ProgressCallback, ProgressMeter
+from . import masks, nodata
 from .bands import normalise, raw_input, resolve_bands
 from .models import LoadedModel, load_model
 from .raster import Extent, Grid, MosaicInfo, MosaicReader, MosaicSpec, inspect_mosaic, plan_grid
 from .tiling import tile_starts, tiled_predict
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
-ENGINE_VERSION = "1"  # bump when the output of identical inputs changes
+ENGINE_VERSION = "2"  # bump when the output of identical inputs changes (2: NoData filled, masks)
 SCALE = 250.0
 NODATA = 255
 PERCENTILE_SAMPLE = 1024  # pixels along the longer side when sampling percentiles
@@ -89,9 +90,14 @@ def _mosaic_ids(infos: list[MosaicInfo]) -> list[dict]:
     out = []
     for info in infos:
         stat = os.stat(info.spec.path)
-        out.append({"path": str(Path(info.spec.path).resolve()), "date": info.spec.label,
-                    "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "domain": info.domain,
-                    "band_map": dict(info.spec.band_map), "bands": info.count, "crs": info.crs.to_string()})
+        entry = {"path": str(Path(info.spec.path).resolve()), "date": info.spec.label,
+                 "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "domain": info.domain,
+                 "band_map": dict(info.spec.band_map), "bands": info.count, "crs": info.crs.to_string()}
+        if info.spec.mask:
+            mstat = os.stat(info.spec.mask)
+            entry["mask"] = {"path": str(Path(info.spec.mask).resolve()), "size": mstat.st_size,
+                             "mtime_ns": mstat.st_mtime_ns}
+        out.append(entry)
     return out
 
 
@@ -128,6 +134,7 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     model = model or load_model(params.model_path, params.device)
     spec = model.spec
     infos = [inspect_mosaic(m) for m in params.mosaics]
+    mask_infos = [masks.inspect_mask(m.mask) if m.mask else None for m in params.mosaics]
     plans = [resolve_bands(spec, i.count, dict(i.spec.band_map), Path(i.spec.path).name, dict(params.aux))
              for i in infos]
     grid = plan_grid(params.extent, infos, spec.gsd_m, params.allow_reproject)
@@ -167,8 +174,9 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
             raise OutputError(f"Cannot write the probability raster in {cache} ({exc}).",
                               "Choose a writable cache folder with free space.") from exc
         with dst:
-            for band, (info, (read_bands, positions)) in enumerate(zip(infos, plans), start=1):
-                _run_one(model, info, read_bands, positions, grid, dst, band, params, meter, cancel, result)
+            for band, (info, mask_info, (read_bands, positions)) in enumerate(zip(infos, mask_infos, plans), start=1):
+                _run_one(model, info, mask_info, read_bands, positions, grid, dst, band, params, meter, cancel,
+                         result)
             if result.tiles_run == 0:
                 raise InputError("The extent holds only NoData in every mosaic: there is nothing to run on.",
                                  "Pan the map onto the imagery (or give an extent with valid pixels).")
@@ -214,12 +222,15 @@ def prune_cache(cache: Path, limit_mb: int, keep: Path | None = None, stale_part
     return removed
 
 
-def _percentiles(reader: MosaicReader, positions, spec, domain, aux_readers, grid: Grid) -> np.ndarray | None:
+def _percentiles(reader: MosaicReader, positions, spec, domain, aux_readers, grid: Grid,
+                 mask_reader: MosaicReader | None) -> np.ndarray | None:
     if spec.normalization.kind != "percentile":
         return None
     scale = min(1.0, PERCENTILE_SAMPLE / max(grid.width, grid.height))
     shape = (max(1, int(grid.height * scale)), max(1, int(grid.width * scale)))
     values, valid = reader.read(0, 0, grid.height, grid.width, out_shape=shape)
+    if mask_reader is not None:  # clouds and snow must not set the stretch
+        valid &= ~masks.read_masked(mask_reader, 0, 0, grid.height, grid.width, out_shape=shape)
     aux = {r: a.read(0, 0, grid.height, grid.width, out_shape=shape)[0][0] for r, a in aux_readers.items()}
     x = raw_input(values, positions, spec, domain, aux)
     if not valid.any():
@@ -228,8 +239,8 @@ def _percentiles(reader: MosaicReader, positions, spec, domain, aux_readers, gri
     return np.stack([np.percentile(c[valid], [lo, hi]) for c in x]).astype(np.float32)
 
 
-def _run_one(model: LoadedModel, info: MosaicInfo, read_bands, positions, grid: Grid, dst, band: int,
-             params: InferenceParams, meter: ProgressMeter, cancel: CancelToken,
+def _run_one(model: LoadedModel, info: MosaicInfo, mask_info: masks.MaskInfo | None, read_bands, positions,
+             grid: Grid, dst, band: int, params: InferenceParams, meter: ProgressMeter, cancel: CancelToken,
              result: ProbabilityRaster) -> None:
     spec = model.spec
 
@@ -243,19 +254,24 @@ def _run_one(model: LoadedModel, info: MosaicInfo, read_bands, positions, grid: 
         return probs
 
     aux_readers: dict[str, MosaicReader] = {}
+    mask_reader = None
     try:
         for role, path in params.aux:
             aux_readers[role] = MosaicReader(inspect_mosaic(MosaicSpec(path)), grid, [1])
+        if mask_info is not None:
+            mask_reader = masks.open_reader(mask_info, grid)
         with MosaicReader(info, grid, read_bands) as reader:
-            pct = _percentiles(reader, positions, spec, info.domain, aux_readers, grid)
+            pct = _percentiles(reader, positions, spec, info.domain, aux_readers, grid, mask_reader)
 
             def read(r0: int, c0: int, h: int, w: int):
                 values, valid = reader.read(r0, c0, h, w)
+                if mask_reader is not None and valid.any():
+                    valid &= ~masks.read_masked(mask_reader, r0, c0, h, w)
                 if not valid.any():
                     return None
                 aux = {r: a.read(r0, c0, h, w)[0][0] for r, a in aux_readers.items()}
-                x = normalise(raw_input(values, positions, spec, info.domain, aux), spec, pct)
-                x[:, ~valid] = 0.0  # NoData must not leak extreme values into the model
+                # NoData filled before normalisation: neither extreme values nor a step at its edge
+                x = normalise(nodata.fill(raw_input(values, positions, spec, info.domain, aux), valid), spec, pct)
                 return x, valid
 
             counts = tiled_predict(read, predict, grid.height, grid.width, spec.tile_size, spec.overlap, flush,
@@ -265,6 +281,8 @@ def _run_one(model: LoadedModel, info: MosaicInfo, read_bands, positions, grid: 
     finally:
         for a in aux_readers.values():
             a.close()
+        if mask_reader is not None:
+            mask_reader.close()
 
 
 def _write_mean_max(dst, n_dates: int, cancel: CancelToken, rows_per_block: int = 256) -> None:

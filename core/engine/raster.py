@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import rasterio
 from rasterio.crs import CRS
-from rasterio.enums import MaskFlags, Resampling
+from rasterio.enums import ColorInterp, MaskFlags, Resampling
 from rasterio.errors import RasterioError
 from rasterio.transform import Affine
 from rasterio.vrt import WarpedVRT
@@ -27,6 +27,13 @@ from rasterio.windows import Window
 from ..errors import InputError
 from .bands import guess_domain
 from .model_spec import DOMAINS
+
+# Pixel counts within this fraction of an integer are that integer: coordinates of 0.02 m pixels
+# far from the origin carry float errors of ~1e-8 pixel, which must not add a row past the edge.
+EPS_PX = 1e-6
+# Pixels whose width and height differ by less than this fraction count as square (they are
+# warped onto the square working grid); survey exports often differ in the 5th or 6th digit.
+SQUARE_TOLERANCE = 1e-3
 
 DATE_RE = (
     re.compile(r"(?<!\d)((?:19|20)\d\d)[-_]?(0[1-9]|1[0-2])[-_]?(0[1-9]|[12]\d|3[01])(?!\d)"),
@@ -40,6 +47,7 @@ class MosaicSpec:
     date: str = ""  # ISO date or year; guessed from the file name when empty
     band_map: tuple[tuple[str, int], ...] = ()  # role → 1-based band, overriding the defaults
     domain: str = ""  # sr16 / uint8 / reflectance; guessed from the data type when empty
+    mask: str = ""  # cloud/shadow/snow mask raster (UDM, UDM2 or 0 = clear); masked pixels are NoData
 
     @property
     def label(self) -> str:
@@ -136,7 +144,7 @@ def inspect_mosaic(spec: MosaicSpec) -> MosaicInfo:
             if src.crs is None:
                 raise InputError(f"The mosaic {path.name} has no coordinate reference system.",
                                  "Assign its CRS (Raster ▸ Projections ▸ Assign Projection) and try again.")
-            if abs(abs(src.transform.a) - abs(src.transform.e)) > 1e-6 * abs(src.transform.a) or \
+            if abs(abs(src.transform.a) - abs(src.transform.e)) > SQUARE_TOLERANCE * abs(src.transform.a) or \
                     src.transform.b or src.transform.d:
                 raise InputError(f"The mosaic {path.name} has non-square or rotated pixels.",
                                  "Warp it to a north-up grid with square pixels first.")
@@ -198,20 +206,20 @@ def plan_grid(extent: Extent | None, infos: list[MosaicInfo], gsd: float,
     native = work == base.crs and abs(base.res - gsd) <= 0.01 * gsd
     if native:  # keep the mosaic's own pixels: no resampling at all
         t, res = base.transform, base.res
-        col0 = math.floor((area[0] - t.c) / res + 1e-9)
-        col1 = math.ceil((area[2] - t.c) / res - 1e-9)
-        row0 = math.floor((t.f - area[3]) / res + 1e-9)
-        row1 = math.ceil((t.f - area[1]) / res - 1e-9)
+        col0 = math.floor((area[0] - t.c) / res + EPS_PX)
+        col1 = math.ceil((area[2] - t.c) / res - EPS_PX)
+        row0 = math.floor((t.f - area[3]) / res + EPS_PX)
+        row1 = math.ceil((t.f - area[1]) / res - EPS_PX)
         transform = Affine(res, 0, t.c + col0 * res, 0, -res, t.f - row0 * res)
         width, height = col1 - col0, row1 - row0
     else:
         res = gsd
         # anchor on the first mosaic's corner when it shares the CRS, else on multiples of the GSD
         ax, ay = (base.transform.c, base.transform.f) if work == base.crs else (0.0, 0.0)
-        x0 = ax + math.floor((area[0] - ax) / res + 1e-9) * res
-        y1 = ay + math.ceil((area[3] - ay) / res - 1e-9) * res
-        width = math.ceil((area[2] - x0) / res - 1e-9)
-        height = math.ceil((y1 - area[1]) / res - 1e-9)
+        x0 = ax + math.floor((area[0] - ax) / res + EPS_PX) * res
+        y1 = ay + math.ceil((area[3] - ay) / res - EPS_PX) * res
+        width = math.ceil((area[2] - x0) / res - EPS_PX)
+        height = math.ceil((y1 - area[1]) / res - EPS_PX)
         transform = Affine(res, 0, x0, 0, -res, y1)
     if width <= 0 or height <= 0:
         raise InputError("The extent is smaller than one pixel.", "Zoom out or give a larger extent.")
@@ -221,22 +229,25 @@ def plan_grid(extent: Extent | None, infos: list[MosaicInfo], gsd: float,
 class MosaicReader:
     """Reads windows of the working grid from one mosaic: raw band values and a validity mask."""
 
-    def __init__(self, info: MosaicInfo, grid: Grid, bands: list[int]) -> None:
-        self.info, self.grid, self.bands = info, grid, bands
+    def __init__(self, info: MosaicInfo, grid: Grid, bands: list[int], categorical: bool = False) -> None:
+        """``categorical``: a mask of flags, not imagery: resampled by nearest neighbour, and its
+        nodata value read as a value (only the area beyond the raster is invalid)."""
+        self.info, self.grid, self.bands, self.categorical = info, grid, bands, categorical
         self.src = rasterio.open(info.spec.path)
         t, g = info.transform, grid.transform
         col_off = (g.c - t.c) / t.a
         row_off = (g.f - t.f) / t.e
-        aligned = (info.crs == grid.crs and abs(t.a - g.a) < 1e-9 * abs(g.a)
+        aligned = (info.crs == grid.crs and abs(t.a - g.a) < 1e-9 * abs(g.a) and abs(t.e - g.e) < 1e-9 * abs(g.a)
                    and abs(col_off - round(col_off)) < 1e-6 and abs(row_off - round(row_off)) < 1e-6)
         self.offset = (round(row_off), round(col_off)) if aligned else None
         self.vrt = None
         if not aligned:
             ratio = grid.res / max(self._res_in_grid_units(), 1e-12)
             resampling = Resampling.average if ratio > 1.5 else Resampling.bilinear
+            if categorical:
+                resampling = Resampling.nearest
             self.resampling = resampling
-            self.vrt = WarpedVRT(self.src, crs=grid.crs, transform=g, width=grid.width, height=grid.height,
-                                 resampling=resampling)
+            self.vrt = self._warped(g, grid.width, grid.height, resampling)
         else:
             self.resampling = None
         # A plain nodata value is checked on the values themselves: GDAL's read_masks would
@@ -244,12 +255,30 @@ class MosaicReader:
         ds = self.vrt if self.vrt is not None else self.src
         flags = [ds.mask_flag_enums[b - 1] for b in bands]
         self.nodata_value = ds.nodata
-        if all(f == [MaskFlags.nodata] for f in flags) and ds.nodata is not None:
+        # An alpha band is read as the mask itself: rasterio 1.3 reports the bands of a warped
+        # VRT as all valid even when its alpha band marks the area outside the source.
+        alphas = [i + 1 for i, c in enumerate(ds.colorinterp) if c == ColorInterp.alpha and i + 1 not in bands]
+        self.alpha_band = alphas[0] if alphas else 0
+        if categorical:
+            self.mask_mode = "alpha" if self.vrt is not None else "all_valid"
+        elif self.alpha_band and ds.nodata is None:
+            self.mask_mode = "alpha"
+        elif all(f == [MaskFlags.nodata] for f in flags) and ds.nodata is not None:
             self.mask_mode = "nodata"
         elif all(f == [MaskFlags.all_valid] for f in flags):
             self.mask_mode = "all_valid"
         else:  # internal masks, alpha bands, per-dataset masks
             self.mask_mode = "masks"
+
+    def _warped(self, transform: Affine, width: int, height: int, resampling: Resampling) -> WarpedVRT:
+        # Without a nodata value the warped area outside the mosaic would read as valid zeros:
+        # an alpha band marks it (GDAL derives it from the source's own mask).
+        if self.categorical:  # flags: every value is data; the alpha band marks the raster's extent
+            return WarpedVRT(self.src, crs=self.grid.crs, transform=transform, width=width, height=height,
+                             resampling=Resampling.nearest, src_nodata=None, nodata=None, add_alpha=True)
+        add_alpha = self.src.nodata is None and ColorInterp.alpha not in self.src.colorinterp
+        return WarpedVRT(self.src, crs=self.grid.crs, transform=transform, width=width, height=height,
+                         resampling=resampling, add_alpha=add_alpha)
 
     def _res_in_grid_units(self) -> float:
         if self.info.crs == self.grid.crs:
@@ -263,28 +292,56 @@ class MosaicReader:
 
     def read(self, row: int, col: int, height: int, width: int,
              out_shape: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Raw values (B×h×w, the mosaic's dtype) and valid (h×w bool) for a grid window."""
-        kw = {}
-        if out_shape is not None:
-            kw = {"out_shape": (len(self.bands), *out_shape), "resampling": Resampling.nearest}
-        if self.vrt is not None:
-            ds, window, extra = self.vrt, Window(col, row, width, height), {}
+        """Raw values (B×h×w, the mosaic's dtype) and valid (h×w bool) for a grid window.
+
+        The part of the window outside the mosaic (another year's footprint, a grid rounded up
+        by a row) comes back as zeros marked invalid. Only the part inside is read: rasterio's
+        boundless reads differ between versions (1.3's ``read_masks`` has no ``fill_value``).
+        """
+        ds = self.vrt if self.vrt is not None else self.src
+        r0, c0 = (row, col) if self.vrt is not None else (row + self.offset[0], col + self.offset[1])
+        oh, ow = out_shape if out_shape is not None else (height, width)
+        values = np.zeros((len(self.bands), oh, ow), dtype=ds.dtypes[0])
+        valid = np.zeros((oh, ow), bool)
+        ir0, ic0 = max(r0, 0), max(c0, 0)
+        ir1, ic1 = min(r0 + height, ds.height), min(c0 + width, ds.width)
+        # where the part inside lands in the output (scaled when out_shape resamples)
+        dr0, dr1 = round((ir0 - r0) * oh / height), round((ir1 - r0) * oh / height)
+        dc0, dc1 = round((ic0 - c0) * ow / width), round((ic1 - c0) * ow / width)
+        if ir1 <= ir0 or ic1 <= ic0 or dr1 <= dr0 or dc1 <= dc0:
+            return values, valid
+        window = Window(ic0, ir0, ic1 - ic0, ir1 - ir0)
+        if out_shape is not None and self.vrt is not None:
+            # A decimated read of a warped VRT warps every full-resolution pixel (minutes for a
+            # map view); a VRT on the coarse grid warps only the pixels asked for.
+            t = self.grid.transform * Affine.translation(ic0, ir0) * Affine.scale(
+                (ic1 - ic0) / (dc1 - dc0), (ir1 - ir0) / (dr1 - dr0))
+            with self._warped(t, dc1 - dc0, dr1 - dr0, Resampling.nearest) as coarse:
+                part, part_valid = self._values_and_valid(coarse, None, {})
         else:
-            r0, c0 = row + self.offset[0], col + self.offset[1]
-            ds, window = self.src, Window(c0, r0, width, height)
-            inside = r0 >= 0 and c0 >= 0 and r0 + height <= self.src.height and c0 + width <= self.src.width
-            extra = {} if inside else {"boundless": True, "fill_value": 0}
-        values = ds.read(self.bands, window=window, **kw, **extra)
-        if self.mask_mode == "nodata" and not extra:
-            nd = self.nodata_value
-            valid = np.all(~np.isnan(values) if np.isnan(nd) else values != nd, axis=0)
-        elif self.mask_mode == "all_valid" and not extra:
-            valid = np.ones(values.shape[1:], bool)
-        else:
-            valid = np.all(ds.read_masks(self.bands, window=window, **kw, **extra) > 0, axis=0)
-        if np.issubdtype(values.dtype, np.floating):
-            valid &= np.all(np.isfinite(values), axis=0)
+            kw = {}
+            if out_shape is not None:
+                kw = {"out_shape": (len(self.bands), dr1 - dr0, dc1 - dc0), "resampling": Resampling.nearest}
+            part, part_valid = self._values_and_valid(ds, window, kw)
+        values[:, dr0:dr1, dc0:dc1] = part
+        valid[dr0:dr1, dc0:dc1] = part_valid
         return values, valid
+
+    def _values_and_valid(self, ds, window: Window | None, kw: dict) -> tuple[np.ndarray, np.ndarray]:
+        part = ds.read(self.bands, window=window, **kw)
+        if self.mask_mode == "alpha":
+            alpha_kw = {**kw, "out_shape": kw["out_shape"][1:]} if "out_shape" in kw else kw
+            part_valid = ds.read(self.alpha_band, window=window, **alpha_kw) > 0
+        elif self.mask_mode == "nodata":
+            nd = self.nodata_value
+            part_valid = np.all(~np.isnan(part) if np.isnan(nd) else part != nd, axis=0)
+        elif self.mask_mode == "all_valid":
+            part_valid = np.ones(part.shape[1:], bool)
+        else:
+            part_valid = np.all(ds.read_masks(self.bands, window=window, **kw) > 0, axis=0)
+        if np.issubdtype(part.dtype, np.floating):
+            part_valid &= np.all(np.isfinite(part), axis=0)
+        return part, part_valid
 
     def close(self) -> None:
         if self.vrt is not None:

@@ -14,6 +14,7 @@ from rasterio import features
 from shapely.geometry import Polygon, shape
 
 from ..errors import InputError
+from . import nodata
 from .inference import NODATA, SCALE, read_probability_meta
 
 ID_NAMESPACE = uuid.UUID("6f1c1b0e-8f0e-4d55-9a43-2f9d3c1a7e10")
@@ -26,6 +27,9 @@ class VectorizeParams:
     band: str = "mean"  # "mean", "max", or one date; falls back to the only band of a single date
     fill_holes: bool = True
     simplify_m: float = 0.0  # Douglas-Peucker tolerance; 0 keeps the pixel outline
+    # Detections within this many pixels of NoData (in every date that sees them) are left out:
+    # there the model saw a scene edge or a masked cloud rather than landscape. 0 keeps them.
+    nodata_margin_px: int = 16
 
 
 @dataclass
@@ -41,6 +45,7 @@ class Vectorized:
     epsg: int | None
     band: str
     meta: dict
+    near_nodata_m2: float = 0.0  # area above the threshold left out as within the NoData margin
 
 
 def _pick_band(names: list[str], wanted: str) -> int:
@@ -60,6 +65,9 @@ def candidate_id(epsg_or_wkt: str, x: float, y: float, res: float) -> str:
 def vectorize(prob_path: str | Path, params: VectorizeParams) -> Vectorized:
     if not 0.0 < params.threshold < 1.0:
         raise InputError(f"The threshold {params.threshold} is outside (0, 1).", "Choose e.g. 0.5.")
+    if params.nodata_margin_px < 0:
+        raise InputError(f"The NoData margin {params.nodata_margin_px} px is negative.",
+                         "Give 0 (keep every detection) or a number of pixels such as 16.")
     meta = read_probability_meta(Path(prob_path))
     names, dates = meta["band_names"], meta["dates"]
     band = _pick_band(names, params.band)
@@ -69,7 +77,12 @@ def vectorize(prob_path: str | Path, params: VectorizeParams) -> Vectorized:
     with rasterio.open(prob_path) as src:
         crs = src.crs
         values = src.read(band)
+        date_bands = [names.index(d) + 1 for d in dates] if len(dates) > 1 else [band]
+        date_values = [values if b == band else src.read(b) for b in date_bands]
+        edge = _edge_zone(values, date_values if band not in date_bands else [values], params.nodata_margin_px)
         mask = (values != NODATA) & (values >= cut)
+        near_nodata_m2 = float(np.count_nonzero(mask & edge)) * res * res
+        mask &= ~edge
         polygons = []
         for geom, _ in features.shapes(mask.view(np.uint8), mask=mask, connectivity=8, transform=transform):
             poly = shape(geom)
@@ -82,8 +95,6 @@ def vectorize(prob_path: str | Path, params: VectorizeParams) -> Vectorized:
                 if isinstance(simplified, Polygon) and not simplified.is_empty:
                     poly = simplified
             polygons.append(poly)
-        date_bands = [names.index(d) + 1 for d in dates] if len(dates) > 1 else [band]
-        date_values = [values if b == band else src.read(b) for b in date_bands]
     stats = _zonal_stats(polygons, values, date_values, transform, cut)
     nodata_sat = np.pad((values == NODATA).astype(np.int32), ((1, 0), (1, 0))).cumsum(0).cumsum(1)
     crs_key = crs.to_string()
@@ -109,7 +120,18 @@ def vectorize(prob_path: str | Path, params: VectorizeParams) -> Vectorized:
             "touches_extent_edge": bool(edge),
             "dates_detected": ",".join(d for d, hit in zip(dates, detected) if hit),
         }))
-    return Vectorized(candidates, crs.to_wkt(version="WKT1_GDAL"), crs.to_epsg(), names[band - 1], meta)
+    return Vectorized(candidates, crs.to_wkt(version="WKT1_GDAL"), crs.to_epsg(), names[band - 1], meta,
+                      near_nodata_m2=near_nodata_m2)
+
+
+def _edge_zone(values: np.ndarray, date_values: list[np.ndarray], margin: int) -> np.ndarray:
+    """Pixels of ``values`` whose prediction no date made away from NoData: within ``margin`` of
+    NoData (or NoData) in every date band behind them."""
+    edge = np.ones(values.shape, bool)
+    for d in date_values:
+        d_nodata = d == NODATA
+        edge &= d_nodata | nodata.near(d_nodata, margin)
+    return edge & (values != NODATA)
 
 
 def _zonal_stats(polygons, values, date_values, transform, cut) -> list[tuple[float, float, list[bool]]]:

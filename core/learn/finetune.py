@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import rasterio
 
+from ..engine import nodata
 from ..engine.model_spec import read_sidecar
 from ..errors import ModelError
 from ..progress import CancelToken
@@ -41,7 +42,7 @@ def load_chips(chips_dir: Path, split: str, roles: list[str]) -> list[Sample]:
             mask = m.read(1)
         valid = mask != 255
         x = np.clip((values - pct[:, :1, None]) / np.maximum(pct[:, 1:, None] - pct[:, :1, None], 1e-6), 0, 1)
-        x[:, ~valid] = 0
+        x = nodata.fill(x, valid)  # as the engine feeds NoData to the model
         out.append(Sample(x.astype(np.float32), (mask == 1).astype(np.uint8), valid, chip["image"]))
     return out
 

@@ -19,6 +19,7 @@ from rasterio import features
 from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 
+from ..engine import nodata
 from ..progress import CancelToken
 
 LOGGER = logging.getLogger("thaw_slump_mapper.training")
@@ -41,7 +42,7 @@ def percentile_stretch(values: np.ndarray, valid: np.ndarray, low: float = 2, hi
         band = values[b].astype(np.float32)
         lo, hi = np.percentile(band[valid], [low, high]) if valid.any() else (0.0, 1.0)
         out[b] = np.clip((band - lo) / max(hi - lo, 1e-6), 0, 1)
-    out[:, ~valid] = 0
+    out = nodata.fill(out, valid)  # as the engine feeds NoData to the model
     return out
 
 

@@ -24,7 +24,7 @@ from thaw_slump_mapper.adapters.layers import CANDIDATES_PROPERTY
 from thaw_slump_mapper.core.preferences import Preferences
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
 from thaw_slump_mapper.ui.inference.controller import InferenceController
-from thaw_slump_mapper.ui.inference.dock import InferenceDock
+from thaw_slump_mapper.ui.inference.dock import COL_CHECK, COL_MASK, InferenceDock
 
 
 def wait_for(condition, timeout=60.0):
@@ -76,8 +76,8 @@ def _candidates(project):
 def test_run_on_current_view_adds_a_styled_candidates_layer(setup, tmp_path):
     project, dock, controller, layers, _ = setup
     assert controller.validate()
-    assert "4 bands B,G,R,N · 16-bit SR · 3.0 m · EPSG:32646" in dock.table.item(0, 3).text()
-    assert "converted to the model's reflectance" in dock.table.item(0, 3).toolTip()
+    assert "4 bands B,G,R,N · 16-bit SR · 3.0 m · EPSG:32646" in dock.table.item(0, COL_CHECK).text()
+    assert "converted to the model's reflectance" in dock.table.item(0, COL_CHECK).toolTip()
     assert "CPU (onnxruntime)" in dock.model_summary.text()
     dock.run_button.click()
     assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()
@@ -102,7 +102,7 @@ def test_run_on_current_view_adds_a_styled_candidates_layer(setup, tmp_path):
     assert _candidates(project)[0].featureCount() < first
     # the user's choices live in the project
     saved = json.loads(project.readEntry("thaw_slump_mapper", "mosaics")[0])
-    assert saved[layers[0].id()] == {"use": True, "date": "2019"}
+    assert saved[layers[0].id()] == {"use": True, "date": "2019", "mask": ""}
 
 
 def test_cancel_stops_within_a_tile_and_leaves_no_output(setup, tmp_path):
@@ -164,3 +164,56 @@ def test_model_with_wrong_description_is_explained_before_running(setup, tmp_pat
     controller.add_model_path(str(bad))
     assert not controller.validate()
     assert "takes 3 input bands" in dock.fit_label.text()
+
+
+def test_mask_column_finds_the_scenes_udm_and_the_run_masks_what_it_flags(qgis_app, fake_iface, tmp_path):
+    import rasterio
+
+    from thaw_slump_mapper.core.engine.inference import NODATA
+
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    project.removeEntry("thaw_slump_mapper", "mosaics")
+    settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
+    scene_id = "20200715_101010_1a2b"
+    data = np.random.default_rng(0).integers(1, 4000, (4, 64, 64)).astype(np.uint16)
+    sr = write_raster(tmp_path / f"{scene_id}_3B_AnalyticMS_SR_clip.tif", data)
+    udm = np.zeros((1, 64, 64), np.uint8)
+    udm[0, :, 40:] = 0b10  # cloud over the east
+    write_raster(tmp_path / f"{scene_id}_3B_AnalyticMS_DN_udm_clip.tif", udm, nodata=None)
+    layer = QgsRasterLayer(str(sr), "planet_2020")
+    project.addMapLayer(layer)
+    canvas = QgsMapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32646"))
+    canvas.setExtent(layer.extent())
+    fake_iface.mapCanvas.return_value = canvas
+    dock = InferenceDock()
+    controller = InferenceController(fake_iface, dock)
+    try:
+        controller.add_model_path(str(conv_model(tmp_path / "m.onnx", np.array([8.0, -6, 5, -2]).reshape(1, 4, 1, 1),
+                                                 np.array([0.3]), sidecar=BASIC)))
+        assert dock.table.item(0, COL_MASK).text() == "UDM"
+        assert dock.table.item(0, COL_MASK).toolTip().endswith("_DN_udm_clip.tif")
+        dock.set_mosaic_used(layer.id(), True, "2020")
+        assert dock.selected_mosaics()[0][3].endswith("_DN_udm_clip.tif")
+        dock.output.setFilePath(str(tmp_path / "cand.gpkg"))
+        dock.run_button.click()
+        assert controller.task is not None
+        wait_for(lambda: controller.task is None, 60)
+        (prob,) = list((tmp_path / "cache").glob("prob_*.tif"))
+        with rasterio.open(prob) as src:
+            values = src.read(1)
+        assert (values[:, 40:] == NODATA).all() and (values[:, :40] != NODATA).all()
+        # "No mask" is remembered in the project: the next refresh does not bring the UDM back
+        dock.set_mask(0, "")
+        dock.refresh_layers(project)
+        assert dock.table.item(0, COL_MASK).text() == "—" and dock.selected_mosaics()[0][3] == ""
+        # a wrong file as a mask is named in the check column before anything runs
+        dock.set_mask(0, str(sr))
+        assert not controller.validate()
+        assert "has 4 bands" in dock.table.item(0, COL_CHECK).text()
+    finally:
+        controller.unload()
+        project.removeAllMapLayers()
+        project.removeEntry("thaw_slump_mapper", "mosaics")
+        settings.save(Preferences())

@@ -109,3 +109,38 @@ def test_evaluate_through_processing_writes_a_report(provider, tmp_path):
                                                      "IOU": 0.5, "REPORT": str(tmp_path / "report.md")})
     assert 0 < out["ANYOVERLAP_RECALL"] <= 1 and 0 <= out["PIXEL_IOU"] <= 1
     assert "| pixel IoU |" in (tmp_path / "report.md").read_text()
+
+
+def test_run_model_takes_one_mask_per_mosaic(provider, tmp_path):
+    import numpy as np
+    import processing
+    import rasterio
+    from qgis.core import QgsProcessingException, QgsProject, QgsRasterLayer
+    from tsm_testkit import BASIC, conv_model, write_raster
+
+    from thaw_slump_mapper.adapters import settings
+    from thaw_slump_mapper.core.engine.inference import NODATA
+    from thaw_slump_mapper.core.preferences import Preferences
+
+    settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
+    data = np.random.default_rng(1).integers(1, 4000, (4, 48, 48)).astype(np.uint16)
+    mosaic = QgsRasterLayer(str(write_raster(tmp_path / "m_2020.tif", data)), "m")
+    udm = np.zeros((1, 48, 48), np.uint8)
+    udm[0, :20] = 2
+    mask = QgsRasterLayer(str(write_raster(tmp_path / "udm.tif", udm, nodata=None)), "udm")
+    QgsProject.instance().addMapLayers([mosaic, mask])
+    model = str(conv_model(tmp_path / "m.onnx", np.array([8.0, -6, 5, -2]).reshape(1, 4, 1, 1), np.array([0.3]),
+                           sidecar=BASIC))
+    try:
+        out = processing.run(f"{PROVIDER_ID}:runmodel", {
+            "MOSAICS": [mosaic.id()], "MASKS": [mask.id()], "MODEL": model, "OUTPUT": str(tmp_path / "c.gpkg")})
+        with rasterio.open(out["PROBABILITY"]) as src:
+            values = src.read(1)
+        assert (values[:20] == NODATA).all() and (values[20:] != NODATA).all()
+        with pytest.raises(QgsProcessingException, match="2 masks were given for 1 mosaics"):
+            processing.run(f"{PROVIDER_ID}:runmodel", {
+                "MOSAICS": [mosaic.id()], "MASKS": [mask.id(), mask.id()], "MODEL": model,
+                "OUTPUT": str(tmp_path / "d.gpkg")})
+    finally:
+        QgsProject.instance().removeAllMapLayers()
+        settings.save(Preferences())

@@ -20,6 +20,7 @@ from ...core.about import PLUGIN_DIR
 from ...core.engine.bands import parse_band_map
 from ...core.engine.fit import bundled_models, describe_mosaic, fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
+from ...core.engine.masks import inspect_mask
 from ...core.engine.models import LoadedModel, load_model
 from ...core.engine.raster import MosaicSpec, inspect_mosaic
 from ...core.engine.vectorize import VectorizeParams, vectorize
@@ -122,9 +123,11 @@ class InferenceController(QObject):
             self.dock.set_fit([str(exc)], False)
             return False
         ok, problems = True, []
-        for layer_id, file, date in self.dock.selected_mosaics():
+        for layer_id, file, date, mask in self.dock.selected_mosaics():
             try:
                 info = inspect_mosaic(MosaicSpec(file, date))
+                if mask:
+                    inspect_mask(mask)
             except TsmError as exc:
                 self.dock.set_check(layer_id, str(exc), False)
                 ok = False
@@ -206,7 +209,7 @@ class InferenceController(QObject):
         extent = extent_of(canvas.extent(), canvas.mapSettings().destinationCrs())
         prefs = settings.load()
         params = InferenceParams(
-            mosaics=tuple(MosaicSpec(path, date, band_map) for _, path, date in request.mosaics),
+            mosaics=tuple(MosaicSpec(path, date, band_map, mask=mask) for _, path, date, mask in request.mosaics),
             model_path=request.model_path, extent=extent, cache_dir=prefs.cache_dir,
             batch_size=prefs.batch_size, device=prefs.device, cache_limit_mb=prefs.cache_limit_mb)
         vparams = VectorizeParams(threshold=request.threshold, min_area_m2=request.min_area_m2,

@@ -18,12 +18,14 @@ from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -35,15 +37,16 @@ from qgis.PyQt.QtWidgets import (
 
 from ...adapters.i18n import tr
 from ...adapters.layers import file_rasters, raster_file
+from ...core.engine.masks import find_udm
 from ...core.engine.raster import guess_date
 
 PROJECT_SCOPE = "thaw_slump_mapper"
-COL_USE, COL_LAYER, COL_DATE, COL_CHECK = range(4)
+COL_USE, COL_LAYER, COL_DATE, COL_MASK, COL_CHECK = range(5)
 
 
 @dataclass(frozen=True)
 class RunRequest:
-    mosaics: tuple[tuple[str, str, str], ...]  # (layer id, file path, date)
+    mosaics: tuple[tuple[str, str, str, str], ...]  # (layer id, file path, date, mask path or '')
     model_path: str
     band_map: str
     output_gpkg: str
@@ -69,13 +72,20 @@ class InferenceDock(QgsDockWidget):
 
         mosaics = QGroupBox(tr("Mosaics (one per year)"), body)
         mos_layout = QVBoxLayout(mosaics)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([tr("Use"), tr("Layer"), tr("Date"), tr("Check")])
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([tr("Use"), tr("Layer"), tr("Date"), tr("Mask"), tr("Check")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_USE, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(COL_LAYER, QHeaderView.Stretch)
         header.setSectionResizeMode(COL_DATE, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(COL_MASK, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(COL_CHECK, QHeaderView.Stretch)
+        self.table.horizontalHeaderItem(COL_MASK).setToolTip(tr(
+            "Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as "
+            "NoData. Double-click to choose one; right-click to remove it."))
+        self.table.cellDoubleClicked.connect(self._cell_double_clicked)
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._mask_menu)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
         self.table.setToolTip(tr("Tick the rasters that are PlanetScope mosaics and correct their dates."))
@@ -200,10 +210,15 @@ class InferenceDock(QgsDockWidget):
             name.setFlags(Qt.ItemIsEnabled)
             name.setData(Qt.UserRole, raster_file(layer))
             date = QTableWidgetItem(choice.get("date") or guess_date(layer.name()) or guess_date(raster_file(layer)))
+            mask = QTableWidgetItem()
+            mask.setFlags(Qt.ItemIsEnabled)
             check = QTableWidgetItem("")
             check.setFlags(Qt.ItemIsEnabled)
-            for col, item in ((COL_USE, use), (COL_LAYER, name), (COL_DATE, date), (COL_CHECK, check)):
+            for col, item in ((COL_USE, use), (COL_LAYER, name), (COL_DATE, date), (COL_MASK, mask),
+                              (COL_CHECK, check)):
                 self.table.setItem(row, col, item)
+            # the scene's own UDM is found beside it unless the user chose otherwise
+            self._show_mask(row, choice["mask"] if "mask" in choice else find_udm(raster_file(layer)))
         self._filling = False
         self.no_mosaics.setVisible(self.table.rowCount() == 0)
         self.table.setVisible(self.table.rowCount() > 0)
@@ -226,7 +241,8 @@ class InferenceDock(QgsDockWidget):
         for row in range(self.table.rowCount()):
             layer_id = self.table.item(row, COL_USE).data(Qt.UserRole)
             choices[layer_id] = {"use": self.table.item(row, COL_USE).checkState() == Qt.Checked,
-                                 "date": self.table.item(row, COL_DATE).text().strip()}
+                                 "date": self.table.item(row, COL_DATE).text().strip(),
+                                 "mask": self.table.item(row, COL_MASK).data(Qt.UserRole) or ""}
         project.writeEntry(PROJECT_SCOPE, "mosaics", json.dumps(choices))
 
     def set_mosaic_used(self, layer_id: str, used: bool, date: str = "") -> None:
@@ -236,14 +252,50 @@ class InferenceDock(QgsDockWidget):
                     self.table.item(row, COL_DATE).setText(date)
                 self.table.item(row, COL_USE).setCheckState(Qt.Checked if used else Qt.Unchecked)
 
-    def selected_mosaics(self) -> list[tuple[str, str, str]]:
+    def selected_mosaics(self) -> list[tuple[str, str, str, str]]:
         out = []
         for row in range(self.table.rowCount()):
             if self.table.item(row, COL_USE).checkState() == Qt.Checked:
                 out.append((self.table.item(row, COL_USE).data(Qt.UserRole),
                             self.table.item(row, COL_LAYER).data(Qt.UserRole),
-                            self.table.item(row, COL_DATE).text().strip()))
+                            self.table.item(row, COL_DATE).text().strip(),
+                            self.table.item(row, COL_MASK).data(Qt.UserRole) or ""))
         return out
+
+    # --- masks ---------------------------------------------------------------------------------
+    def _show_mask(self, row: int, path: str) -> None:
+        item = self.table.item(row, COL_MASK)
+        item.setData(Qt.UserRole, path)
+        name = Path(path).name.lower()
+        item.setText("—" if not path else tr("UDM2") if "udm2" in name else tr("UDM") if "udm" in name else tr("mask"))
+        item.setToolTip(path or tr("No mask: double-click to choose a UDM or UDM2 file."))
+
+    def set_mask(self, row: int, path: str) -> None:
+        self._show_mask(row, path)
+        self.save_choices(QgsProject.instance())
+        self.mosaics_changed.emit()
+
+    def _cell_double_clicked(self, row: int, col: int) -> None:
+        if col == COL_MASK:
+            self.choose_mask(row)
+
+    def choose_mask(self, row: int) -> None:
+        start = self.table.item(row, COL_MASK).data(Qt.UserRole) or self.table.item(row, COL_LAYER).data(Qt.UserRole)
+        path, _ = QFileDialog.getOpenFileName(self, tr("Mask of {layer}").format(
+            layer=self.table.item(row, COL_LAYER).text()), str(Path(start).parent) if start else "",
+            tr("Rasters (*.tif *.tiff);;All files (*)"))
+        if path:
+            self.set_mask(row, path)
+
+    def _mask_menu(self, pos) -> None:
+        row = self.table.rowAt(pos.y())
+        if row < 0:
+            return
+        menu = QMenu(self.table)
+        menu.addAction(tr("Choose mask…"), lambda: self.choose_mask(row))
+        remove = menu.addAction(tr("No mask"), lambda: self.set_mask(row, ""))
+        remove.setEnabled(bool(self.table.item(row, COL_MASK).data(Qt.UserRole)))
+        menu.exec_(self.table.viewport().mapToGlobal(pos))
 
     def set_check(self, layer_id: str, text: str, ok: bool, tooltip: str = "") -> None:
         for row in range(self.table.rowCount()):
