@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -13,10 +15,47 @@ from pathlib import Path
 
 from . import about, deps
 from .errors import TsmError
+from .outputs import check_folder, check_new_file
 
 
 class CliError(TsmError):
     """A problem the user can fix; its message says what and how."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: the problem and the fix, no usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _number(kind, low=None, high=None, low_open=False, high_open=False, hint=""):
+    """An argparse type: a finite number within [low, high] (``*_open``: the bound excluded)."""
+    rules = []
+    if low is not None:
+        rules.append(f"above {low}" if low_open else f"at least {low}")
+    if high is not None:
+        rules.append(f"below {high}" if high_open else f"at most {high}")
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a{'' if kind is float else ' whole'} number"
+                                             f"{hint}") from None
+        if kind is float and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text} is not a finite number{hint}")
+        if ((low is not None and (value <= low if low_open else value < low))
+                or (high is not None and (value >= high if high_open else value > high))):
+            raise argparse.ArgumentTypeError(f"{text} is out of range: it must be {' and '.join(rules)}{hint}")
+        return value
+    return parse
+
+
+PROBABILITY = _number(float, 0.0, 1.0, low_open=True, high_open=True, hint=", e.g. 0.5")
+NON_NEGATIVE = _number(float, 0.0)
+POSITIVE = _number(float, 0.0, low_open=True)
+COUNT = _number(int, 1)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -74,10 +113,11 @@ def _dropped_note(result, margin: int) -> str:
 
 def cmd_infer(args: argparse.Namespace) -> int:
     from .engine.bands import parse_band_map
+    from .engine.fit import fit_findings
     from .engine.inference import InferenceParams, run_inference
     from .engine.masks import inspect_mask
     from .engine.models import load_model
-    from .engine.raster import Extent, parse_mosaic_arg
+    from .engine.raster import Extent, inspect_mosaic, parse_mosaic_arg
     from .engine.vectorize import vectorize
     from .preferences import default_cache_dir
     from .store.candidates import write_candidates
@@ -94,15 +134,27 @@ def cmd_infer(args: argparse.Namespace) -> int:
     for text, mask in zip(args.mosaic, masks):
         spec = parse_mosaic_arg(text)
         mosaics.append(type(spec)(spec.path, spec.date, band_map, args.domain or "", mask))
+    dates = [m.label for m in mosaics]
+    if args.band not in ("mean", "max") and args.band not in dates:
+        raise CliError(f"--band {args.band[:40]} is not one of the dates ({', '.join(dates)}). "
+                       "Give mean, max or one of those dates.")
     extent = Extent.parse(args.extent) if args.extent else None
     aux = tuple(tuple(a.split("=", 1)) for a in args.aux)
     if any(len(a) != 2 for a in aux):
         raise CliError("--aux takes ROLE=PATH, e.g. --aux dem=dem.tif.")
+    check_candidates_output(args.out)
+    infos = [inspect_mosaic(m) for m in mosaics]
     model = load_model(args.model, args.device)
+    vparams = _vectorize_params(args, model.spec)  # checked before the model runs, not after
+    for info in infos:  # doubts about the inputs, said before the run; errors stop it there
+        for level, message in fit_findings(model.spec, info, dict(info.spec.band_map) or None, dict(aux)):
+            if level == "error":
+                raise CliError(message)
+            if level == "warning":
+                print(f"tsm infer: warning: {message}", file=sys.stderr)
     params = InferenceParams(tuple(mosaics), args.model, extent, args.cache or default_cache_dir(),
                              args.batch_size, args.device, args.reproject, aux)
     prob = run_inference(params, _progress_printer(args.quiet), model=model)
-    vparams = _vectorize_params(args, model.spec)
     result = vectorize(prob.path, vparams)
     run = {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2,
            "extent": [*list(prob.grid.bounds), prob.grid.crs.to_string()],
@@ -130,6 +182,7 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
     from .store.candidates import write_candidates
 
     start = time.monotonic()
+    check_candidates_output(args.out)
     vparams = _vectorize_params(args)
     result = vectorize(args.prob, vparams)
     run = {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2, "probability_raster": args.prob,
@@ -145,12 +198,20 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .learn.evaluate import evaluate_files
 
+    for name in ("pred", "ref", "area"):
+        given = getattr(args, name)
+        if given and not Path(given).is_file():
+            raise CliError(f"--{name} {given} does not exist. Check the path.")
+    if args.report:  # before the work: the report and its chart must not replace anything
+        check_new_file(args.report, args.overwrite, "report")
+        check_new_file(Path(args.report).with_suffix(".png"), args.overwrite, "chart")
     result = evaluate_files(args.pred, args.ref, args.area, args.iou, args.pixel_size, args.status,
                             args.pred_layer, args.ref_layer)
     if args.report:
         from .learn.report import write_report
 
-        write_report(result, args.report, "Slump detection accuracy", args.pred, args.ref, args.iou)
+        write_report(result, args.report, "Slump detection accuracy", args.pred, args.ref, args.iou,
+                     overwrite=args.overwrite)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -172,6 +233,10 @@ def cmd_export_chips(args: argparse.Namespace) -> int:
     from .engine.raster import parse_mosaic_arg
     from .learn.chips import export_chips
 
+    if (Path(args.out) / "manifest.json").exists() and not args.overwrite:
+        raise CliError(f"{args.out} already holds training chips (manifest.json). Choose a new folder, or "
+                       "--overwrite.")
+    check_folder(args.out, create=True)
     spec = load_model(args.model, "cpu").spec
     manifest = export_chips(args.candidates, [parse_mosaic_arg(m) for m in args.mosaic], spec, args.out,
                             chip=args.chip, background=args.background, block_m=args.block, val_share=args.val)
@@ -183,7 +248,9 @@ def cmd_export_chips(args: argparse.Namespace) -> int:
 def cmd_finetune(args: argparse.Namespace) -> int:
     from .learn.finetune import fine_tune
 
-    result = fine_tune(args.model, args.chips, args.out, steps=args.steps, lr=args.lr, seed=args.seed)
+    check_folder(args.out, create=True)
+    result = fine_tune(args.model, args.chips, args.out, steps=args.steps, lr=args.lr, seed=args.seed,
+                       overwrite=args.overwrite)
     print(f"{result['version']}: {result['paths']['onnx']} (validation IoU {result['val_iou_before']} -> "
           f"{result['val_iou_after']}, final loss {result['final_loss']:.3f})")
     return 0
@@ -192,9 +259,11 @@ def cmd_finetune(args: argparse.Namespace) -> int:
 def cmd_iterations(args: argparse.Namespace) -> int:
     from .learn.iterations import export_csv, read_log
 
+    if args.csv:
+        check_new_file(args.csv, args.overwrite, "CSV file")
     rows = read_log(args.candidates)
     if args.csv:
-        export_csv(args.candidates, args.csv)
+        export_csv(args.candidates, args.csv, overwrite=args.overwrite)
     for r in rows:
         print(f"iteration {r['iteration']}: model {r['model_name']} {r['model_version']}, {r['positives']} positives, "
               f"{r['negatives']} negatives, {r['candidates']} candidates, {r['new_slumps']} new slumps, "
@@ -236,7 +305,12 @@ def cmd_inspect_model(args: argparse.Namespace) -> int:
 def cmd_synthetic(args: argparse.Namespace) -> int:
     from .synthetic import SceneSpec, generate
 
-    years = tuple(int(y) for y in args.years.split(","))
+    try:
+        years = tuple(int(y) for y in args.years.split(","))
+    except ValueError:
+        raise CliError(f"--years {args.years[:40]} is not a list of years. Give e.g. --years 2019,2020,2021.") from None
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise CliError(f"{args.out} is a file. Give a folder for the SYNTHETIC scene.")
     scene = generate(args.out, SceneSpec(width=args.size, height=args.size, years=years, seed=args.seed,
                                          n_slumps=args.slumps))
     for path, year in scene.mosaics:
@@ -246,17 +320,17 @@ def cmd_synthetic(args: argparse.Namespace) -> int:
 
 
 def _add_vectorize_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--threshold", type=float, help="probability threshold (default: the model's)")
-    p.add_argument("--min-area", type=float, help="minimum polygon area in m² (default: the model's)")
+    p.add_argument("--threshold", type=PROBABILITY, help="probability threshold (default: the model's)")
+    p.add_argument("--min-area", type=NON_NEGATIVE, help="minimum polygon area in m² (default: the model's)")
     p.add_argument("--band", default="mean", help="mean, max or a date (several dates); default mean")
     p.add_argument("--keep-holes", action="store_true", help="keep holes inside polygons")
-    p.add_argument("--simplify", type=float, default=0.0, help="simplification tolerance in metres")
-    p.add_argument("--nodata-margin", type=int, default=16, metavar="PX",
+    p.add_argument("--simplify", type=NON_NEGATIVE, default=0.0, help="simplification tolerance in metres")
+    p.add_argument("--nodata-margin", type=_number(int, 0), default=16, metavar="PX",
                    help="leave out detections within this many pixels of NoData (default 16; 0 keeps all)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tsm", description=f"{about.name()} command line")
+    parser = _Parser(prog="tsm", description=f"{about.name()} command line")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     doctor = sub.add_parser("doctor", help="check the Python packages and print how to install missing ones")
     doctor.add_argument("--quick", action="store_true",
@@ -281,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="auxiliary input raster the model needs, e.g. dem=dem.tif")
     infer.add_argument("--reproject", action="store_true",
                        help="allow mosaics in different CRSs (warped onto the first one's grid)")
-    infer.add_argument("--batch-size", type=int, default=4)
+    infer.add_argument("--batch-size", type=COUNT, default=4)
     infer.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     infer.add_argument("--cache", help="folder for probability rasters (default ~/.cache/thaw_slump_mapper)")
     infer.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -298,8 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
     synth = sub.add_parser("synthetic", help="generate a SYNTHETIC multi-year scene with slumps and truth")
     synth.add_argument("out", help="output folder")
     synth.add_argument("--years", default="2019,2020,2021")
-    synth.add_argument("--size", type=int, default=768, help="pixels along each side (3 m)")
-    synth.add_argument("--slumps", type=int, default=8)
+    synth.add_argument("--size", type=_number(int, 64, 20000), default=768, help="pixels along each side (3 m)")
+    synth.add_argument("--slumps", type=_number(int, 0, 500), default=8)
     synth.add_argument("--seed", type=int, default=0)
     synth.set_defaults(func=cmd_synthetic)
 
@@ -307,13 +381,15 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--pred", required=True, help="GeoPackage of predictions (candidates or inventory)")
     ev.add_argument("--ref", required=True, help="GeoPackage of reference outlines")
     ev.add_argument("--area", help="GeoPackage with the polygon(s) of the evaluated area")
-    ev.add_argument("--iou", type=float, default=0.5, help="IoU for a one-to-one object match (default 0.5)")
+    ev.add_argument("--iou", type=_number(float, 0.0, 1.0, low_open=True), default=0.5,
+                    help="IoU for a one-to-one object match (default 0.5)")
     ev.add_argument("--pred-layer", help="layer of --pred (default: candidates or the first)")
     ev.add_argument("--ref-layer", help="layer of --ref (default: the first)")
     ev.add_argument("--status", help="only predictions with this review status, e.g. accepted")
-    ev.add_argument("--pixel-size", type=float, default=3.0, help="metres, for the pixel measures")
+    ev.add_argument("--pixel-size", type=POSITIVE, default=3.0, help="metres, for the pixel measures")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--report", help="also write a Markdown report (and a PNG chart beside it)")
+    ev.add_argument("--overwrite", action="store_true", help="replace an existing report and chart")
     ev.set_defaults(func=cmd_evaluate)
 
     chips = sub.add_parser("export-chips", help="training chips from reviewed candidates (train elsewhere too)")
@@ -321,24 +397,28 @@ def build_parser() -> argparse.ArgumentParser:
     chips.add_argument("--mosaic", action="append", required=True, metavar="PATH[@DATE]")
     chips.add_argument("--model", required=True, help="the model the chips are for (bands, pixel size)")
     chips.add_argument("--out", required=True, help="output folder")
-    chips.add_argument("--chip", type=int, default=128)
-    chips.add_argument("--background", type=int, default=30, help="random background chips")
-    chips.add_argument("--block", type=float, default=1000.0, help="spatial block size (m) of the split")
-    chips.add_argument("--val", type=float, default=0.25, help="share of blocks for validation")
+    chips.add_argument("--chip", type=_number(int, 32, 4096), default=128, help="chip size in pixels")
+    chips.add_argument("--background", type=_number(int, 0), default=30, help="random background chips")
+    chips.add_argument("--block", type=POSITIVE, default=1000.0, help="spatial block size (m) of the split")
+    chips.add_argument("--val", type=_number(float, 0.0, 1.0, high_open=True), default=0.25,
+                       help="share of blocks for validation")
+    chips.add_argument("--overwrite", action="store_true", help="write into a folder that already holds chips")
     chips.set_defaults(func=cmd_export_chips)
 
     tune = sub.add_parser("finetune", help="fine-tune an smp model package (.pth + .pth.json) on chips")
     tune.add_argument("--model", required=True, help="the .pth of the package to start from")
     tune.add_argument("--chips", required=True, help="folder written by export-chips")
     tune.add_argument("--out", required=True, help="folder for the new package")
-    tune.add_argument("--steps", type=int, default=300)
-    tune.add_argument("--lr", type=float, default=2e-4)
+    tune.add_argument("--steps", type=COUNT, default=300)
+    tune.add_argument("--lr", type=POSITIVE, default=2e-4)
+    tune.add_argument("--overwrite", action="store_true", help="replace a package of the same version in --out")
     tune.add_argument("--seed", type=int, default=0)
     tune.set_defaults(func=cmd_finetune)
 
     its = sub.add_parser("iterations", help="print the iteration log of a candidates GeoPackage")
     its.add_argument("candidates")
     its.add_argument("--csv", help="also write it as CSV")
+    its.add_argument("--overwrite", action="store_true", help="replace an existing CSV file")
     its.set_defaults(func=cmd_iterations)
 
     inspect = sub.add_parser("inspect-model", help="print what a model expects")
@@ -360,3 +440,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"tsm {args.command}: cancelled", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if os.environ.get("TSM_DEBUG"):
+            raise
+        # a bug, not a bad input: one line, and how to get the details for a report
+        print(f"tsm {args.command}: unexpected error ({type(exc).__name__}: {str(exc)[:200]}). Please report it; "
+              "TSM_DEBUG=1 shows the traceback.", file=sys.stderr)
+        return 3
+
+
+def check_candidates_output(out: str) -> None:
+    """The candidates GeoPackage is merged into when it exists: it must be one, in a writable folder."""
+    from .store.gpkg import connect
+
+    path = Path(out)
+    if path.exists():
+        connect(path, create=False).close()  # refuses a file that is not a GeoPackage, changes nothing
+        if not os.access(path, os.W_OK):
+            raise CliError(f"{path} is read-only. Choose another --out, or make it writable.")
+    else:
+        check_folder(path.parent if str(path.parent) else Path("."), create=True)

@@ -324,7 +324,7 @@
         <translation>阈值与最小面积（最近一次运行）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="185"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="191"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
@@ -477,112 +477,112 @@
         <translation>热融滑塌概率</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="58"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="59"/>
         <source>Run model on mosaics</source>
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="170"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="176"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="67"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="68"/>
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.</source>
         <translation>在指定范围内（或整幅影像上）对一幅或多幅 PlanetScope 镶嵌影像（每个日期一幅）运行热融滑塌分割模型，并将候选多边形合并写入 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="74"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="75"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="76"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="77"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="83"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="84"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="84"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="85"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="86"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="87"/>
         <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="89"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="90"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="92"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="93"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="183"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="189"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="193"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="199"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="98"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="99"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="104"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="105"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="109"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="110"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="133"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="134"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="154"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="160"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="167"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="173"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="176"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="182"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="183"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="189"/>
         <source>GeoTIFF (*.tif *.tiff)</source>
         <translation>GeoTIFF 文件（*.tif *.tiff）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="188"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="194"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="190"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="196"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
@@ -1307,22 +1307,22 @@
         <translation>无掩膜</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="78"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="79"/>
         <source>Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order</source>
         <translation>云/阴影/积雪掩膜（UDM 或 UDM2），每个镶嵌图一个，顺序相同</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="81"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="82"/>
         <source>Without masks: use each PlanetScope scene&apos;s UDM found beside it</source>
         <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="113"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="114"/>
         <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
         <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="120"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="121"/>
         <source>Mask of {mosaic}: {mask}</source>
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
@@ -1335,6 +1335,11 @@
         <location filename="../ui/inference/dock.py" line="270"/>
         <source>UDM</source>
         <translation>UDM</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="142"/>
+        <source>Warning: {message}</source>
+        <translation>警告：{message}</translation>
     </message>
 </context>
 </TS>

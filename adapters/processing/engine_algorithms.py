@@ -22,10 +22,11 @@ from qgis.core import (
 )
 
 from ...core.engine.bands import parse_band_map
+from ...core.engine.fit import fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
 from ...core.engine.masks import find_udm, inspect_mask
 from ...core.engine.models import load_model
-from ...core.engine.raster import MosaicSpec, guess_date
+from ...core.engine.raster import MosaicSpec, guess_date, inspect_mosaic
 from ...core.engine.vectorize import VectorizeParams, vectorize
 from ...core.errors import TsmError
 from ...core.preferences import default_cache_dir
@@ -134,6 +135,11 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                 name=model.spec.name, version=model.spec.version, device=model.backend.device))
             for mask in filter(None, masks):
                 inspect_mask(mask)
+            for path, date in zip(paths, dates):
+                info = inspect_mosaic(MosaicSpec(path, date, band_map))
+                for level, message in fit_findings(model.spec, info, dict(band_map) or None):
+                    if level == "warning":
+                        feedback.pushInfo(tr("Warning: {message}").format(message=message))
             params = InferenceParams(tuple(MosaicSpec(p, d, band_map, mask=m) for p, d, m in zip(paths, dates, masks)),
                                      str(model.path), extent, prefs.cache_dir or default_cache_dir(),
                                      prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb)

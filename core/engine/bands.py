@@ -56,12 +56,14 @@ def guess_domain(dtype: str, max_value: float | None = None) -> str:
 
 
 def resolve_bands(spec: ModelSpec, band_count: int, override: dict[str, int] | None, name: str,
-                  supplied: dict[str, str] | None = None) -> tuple[list[int], dict[str, int]]:
-    """The 1-based mosaic bands to read, and each role's position among them.
+                  supplied: dict[str, str] | None = None,
+                  base: dict[str, int] | None = None) -> tuple[list[int], dict[str, int]]:
+    """The 1-based mosaic bands to read, and each role's position among them. ``base``: the
+    raster's own band roles (from its colour interpretation); the default order otherwise.
 
     Raises InputError naming the missing role and how to provide it.
     """
-    mapping = default_band_map(band_count)
+    mapping = dict(base) if base is not None else default_band_map(band_count)
     mapping.update(override or {})
     needed: list[str] = []
     for role in spec.bands:

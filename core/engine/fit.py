@@ -8,18 +8,21 @@ from ..errors import InputError
 from .bands import default_band_map, resolve_bands
 from .model_spec import ModelSpec
 from .models import ONNX_SUFFIXES, TORCH_SUFFIXES
-from .raster import MosaicInfo
+from .raster import MosaicInfo, guess_date
 
 DOMAIN_WORDS = {"sr16": "16-bit SR", "uint8": "8-bit", "reflectance": "reflectance 0-1"}
 
 
 def describe_mosaic(info: MosaicInfo) -> str:
-    roles = default_band_map(info.count)
+    roles = info.band_map if info.roles else default_band_map(info.count)
     order = ",".join(r[0].upper() if r != "rededge" else "RE"
                      for r, _ in sorted(roles.items(), key=lambda kv: kv[1])) if roles else "?"
     epsg = info.crs.to_epsg()
     crs = f"EPSG:{epsg}" if epsg else info.crs.to_string()[:30]
-    return f"{info.count} bands {order} · {DOMAIN_WORDS[info.domain]} · {info.res:.1f} m · {crs}"
+    words = DOMAIN_WORDS[info.domain]
+    if info.domain == "uint8" and info.dtype.startswith("float"):
+        words = "0-255 values (float)"
+    return f"{info.count} bands {order} · {words} · {info.res:.1f} m · {crs}"
 
 
 def fit_findings(spec: ModelSpec, info: MosaicInfo, band_map: dict[str, int] | None = None,
@@ -27,9 +30,13 @@ def fit_findings(spec: ModelSpec, info: MosaicInfo, band_map: dict[str, int] | N
     """(level, message) pairs; level is 'error' (cannot run), 'warning' or 'info'."""
     found: list[tuple[str, str]] = []
     try:
-        resolve_bands(spec, info.count, band_map, Path(info.spec.path).name, aux)
+        resolve_bands(spec, info.count, band_map, Path(info.spec.path).name, aux, info.band_map)
     except InputError as exc:
         found.append(("error", str(exc)))
+    found += [("warning", w) for w in info.warnings]
+    if not info.spec.date and not guess_date(info.spec.path):
+        found.append(("warning", f"{Path(info.spec.path).name} has no date: give its year or date, or the "
+                                 "years cannot be told apart in the results."))
     if abs(info.res - spec.gsd_m) > 0.01 * spec.gsd_m and not info.crs.is_geographic:
         found.append(("warning", f"{info.res:.1f} m pixels will be resampled to the model's {spec.gsd_m:g} m."))
     if info.domain != spec.value_domain:

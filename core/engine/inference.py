@@ -135,8 +135,8 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     spec = model.spec
     infos = [inspect_mosaic(m) for m in params.mosaics]
     mask_infos = [masks.inspect_mask(m.mask) if m.mask else None for m in params.mosaics]
-    plans = [resolve_bands(spec, i.count, dict(i.spec.band_map), Path(i.spec.path).name, dict(params.aux))
-             for i in infos]
+    plans = [resolve_bands(spec, i.count, dict(i.spec.band_map), Path(i.spec.path).name, dict(params.aux),
+                           i.band_map) for i in infos]
     grid = plan_grid(params.extent, infos, spec.gsd_m, params.allow_reproject)
     mosaics = _mosaic_ids(infos)
     dates = _unique_dates(infos)
@@ -302,14 +302,21 @@ def _write_mean_max(dst, n_dates: int, cancel: CancelToken, rows_per_block: int 
 
 def read_probability_meta(path: Path) -> dict:
     """Dates, band names, model and mosaics of a probability raster written by run_inference."""
+    if not Path(path).is_file():
+        raise InputError(f"The probability raster {path} does not exist.",
+                         "Give the prob_….tif that 'tsm infer' printed (in its cache folder).")
     try:
         with rasterio.open(path) as src:
             tags = src.tags()
+            if "TSM_DATES" not in tags or src.dtypes[0] != "uint8":
+                raise InputError(f"{Path(path).name} is not a probability raster written by Thaw Slump Mapper "
+                                 "(it lacks the TSM tags).",
+                                 "Give the prob_….tif that 'tsm infer' printed, not an image or another raster.")
             names = [d or f"band{i}" for i, d in enumerate(src.descriptions, start=1)]
             return {"dates": json.loads(tags.get("TSM_DATES", "[]")), "band_names": names,
                     "model": json.loads(tags.get("TSM_MODEL", "{}")),
                     "mosaics": json.loads(tags.get("TSM_MOSAICS", "[]")),
                     "crs": src.crs, "transform": src.transform, "width": src.width, "height": src.height}
-    except rasterio.errors.RasterioError as exc:
+    except (rasterio.errors.RasterioError, rasterio.errors.RasterioIOError) as exc:
         raise InputError(f"{path} cannot be read as a probability raster ({exc}).",
                          "Give a probability GeoTIFF written by 'tsm infer' or the plugin.") from exc

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
-from rasterio.errors import RasterioError
+from rasterio.errors import RasterioError, RasterioIOError
 
 from ..errors import InputError
 from .raster import Grid, MosaicReader, MosaicSpec, inspect_mosaic
@@ -49,7 +49,7 @@ def inspect_mask(path: str) -> MaskInfo:
     try:
         with rasterio.open(p) as src:
             count, crs = src.count, src.crs
-    except RasterioError as exc:
+    except (RasterioError, RasterioIOError) as exc:
         raise InputError(f"The mask {p.name} cannot be read as a raster ({exc}).",
                          "Give the UDM or UDM2 GeoTIFF delivered with the scene.") from exc
     if crs is None:

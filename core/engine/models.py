@@ -145,15 +145,9 @@ def load_torchscript(path: Path, device: str) -> Any:
                          "The file may be corrupt: export it again with torch.jit.script or trace.") from exc
 
 
-def load_smp_state_dict(path: Path, spec: ModelSpec) -> Any:
-    torch = _import_torch(path)
-    info = spec.torch
-    if info is None or not info.arch or not info.encoder:
-        raise ModelError(
-            f"{path.name} holds weights only; its description does not say which network they belong to.",
-            "Add \"torch\": {\"format\": \"smp\", \"arch\": \"Unet\", \"encoder\": \"resnet34\", "
-            "\"in_channels\": 4, \"classes\": 1} to the sidecar JSON.",
-        )
+def read_state_dict(path: Path, torch=None) -> dict:
+    """A plain state_dict of tensors from ``path`` (weights_only: a stranger's file never runs code)."""
+    torch = torch or _import_torch(path)
     try:
         state = torch.load(str(path), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -172,6 +166,19 @@ def load_smp_state_dict(path: Path, spec: ModelSpec) -> Any:
         raise ModelError(f"{path.name} is not a state_dict of tensors.",
                          "Save it with torch.save(model.state_dict(), path).")
     state = {k.removeprefix("model.").removeprefix("module."): v for k, v in state.items()}
+    return state
+
+
+def load_smp_state_dict(path: Path, spec: ModelSpec) -> Any:
+    torch = _import_torch(path)
+    info = spec.torch
+    if info is None or not info.arch or not info.encoder:
+        raise ModelError(
+            f"{path.name} holds weights only; its description does not say which network they belong to.",
+            "Add \"torch\": {\"format\": \"smp\", \"arch\": \"Unet\", \"encoder\": \"resnet34\", "
+            "\"in_channels\": 4, \"classes\": 1} to the sidecar JSON.",
+        )
+    state = read_state_dict(path, torch)
     try:
         import segmentation_models_pytorch as smp
     except Exception as exc:

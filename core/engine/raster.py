@@ -18,7 +18,7 @@ import numpy as np
 import rasterio
 from rasterio.crs import CRS
 from rasterio.enums import ColorInterp, MaskFlags, Resampling
-from rasterio.errors import RasterioError
+from rasterio.errors import CRSError, RasterioError, RasterioIOError
 from rasterio.transform import Affine
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
@@ -27,6 +27,7 @@ from rasterio.windows import Window
 from ..errors import InputError
 from .bands import guess_domain
 from .model_spec import DOMAINS
+from .values import roles_from_colorinterp, sample_values, value_warnings
 
 # Pixel counts within this fraction of an integer are that integer: coordinates of 0.02 m pixels
 # far from the origin carry float errors of ~1e-8 pixel, which must not add a row past the edge.
@@ -79,6 +80,7 @@ class Extent:
 
     @classmethod
     def parse(cls, text: str, default_crs: str = "") -> Extent:
+        shown = text if len(text) <= 80 else text[:77] + "…"  # never echo a pasted file back whole
         parts = [p.strip() for p in text.split(",")]
         crs = default_crs
         if len(parts) == 5:
@@ -86,11 +88,20 @@ class Extent:
         try:
             xmin, ymin, xmax, ymax = (float(p) for p in parts)
         except ValueError as exc:
-            raise InputError(f"Cannot read the extent '{text}'.",
+            raise InputError(f"Cannot read the extent '{shown}'.",
                              "Write it as XMIN,YMIN,XMAX,YMAX[,EPSG:CODE].") from exc
+        if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)):
+            raise InputError(f"The extent '{shown}' has a coordinate that is not a number.",
+                             "Write it as XMIN,YMIN,XMAX,YMAX[,EPSG:CODE] with finite numbers.")
         if not (xmin < xmax and ymin < ymax):
-            raise InputError(f"The extent '{text}' is empty (minimum not below maximum).",
+            raise InputError(f"The extent '{shown}' is empty (minimum not below maximum).",
                              "Give XMIN,YMIN,XMAX,YMAX with XMIN < XMAX and YMIN < YMAX.")
+        if crs:
+            try:
+                CRS.from_user_input(crs)
+            except CRSError as exc:
+                raise InputError(f"The extent's CRS '{crs[:40]}' is unknown.",
+                                 "Give it as EPSG:CODE, e.g. EPSG:32646, or leave it out (the mosaic's CRS).") from exc
         return cls(xmin, ymin, xmax, ymax, crs)
 
 
@@ -125,6 +136,12 @@ class MosaicInfo:
     dtype: str
     nodata: float | None
     domain: str
+    roles: tuple[tuple[str, int], ...] = ()  # band roles of this raster (colour interpretation or default)
+    warnings: tuple[str, ...] = ()  # doubts about its values, in plain words
+
+    @property
+    def band_map(self) -> dict[str, int]:
+        return dict(self.roles)
 
     @property
     def res(self) -> float:
@@ -137,8 +154,8 @@ class MosaicInfo:
 
 def inspect_mosaic(spec: MosaicSpec) -> MosaicInfo:
     path = Path(spec.path)
-    if not path.exists():
-        raise InputError(f"The mosaic {path} does not exist.", "Check the path.")
+    if not spec.path or not path.is_file():
+        raise InputError(f"The mosaic '{spec.path}' does not exist.", "Check the path (PATH[@DATE]).")
     try:
         with rasterio.open(path) as src:
             if src.crs is None:
@@ -148,13 +165,24 @@ def inspect_mosaic(spec: MosaicSpec) -> MosaicInfo:
                     src.transform.b or src.transform.d:
                 raise InputError(f"The mosaic {path.name} has non-square or rotated pixels.",
                                  "Warp it to a north-up grid with square pixels first.")
-            domain = spec.domain or guess_domain(src.dtypes[0])
+            # a truncated or damaged file opens fine and fails at its first pixel read: read the
+            # first and the last block now, not in the middle of a run
+            src.read(1, window=Window(0, 0, 1, 1))
+            src.read(src.count, window=Window(src.width - 1, src.height - 1, 1, 1))
+            sample = sample_values(src)
+            # float rasters say nothing by their type: 0-255 floats are 8-bit values, not reflectance
+            top = max(sample.maximum) if sample.pixels else None
+            domain = spec.domain or guess_domain(src.dtypes[0], top)
             if domain not in DOMAINS:
                 raise InputError(f"Unknown value domain '{domain}' for {path.name}.",
                                  f"Use one of {', '.join(DOMAINS)}.")
+            roles = roles_from_colorinterp([c.name for c in src.colorinterp], src.count)
+            used = {**roles, **dict(spec.band_map)}
+            warnings = value_warnings(sample, domain, src.dtypes[0], used, path.name)
             return MosaicInfo(spec, src.crs, src.transform, src.width, src.height, src.count,
-                              src.dtypes[0], src.nodata, domain)
-    except RasterioError as exc:
+                              src.dtypes[0], src.nodata, domain, tuple(sorted(roles.items(), key=lambda kv: kv[1])),
+                              tuple(warnings))
+    except (RasterioError, RasterioIOError) as exc:  # RasterioIOError is no RasterioError in 1.3
         raise InputError(f"The mosaic {path} cannot be read as a raster ({exc}).",
                          "Check that it is a complete GeoTIFF (or another GDAL raster).") from exc
 
@@ -328,7 +356,12 @@ class MosaicReader:
         return values, valid
 
     def _values_and_valid(self, ds, window: Window | None, kw: dict) -> tuple[np.ndarray, np.ndarray]:
-        part = ds.read(self.bands, window=window, **kw)
+        try:
+            part = ds.read(self.bands, window=window, **kw)
+        except (RasterioError, RasterioIOError) as exc:
+            name = Path(self.info.spec.path).name
+            raise InputError(f"Reading {name} failed: the file is damaged or truncated ({str(exc)[:160]}).",
+                             "Check it with gdalinfo -checksum, or copy or export it again.") from exc
         if self.mask_mode == "alpha":
             alpha_kw = {**kw, "out_shape": kw["out_shape"][1:]} if "out_shape" in kw else kw
             part_valid = ds.read(self.alpha_band, window=window, **alpha_kw) > 0

@@ -56,15 +56,17 @@ def export_chips(gpkg: str | Path, mosaics: list[MosaicSpec], spec: ModelSpec, o
                  chip: int = 128, background: int = 20, block_m: float = 600.0, val_share: float = 0.25,
                  seed: int = 0) -> dict:
     out = Path(out_dir)
-    (out / "images").mkdir(parents=True, exist_ok=True)
-    (out / "masks").mkdir(parents=True, exist_ok=True)
     rows = read_candidates(gpkg)
+    infos = [inspect_mosaic(m) for m in mosaics]  # every input checked before anything is written
+    info = infos[-1]  # the latest mosaic: the slumps as they were last outlined
+    read_bands, positions = resolve_bands(spec, info.count, dict(info.spec.band_map), Path(info.spec.path).name,
+                                          base=info.band_map)
     positives = [r["geometry"] for r in rows if r.get("status") == "accepted"]
     negatives = [r for r in rows if r.get("status") == "rejected"]
     if not positives:
         raise InputError("There are no accepted slumps to learn from.", "Review candidates (accept some) first.")
-    info = inspect_mosaic(mosaics[-1])  # the latest mosaic: the slumps as they were last outlined
-    read_bands, positions = resolve_bands(spec, info.count, dict(info.spec.band_map), Path(info.spec.path).name)
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    (out / "masks").mkdir(parents=True, exist_ok=True)
     res = spec.gsd_m
     half = chip * res / 2
     rng = np.random.default_rng(seed)

@@ -76,7 +76,7 @@ def read_polygons(gpkg, layer: str | None = None, where_status: str | None = Non
     from ..errors import InputError
     from ..store.gpkg import connect, decode_geometry, table_srs
 
-    conn = connect(gpkg)
+    conn = connect(gpkg, create=False)
     try:
         tables = [r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type='features'")]
         if not tables:

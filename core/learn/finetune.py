@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from pathlib import Path
@@ -12,7 +13,8 @@ import rasterio
 
 from ..engine import nodata
 from ..engine.model_spec import read_sidecar
-from ..errors import ModelError
+from ..engine.models import read_state_dict
+from ..errors import InputError, ModelError, OutputError
 from ..progress import CancelToken
 from .training import Sample, TrainConfig, export_package, train
 
@@ -23,10 +25,24 @@ def next_version(version: str) -> str:
     return f"{match[1]}.{match[2]}.{int(match[3]) + 1}" if match else f"{version}.1"
 
 
+def read_manifest(chips_dir: Path) -> dict:
+    path = chips_dir / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} cannot be read as a chips manifest ({exc}).",
+                         "Export the training data again (tsm export-chips).") from exc
+    keys = ("bands", "chips", "chip", "band_percentiles_2_98", "counts", "splits")
+    if not isinstance(manifest, dict) or any(k not in manifest for k in keys):
+        raise InputError(f"{path} is not a chips manifest written by Thaw Slump Mapper.",
+                         "Export the training data again (tsm export-chips).")
+    return manifest
+
+
 def load_chips(chips_dir: Path, split: str, roles: list[str]) -> list[Sample]:
     """Chips of one split as model input: channels in the model's band order, stretched with
     the source mosaic's 2-98 % percentiles (as the engine's percentile normalisation does)."""
-    manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(chips_dir)
     missing = [r for r in roles if r not in manifest["bands"]]
     if missing:
         raise ModelError(f"The chips have bands {', '.join(manifest['bands'])} but the model needs "
@@ -67,14 +83,23 @@ ARCHITECTURES = ("Unet", "UnetPlusPlus", "DeepLabV3Plus")
 
 def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, steps: int = 300,
               lr: float = 2e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None,
-              from_scratch: str | None = None, encoder: str = "resnet18", on_validation=None) -> dict:
+              from_scratch: str | None = None, encoder: str = "resnet18", on_validation=None,
+              overwrite: bool = False) -> dict:
     """Continue training the smp model of ``base_pth`` (with its ``.pth.json`` description) on the
     chips — or, with ``from_scratch`` set to one of ARCHITECTURES, train a new network of that kind
     (``encoder``) for the same inputs — and write the next version as a model package (ONNX +
     Torch + descriptions). ``on_validation(step, iou)`` reports each validation score."""
-    import torch
 
     base_pth, chips_dir, out_dir = Path(base_pth), Path(chips_dir), Path(out_dir)
+    if not isinstance(steps, int) or steps < 1:
+        raise InputError(f"{steps} training steps: there must be at least one.", "Give --steps 300, for example.")
+    if not math.isfinite(lr) or lr <= 0:
+        raise InputError(f"The learning rate {lr} is not a positive number.", "Give --lr 2e-4, for example.")
+    if not base_pth.is_file():
+        raise InputError(f"The model {base_pth} does not exist.", "Give the .pth of a model package.")
+    if not (chips_dir / "manifest.json").is_file():
+        raise InputError(f"{chips_dir} holds no training chips (no manifest.json).",
+                         "Export training data first (tsm export-chips, or the review panel's training button).")
     description, _ = read_sidecar(base_pth)
     info = description.get("torch") or {}
     if info.get("format") != "smp" or not info.get("arch"):
@@ -85,12 +110,21 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
                          "Use the starter model, or train elsewhere from the exported chips.")
     if from_scratch is not None and from_scratch not in ARCHITECTURES:
         raise ModelError(f"Unknown architecture {from_scratch}.", f"Use one of {', '.join(ARCHITECTURES)}.")
-    state = None if from_scratch else torch.load(str(base_pth), map_location="cpu", weights_only=True)
+    version = next_version(str(description.get("version", "0")))
+    name = str(description.get("name", "model"))
+    stem = f"{name.replace('-', '_')}_{version.replace('.', '_')}"
+    existing = [f for f in (out_dir / f"{stem}{ext}" for ext in (".onnx", ".onnx.json", ".pth", ".pth.json"))
+                if f.exists()]
+    if existing and not overwrite:
+        raise OutputError(f"{existing[0]} already exists.", "Choose another output folder, or allow overwriting it.")
+    state = None if from_scratch else read_state_dict(base_pth)
+    if state is not None:
+        _check_weights_fit(state, base_pth, info, len(description["bands"]))
     roles = list(description["bands"])
+    manifest = read_manifest(chips_dir)
     train_set, val_set = load_chips(chips_dir, "train", roles), load_chips(chips_dir, "val", roles)
     if not train_set:
         raise ModelError("The chip folder has no training chips.", "Export training data with more accepted slumps.")
-    manifest = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8"))
     if from_scratch:
         # DeepLabV3+ takes one decoder width, not one per stage: leave smp's default
         decoder = () if from_scratch == "DeepLabV3Plus" else (256, 128, 64, 32, 16)
@@ -98,16 +132,16 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
                              chip=min(128, manifest["chip"]), steps=steps, lr=max(lr, 1e-3), seed=seed)
     else:
         config = TrainConfig(arch=info["arch"], encoder=info["encoder"],
-                             decoder_channels=tuple(info.get("decoder_channels", (256, 128, 64, 32, 16))),
+                             decoder_channels=_decoder_channels(info),
                              chip=min(128, manifest["chip"]), steps=steps, lr=lr, seed=seed)
     start = time.monotonic()
     before = None
-    if val_set and state is not None:
+    if state is not None:
         import segmentation_models_pytorch as smp
 
         base = smp.create_model(config.arch, **config.smp_kwargs(len(description["bands"]))).eval()
         base.load_state_dict(state)
-        before = validation_iou(base, val_set)
+        before = validation_iou(base, val_set) if val_set else None
     scored = {"step": 0}
 
     def validate(m) -> float:
@@ -121,8 +155,6 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
                            freeze_norm=state is not None, validate=validate if val_set else None,
                            val_every=max(10, steps // 10))
     after = validation_iou(model, val_set) if val_set else None
-    version = next_version(str(description.get("version", "0")))
-    name = str(description.get("name", "model"))
     origin = f"new {from_scratch} / {encoder}" if from_scratch else f"{name} {description.get('version')}"
     provenance = {"fine_tuned_from": origin, "chips": str(chips_dir),
                   "chip_counts": manifest["counts"], "splits": manifest["splits"], "steps": steps, "lr": lr,
@@ -135,7 +167,26 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
                model_card=f"{name} {version}: trained from {origin} on "
                           f"{manifest['counts']['positive']} accepted slumps and {manifest['counts']['negative']} "
                           f"hard negatives; validation IoU {before} -> {after}.")
-    paths = export_package(model, out_dir, f"{name.replace('-', '_')}_{version.replace('.', '_')}", new, config,
-                           len(description["bands"]))
+    paths = export_package(model, out_dir, stem, new, config, len(description["bands"]))
     return {"paths": paths, "version": version, "val_iou_before": before, "val_iou_after": after,
             "final_loss": float(np.mean(history[-10:]))}
+
+
+def _check_weights_fit(state: dict, base_pth: Path, info: dict, in_channels: int) -> None:
+    """The weights belong to the network the description names (before any chip is read)."""
+    import segmentation_models_pytorch as smp
+
+    config = TrainConfig(arch=info["arch"], encoder=info["encoder"],
+                         decoder_channels=_decoder_channels(info))
+    try:
+        smp.create_model(config.arch, **config.smp_kwargs(in_channels)).load_state_dict(state)
+    except RuntimeError as exc:
+        raise ModelError(f"The weights in {base_pth.name} do not fit the network its description names "
+                         f"({config.arch} / {config.encoder}): {str(exc).splitlines()[0][:120]}",
+                         "Give the .pth together with its own .pth.json.") from exc
+
+
+def _decoder_channels(info: dict) -> tuple:
+    # DeepLabV3+ packages record none: it takes one decoder width, smp's default
+    default = () if info.get("arch") == "DeepLabV3Plus" else (256, 128, 64, 32, 16)
+    return tuple(info.get("decoder_channels", default))

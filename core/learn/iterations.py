@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from ..outputs import check_new_file
 from ..store.candidates import now_iso
 from ..store.gpkg import connect, create_attribute_table, table_exists, transaction
 
@@ -44,7 +45,7 @@ def log_iteration(gpkg: str | Path, model_name: str, model_version: str, candida
 
 
 def read_log(gpkg: str | Path) -> list[dict]:
-    conn = connect(gpkg)
+    conn = connect(gpkg, create=False)
     try:
         if not table_exists(conn, TABLE):
             return []
@@ -55,7 +56,8 @@ def read_log(gpkg: str | Path) -> list[dict]:
         conn.close()
 
 
-def export_csv(gpkg: str | Path, out: str | Path) -> int:
+def export_csv(gpkg: str | Path, out: str | Path, overwrite: bool = False) -> int:
+    out = check_new_file(out, overwrite, "CSV file")
     rows = read_log(gpkg)
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=[c for c, _ in COLUMNS])

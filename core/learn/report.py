@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..outputs import check_new_file
 from ..store.candidates import now_iso
 
 MEASURES = [("object_precision", "object precision (IoU ≥ {iou})"), ("object_recall", "object recall (IoU ≥ {iou})"),
@@ -36,9 +37,10 @@ def recall_chart(rows: list[dict], path: Path, width: int = 520, height: int = 2
     img.save(path)
 
 
-def write_report(result: dict, out: str | Path, title: str, pred: str, ref: str, iou: float) -> Path:
-    out = Path(out)
-    chart = out.with_suffix(".png")
+def write_report(result: dict, out: str | Path, title: str, pred: str, ref: str, iou: float,
+                 overwrite: bool = False) -> Path:
+    out = check_new_file(out, overwrite, "report")
+    chart = check_new_file(out.with_suffix(".png"), overwrite, "chart")
     recall_chart(result["by_size"], chart)
     lines = [f"# {title}", "", f"Predictions: `{pred}`  ", f"Reference: `{ref}`  ", f"Written {now_iso()}", "",
              "| measure | value |", "|---|---|"]

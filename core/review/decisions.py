@@ -48,7 +48,7 @@ def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: 
         raise InputError("A decision needs a reviewer name.", "Set your name in the plugin settings.")
     path = Path(gpkg)
     when = now_iso()
-    conn = connect(path)
+    conn = connect(path, create=False)
     try:
         with transaction(conn, path):
             cur = conn.execute(f'UPDATE "{LAYER}" SET status=?, reviewer=?, reviewed_at=?, reject_reason=?, '
@@ -69,7 +69,7 @@ def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: 
 
 def reviewer_statuses(gpkg: str | Path, reviewer: str) -> dict[str, str]:
     """candidate_id → this reviewer's latest verdict (what the queue shows a second reviewer)."""
-    conn = connect(gpkg)
+    conn = connect(gpkg, create=False)
     try:
         if not table_exists(conn, DECISIONS):
             return {}
@@ -82,7 +82,7 @@ def reviewer_statuses(gpkg: str | Path, reviewer: str) -> dict[str, str]:
 
 def reviewers(gpkg: str | Path) -> list[str]:
     """Everyone who has recorded a decision in this GeoPackage."""
-    conn = connect(gpkg)
+    conn = connect(gpkg, create=False)
     try:
         if not table_exists(conn, DECISIONS):
             return []

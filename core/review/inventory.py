@@ -87,7 +87,7 @@ STYLE_QML = """<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 
 def _reviews(candidates_gpkg: str | Path) -> dict[str, tuple[str, str, str]]:
     """candidate_id → (reviewers, first decision, last decision) from the decisions history."""
-    conn = connect(candidates_gpkg)
+    conn = connect(candidates_gpkg, create=False)
     try:
         if not table_exists(conn, "decisions"):
             return {}
@@ -152,7 +152,7 @@ def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bo
     if near_m < 0:
         raise InputError(f"The road distance {near_m} m is negative.", "Give a distance of 0 m or more.")
     rows = [r for r in read_candidates(candidates_gpkg) if r.get("status") == "accepted"]
-    conn = connect(candidates_gpkg)
+    conn = connect(candidates_gpkg, create=False)
     try:
         _, wkt = table_srs(conn, LAYER)
     finally:

@@ -211,7 +211,7 @@ def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_i
 
 def read_candidates(gpkg_path: str | Path) -> list[dict]:
     """Every candidate as a dict with a shapely ``geometry`` (for tests, the CLI and review)."""
-    conn = connect(gpkg_path)
+    conn = connect(gpkg_path, create=False)
     try:
         cur = conn.execute(f'SELECT * FROM "{LAYER}" ORDER BY fid')
         names = [d[0] for d in cur.description]

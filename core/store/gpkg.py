@@ -17,7 +17,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ..errors import OutputError
+from ..errors import InputError, OutputError
 
 APPLICATION_ID = 0x47504B47  # "GPKG"
 USER_VERSION = 10300
@@ -53,10 +53,18 @@ def locked_error(path: Path, exc: Exception) -> OutputError:
     )
 
 
-def connect(path: str | Path, timeout: float = 10.0) -> sqlite3.Connection:
+def connect(path: str | Path, timeout: float = 10.0, create: bool = True) -> sqlite3.Connection:
+    """A connection to the GeoPackage at ``path``; ``create=False`` for inputs: a missing or
+    empty file is an error instead of a new GeoPackage (read-only commands leave nothing behind)."""
     path = Path(path)
+    if not create:
+        if not path.is_file():
+            raise InputError(f"The GeoPackage {path} does not exist.", "Check the path and the file name.")
+        if path.stat().st_size == 0:
+            raise InputError(f"{path} is empty, not a GeoPackage.", "Give the GeoPackage written by a run.")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
     except (sqlite3.Error, OSError) as exc:
         raise OutputError(f"Cannot open {path} for writing ({exc}).",
@@ -64,6 +72,9 @@ def connect(path: str | Path, timeout: float = 10.0) -> sqlite3.Connection:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         fresh = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        if fresh and not create:
+            conn.close()
+            raise InputError(f"{path} is an empty database, not a GeoPackage.", "Give the GeoPackage written by a run.")
         if fresh:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {USER_VERSION}")
@@ -96,14 +107,30 @@ def transaction(conn: sqlite3.Connection, path: Path):
         raise locked_error(path, exc) from exc
     try:
         yield conn
+    except sqlite3.Error as exc:  # a full disk, a read-only file: say so, with the file untouched
+        _rollback(conn)
+        raise OutputError(f"Cannot save to {path} ({exc}).",
+                          "Free disk space or choose a writable folder; the file keeps its last saved state.") from exc
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     try:
         conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
+        _rollback(conn)
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise locked_error(path, exc) from exc
+        raise OutputError(f"Cannot save to {path} ({exc}).",
+                          "Free disk space or choose a writable folder; the file keeps its last saved state.") from exc
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite may already have rolled back (a full disk does): a failing ROLLBACK must not hide
+    # the error that caused it ("cannot rollback - no transaction is active")
+    try:
         conn.execute("ROLLBACK")
-        raise locked_error(path, exc) from exc
+    except sqlite3.Error:
+        pass
 
 
 def ensure_srs(conn: sqlite3.Connection, epsg: int | None, wkt: str) -> int:

@@ -4,6 +4,8 @@ asserts what the engine does with it (run on the rasterio the project pins)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import rasterio
@@ -286,3 +288,98 @@ def test_nodata_in_the_probability_raster_matches_the_input(tmp_path):
     with rasterio.open(res.path) as src:
         raw = src.read(1)
     assert (raw[:, 70:] == NODATA).all() and (raw[:, :70] != NODATA).all()
+
+
+# --- band roles and value domains from the raster itself ------------------------------------
+
+RGB_MODEL = {**BASIC, "bands": ["red", "green", "blue"]}
+W_RGB = np.array([3.0, -2.0, 1.0]).reshape(1, 3, 1, 1)
+
+
+def _rgb_expected(r, g, b, scale):
+    return sigmoid(3.0 * r / scale - 2.0 * g / scale + 1.0 * b / scale)
+
+
+def test_rgba_uses_its_colour_interpretation_and_alpha(tmp_path):
+    rng = np.random.default_rng(20)
+    r, g, b = (rng.integers(1, 255, (40, 40)).astype(np.uint8) for _ in range(3))
+    alpha = np.full((40, 40), 255, np.uint8)
+    alpha[:, 30:] = 0  # transparent edge
+    path = tmp_path / "rgba_2020.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=40, height=40, count=4, dtype="uint8", crs="EPSG:32646",
+                       transform=from_origin(*ORIGIN, 3.0, 3.0), photometric="RGB", alpha="YES") as dst:
+        dst.write(np.stack([r, g, b, alpha]))
+    info = inspect_mosaic(MosaicSpec(str(path)))
+    assert info.band_map == {"red": 1, "green": 2, "blue": 3}  # not B,G,R,N
+    model = conv_model(tmp_path / "rgb.onnx", W_RGB, np.zeros(1), sidecar=RGB_MODEL)
+    res = run_inference(InferenceParams((MosaicSpec(str(path), "2020"),), str(model), cache_dir=str(tmp_path / "c")))
+    (prob,), _ = _bands(res.path)
+    assert np.abs(prob[:, :30] - _rgb_expected(r, g, b, 255.0)[:, :30]).max() <= TOL
+    assert np.isnan(prob[:, 30:]).all()  # alpha 0 is NoData
+
+
+def test_float_rgb_in_0_255_is_read_as_8_bit_values_not_reflectance(tmp_path):
+    from thaw_slump_mapper.core.engine.fit import describe_mosaic
+
+    rng = np.random.default_rng(21)
+    rgb = rng.uniform(0, 255, (3, 40, 40)).astype(np.float32)
+    path = write_raster(tmp_path / "tile_2020.tif", rgb, nodata=float("-inf"))
+    info = inspect_mosaic(MosaicSpec(str(path)))
+    assert info.domain == "uint8"
+    assert "0-255 values (float)" in describe_mosaic(info)
+    model = conv_model(tmp_path / "rgb.onnx", W_RGB, np.zeros(1), sidecar=RGB_MODEL)
+    res = run_inference(InferenceParams((MosaicSpec(str(path), "2020", (("red", 1), ("green", 2), ("blue", 3))),),
+                                        str(model), cache_dir=str(tmp_path / "c")))
+    (prob,), _ = _bands(res.path)
+    assert np.abs(prob - _rgb_expected(*rgb, 255.0)).max() <= TOL
+
+
+@pytest.mark.parametrize(("values", "dtype", "words"), [
+    (14550, "uint16", "above 10 000"),
+    (120, "uint16", "never exceed 255"),
+    (37.0, "float32", None),  # 0-255 floats: a domain of their own, nothing to doubt
+])
+def test_values_that_do_not_fit_their_domain_are_said_in_plain_words(tmp_path, values, dtype, words):
+    data = (np.random.default_rng(22).normal(values, values * 0.05, (4, 40, 40))).clip(1, None).astype(dtype)
+    info = inspect_mosaic(MosaicSpec(str(write_raster(tmp_path / "m_2020.tif", data))))
+    if words is None:
+        assert not info.warnings
+    else:
+        assert any(words in w for w in info.warnings), info.warnings
+
+
+def test_cli_prints_the_doubts_before_running(tmp_path, capsys):
+    from thaw_slump_mapper.core.cli import main
+
+    data = np.random.default_rng(23).normal(14550, 500, (4, 40, 40)).astype(np.uint16)
+    path = write_raster(tmp_path / "dn.tif", data)
+    assert main(["infer", "--mosaic", str(path), "--model", str(_model(tmp_path)), "--out",
+                 str(tmp_path / "c.gpkg"), "--cache", str(tmp_path / "c"), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: dn.tif: the median of band" in err and "has no date" in err
+
+
+RTS_TILES = Path(__file__).resolve().parents[3] / "shared" / "data" / "rts_tiles_2m"
+
+
+@pytest.mark.skipif(not RTS_TILES.is_dir(), reason="../shared/data is not beside the project")
+def test_real_rts_tiles_are_read_as_0_255_values_with_their_mask_band_named(tmp_path):
+    from thaw_slump_mapper.core.engine.fit import fit_findings
+    from thaw_slump_mapper.core.engine.models import load_model
+
+    spec = load_model(str(Path(__file__).resolve().parents[2] / "models" / "tsm_starter" / "tsm_starter.onnx"),
+                      "cpu").spec
+    tiles = sorted(RTS_TILES.glob("*.tif"))
+    assert len(tiles) == 16
+    for tile in tiles:
+        info = inspect_mosaic(MosaicSpec(str(tile)))
+        assert info.domain == "uint8" and info.dtype == "float32"
+        messages = [m for _, m in fit_findings(spec, info)]
+        assert any("band 4" in m and "looks like a mask" in m for m in messages) or 4 not in info.band_map.values()
+    # the RGB bands the starter model reads run through the engine without a crash
+    res = run_inference(InferenceParams((MosaicSpec(str(tiles[0]), "2020", (("red", 1), ("green", 2),
+                                                                              ("blue", 3))),),
+                                        str(Path(__file__).resolve().parents[2] / "models" / "tsm_starter" /
+                                            "tsm_starter.onnx"), cache_dir=str(tmp_path / "c")))
+    (prob,), _ = _bands(res.path)
+    assert np.isfinite(prob).mean() > 0.5
