@@ -296,6 +296,11 @@ def cmd_inspect_model(args: argparse.Namespace) -> int:
         f"  defaults:         threshold {spec.threshold}, minimum area {spec.min_area_m2} m²",
         f"  runs on:          {model.backend.device}",
     ]
+    outputs = getattr(model.backend, "output_names", [])
+    if len(outputs) > 1:
+        lines.append(f"  outputs:          {', '.join(outputs)} (uses {outputs[model.backend.output_index]})")
+    if spec.nodata_fill != "fill" or spec.border != "reflect":
+        lines.append(f"  NoData / border:  {spec.nodata_fill} / {spec.border}")
     if spec.model_card:
         lines.append("  model card:       " + spec.model_card.strip().splitlines()[0])
     print("\n".join(lines))

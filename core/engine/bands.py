@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from ..errors import InputError
-from .model_spec import COMPUTED_ROLES, DOMAINS, SPECTRAL_ROLES, ModelSpec
+from .model_spec import COMPUTED_ROLES, DOMAINS, RASTER_BAND, SPECTRAL_ROLES, ModelSpec
 
 # Default band order by band count (1-based band numbers).
 DEFAULT_BAND_ORDERS: dict[int, dict[str, int]] = {
@@ -65,16 +65,20 @@ def resolve_bands(spec: ModelSpec, band_count: int, override: dict[str, int] | N
     """
     mapping = dict(base) if base is not None else default_band_map(band_count)
     mapping.update(override or {})
+    for role in spec.bands:  # 'bandN' is the raster's band N, whatever it holds
+        match = RASTER_BAND.fullmatch(role)
+        if match:
+            mapping.setdefault(role, int(match.group(1)))
     needed: list[str] = []
     for role in spec.bands:
         if role in COMPUTED_ROLES:
             needed.extend(r for r in COMPUTED_ROLES[role] if r not in needed)
-        elif role in SPECTRAL_ROLES or role not in (supplied or {}):
+        elif role in SPECTRAL_ROLES or RASTER_BAND.fullmatch(role) or role not in (supplied or {}):
             if role not in needed:
                 needed.append(role)
     for role in needed:
         if role not in mapping:
-            if role not in SPECTRAL_ROLES:
+            if role not in SPECTRAL_ROLES and not RASTER_BAND.fullmatch(role):
                 raise InputError(f"The model needs an auxiliary '{role}' layer, which was not given.",
                                  f"Supply it as a separate raster (--aux {role}=PATH).")
             known = ", ".join(f"{r}={b}" for r, b in sorted(mapping.items(), key=lambda kv: kv[1])) or "none"

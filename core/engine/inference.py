@@ -270,13 +270,17 @@ def _run_one(model: LoadedModel, info: MosaicInfo, mask_info: masks.MaskInfo | N
                 if not valid.any():
                     return None
                 aux = {r: a.read(r0, c0, h, w)[0][0] for r, a in aux_readers.items()}
-                # NoData filled before normalisation: neither extreme values nor a step at its edge
-                x = normalise(nodata.fill(raw_input(values, positions, spec, info.domain, aux), valid), spec, pct)
+                raw = raw_input(values, positions, spec, info.domain, aux)
+                if spec.nodata_fill == "fill":  # before normalisation: no extreme values, no step at its edge
+                    raw = nodata.fill(raw, valid)
+                x = normalise(raw, spec, pct)
+                if spec.nodata_fill == "zero":  # a third-party model trained with 0 after normalisation
+                    x[:, ~valid] = 0.0
                 return x, valid
 
             counts = tiled_predict(read, predict, grid.height, grid.width, spec.tile_size, spec.overlap, flush,
                                    params.batch_size, before_tile=cancel.check,
-                                   after_tile=lambda: meter.advance(stage=info.spec.label))
+                                   after_tile=lambda: meter.advance(stage=info.spec.label), border=spec.border)
             result.tiles_run += counts.run
     finally:
         for a in aux_readers.values():

@@ -1,8 +1,9 @@
 """What a model expects and produces: the description that travels with every model file.
 
 A description comes from the ONNX file's ``metadata_props`` (our key ``tsm_description``, or the
-flat keys Deepness models carry) and/or a sidecar JSON beside the model (``model.json`` or
-``model.onnx.json``); the sidecar wins key by key. See the README, "Model format".
+flat keys Deepness models carry) and/or a sidecar JSON beside the model: ``model.onnx.json``,
+else ``model.json`` (the more specific name wins, so a package's own ``model.json`` config never
+hides the user's sidecar). The sidecar wins key by key. See the README, "Model format".
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ SPECTRAL_ROLES = ("coastal_blue", "blue", "green_i", "green", "yellow", "red", "
 COMPUTED_ROLES = {"ndvi": ("nir", "red"), "ndwi": ("green", "nir")}  # (a - b) / (a + b)
 ACTIVATIONS = ("sigmoid", "softmax", "none")
 NORMALIZATIONS = ("none", "scale", "meanstd", "percentile")
+RASTER_BAND = re.compile(r"band(\d+)")  # a role that is the raster's band N itself (Deepness's raster order)
+BORDERS = ("reflect", "edge", "zeros")  # how a tile is padded where the image ends
+NODATA_FILLS = ("fill", "zero", "value")  # what the model sees in NoData (README, "Model format")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,9 @@ class ModelSpec:
     model_card: str = ""
     provenance: dict[str, Any] = field(default_factory=dict)
     torch: TorchInfo | None = None
+    output: str = ""  # which output of a model with several: a name or an index ('' = the first)
+    border: str = "reflect"
+    nodata_fill: str = "fill"
     source: str = ""  # where the description came from, for messages
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,11 +93,13 @@ class ModelSpec:
     @property
     def supplied_roles(self) -> tuple[str, ...]:
         """Auxiliary inputs that must come from a separate raster (dem, slope, …)."""
-        return tuple(b for b in self.bands if b not in SPECTRAL_ROLES and b not in COMPUTED_ROLES)
+        return tuple(b for b in self.bands
+                     if b not in SPECTRAL_ROLES and b not in COMPUTED_ROLES and not RASTER_BAND.fullmatch(b))
 
 
 def sidecar_candidates(model_path: Path) -> list[Path]:
-    return [model_path.with_suffix(".json"), model_path.with_name(model_path.name + ".json")]
+    """Most specific first: ``model.onnx.json`` names this very file, ``model.json`` only its stem."""
+    return [model_path.with_name(model_path.name + ".json"), model_path.with_suffix(".json")]
 
 
 def read_sidecar(model_path: Path) -> tuple[dict[str, Any], str]:
@@ -136,14 +145,17 @@ def _looks_like_deepness(values: dict[str, Any]) -> bool:
 
 
 def deepness_to_description(v: dict[str, Any]) -> dict[str, Any]:
-    """Deepness conventions: 8-bit input divided by 255, then optional mean/std; resolution in cm
-    per pixel; overlap in percent of the tile; outputs already probabilities."""
+    """Deepness conventions: the raster's bands in their order (R,G,B[,4th]) as the channels;
+    8-bit input divided by 255, then optional mean/std; resolution in cm per pixel; overlap in
+    percent of the tile; the first output, already probabilities."""
     model_type = str(v.get("model_type", "Segmentor"))
     if model_type.lower() != "segmentor":
         raise ModelError(f"This Deepness model is a {model_type}; Thaw Slump Mapper runs segmentation "
                          "models only.", "Use a Deepness 'Segmentor' model.")
-    out: dict[str, Any] = {"value_domain": "uint8", "activation": "none"}
+    out: dict[str, Any] = {"value_domain": "uint8", "activation": "none", "bands": "raster_order"}
     names = v.get("class_names")
+    if isinstance(names, list) and names and isinstance(names[0], dict):
+        names = names[0]  # one dict per output for multi-output models; the first output is used
     if isinstance(names, dict) and names:
         ordered = [str(names[k]) for k in sorted(names, key=lambda k: int(k))]
         out["classes"] = ordered
@@ -234,7 +246,12 @@ def parse_description(data: dict[str, Any], source: str, fallback_name: str = "m
             "Write a sidecar JSON beside the model with at least: " + ", ".join(REQUIRED)
             + " (see the README's 'Model format').",
         )
+    channels = input_shape[1] if len(input_shape) == 4 and isinstance(input_shape[1], int) else None
     bands = data["bands"]
+    if bands == "raster_order":  # Deepness: the raster's bands, in order, one per model channel
+        if channels is None:
+            raise _problem(source, "feeds the raster's bands in order but the model does not say how many")
+        bands = [f"band{i}" for i in range(1, channels + 1)]
     if not isinstance(bands, list) or not bands or not all(isinstance(b, str) and b for b in bands):
         raise _problem(source, "has 'bands' that is not a list of band roles such as [\"blue\", \"green\", "
                                "\"red\", \"nir\"]")
@@ -252,7 +269,6 @@ def parse_description(data: dict[str, Any], source: str, fallback_name: str = "m
     if not (math.isfinite(gsd) and gsd > 0):
         raise _problem(source, "has a gsd_m that is not a positive number of metres")
 
-    channels = input_shape[1] if len(input_shape) == 4 and isinstance(input_shape[1], int) else None
     if channels is not None and channels != len(bands):
         raise ModelError(
             f"The model takes {channels} input bands but its description ({source}) lists "
@@ -281,6 +297,10 @@ def parse_description(data: dict[str, Any], source: str, fallback_name: str = "m
     if not isinstance(classes, list) or not classes:
         raise _problem(source, "has 'classes' that is not a list of class names")
     classes = tuple(str(c) for c in classes)
+    rts_named = int(data.get("rts_class", 1 if len(classes) > 1 else 0))
+    if output_channels == 1 and len(classes) == 2 and activation != "softmax" and 0 <= rts_named < 2:
+        # one output map for a background/slump pair (Deepness's binary masks): the map is the slump class
+        classes, data = (classes[rts_named],), {**data, "rts_class": 0}
     if output_channels is not None and output_channels != len(classes):
         raise ModelError(f"The model outputs {output_channels} channels but its description ({source}) "
                          f"names {len(classes)} classes.", "Make 'classes' list one name per output channel.")
@@ -293,6 +313,12 @@ def parse_description(data: dict[str, Any], source: str, fallback_name: str = "m
     threshold = float(data.get("threshold", 0.5))
     if not 0 < threshold < 1:
         raise _problem(source, "has a threshold outside (0, 1)")
+    border = str(data.get("border", "reflect"))
+    if border not in BORDERS:
+        raise _problem(source, f"has border '{border}'; expected one of {', '.join(BORDERS)}")
+    nodata_fill = str(data.get("nodata", "fill"))
+    if nodata_fill not in NODATA_FILLS:
+        raise _problem(source, f"has nodata '{nodata_fill}'; expected one of {', '.join(NODATA_FILLS)}")
     torch_info = None
     if isinstance(data.get("torch"), dict):
         t = dict(data["torch"])
@@ -319,5 +345,8 @@ def parse_description(data: dict[str, Any], source: str, fallback_name: str = "m
         model_card=str(data.get("model_card", "")),
         provenance=dict(data.get("provenance", {})),
         torch=torch_info,
+        output=str(data.get("output", "")),
+        border=border,
+        nodata_fill=nodata_fill,
         source=source,
     )

@@ -64,16 +64,24 @@ class OnnxBackend:
                              "Export the model with a single N×C×H×W input.")
         self.input_name = inputs[0].name
         self.input_shape = tuple(d if isinstance(d, int) else None for d in inputs[0].shape)
-        out_shape = outputs[0].shape
-        self.output_channels = out_shape[1] if len(out_shape) == 4 and isinstance(out_shape[1], int) else None
+        self.output_names = [o.name for o in outputs]
+        self._output_shapes = [o.shape for o in outputs]
+        self.output_index = 0
+        self.select_output(0)
         active = self.session.get_providers()[0]
         self.device = ("CUDA" if active == "CUDAExecutionProvider" else "CPU") + " (onnxruntime)"
         self.metadata = dict(self.session.get_modelmeta().custom_metadata_map)
 
+    def select_output(self, index: int) -> None:
+        self.output_index = index
+        shape = self._output_shapes[index]
+        self.output_channels = shape[1] if len(shape) == 4 and isinstance(shape[1], int) else None
+
     def run(self, batch: np.ndarray) -> np.ndarray:
         fixed = self.input_shape[0] if self.input_shape else None
+        wanted = [self.output_names[self.output_index]]
         if not fixed or fixed == len(batch):
-            return self.session.run(None, {self.input_name: batch})[0]
+            return self.session.run(wanted, {self.input_name: batch})[0]
         # a model exported with a fixed batch size: feed it chunks of exactly that size
         outs = []
         for i in range(0, len(batch), fixed):
@@ -81,7 +89,7 @@ class OnnxBackend:
             n = len(chunk)
             if n < fixed:
                 chunk = np.concatenate([chunk, np.repeat(chunk[-1:], fixed - n, axis=0)])
-            outs.append(self.session.run(None, {self.input_name: chunk})[0][:n])
+            outs.append(self.session.run(wanted, {self.input_name: chunk})[0][:n])
         return np.concatenate(outs)
 
 
@@ -206,8 +214,21 @@ class LoadedModel:
     kind: str  # "onnx", "torchscript" or "smp"
 
     def predict(self, batch: np.ndarray) -> np.ndarray:
-        """N×C×H×W normalised input → N×H×W probability of the RTS class."""
-        return probabilities(self.backend.run(batch), self.spec)
+        """N×C×H×W normalised input → N×H×W probability of the RTS class. A model whose output is
+        smaller than its input (valid convolutions) is placed at the centre, NaN around it."""
+        prob = probabilities(self.backend.run(batch), self.spec)
+        height, width = batch.shape[2:]
+        if prob.shape[1:] == (height, width):
+            return prob
+        h, w = prob.shape[1:]
+        if h > height or w > width or (height - h) % 2 or (width - w) % 2:
+            raise ModelError(f"The model returns {h}×{w} pixels for a {height}×{width} tile; only outputs the same "
+                             "size or smaller by an even margin can be placed.",
+                             "Check the model's tile_size in its description.")
+        out = np.full((len(prob), height, width), np.nan, np.float32)
+        top, left = (height - h) // 2, (width - w) // 2
+        out[:, top:top + h, left:left + w] = prob
+        return out
 
 
 def probabilities(raw: np.ndarray, spec: ModelSpec) -> np.ndarray:
@@ -246,7 +267,11 @@ def load_model(path: str | Path, device: str = "auto") -> LoadedModel:
     if suffix in ONNX_SUFFIXES:
         backend = OnnxBackend(path, device)
         data, source = describe(path, backend.metadata)
+        backend.select_output(_output_index(backend.output_names, data.get("output", ""), path.name))
         spec = parse_description(data, source, path.stem, backend.input_shape, backend.output_channels)
+        if len(backend.output_names) > 1:
+            LOGGER.info("%s has %d outputs (%s); using '%s'", path.name, len(backend.output_names),
+                        ", ".join(backend.output_names), backend.output_names[backend.output_index])
         kind = "onnx"
     elif suffix in TORCH_SUFFIXES:
         data, source = describe(path, {})
@@ -261,3 +286,15 @@ def load_model(path: str | Path, device: str = "auto") -> LoadedModel:
                          "Use an ONNX file (.onnx), TorchScript (.pt/.ts) or smp weights (.pth) with a "
                          "sidecar JSON.")
     return LoadedModel(path, spec, backend, sha256_of(path), kind)
+
+
+def _output_index(names: list[str], wanted: Any, model_name: str) -> int:
+    """The output a description chooses by name or index; the first when it says nothing."""
+    if wanted in ("", None):
+        return 0
+    if str(wanted) in names:
+        return names.index(str(wanted))
+    if str(wanted).isdigit() and int(wanted) < len(names):
+        return int(wanted)
+    raise ModelError(f"{model_name} has no output '{wanted}' (it has {', '.join(names)}).",
+                     "Set \"output\" in its description to one of those names, or remove it.")

@@ -118,7 +118,7 @@ class TileCounts:
 
 def tiled_predict(read: ReadFn, predict: PredictFn, height: int, width: int, tile: int, overlap: int,
                   flush: FlushFn, batch_size: int = 4, before_tile: Callable[[], None] | None = None,
-                  after_tile: Callable[[], None] | None = None) -> TileCounts:
+                  after_tile: Callable[[], None] | None = None, border: str = "reflect") -> TileCounts:
     """Run ``predict`` over a height×width image tile by tile and blend the results.
 
     ``read(row, col, h, w)`` returns (model input C×h×w, valid h×w) or None for a tile with no
@@ -146,7 +146,9 @@ def tiled_predict(read: ReadFn, predict: PredictFn, height: int, width: int, til
             for (ri, r0, c0, _, valid), prob in zip(pending, probs):
                 h, w = valid.shape
                 wgt = weights.get(r0 == 0, r0 + tile >= height, c0 == 0, c0 + tile >= width)
-                blender.add(r0, c0, prob[:h, :w], wgt[:h, :w] * valid)
+                p = prob[:h, :w]
+                seen = np.isfinite(p)  # a model with a smaller output leaves a NaN margin
+                blender.add(r0, c0, np.where(seen, p, 0.0), wgt[:h, :w] * valid * seen)
                 left[ri] -= 1
             pending.clear()
         finish_ready_rows()
@@ -162,8 +164,8 @@ def tiled_predict(read: ReadFn, predict: PredictFn, height: int, width: int, til
                 counts.skipped += 1
             else:
                 x, valid = got
-                if (h, w) != (tile, tile):  # image smaller than a tile: pad by reflection
-                    mode = "reflect" if min(h, w) > 1 else "edge"
+                if (h, w) != (tile, tile):  # image smaller than a tile: pad as the model description says
+                    mode = {"zeros": "constant", "edge": "edge"}.get(border, "reflect" if min(h, w) > 1 else "edge")
                     x = np.pad(x, ((0, 0), (0, tile - h), (0, tile - w)), mode=mode)
                 pending.append((ri, r0, c0, x, valid))
                 counts.run += 1
