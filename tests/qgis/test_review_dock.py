@@ -306,3 +306,19 @@ def test_fine_tune_from_the_dock_registers_the_next_model(review, tmp_path):
     assert registered and registered[0].endswith("tsm_starter_0_1_1.onnx") and Path(registered[0]).exists()
     assert dock.iterations.rowCount() == 1 and dock.iterations.item(0, 1).text() == "tsm-starter 0.1.1"
     assert dock.train_progress.format() == "done: 0.1.1"
+
+
+def test_docks_never_ask_for_more_height_than_a_laptop_screen(qgis_app):
+    # a dock's minimum height becomes the QGIS window's: at 1366×768 the window must still fit
+    from qgis.PyQt.QtWidgets import QScrollArea
+
+    from thaw_slump_mapper.ui.inference.dock import InferenceDock
+
+    for dock in (ReviewDock(), InferenceDock()):
+        dock.show()
+        qgis_app.processEvents()
+        assert dock.minimumSizeHint().height() < 300, type(dock).__name__
+        assert isinstance(dock.widget(), QScrollArea)  # the body scrolls inside the dock
+        dock.close()
+    review = ReviewDock()
+    assert review.training_group.isCollapsed()  # training is folded away while reviewing

@@ -39,8 +39,18 @@ from ...adapters.i18n import tr
 from ...adapters.layers import file_rasters, raster_file
 from ...core.engine.masks import find_udm
 from ...core.engine.raster import guess_date
+from ..widgets import scrolling
 
 PROJECT_SCOPE = "thaw_slump_mapper"
+
+
+def best_date(layer_name: str, path: str) -> str:
+    """The date of a mosaic from its layer name or file name, the full date when either has it
+    ("planet_2016" over 20160909_…_SR.tif gives 2016-09-09), the layer name's year on conflict."""
+    named, filed = guess_date(layer_name), guess_date(Path(path).name)
+    if filed[:4] == named[:4] and len(filed) > len(named):
+        return filed
+    return named or filed
 COL_USE, COL_LAYER, COL_DATE, COL_MASK, COL_CHECK = range(5)
 
 
@@ -186,7 +196,7 @@ class InferenceDock(QgsDockWidget):
         self.environment.setStyleSheet("color: #555;")
         layout.addWidget(self.environment)
         layout.addStretch(1)
-        self.setWidget(body)
+        self.setWidget(scrolling(body))
         self._filling = False
 
     def set_environment(self, lines: list[str]) -> None:
@@ -209,7 +219,7 @@ class InferenceDock(QgsDockWidget):
             name = QTableWidgetItem(layer.name())
             name.setFlags(Qt.ItemIsEnabled)
             name.setData(Qt.UserRole, raster_file(layer))
-            date = QTableWidgetItem(choice.get("date") or guess_date(layer.name()) or guess_date(raster_file(layer)))
+            date = QTableWidgetItem(choice.get("date") or best_date(layer.name(), raster_file(layer)))
             mask = QTableWidgetItem()
             mask.setFlags(Qt.ItemIsEnabled)
             check = QTableWidgetItem("")

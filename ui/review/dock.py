@@ -6,7 +6,7 @@ decision to the GeoPackage at once, and moves the map.
 
 from __future__ import annotations
 
-from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import QPointF, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF
 from qgis.PyQt.QtWidgets import (
@@ -32,6 +32,7 @@ from qgis.PyQt.QtWidgets import (
 from ...adapters.i18n import tr
 from ...core.learn.finetune import ARCHITECTURES
 from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
+from ..widgets import scrolling
 
 
 def reason_label(reason: str) -> str:
@@ -225,7 +226,11 @@ class ReviewDock(QgsDockWidget):
             self.buttons[key] = button
         dform.addRow(edits)
         layout.addWidget(decide)
-        training = QGroupBox(tr("Train the model on these decisions"), body)
+        training = QgsCollapsibleGroupBox(tr("Train the model on these decisions"), body)
+        training.setObjectName("ThawSlumpMapperTrainingGroup")
+        training.setCollapsed(True)  # reviewing needs the room; training is a step taken now and then
+        training.setSaveCollapsedState(True)
+        self.training_group = training
         tform = QFormLayout(training)
         self.steps = QSpinBox()
         self.steps.setRange(10, 100000)
@@ -263,7 +268,7 @@ class ReviewDock(QgsDockWidget):
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
         layout.addStretch(1)
-        self.setWidget(body)
+        self.setWidget(scrolling(body))
         self.set_active(False)
         self._shortcuts = []
         self._bind("A", lambda: self.buttons["accept"].click())
