@@ -32,8 +32,20 @@ def user_locale() -> str:
     return QLocale.system().name()
 
 
+def normalise_locale(value: str) -> str:
+    """QGIS stores the interface language as chosen in its Options: 'zh-Hans' (QGIS 3.22's
+    Chinese), 'zh_CN', 'zh-CN' or 'zh' all mean simplified Chinese, our 'zh_CN'."""
+    parts = value.replace("-", "_").split("_")
+    if parts[0].lower() == "zh":
+        traditional = any(p.lower() in ("hant", "tw", "hk", "mo") for p in parts[1:])
+        return "zh_TW" if traditional else "zh_CN"
+    return value.replace("-", "_")
+
+
 def qm_path(locale: str) -> Path | None:
-    """The compiled translation for ``locale`` ('zh_CN', falling back to 'zh'), if present."""
+    """The compiled translation for ``locale`` ('zh-Hans' and 'zh_CN' alike, falling back to the
+    language alone), if present."""
+    locale = normalise_locale(locale)
     for candidate in (locale, locale.split("_")[0]):
         path = I18N_DIR / f"{PLUGIN_ID}_{candidate}.qm"
         if path.is_file():

@@ -44,12 +44,12 @@
         <translation>热融滑塌制图运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="68"/>
+        <location filename="../ui/inference/dock.py" line="78"/>
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="101"/>
+        <location filename="../ui/review/dock.py" line="102"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -219,67 +219,67 @@
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="73"/>
+        <location filename="../ui/inference/dock.py" line="83"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="76"/>
+        <location filename="../ui/inference/dock.py" line="86"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="76"/>
+        <location filename="../ui/inference/dock.py" line="86"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="76"/>
+        <location filename="../ui/inference/dock.py" line="86"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="76"/>
+        <location filename="../ui/inference/dock.py" line="86"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="91"/>
+        <location filename="../ui/inference/dock.py" line="101"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="94"/>
+        <location filename="../ui/inference/dock.py" line="104"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="254"/>
+        <location filename="../ui/review/dock.py" line="270"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="105"/>
+        <location filename="../ui/inference/dock.py" line="115"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="108"/>
+        <location filename="../ui/inference/dock.py" line="118"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="120"/>
+        <location filename="../ui/inference/dock.py" line="130"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="122"/>
+        <location filename="../ui/inference/dock.py" line="132"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="126"/>
+        <location filename="../ui/inference/dock.py" line="136"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -294,57 +294,57 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="134"/>
+        <location filename="../ui/inference/dock.py" line="144"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="137"/>
+        <location filename="../ui/inference/dock.py" line="147"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="138"/>
+        <location filename="../ui/inference/dock.py" line="148"/>
         <source>Run the model over the map canvas extent (Ctrl+Alt+Shift+R)</source>
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="261"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="251"/>
+        <location filename="../ui/review/dock.py" line="267"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="156"/>
+        <location filename="../ui/inference/dock.py" line="166"/>
         <source>Threshold and minimum area (last run)</source>
         <translation>阈值与最小面积（最近一次运行）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="191"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="195"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="172"/>
+        <location filename="../ui/inference/dock.py" line="182"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="345"/>
+        <location filename="../ui/inference/dock.py" line="355"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="349"/>
+        <location filename="../ui/inference/dock.py" line="359"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="350"/>
+        <location filename="../ui/inference/dock.py" line="360"/>
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
@@ -412,27 +412,27 @@
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="233"/>
+        <location filename="../ui/inference/controller.py" line="234"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="240"/>
+        <location filename="../ui/inference/controller.py" line="241"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="257"/>
+        <location filename="../ui/inference/controller.py" line="258"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="260"/>
+        <location filename="../ui/inference/controller.py" line="264"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="261"/>
+        <location filename="../ui/inference/controller.py" line="265"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
@@ -447,22 +447,22 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="275"/>
+        <location filename="../ui/inference/controller.py" line="279"/>
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="276"/>
+        <location filename="../ui/inference/controller.py" line="280"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="297"/>
+        <location filename="../ui/inference/controller.py" line="301"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="301"/>
+        <location filename="../ui/inference/controller.py" line="305"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -482,7 +482,7 @@
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="176"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="180"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
@@ -527,12 +527,12 @@
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="189"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="193"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="199"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="203"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
@@ -562,27 +562,27 @@
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="173"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="177"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="182"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="186"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="189"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="193"/>
         <source>GeoTIFF (*.tif *.tiff)</source>
         <translation>GeoTIFF 文件（*.tif *.tiff）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="194"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="198"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="196"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="200"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
@@ -602,162 +602,162 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="39"/>
+        <location filename="../ui/review/dock.py" line="40"/>
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="39"/>
+        <location filename="../ui/review/dock.py" line="40"/>
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="39"/>
+        <location filename="../ui/review/dock.py" line="40"/>
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="40"/>
+        <location filename="../ui/review/dock.py" line="41"/>
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="40"/>
+        <location filename="../ui/review/dock.py" line="41"/>
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="41"/>
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="41"/>
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="43"/>
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="43"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="47"/>
+        <location filename="../ui/review/dock.py" line="48"/>
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="47"/>
+        <location filename="../ui/review/dock.py" line="48"/>
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="48"/>
+        <location filename="../ui/review/dock.py" line="49"/>
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="48"/>
+        <location filename="../ui/review/dock.py" line="49"/>
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="68"/>
+        <location filename="../ui/review/dock.py" line="69"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="68"/>
+        <location filename="../ui/review/dock.py" line="69"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="68"/>
+        <location filename="../ui/review/dock.py" line="69"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="106"/>
+        <location filename="../ui/review/dock.py" line="107"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="114"/>
+        <location filename="../ui/review/dock.py" line="115"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="143"/>
+        <location filename="../ui/review/dock.py" line="144"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="155"/>
+        <location filename="../ui/review/dock.py" line="156"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="171"/>
+        <location filename="../ui/review/dock.py" line="172"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="176"/>
+        <location filename="../ui/review/dock.py" line="177"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="181"/>
+        <location filename="../ui/review/dock.py" line="194"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="185"/>
+        <location filename="../ui/review/dock.py" line="198"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="203"/>
+        <location filename="../ui/review/dock.py" line="216"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="204"/>
+        <location filename="../ui/review/dock.py" line="217"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="207"/>
+        <location filename="../ui/review/dock.py" line="220"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="207"/>
+        <location filename="../ui/review/dock.py" line="220"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="207"/>
+        <location filename="../ui/review/dock.py" line="220"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="207"/>
+        <location filename="../ui/review/dock.py" line="220"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="207"/>
+        <location filename="../ui/review/dock.py" line="220"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="315"/>
+        <location filename="../ui/review/dock.py" line="338"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
@@ -822,12 +822,12 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="141"/>
+        <location filename="../ui/review/dock.py" line="142"/>
         <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="146"/>
+        <location filename="../ui/review/dock.py" line="147"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
@@ -857,72 +857,72 @@
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="52"/>
+        <location filename="../ui/review/dock.py" line="53"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="52"/>
+        <location filename="../ui/review/dock.py" line="53"/>
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="56"/>
+        <location filename="../ui/review/dock.py" line="57"/>
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="57"/>
+        <location filename="../ui/review/dock.py" line="58"/>
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="58"/>
+        <location filename="../ui/review/dock.py" line="59"/>
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="59"/>
+        <location filename="../ui/review/dock.py" line="60"/>
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="331"/>
+        <location filename="../ui/review/dock.py" line="356"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="190"/>
+        <location filename="../ui/review/dock.py" line="203"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="192"/>
+        <location filename="../ui/review/dock.py" line="205"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="201"/>
+        <location filename="../ui/review/dock.py" line="214"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="219"/>
+        <location filename="../ui/review/dock.py" line="231"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="219"/>
+        <location filename="../ui/review/dock.py" line="231"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="219"/>
+        <location filename="../ui/review/dock.py" line="231"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="260"/>
+        <location filename="../ui/review/dock.py" line="276"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
@@ -947,7 +947,7 @@
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="148"/>
+        <location filename="../ui/review/dock.py" line="149"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
@@ -1017,67 +1017,67 @@
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="117"/>
+        <location filename="../ui/review/dock.py" line="118"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="117"/>
+        <location filename="../ui/review/dock.py" line="118"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="117"/>
+        <location filename="../ui/review/dock.py" line="118"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="117"/>
+        <location filename="../ui/review/dock.py" line="118"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="117"/>
+        <location filename="../ui/review/dock.py" line="118"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="117"/>
+        <location filename="../ui/review/dock.py" line="118"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="126"/>
+        <location filename="../ui/review/dock.py" line="127"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="127"/>
+        <location filename="../ui/review/dock.py" line="128"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="130"/>
+        <location filename="../ui/review/dock.py" line="131"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="132"/>
+        <location filename="../ui/review/dock.py" line="133"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="139"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="140"/>
+        <location filename="../ui/review/dock.py" line="141"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="312"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
@@ -1102,47 +1102,47 @@
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="228"/>
+        <location filename="../ui/review/dock.py" line="240"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="233"/>
+        <location filename="../ui/review/dock.py" line="249"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="241"/>
+        <location filename="../ui/review/dock.py" line="257"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="254"/>
+        <location filename="../ui/review/dock.py" line="270"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="254"/>
+        <location filename="../ui/review/dock.py" line="270"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="254"/>
+        <location filename="../ui/review/dock.py" line="270"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="254"/>
+        <location filename="../ui/review/dock.py" line="270"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="254"/>
+        <location filename="../ui/review/dock.py" line="270"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="342"/>
+        <location filename="../ui/review/dock.py" line="367"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
@@ -1227,82 +1227,82 @@
         <translation>Markdown 文件（*.md）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="69"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="68"/>
         <source>Slump detection accuracy</source>
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="235"/>
+        <location filename="../ui/review/dock.py" line="251"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="236"/>
+        <location filename="../ui/review/dock.py" line="252"/>
         <source>a new UNet</source>
         <translation>新建 UNet</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="236"/>
+        <location filename="../ui/review/dock.py" line="252"/>
         <source>a new UNet++</source>
         <translation>新建 UNet++</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="236"/>
+        <location filename="../ui/review/dock.py" line="252"/>
         <source>a new DeepLabV3+</source>
         <translation>新建 DeepLabV3+</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="239"/>
+        <location filename="../ui/review/dock.py" line="255"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="344"/>
+        <location filename="../ui/review/dock.py" line="369"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="63"/>
+        <location filename="../ui/review/dock.py" line="64"/>
         <source>undecided</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="76"/>
+        <location filename="../ui/inference/dock.py" line="86"/>
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="83"/>
+        <location filename="../ui/inference/dock.py" line="93"/>
         <source>Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as NoData. Double-click to choose one; right-click to remove it.</source>
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="270"/>
+        <location filename="../ui/inference/dock.py" line="280"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="271"/>
+        <location filename="../ui/inference/dock.py" line="281"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="284"/>
+        <location filename="../ui/inference/dock.py" line="294"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="284"/>
+        <location filename="../ui/inference/dock.py" line="294"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="295"/>
+        <location filename="../ui/inference/dock.py" line="305"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="296"/>
+        <location filename="../ui/inference/dock.py" line="306"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
@@ -1327,12 +1327,12 @@
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="270"/>
+        <location filename="../ui/inference/dock.py" line="280"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="270"/>
+        <location filename="../ui/inference/dock.py" line="280"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
@@ -1340,6 +1340,21 @@
         <location filename="../adapters/processing/engine_algorithms.py" line="142"/>
         <source>Warning: {message}</source>
         <translation>警告：{message}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="163"/>
+        <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
+        <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="182"/>
+        <source>— choose one (keys 1-9) —</source>
+        <translation>— 请选择（按键 1-9）—</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="185"/>
+        <source>Choose a reject reason first: press 1-9.</source>
+        <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
 </context>
 </TS>

@@ -159,6 +159,10 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(str(exc)) from exc
         feedback.pushInfo(tr("{found} candidates ({new} new, {updated} updated)").format(
             found=stats.found, new=stats.inserted, updated=stats.updated))
+        if result.near_nodata_m2:
+            feedback.pushInfo(tr("{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked "
+                                 "clouds) were left out.").format(area=result.near_nodata_m2 / 1e4,
+                                                                  margin=vparams.nodata_margin_px))
         return {self.OUTPUT: out, self.PROBABILITY: str(prob.path), self.COUNT: stats.found,
                 self.NEW: stats.inserted}
 

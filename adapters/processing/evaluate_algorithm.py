@@ -61,12 +61,13 @@ class EvaluateAlgorithm(QgsProcessingAlgorithm):
         pred = self.parameterAsFile(parameters, self.PRED, context)
         ref = self.parameterAsFile(parameters, self.REF, context)
         min_iou = self.parameterAsDouble(parameters, self.IOU, context)
+        report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         try:
             result = evaluate_files(pred, ref, self.parameterAsFile(parameters, self.AREA, context) or None, min_iou)
+            # a Processing destination is the user's explicit choice (QGIS asks before replacing it)
+            write_report(result, report, tr("Slump detection accuracy"), pred, ref, min_iou, overwrite=True)
         except TsmError as exc:
             raise QgsProcessingException(str(exc)) from exc
-        report = self.parameterAsFileOutput(parameters, self.REPORT, context)
-        write_report(result, report, tr("Slump detection accuracy"), pred, ref, min_iou)
         for key in KEYS:
             feedback.pushInfo(f"{key}: {result[key]:.3f}")
         return {self.REPORT: report, **{key.upper(): result[key] for key in KEYS}}

@@ -62,7 +62,7 @@ class ExportInventoryAlgorithm(QgsProcessingAlgorithm):
         roads_layer = self.parameterAsVectorLayer(parameters, self.ROADS, context)
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
         try:
-            conn = connect(candidates)
+            conn = connect(candidates, create=False)
             try:
                 _, wkt = table_srs(conn, "candidates")
             finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QApplication
@@ -10,11 +11,13 @@ import thaw_slump_mapper
 from thaw_slump_mapper.adapters import i18n
 
 
-def test_zh_cn_locale_translates_the_actions_and_docks(fake_iface):
+@pytest.mark.parametrize("locale", ["zh_CN", "zh-Hans", "zh-CN", "zh"])
+def test_zh_cn_locale_translates_the_actions_and_docks(fake_iface, locale):
+    # 'zh-Hans' is what choosing 简体中文 in QGIS 3.22's Settings ▸ Options stores
     assert i18n.qm_path("zh_CN") is not None, "run `python scripts/i18n.py compile`"
     settings = QgsSettings()
     settings.setValue("locale/overrideFlag", True)
-    settings.setValue("locale/userLocale", "zh_CN")
+    settings.setValue("locale/userLocale", locale)
     plugin = thaw_slump_mapper.classFactory(fake_iface)
     try:
         plugin.initGui()
@@ -44,3 +47,8 @@ def test_english_locale_keeps_the_source_strings(fake_iface):
         plugin.unload()
         settings.remove("locale/overrideFlag")
         settings.remove("locale/userLocale")
+
+
+def test_traditional_chinese_is_not_taken_for_simplified():
+    assert i18n.normalise_locale("zh-Hant") == "zh_TW" and i18n.normalise_locale("zh_TW") == "zh_TW"
+    assert i18n.qm_path("zh-Hant") is None

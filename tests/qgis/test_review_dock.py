@@ -322,3 +322,17 @@ def test_docks_never_ask_for_more_height_than_a_laptop_screen(qgis_app):
         dock.close()
     review = ReviewDock()
     assert review.training_group.isCollapsed()  # training is folded away while reviewing
+
+
+def test_reject_reason_never_carries_over_to_the_next_candidate(review):
+    dock, controller, gpkg, _ = review
+    dock.start.click()
+    first, second = controller.queue[0]["candidate_id"], controller.queue[1]["candidate_id"]
+    _key(dock, Qt.Key_9)  # reject the first as "other"
+    assert _status(gpkg)[first] == "rejected/other"
+    assert dock.reason.currentData() is None  # the next candidate starts without a reason
+    _key(dock, Qt.Key_R)  # R alone does not reject: it asks for a reason
+    assert _status(gpkg)[second] == "unreviewed/" and controller.queue[controller.index]["candidate_id"] == second
+    assert dock.reason_hint.isVisibleTo(dock)
+    _key(dock, Qt.Key_2)  # a number rejects at once, with that reason
+    assert _status(gpkg)[second] == "rejected/snow_ice"

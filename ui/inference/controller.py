@@ -228,7 +228,8 @@ class InferenceController(QObject):
                 "seconds": time.monotonic() - start, "parameters": {"batch_size": params.batch_size,
                                                                     "band": vparams.band, "cached": prob.cached}})
             return {"prob": prob, "stats": stats, "gpkg": gpkg, "band": result.band,
-                    "seconds": time.monotonic() - start}
+                    "seconds": time.monotonic() - start, "near_nodata_m2": result.near_nodata_m2,
+                    "margin": vparams.nodata_margin_px}
 
         task = EngineTask(tr("Thaw slump inference"), work)
         task.tiles.connect(self.dock.set_progress)
@@ -257,6 +258,9 @@ class InferenceController(QObject):
         summary = tr("{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.").format(
             found=stats.found, new=stats.inserted, updated=stats.updated, seconds=out["seconds"],
             device=prob.model["device"])
+        if out.get("near_nodata_m2"):
+            summary += " " + tr("{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked "
+                                "clouds) were left out.").format(area=out["near_nodata_m2"] / 1e4, margin=out["margin"])
         self.dock.set_finished(tr("done"))
         self.dock.set_status(summary + (" " + tr("Probabilities came from the cache.") if prob.cached else ""))
         self._message(summary, Qgis.Success)

@@ -98,7 +98,7 @@ class ReviewController(QObject):
             return False
         try:
             rows = read_candidates(gpkg)
-            conn = connect(gpkg)
+            conn = connect(gpkg, create=False)
             try:
                 self.crs = table_srs(conn, "candidates")[1]
             finally:

@@ -176,10 +176,22 @@ class ReviewDock(QgsDockWidget):
 
         decide = QGroupBox(tr("Decision"), body)
         dform = QFormLayout(decide)
+        # no reason carries over from one candidate to the next: R without a reason for this
+        # candidate asks for one, 1-9 reject at once (a sticky "9 other" made wrong training labels)
         self.reason = QComboBox()
+        self.reason.addItem(tr("— choose one (keys 1-9) —"), None)
         for i, reason in enumerate(REJECT_REASONS, start=1):
             self.reason.addItem(f"{i}  {reason_label(reason)}", reason)
-        dform.addRow(tr("Reject reason"), self.reason)
+        self.reason_hint = QLabel(tr("Choose a reject reason first: press 1-9."))
+        self.reason_hint.setStyleSheet("color: #b00020;")
+        self.reason_hint.setVisible(False)
+        self.reason.currentIndexChanged.connect(lambda _: self.reason_hint.setVisible(False))
+        reason_box = QWidget()
+        reason_layout = QVBoxLayout(reason_box)
+        reason_layout.setContentsMargins(0, 0, 0, 0)
+        reason_layout.addWidget(self.reason)
+        reason_layout.addWidget(self.reason_hint)
+        dform.addRow(tr("Reject reason"), reason_box)
         self.confidence = QComboBox()
         for level in CONFIDENCES:
             self.confidence.addItem(confidence_label(level), level)
@@ -206,8 +218,7 @@ class ReviewDock(QgsDockWidget):
         buttons = QHBoxLayout()
         self.buttons = {}
         for key, text, slot in (("accept", tr("Accept (A)"), lambda: self.decided.emit("accepted", "")),
-                                ("reject", tr("Reject (R)"), lambda: self.decided.emit("rejected",
-                                                                                       self.reason.currentData())),
+                                ("reject", tr("Reject (R)"), self._reject),
                                 ("unsure", tr("Unsure (U)"), lambda: self.decided.emit("unsure", "")),
                                 ("skip", tr("Skip (Space)"), self.skip_requested.emit),
                                 ("back", tr("Back (B)"), self.back_requested.emit)):
@@ -289,9 +300,16 @@ class ReviewDock(QgsDockWidget):
         shortcut.activated.connect(slot)
         self._shortcuts.append(shortcut)
 
+    def _reject(self) -> None:
+        reason = self.reason.currentData()
+        if reason is None:
+            self.reason_hint.setVisible(True)
+            return
+        self.decided.emit("rejected", reason)
+
     def _reject_with(self, index: int) -> None:
         if self.buttons["reject"].isEnabled():
-            self.reason.setCurrentIndex(index)
+            self.reason.setCurrentIndex(index + 1)  # after the "choose one" entry
             self.buttons["reject"].click()
 
     def set_active(self, active: bool) -> None:
@@ -328,6 +346,8 @@ class ReviewDock(QgsDockWidget):
             v.addWidget(label)
             self.strip.addWidget(cell)
         self.strip.addStretch(1)
+        self.reason.setCurrentIndex(0)
+        self.reason_hint.setVisible(False)
         self.notes.clear()
         self.activity.setCurrentIndex(0)
         for box in self.criteria.values():
