@@ -112,30 +112,78 @@ def show_probability(project: QgsProject, path: str, band: int) -> QgsRasterLaye
     return layer
 
 
-def style_natural_colour(layer: QgsRasterLayer) -> None:
-    """Natural colour (R,G,B = bands 3,2,1 of B,G,R,N) with ONE stretch shared by the three bands
-    (2-98 % cumulative cut over all of them), so colours keep their balance and years compare."""
+NATURAL_COLOUR_PROPERTY = "thaw_slump_mapper/natural_colour"
+
+
+def natural_colour_bands(layer: QgsRasterLayer, roles: dict[str, int] | None = None) -> tuple[int, int, int] | None:
+    """Band numbers for red, green and blue: from the mosaic's roles when given (colour
+    interpretation or PlanetScope order), else B,G,R,N for four bands or more, R,G,B for three."""
+    if layer.bandCount() < 3:
+        return None
+    if roles and all(r in roles for r in ("red", "green", "blue")):
+        bands = (roles["red"], roles["green"], roles["blue"])
+        return bands if max(bands) <= layer.bandCount() else None
+    return (3, 2, 1) if layer.bandCount() >= 4 else (1, 2, 3)
+
+
+def has_default_style(layer: QgsRasterLayer) -> bool:
+    """True while the layer still shows QGIS's own default rendering (or ours): a style the user
+    made is never replaced."""
+    from qgis.core import QgsMultiBandColorRenderer
+
+    if layer.customProperty(NATURAL_COLOUR_PROPERTY):
+        return True
+    renderer = layer.renderer()
+    return (isinstance(renderer, QgsMultiBandColorRenderer)
+            and (renderer.redBand(), renderer.greenBand(), renderer.blueBand()) == (1, 2, 3))
+
+
+def style_natural_colour(layer: QgsRasterLayer, roles: dict[str, int] | None = None,
+                         limits: tuple[float, float] | None = None) -> None:
+    """Natural colour with ONE stretch shared by the three bands (2-98 % cumulative cut over all
+    of them, or ``limits`` shared with the other years), so colours keep their balance and
+    years compare."""
     from qgis.core import QgsContrastEnhancement, QgsMultiBandColorRenderer
 
-    if layer.bandCount() < 3:
+    bands = natural_colour_bands(layer, roles)
+    if bands is None:
         return
-    bands = (3, 2, 1) if layer.bandCount() >= 4 else (1, 2, 3)
     provider = layer.dataProvider()
-    lows, highs = [], []
-    for band in bands:
-        low, high = provider.cumulativeCut(band, 0.02, 0.98, layer.extent(), 250000)
-        lows.append(low)
-        highs.append(high)
+    low, high = limits or stretch_limits(layer, bands)
     renderer = QgsMultiBandColorRenderer(provider, *bands)
     for band, setter in zip(bands, (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement,
                                     renderer.setBlueContrastEnhancement)):
         enhancement = QgsContrastEnhancement(provider.dataType(band))
         enhancement.setContrastEnhancementAlgorithm(QgsContrastEnhancement.StretchToMinimumMaximum)
-        enhancement.setMinimumValue(min(lows))
-        enhancement.setMaximumValue(max(highs))
+        enhancement.setMinimumValue(low)
+        enhancement.setMaximumValue(high)
         setter(enhancement)
     layer.setRenderer(renderer)
+    layer.setCustomProperty(NATURAL_COLOUR_PROPERTY, True)
     layer.triggerRepaint()
+
+
+def stretch_limits(layer: QgsRasterLayer, bands: tuple[int, int, int]) -> tuple[float, float]:
+    provider = layer.dataProvider()
+    cuts = [provider.cumulativeCut(band, 0.02, 0.98, layer.extent(), 250000) for band in bands]
+    return min(c[0] for c in cuts), max(c[1] for c in cuts)
+
+
+def style_years_alike(layers: list[tuple[QgsRasterLayer, dict[str, int] | None]], force: bool = False) -> int:
+    """Natural colour for several years' mosaics with one stretch shared across all of them (as
+    the review thumbnails), leaving layers the user styled alone unless ``force``. Returns how
+    many were styled."""
+    chosen = [(layer, roles) for layer, roles in layers
+              if (force or has_default_style(layer)) and natural_colour_bands(layer, roles)]
+    groups: dict[int, list] = {}  # one stretch per data type: 8-bit and 16-bit years do not share one
+    for layer, roles in chosen:
+        groups.setdefault(int(layer.dataProvider().dataType(1)), []).append((layer, roles))
+    for members in groups.values():
+        limits = [stretch_limits(layer, natural_colour_bands(layer, roles)) for layer, roles in members]
+        shared = (min(lo for lo, _ in limits), max(hi for _, hi in limits))
+        for layer, roles in members:
+            style_natural_colour(layer, roles, shared)
+    return len(chosen)
 
 
 def shapely_lines(layer, target_wkt: str) -> list:

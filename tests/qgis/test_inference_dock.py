@@ -226,3 +226,42 @@ def test_the_full_date_in_a_file_name_beats_a_year_in_the_layer_name():
     assert best_date("planet_2019", "/d/20160909_213104_0e19_SR.tif") == "2019"  # the user's name wins
     assert best_date("clip", "/d/mosaic_2021.tif") == "2021"
     assert best_date("2020-07-15 mosaic", "/d/mosaic.tif") == "2020-07-15"
+
+
+def test_ticked_mosaics_show_in_natural_colour_with_one_stretch_but_user_styles_stay(qgis_app, fake_iface, tmp_path):
+    from qgis.core import QgsMultiBandColorRenderer, QgsSingleBandGrayRenderer
+
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    project.removeEntry("thaw_slump_mapper", "mosaics")
+    rng = np.random.default_rng(5)
+    paths = [write_raster(tmp_path / f"planet_{y}.tif",
+                          rng.integers(100, 3000 + 500 * i, (4, 40, 40)).astype(np.uint16))
+             for i, y in enumerate((2019, 2021))]
+    layers = [QgsRasterLayer(str(p), p.stem) for p in paths]
+    styled_by_user = QgsRasterLayer(str(paths[0]), "my_grey")
+    styled_by_user.setRenderer(QgsSingleBandGrayRenderer(styled_by_user.dataProvider(), 4))
+    project.addMapLayers([*layers, styled_by_user])
+    fake_iface.mapCanvas.return_value = QgsMapCanvas()
+    dock = InferenceDock()
+    controller = InferenceController(fake_iface, dock)
+    try:
+        controller.add_model_path(str(bare_soil_model(tmp_path / "bare.onnx")))
+        assert (layers[0].renderer().redBand(), layers[0].renderer().blueBand()) == (1, 3)  # QGIS's default
+        for layer in (*layers, styled_by_user):
+            dock.set_mosaic_used(layer.id(), True, "2019")
+        controller.validate()
+        limits = set()
+        for layer in layers:
+            r = layer.renderer()
+            assert isinstance(r, QgsMultiBandColorRenderer)
+            assert (r.redBand(), r.greenBand(), r.blueBand()) == (3, 2, 1)  # B,G,R,N: red is band 3
+            limits.add((r.redContrastEnhancement().minimumValue(), r.blueContrastEnhancement().maximumValue()))
+        assert len(limits) == 1  # one stretch for both years
+        assert isinstance(styled_by_user.renderer(), QgsSingleBandGrayRenderer)  # the user's style stays
+        controller.natural_colour_now()  # on request it is applied to every ticked mosaic
+        assert isinstance(styled_by_user.renderer(), QgsMultiBandColorRenderer)
+    finally:
+        controller.unload()
+        project.removeAllMapLayers()
+        project.removeEntry("thaw_slump_mapper", "mosaics")

@@ -14,7 +14,7 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTextBro
 
 from ...adapters import settings
 from ...adapters.i18n import tr
-from ...adapters.layers import extent_of, show_candidates, show_probability
+from ...adapters.layers import extent_of, show_candidates, show_probability, style_years_alike
 from ...adapters.tasks import EngineTask
 from ...core.about import PLUGIN_DIR
 from ...core.engine.bands import parse_band_map
@@ -46,6 +46,8 @@ class InferenceController(QObject):
         dock.model_card_requested.connect(self.show_model_card)
         dock.model_changed.connect(self._validate_if_shown)
         dock.mosaics_changed.connect(self._validate_if_shown)
+        dock.natural_colour_requested.connect(self.natural_colour_now)
+        self._styled_for: tuple = ()
         dock.visibilityChanged.connect(self._validate_if_shown)
         self._project_signals = (self.project.layersAdded, self.project.layersRemoved, self.project.readProject,
                                  self.project.cleared)
@@ -122,7 +124,7 @@ class InferenceController(QObject):
         except TsmError as exc:
             self.dock.set_fit([str(exc)], False)
             return False
-        ok, problems = True, []
+        ok, problems, styled = True, [], []
         for layer_id, file, date, mask in self.dock.selected_mosaics():
             try:
                 info = inspect_mosaic(MosaicSpec(file, date))
@@ -132,6 +134,7 @@ class InferenceController(QObject):
                 self.dock.set_check(layer_id, str(exc), False)
                 ok = False
                 continue
+            styled.append((layer_id, info.band_map))
             findings = fit_findings(spec, info, band_map)
             errors = [m for level, m in findings if level == "error"]
             ok &= not errors
@@ -140,7 +143,27 @@ class InferenceController(QObject):
                                 tooltip="\n".join([describe_mosaic(info)] + [m for _, m in findings]))
             problems += errors
         self.dock.set_fit(problems, ok)
+        self._natural_colour(styled)
         return ok
+
+    def _natural_colour(self, ticked: list[tuple[str, dict]], force: bool = False) -> None:
+        """Ticked mosaics in natural colour with one stretch across the years, once per change of
+        the ticked set (or on request); layers the user styled are left alone unless asked."""
+        key = tuple(sorted(layer_id for layer_id, _ in ticked))
+        if not force and key == self._styled_for:
+            return
+        self._styled_for = key
+        layers = [(self.project.mapLayer(layer_id), roles) for layer_id, roles in ticked]
+        style_years_alike([(layer, roles) for layer, roles in layers if layer is not None], force=force)
+
+    def natural_colour_now(self) -> None:
+        ticked = []
+        for layer_id, file, date, _ in self.dock.selected_mosaics():
+            try:
+                ticked.append((layer_id, inspect_mosaic(MosaicSpec(file, date)).band_map))
+            except TsmError:
+                continue
+        self._natural_colour(ticked, force=True)
 
     # --- actions -------------------------------------------------------------------------------
     def add_model(self) -> None:

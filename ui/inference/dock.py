@@ -73,6 +73,7 @@ class InferenceDock(QgsDockWidget):
     model_card_requested = pyqtSignal(str)
     model_changed = pyqtSignal(str)
     mosaics_changed = pyqtSignal()
+    natural_colour_requested = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Inference"), parent)
@@ -305,6 +306,8 @@ class InferenceDock(QgsDockWidget):
         menu.addAction(tr("Choose mask…"), lambda: self.choose_mask(row))
         remove = menu.addAction(tr("No mask"), lambda: self.set_mask(row, ""))
         remove.setEnabled(bool(self.table.item(row, COL_MASK).data(Qt.UserRole)))
+        menu.addSeparator()
+        menu.addAction(tr("Show the ticked mosaics in natural colour"), self.natural_colour_requested)
         menu.exec_(self.table.viewport().mapToGlobal(pos))
 
     def set_check(self, layer_id: str, text: str, ok: bool, tooltip: str = "") -> None:
