@@ -437,12 +437,12 @@
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="472"/>
+        <location filename="../ui/review/controller.py" line="494"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="478"/>
+        <location filename="../ui/review/controller.py" line="500"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -757,47 +757,47 @@
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="338"/>
+        <location filename="../ui/review/dock.py" line="355"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="97"/>
+        <location filename="../ui/review/controller.py" line="105"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="107"/>
+        <location filename="../ui/review/controller.py" line="115"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="148"/>
+        <location filename="../ui/review/controller.py" line="157"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="148"/>
+        <location filename="../ui/review/controller.py" line="157"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="211"/>
+        <location filename="../ui/review/controller.py" line="223"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="235"/>
+        <location filename="../ui/review/controller.py" line="257"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="243"/>
+        <location filename="../ui/review/controller.py" line="265"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="264"/>
+        <location filename="../ui/review/controller.py" line="286"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -832,27 +832,27 @@
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="208"/>
+        <location filename="../ui/review/controller.py" line="220"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="365"/>
+        <location filename="../ui/review/controller.py" line="387"/>
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="274"/>
+        <location filename="../ui/review/controller.py" line="296"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="283"/>
+        <location filename="../ui/review/controller.py" line="305"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="286"/>
+        <location filename="../ui/review/controller.py" line="308"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -887,7 +887,7 @@
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="356"/>
+        <location filename="../ui/review/dock.py" line="373"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
@@ -927,22 +927,22 @@
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="304"/>
+        <location filename="../ui/review/controller.py" line="326"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="329"/>
+        <location filename="../ui/review/controller.py" line="351"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="342"/>
+        <location filename="../ui/review/controller.py" line="364"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="344"/>
+        <location filename="../ui/review/controller.py" line="366"/>
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
@@ -1002,17 +1002,17 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="377"/>
+        <location filename="../ui/review/controller.py" line="399"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="390"/>
+        <location filename="../ui/review/controller.py" line="412"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="393"/>
+        <location filename="../ui/review/controller.py" line="415"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -1077,7 +1077,7 @@
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="352"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
@@ -1142,47 +1142,47 @@
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="367"/>
+        <location filename="../ui/review/dock.py" line="384"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="400"/>
+        <location filename="../ui/review/controller.py" line="422"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="400"/>
+        <location filename="../ui/review/controller.py" line="422"/>
         <source>A training run is already going.</source>
         <translation>已有一次训练正在进行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="406"/>
+        <location filename="../ui/review/controller.py" line="428"/>
         <source>Fine-tuning needs the model&apos;s Torch weights (.pth beside the .onnx, as the starter model has).</source>
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="411"/>
+        <location filename="../ui/review/controller.py" line="433"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="437"/>
+        <location filename="../ui/review/controller.py" line="459"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="461"/>
+        <location filename="../ui/review/controller.py" line="483"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="464"/>
+        <location filename="../ui/review/controller.py" line="486"/>
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="465"/>
+        <location filename="../ui/review/controller.py" line="487"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1257,7 +1257,7 @@
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="369"/>
+        <location filename="../ui/review/dock.py" line="386"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
@@ -1360,6 +1360,11 @@
         <location filename="../ui/inference/dock.py" line="310"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="281"/>
+        <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
+        <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
 </context>
 </TS>

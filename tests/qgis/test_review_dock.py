@@ -336,3 +336,65 @@ def test_reject_reason_never_carries_over_to_the_next_candidate(review):
     assert dock.reason_hint.isVisibleTo(dock)
     _key(dock, Qt.Key_2)  # a number rejects at once, with that reason
     assert _status(gpkg)[second] == "rejected/snow_ice"
+
+
+def _in_window(fake_iface, dock, canvas):
+    window = fake_iface.mainWindow()
+    window.setCentralWidget(canvas)
+    window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    window.show()
+    QApplication.setActiveWindow(window)
+    QApplication.processEvents()
+    return window
+
+
+def test_review_keys_work_with_the_focus_on_the_map_but_not_in_other_panels(review, fake_iface):
+    from qgis.PyQt.QtWidgets import QDockWidget, QLineEdit
+
+    dock, controller, gpkg, canvas = review
+    window = _in_window(fake_iface, dock, canvas)
+    other = QDockWidget("Layers", window)
+    search = QLineEdit()
+    other.setWidget(search)
+    window.addDockWidget(Qt.LeftDockWidgetArea, other)
+    dock.start.click()
+    assert dock.listening.isVisibleTo(dock)  # the dock says it is listening
+    first, second = controller.queue[0]["candidate_id"], controller.queue[1]["candidate_id"]
+    canvas.setFocus()  # one click on the map
+    QApplication.processEvents()
+    assert QApplication.focusWidget() is canvas
+    QTest.keyClick(canvas, Qt.Key_A)
+    assert _status(gpkg)[first] == "accepted/"
+    search.setFocus()
+    QApplication.processEvents()
+    QTest.keyClick(search, Qt.Key_U)  # typing in another panel stays typing
+    assert search.text() == "u" and _status(gpkg)[second] == "unreviewed/"
+    canvas.setFocus()
+    QTest.keyClick(canvas, Qt.Key_3)  # numbers reject from the map too
+    assert _status(gpkg)[second] == "rejected/cloud_shadow"
+    controller.unload()  # review over: the map gets its keys back
+    third = controller.queue[2]["candidate_id"]
+    canvas.setFocus()
+    QApplication.processEvents()
+    QTest.keyClick(canvas, Qt.Key_A)
+    assert _status(gpkg)[third] == "unreviewed/"
+
+
+def test_time_lapse_window_follows_the_candidate_and_keeps_space_for_itself(review, fake_iface):
+    dock, controller, gpkg, canvas = review
+    _in_window(fake_iface, dock, canvas)
+    dock.start.click()
+    first = controller.queue[0]["candidate_id"]
+    controller.enlarge(0)
+    dialog = controller.dialog
+    assert dialog.isVisible()
+    frames_before = dialog.frames
+    QApplication.setActiveWindow(dialog)
+    dialog.setFocus()
+    QApplication.processEvents()
+    QTest.keyClick(dialog, Qt.Key_Space)  # plays the years; does not skip the candidate behind
+    assert dialog.timer.isActive() and controller.index == 0
+    QTest.keyClick(dialog, Qt.Key_A)  # decide from the time-lapse window
+    assert _status(gpkg)[first] == "accepted/"
+    assert controller.dialog is dialog and dialog.isVisible() and dialog.frames is not frames_before
+    dialog.close()

@@ -285,3 +285,20 @@ def test_a_date_given_as_band_is_accepted(ws, tmp_path, capsys):
                  "--model", str(ws / "model.onnx"), "--out", str(tmp_path / "c.gpkg"), "--cache",
                  str(tmp_path / "cache"), "--band", "2021", "--quiet"]) == 0
     capsys.readouterr()
+
+
+def test_a_full_disk_is_named_not_hidden_behind_a_failed_rollback(tmp_path):
+    import sqlite3
+
+    from thaw_slump_mapper.core.errors import OutputError
+    from thaw_slump_mapper.core.store.gpkg import connect, transaction
+
+    path = tmp_path / "c.gpkg"
+    conn = connect(path)
+    with pytest.raises(OutputError) as err:
+        with transaction(conn, path):
+            conn.execute("ROLLBACK")  # what SQLite does by itself when the disk fills up
+            raise sqlite3.OperationalError("database or disk is full")
+    assert "database or disk is full" in str(err.value) and "cannot rollback" not in str(err.value)
+    assert "Free disk space" in str(err.value)
+    conn.close()

@@ -48,6 +48,7 @@ from ...core.store.gpkg import connect, table_srs
 from ...core.store.training_layers import ArtsContext
 from .dialogs import ExportDialog, TimelapseDialog
 from .dock import ReviewDock, status_label, thumbnail_pixmap
+from .keys import ReviewKeys
 
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
 PREFETCH = 3
@@ -85,8 +86,15 @@ class ReviewController(QObject):
         self.model_source = None  # set by the plugin: the model chosen in the inference dock
         self.editing: str | None = None  # candidate being reshaped, or "missed" while drawing new ones
         self.added: list[str] = []
+        self.dialog = None  # the time-lapse window, when open
+        self.keys = ReviewKeys(dock, self._key_targets)
+
+    def _key_targets(self) -> list:
+        canvas = self.iface.mapCanvas()
+        return [canvas, canvas.viewport() if canvas is not None else None, self.dialog]
 
     def unload(self) -> None:
+        self.keys.set_active(False)
         self._clear_band()
 
     def _message(self, text: str, level=Qgis.Warning) -> None:
@@ -121,6 +129,7 @@ class ReviewController(QObject):
         show_candidates(QgsProject.instance(), gpkg)
         self.dock.show_iterations(read_log(gpkg))
         self.dock.set_active(bool(self.queue))
+        self.keys.set_active(bool(self.queue))
         first = next_unreviewed(self.queue, -1)
         self.show(first if first is not None else 0)
         return True
@@ -147,6 +156,9 @@ class ReviewController(QObject):
             return prefs.reviewer
         name, ok = QInputDialog.getText(self.iface.mainWindow(), tr("Reviewer"),
                                         tr("Your name, recorded with every decision:"), QLineEdit.Normal, "")
+        # the keys that follow go to the review again, not to wherever the dialog left the focus
+        self.iface.mainWindow().activateWindow()
+        self.dock.setFocus()
         if ok and name.strip():
             settings.save(replace(prefs, reviewer=name.strip()))
             return name.strip()
@@ -213,6 +225,8 @@ class ReviewController(QObject):
                                            ha=(row.get("area_m2") or 0) / 1e4,
                                            dates=row.get("dates_detected") or "-", status=status)
         self.dock.set_candidate(header, strip)
+        if self.dialog is not None and self.dialog.isVisible():  # the time-lapse follows the candidate
+            self.enlarge(self.dialog.index)
         QTimer.singleShot(0, self._prefetch)  # the next thumbnails are ready before they are asked for
 
     def enlarge(self, start: int) -> None:
@@ -226,9 +240,17 @@ class ReviewController(QObject):
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
             frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 480)))
-        if frames:
-            self.dialog = TimelapseDialog(self.iface.mainWindow(), frames, min(start, len(frames) - 1))
-            self.dialog.show()
+        if not frames:
+            return
+        start = min(start, len(frames) - 1)
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.set_frames(frames, start)
+            return
+        self.dialog = TimelapseDialog(self.iface.mainWindow(), frames, start)
+        self.keys.refresh()  # A, R, 1-9… decide from the time-lapse window too
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()  # Space plays here, not in the dock behind it
 
     def _update_counters(self) -> None:
         c = counts(self.all_rows)

@@ -89,6 +89,11 @@ class TimelapseDialog(QDialog):
             shortcut.activated.connect(slot)
         self.show_frame()
 
+    def set_frames(self, frames: list[tuple[str, QPixmap | None]], start: int = 0) -> None:
+        """Another candidate's years, keeping the window, its place and the play state."""
+        self.frames, self.index = frames, min(start, len(frames) - 1)
+        self.show_frame()
+
     def show_frame(self) -> None:
         caption, pixmap = self.frames[self.index]
         if pixmap is None:

@@ -278,10 +278,16 @@ class ReviewDock(QgsDockWidget):
                               "QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept."))
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
+        self.listening = QLabel(tr("⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse "
+                                   "window."))
+        self.listening.setWordWrap(True)
+        self.listening.setStyleSheet("color: #1b7a2e;")
+        layout.insertWidget(layout.indexOf(self.header), self.listening)
         layout.addStretch(1)
         self.setWidget(scrolling(body))
-        self.set_active(False)
         self._shortcuts = []
+        self._keymap: dict[int, object] = {}
+        self.set_active(False)
         self._bind("A", lambda: self.buttons["accept"].click())
         self._bind("R", lambda: self.buttons["reject"].click())
         self._bind("U", lambda: self.buttons["unsure"].click())
@@ -295,10 +301,20 @@ class ReviewDock(QgsDockWidget):
             self._bind(str(i + 1), lambda i=i: self._reject_with(i))
 
     def _bind(self, key: str, slot) -> None:
-        shortcut = QShortcut(QKeySequence(key), self)
+        sequence = QKeySequence(key)
+        shortcut = QShortcut(sequence, self)
         shortcut.setContext(Qt.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)
         self._shortcuts.append(shortcut)
+        self._keymap[int(sequence[0])] = slot
+
+    def handle_key(self, code: int) -> bool:
+        """A review key pressed elsewhere in the QGIS window (ui/review/keys.py): True if handled."""
+        slot = self._keymap.get(code)
+        if slot is None or not self.buttons["accept"].isEnabled():
+            return False
+        slot()
+        return True
 
     def _reject(self) -> None:
         reason = self.reason.currentData()
@@ -315,6 +331,7 @@ class ReviewDock(QgsDockWidget):
     def set_active(self, active: bool) -> None:
         for button in self.buttons.values() if hasattr(self, "buttons") else []:
             button.setEnabled(active)
+        self.listening.setVisible(active)
 
     def set_counters(self, text: str) -> None:
         self.counters.setText(text)
