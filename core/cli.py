@@ -117,10 +117,10 @@ def cmd_infer(args: argparse.Namespace) -> int:
     from .engine.inference import InferenceParams, run_inference
     from .engine.masks import inspect_mask
     from .engine.models import load_model
-    from .engine.raster import Extent, inspect_mosaic, parse_mosaic_arg
+    from .engine.raster import Extent, inspect_mosaic, parse_mosaic_arg, working_crs
     from .engine.vectorize import vectorize
     from .preferences import default_cache_dir
-    from .store.candidates import write_candidates
+    from .store.candidates import CrsMismatchError, file_crs, write_candidates
 
     start = time.monotonic()
     mosaics = []
@@ -144,6 +144,9 @@ def cmd_infer(args: argparse.Namespace) -> int:
         raise CliError("--aux takes ROLE=PATH, e.g. --aux dem=dem.tif.")
     check_candidates_output(args.out)
     infos = [inspect_mosaic(m) for m in mosaics]
+    existing = file_crs(args.out)
+    if existing is not None and existing != working_crs(infos[0]) and not args.into_file_crs:
+        raise CrsMismatchError(Path(args.out), existing, working_crs(infos[0]))  # said before the model runs
     model = load_model(args.model, args.device)
     vparams = _vectorize_params(args, model.spec)  # checked before the model runs, not after
     for info in infos:  # doubts about the inputs, said before the run; errors stop it there
@@ -162,7 +165,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
            "parameters": {"batch_size": args.batch_size, "band": vparams.band, "fill_holes": vparams.fill_holes,
                           "simplify_m": vparams.simplify_m, "nodata_margin_px": vparams.nodata_margin_px,
                           "near_nodata_m2": result.near_nodata_m2, "cached": prob.cached}}
-    stats = write_candidates(args.out, result, run)
+    stats = write_candidates(args.out, result, run, reproject=args.into_file_crs)
     summary = {"candidates": stats.found, "new": stats.inserted, "updated": stats.updated,
                "run_id": stats.run_id, "gpkg": str(Path(args.out).resolve()),
                "probability_raster": str(prob.path), "cached": prob.cached, "device": model.backend.device,
@@ -189,7 +192,7 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
            "seconds": time.monotonic() - start,
            "parameters": {"band": vparams.band, "vectorize_only": True, "nodata_margin_px": vparams.nodata_margin_px,
                           "near_nodata_m2": result.near_nodata_m2}}
-    stats = write_candidates(args.out, result, run)
+    stats = write_candidates(args.out, result, run, reproject=args.into_file_crs)
     print(f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
           f"({time.monotonic() - start:.2f} s){_dropped_note(result, vparams.nodata_margin_px)}")
     return 0
@@ -330,6 +333,8 @@ def _add_vectorize_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--band", default="mean", help="mean, max or a date (several dates); default mean")
     p.add_argument("--keep-holes", action="store_true", help="keep holes inside polygons")
     p.add_argument("--simplify", type=NON_NEGATIVE, default=0.0, help="simplification tolerance in metres")
+    p.add_argument("--into-file-crs", action="store_true",
+                   help="--out holds candidates in another CRS: reproject these into it (default: refuse)")
     p.add_argument("--nodata-margin", type=_number(int, 0), default=16, metavar="PX",
                    help="leave out detections within this many pixels of NoData (default 16; 0 keeps all)")
 

@@ -29,17 +29,17 @@
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="93"/>
+        <location filename="../plugin.py" line="95"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="96"/>
+        <location filename="../plugin.py" line="98"/>
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="131"/>
+        <location filename="../plugin.py" line="133"/>
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
     </message>
@@ -214,7 +214,7 @@
         <translation>热融滑塌制图 {version}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="88"/>
+        <location filename="../plugin.py" line="90"/>
         <source>Run model on current view</source>
         <translation>在当前视图运行模型</translation>
     </message>
@@ -294,17 +294,17 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="145"/>
+        <location filename="../ui/inference/dock.py" line="146"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="148"/>
+        <location filename="../ui/inference/dock.py" line="149"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="149"/>
+        <location filename="../ui/inference/dock.py" line="150"/>
         <source>Run the model over the map canvas extent (Ctrl+Alt+Shift+R)</source>
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
@@ -319,7 +319,7 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="167"/>
+        <location filename="../ui/inference/dock.py" line="168"/>
         <source>Threshold and minimum area (last run)</source>
         <translation>阈值与最小面积（最近一次运行）</translation>
     </message>
@@ -329,52 +329,52 @@
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="183"/>
+        <location filename="../ui/inference/dock.py" line="184"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="358"/>
+        <location filename="../ui/inference/dock.py" line="359"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="362"/>
+        <location filename="../ui/inference/dock.py" line="363"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="363"/>
+        <location filename="../ui/inference/dock.py" line="364"/>
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="108"/>
+        <location filename="../ui/inference/controller.py" line="121"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="118"/>
+        <location filename="../ui/inference/controller.py" line="131"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="170"/>
+        <location filename="../ui/inference/controller.py" line="183"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="170"/>
+        <location filename="../ui/inference/controller.py" line="183"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="190"/>
+        <location filename="../ui/inference/controller.py" line="203"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="191"/>
+        <location filename="../ui/inference/controller.py" line="204"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -397,72 +397,72 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="216"/>
+        <location filename="../ui/inference/controller.py" line="229"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="219"/>
+        <location filename="../ui/inference/controller.py" line="232"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="223"/>
+        <location filename="../ui/inference/controller.py" line="236"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="257"/>
+        <location filename="../ui/inference/controller.py" line="291"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="264"/>
+        <location filename="../ui/inference/controller.py" line="298"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="281"/>
+        <location filename="../ui/inference/controller.py" line="317"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="287"/>
+        <location filename="../ui/inference/controller.py" line="323"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="288"/>
+        <location filename="../ui/inference/controller.py" line="324"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="494"/>
+        <location filename="../ui/review/controller.py" line="514"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="500"/>
+        <location filename="../ui/review/controller.py" line="520"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="302"/>
+        <location filename="../ui/inference/controller.py" line="338"/>
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="303"/>
+        <location filename="../ui/inference/controller.py" line="339"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="324"/>
+        <location filename="../ui/inference/controller.py" line="360"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="328"/>
+        <location filename="../ui/inference/controller.py" line="364"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -762,42 +762,42 @@
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="105"/>
+        <location filename="../ui/review/controller.py" line="125"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="115"/>
+        <location filename="../ui/review/controller.py" line="135"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="157"/>
+        <location filename="../ui/review/controller.py" line="177"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="157"/>
+        <location filename="../ui/review/controller.py" line="177"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="223"/>
+        <location filename="../ui/review/controller.py" line="243"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="257"/>
+        <location filename="../ui/review/controller.py" line="277"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="265"/>
+        <location filename="../ui/review/controller.py" line="285"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="286"/>
+        <location filename="../ui/review/controller.py" line="306"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -832,27 +832,27 @@
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="220"/>
+        <location filename="../ui/review/controller.py" line="240"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="387"/>
+        <location filename="../ui/review/controller.py" line="407"/>
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="296"/>
+        <location filename="../ui/review/controller.py" line="316"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="305"/>
+        <location filename="../ui/review/controller.py" line="325"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="308"/>
+        <location filename="../ui/review/controller.py" line="328"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -927,22 +927,22 @@
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="326"/>
+        <location filename="../ui/review/controller.py" line="346"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="351"/>
+        <location filename="../ui/review/controller.py" line="371"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="364"/>
+        <location filename="../ui/review/controller.py" line="384"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="366"/>
+        <location filename="../ui/review/controller.py" line="386"/>
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
@@ -1002,17 +1002,17 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="399"/>
+        <location filename="../ui/review/controller.py" line="419"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="412"/>
+        <location filename="../ui/review/controller.py" line="432"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="415"/>
+        <location filename="../ui/review/controller.py" line="435"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -1147,42 +1147,42 @@
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="422"/>
+        <location filename="../ui/review/controller.py" line="442"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="422"/>
+        <location filename="../ui/review/controller.py" line="442"/>
         <source>A training run is already going.</source>
         <translation>已有一次训练正在进行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="428"/>
+        <location filename="../ui/review/controller.py" line="448"/>
         <source>Fine-tuning needs the model&apos;s Torch weights (.pth beside the .onnx, as the starter model has).</source>
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="433"/>
+        <location filename="../ui/review/controller.py" line="453"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="459"/>
+        <location filename="../ui/review/controller.py" line="479"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="483"/>
+        <location filename="../ui/review/controller.py" line="503"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="486"/>
+        <location filename="../ui/review/controller.py" line="506"/>
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="487"/>
+        <location filename="../ui/review/controller.py" line="507"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1277,32 +1277,32 @@
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="281"/>
+        <location filename="../ui/inference/dock.py" line="282"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="282"/>
+        <location filename="../ui/inference/dock.py" line="283"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="295"/>
+        <location filename="../ui/inference/dock.py" line="296"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="295"/>
+        <location filename="../ui/inference/dock.py" line="296"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="306"/>
+        <location filename="../ui/inference/dock.py" line="307"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="307"/>
+        <location filename="../ui/inference/dock.py" line="308"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
@@ -1327,12 +1327,12 @@
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="281"/>
+        <location filename="../ui/inference/dock.py" line="282"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="281"/>
+        <location filename="../ui/inference/dock.py" line="282"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
@@ -1357,7 +1357,7 @@
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="310"/>
+        <location filename="../ui/inference/dock.py" line="311"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
@@ -1365,6 +1365,41 @@
         <location filename="../ui/review/dock.py" line="281"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="246"/>
+        <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
+        <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="374"/>
+        <source>Candidates GeoPackage of this project</source>
+        <translation>本工程的候选 GeoPackage</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="387"/>
+        <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
+        <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="389"/>
+        <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
+        <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="391"/>
+        <source>Write to a new file</source>
+        <translation>写入新文件</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="392"/>
+        <source>Reproject into this file</source>
+        <translation>重投影到此文件</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="143"/>
+        <source>beside the saved project (asked for an unsaved one)</source>
+        <translation>保存在工程文件旁（未保存的工程会询问）</translation>
     </message>
 </context>
 </TS>

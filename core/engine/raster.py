@@ -196,6 +196,14 @@ def utm_for(lon: float, lat: float) -> CRS:
     return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
+def working_crs(base: MosaicInfo) -> CRS:
+    """The CRS a run on mosaics led by ``base`` works and writes in: its own, or its local UTM zone."""
+    if not _needs_local_utm(base.crs):
+        return base.crs
+    b = transform_bounds(base.crs, "EPSG:4326", *base.bounds)
+    return utm_for((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+
+
 def plan_grid(extent: Extent | None, infos: list[MosaicInfo], gsd: float,
               allow_reproject: bool = False) -> Grid:
     """The pixel grid every mosaic of the run is read on."""
@@ -209,10 +217,7 @@ def plan_grid(extent: Extent | None, infos: list[MosaicInfo], gsd: float,
                 "Reproject the mosaics to one CRS (Raster ▸ Projections ▸ Warp), or allow on-the-fly "
                 "reprojection (--reproject).",
             )
-    work = base.crs
-    if _needs_local_utm(work):
-        b = transform_bounds(base.crs, "EPSG:4326", *base.bounds)
-        work = utm_for((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+    work = working_crs(base)
 
     union = None
     for info in infos:

@@ -19,6 +19,7 @@ from shapely.strtree import STRtree
 
 from .. import about
 from ..engine.vectorize import Vectorized
+from ..errors import OutputError
 from .gpkg import (
     add_missing_columns,
     connect,
@@ -114,9 +115,41 @@ def _iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def crs_label(crs: CRS) -> str:
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_string()[:40]
+
+
+class CrsMismatchError(OutputError):
+    """The candidates file holds another CRS than the run: the caller decides, never silently."""
+
+    def __init__(self, path: Path, file_crs: CRS, run_crs: CRS) -> None:
+        self.path, self.file_crs, self.run_crs = path, file_crs, run_crs
+        super().__init__(f"{path.name} holds candidates in {crs_label(file_crs)} but this run is in "
+                         f"{crs_label(run_crs)}.",
+                         "Write this area's candidates to their own GeoPackage, or reproject them into this one on "
+                         "purpose (--into-file-crs).")
+
+
+def file_crs(gpkg_path: str | Path) -> CRS | None:
+    """The CRS of the candidates in an existing GeoPackage (None when it has none yet)."""
+    path = Path(gpkg_path)
+    if not path.is_file():
+        return None
+    conn = connect(path, create=False)
+    try:
+        if not table_exists(conn, LAYER):
+            return None
+        return CRS.from_wkt(table_srs(conn, LAYER)[1])
+    finally:
+        conn.close()
+
+
 def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_iou: float = 0.3,
-                     replace_run_id: str | None = None) -> MergeStats:
-    """Merge ``result`` into the GeoPackage in one transaction and record the run.
+                     replace_run_id: str | None = None, reproject: bool = False) -> MergeStats:
+    """Merge ``result`` into the GeoPackage in one transaction and record the run. A file that
+    holds another CRS raises CrsMismatchError unless ``reproject`` (then the new polygons are
+    transformed into the file's CRS).
 
     ``replace_run_id``: a re-vectorisation of that run (new threshold or minimum area): the
     unreviewed candidates it last wrote are replaced instead of merged, so polygons that no longer
@@ -140,6 +173,8 @@ def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_i
             src_crs, dst_crs = CRS.from_wkt(result.crs_wkt), CRS.from_wkt(table_wkt)
             geoms = [c.geometry for c in result.candidates]
             if src_crs != dst_crs:  # the file was started by a run in another CRS
+                if not reproject:  # never silently: a UTM zone 90° away distorts everything
+                    raise CrsMismatchError(path, dst_crs, src_crs)
                 geoms = [shape(transform_geom(src_crs, dst_crs, mapping(g))) for g in geoms]
 
             if replace_run_id:

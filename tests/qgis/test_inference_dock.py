@@ -265,3 +265,68 @@ def test_ticked_mosaics_show_in_natural_colour_with_one_stretch_but_user_styles_
         controller.unload()
         project.removeAllMapLayers()
         project.removeEntry("thaw_slump_mapper", "mosaics")
+
+
+def test_candidates_belong_to_the_project_and_another_crs_is_asked_about(qgis_app, fake_iface, tmp_path):
+    import hashlib
+    import shutil
+
+    import rasterio
+
+    from thaw_slump_mapper.core.store.candidates import file_crs
+
+    project = QgsProject.instance()
+    project.clear()
+    settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
+    canvas = QgsMapCanvas()
+    fake_iface.mapCanvas.return_value = canvas
+    dock = InferenceDock()
+    controller = InferenceController(fake_iface, dock)
+    written = []
+    controller.candidates_written.connect(written.append)
+    try:
+        assert dock.default_output(project) == ""  # unsaved project: asked at the first run, never ~/…
+        project.setFileName(str(tmp_path / "site.qgz"))
+        assert dock.default_output(project) == str(tmp_path / "site_candidates.gpkg")
+        scene = generate(tmp_path / "s", SceneSpec(width=128, height=128, years=(2021,), n_slumps=2, seed=2))
+        layer = QgsRasterLayer(str(scene.mosaics[0][0]), "planet_2021")
+        project.addMapLayer(layer)
+        canvas.setDestinationCrs(layer.crs())
+        canvas.setExtent(layer.extent())
+        controller.add_model_path(str(bare_soil_model(tmp_path / "bare.onnx")))
+        dock.set_mosaic_used(layer.id(), True, "2021")
+        dock.output.setFilePath("")
+        dock.run_button.click()
+        wait_for(lambda: controller.task is None)
+        gpkg = tmp_path / "site_candidates.gpkg"
+        assert gpkg.is_file() and written == [str(gpkg)]
+        assert project.readEntry("thaw_slump_mapper", "candidates")[0] == str(gpkg)  # remembered in the project
+        # a mosaic in another UTM zone: the user is asked, and 'new file' keeps the first file untouched
+        other = tmp_path / "other_2022.tif"
+        shutil.copy(scene.mosaics[0][0], other)
+        with rasterio.open(other, "r+") as dst:
+            dst.crs = rasterio.crs.CRS.from_epsg(32603)
+        second = QgsRasterLayer(str(other), "planet_2022")
+        project.addMapLayer(second)
+        dock.set_mosaic_used(layer.id(), False)
+        dock.set_mosaic_used(second.id(), True, "2022")
+        canvas.setDestinationCrs(second.crs())
+        canvas.setExtent(second.extent())
+        before = hashlib.sha256(gpkg.read_bytes()).hexdigest()
+        asked = []
+        controller._ask_other_crs = lambda *a: asked.append(a) or "cancel"
+        dock.run_button.click()
+        assert asked and controller.task is None  # cancelled before anything ran
+        controller._ask_other_crs = lambda *a: "new"
+        dock.run_button.click()
+        wait_for(lambda: controller.task is None)
+        assert hashlib.sha256(gpkg.read_bytes()).hexdigest() == before
+        separate = tmp_path / "site_candidates_EPSG32603.gpkg"
+        assert file_crs(separate).to_epsg() == 32603 and written[-1] == str(separate)
+        # a new project starts clean: no file of the previous one, no run to re-threshold
+        project.clear()
+        assert dock.output.filePath() == "" and controller.last is None and not dock.tune_box.isEnabled()
+    finally:
+        controller.unload()
+        project.clear()
+        settings.save(Preferences())

@@ -398,3 +398,20 @@ def test_time_lapse_window_follows_the_candidate_and_keeps_space_for_itself(revi
     assert _status(gpkg)[first] == "accepted/"
     assert controller.dialog is dialog and dialog.isVisible() and dialog.frames is not frames_before
     dialog.close()
+
+
+def test_review_opens_the_candidates_file_of_the_project(qgis_app, fake_iface, tmp_path):
+    project = QgsProject.instance()
+    project.clear()
+    dock = ReviewDock()
+    controller = ReviewController(fake_iface, dock, lambda: [])
+    try:
+        project.writeEntry("thaw_slump_mapper", "candidates", str(tmp_path / "site_candidates.gpkg"))
+        assert project.write(str(tmp_path / "site.qgs"))
+        project.clear()
+        assert dock.gpkg.filePath() == ""  # a new project: no file of the previous one
+        assert project.read(str(tmp_path / "site.qgs"))
+        assert dock.gpkg.filePath() == str(tmp_path / "site_candidates.gpkg")
+    finally:
+        controller.unload()
+        project.clear()

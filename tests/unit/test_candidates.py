@@ -204,3 +204,38 @@ def test_revectorising_a_run_replaces_its_unreviewed_candidates(tmp_path):
     rows = read_candidates(gpkg)
     assert sorted(r["status"] for r in rows) == ["rejected", "unreviewed"]  # the reviewed one stays
     assert [r["max_prob"] >= 0.7 for r in rows if r["status"] == "unreviewed"] == [True]
+
+
+def test_a_file_in_another_crs_is_never_reprojected_into_silently(tmp_path):
+    import hashlib
+
+    from thaw_slump_mapper.core.store.candidates import CrsMismatchError, file_crs
+
+    spec = SceneSpec(width=160, height=160, years=(2021,), n_slumps=2, seed=3)
+    scene = generate(tmp_path / "a", spec)
+    from tsm_testkit import bare_soil_model
+
+    model = bare_soil_model(tmp_path / "m.onnx")
+
+    def vectorised(mosaic_path, crs_dir):
+        prob = run_inference(InferenceParams((MosaicSpec(str(mosaic_path), "2021"),), str(model),
+                                             cache_dir=str(tmp_path / crs_dir)))
+        return vectorize(prob.path, VectorizeParams(0.5, 300))
+
+    gpkg = tmp_path / "c.gpkg"
+    write_candidates(gpkg, vectorised(scene.mosaics[0][0], "c1"), {"threshold": 0.5})
+    assert file_crs(gpkg).to_epsg() == 32646
+    other = tmp_path / "other.tif"  # the same scene declared in a UTM zone 90° away
+    import shutil
+
+    import rasterio
+
+    shutil.copy(scene.mosaics[0][0], other)
+    with rasterio.open(other, "r+") as dst:
+        dst.crs = rasterio.crs.CRS.from_epsg(32603)
+    before = hashlib.sha256(gpkg.read_bytes()).hexdigest()
+    with pytest.raises(CrsMismatchError, match="holds candidates in EPSG:32646 but this run is in EPSG:32603"):
+        write_candidates(gpkg, vectorised(other, "c2"), {"threshold": 0.5})
+    assert hashlib.sha256(gpkg.read_bytes()).hexdigest() == before
+    stats = write_candidates(gpkg, vectorised(other, "c2"), {"threshold": 0.5}, reproject=True)
+    assert stats.found >= 1 and file_crs(gpkg).to_epsg() == 32646  # on purpose only

@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QObject
-from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTextBrowser, QVBoxLayout
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QTextBrowser, QVBoxLayout
 
 from ...adapters import settings
 from ...adapters.i18n import tr
@@ -22,16 +22,18 @@ from ...core.engine.fit import bundled_models, describe_mosaic, fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
 from ...core.engine.masks import inspect_mask
 from ...core.engine.models import LoadedModel, load_model
-from ...core.engine.raster import MosaicSpec, inspect_mosaic
+from ...core.engine.raster import MosaicSpec, inspect_mosaic, working_crs
 from ...core.engine.vectorize import VectorizeParams, vectorize
 from ...core.errors import TsmError
-from ...core.store.candidates import write_candidates
-from .dock import InferenceDock, RunRequest
+from ...core.store.candidates import crs_label, file_crs, write_candidates
+from .dock import PROJECT_SCOPE, InferenceDock, RunRequest
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
 
 
 class InferenceController(QObject):
+    candidates_written = pyqtSignal(str)  # the GeoPackage a run just wrote (the review dock opens it)
+
     def __init__(self, iface, dock: InferenceDock) -> None:
         super().__init__(dock)
         self.iface, self.dock = iface, dock
@@ -53,6 +55,8 @@ class InferenceController(QObject):
                                  self.project.cleared)
         for signal in self._project_signals:
             signal.connect(self.refresh)
+        self.project.readProject.connect(self._project_changed)
+        self.project.cleared.connect(self._project_changed)
         prefs = settings.load()
         dock.set_tuning(False, prefs.threshold, prefs.min_area_m2)
         self.refresh_models()
@@ -64,10 +68,19 @@ class InferenceController(QObject):
                 signal.disconnect(self.refresh)
             except TypeError:
                 pass
+        for signal in (self.project.readProject, self.project.cleared):
+            try:
+                signal.disconnect(self._project_changed)
+            except TypeError:
+                pass
         if self.task is not None:
             self.task.cancel()
 
     # --- state shown in the dock ---------------------------------------------------------------
+    def _project_changed(self, *_) -> None:
+        self.last = None  # the threshold slider must not re-vectorise another project's run
+        self.dock.reset_for_project(self.project)
+
     def refresh(self, *_) -> None:
         self.dock.refresh_layers(self.project)
         if not self.dock.output.filePath():
@@ -228,6 +241,27 @@ class InferenceController(QObject):
         except TsmError as exc:
             self._message(str(exc), Qgis.Critical)
             return None
+        gpkg = request.output_gpkg or self.dock.default_output(self.project) or self._ask_output()
+        if not gpkg:
+            self._message(tr("Choose where the candidates go (a GeoPackage), or save the project first."),
+                          Qgis.Warning)
+            return None
+        reproject = False
+        try:
+            existing = file_crs(gpkg)
+            run_crs = working_crs(inspect_mosaic(MosaicSpec(request.mosaics[0][1], request.mosaics[0][2])))
+        except TsmError as exc:
+            self._message(str(exc), Qgis.Critical)
+            return None
+        if existing is not None and existing != run_crs:
+            choice = self._ask_other_crs(gpkg, existing, run_crs)
+            if choice == "cancel":
+                return None
+            if choice == "new":
+                stem = Path(gpkg).stem
+                gpkg = str(Path(gpkg).with_name(f"{stem}_{crs_label(run_crs).replace(':', '')}.gpkg"))
+                self.dock.output.setFilePath(gpkg)
+            reproject = choice == "reproject"
         canvas = self.iface.mapCanvas()
         extent = extent_of(canvas.extent(), canvas.mapSettings().destinationCrs())
         prefs = settings.load()
@@ -237,7 +271,6 @@ class InferenceController(QObject):
             batch_size=prefs.batch_size, device=prefs.device, cache_limit_mb=prefs.cache_limit_mb)
         vparams = VectorizeParams(threshold=request.threshold, min_area_m2=request.min_area_m2,
                                   band="mean" if len(request.mosaics) > 1 else request.mosaics[0][2] or "mean")
-        gpkg = request.output_gpkg or self.dock.default_output(self.project)
 
         def work(progress, cancel):
             start = time.monotonic()
@@ -249,7 +282,8 @@ class InferenceController(QObject):
                 "threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2, "probability_raster": prob.path,
                 "extent": [extent.xmin, extent.ymin, extent.xmax, extent.ymax, extent.crs],
                 "seconds": time.monotonic() - start, "parameters": {"batch_size": params.batch_size,
-                                                                    "band": vparams.band, "cached": prob.cached}})
+                                                                    "band": vparams.band, "cached": prob.cached}},
+                reproject=reproject)
             return {"prob": prob, "stats": stats, "gpkg": gpkg, "band": result.band,
                     "seconds": time.monotonic() - start, "near_nodata_m2": result.near_nodata_m2,
                     "margin": vparams.nodata_margin_px}
@@ -277,6 +311,8 @@ class InferenceController(QObject):
         if request.add_probability:
             show_probability(self.project, str(prob.path), prob.band_index(out["band"]))
         self.last = {"prob": str(prob.path), "run_id": stats.run_id, "gpkg": out["gpkg"], "band": out["band"]}
+        self.project.writeEntry(PROJECT_SCOPE, "candidates", out["gpkg"])  # this project's candidates file
+        self.candidates_written.emit(out["gpkg"])
         self.dock.set_tuning(True)
         summary = tr("{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.").format(
             found=stats.found, new=stats.inserted, updated=stats.updated, seconds=out["seconds"],
@@ -332,3 +368,29 @@ class InferenceController(QObject):
         self.task = task
         QgsApplication.taskManager().addTask(task)
         return task
+
+    # --- asking the user -----------------------------------------------------------------------
+    def _ask_output(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(self.iface.mainWindow(), tr("Candidates GeoPackage of this project"),
+                                              str(Path.home() / "candidates.gpkg"), tr("GeoPackage (*.gpkg)"))
+        if path and not path.lower().endswith(".gpkg"):
+            path += ".gpkg"
+        if path:
+            self.dock.output.setFilePath(path)
+        return path
+
+    def _ask_other_crs(self, gpkg: str, existing, run_crs) -> str:
+        """'new', 'reproject' or 'cancel' for a run whose CRS differs from the file's."""
+        box = QMessageBox(self.iface.mainWindow())
+        box.setIcon(QMessageBox.Question)
+        box.setWindowTitle(tr("Thaw Slump Mapper"))
+        box.setText(tr("{file} holds candidates in {file_crs}, but this run is in {run_crs}.").format(
+            file=Path(gpkg).name, file_crs=crs_label(existing), run_crs=crs_label(run_crs)))
+        box.setInformativeText(tr("Another area is best kept in its own file. Reprojecting into this file is "
+                                  "possible, but distorts outlines far from its zone."))
+        new = box.addButton(tr("Write to a new file"), QMessageBox.AcceptRole)
+        reproject = box.addButton(tr("Reproject into this file"), QMessageBox.DestructiveRole)
+        box.addButton(QMessageBox.Cancel)
+        box.setDefaultButton(new)
+        box.exec_()
+        return {id(new): "new", id(reproject): "reproject"}.get(id(box.clickedButton()), "cancel")

@@ -140,6 +140,7 @@ class InferenceDock(QgsDockWidget):
         self.output = QgsFileWidget()
         self.output.setStorageMode(QgsFileWidget.SaveFile)
         self.output.setFilter(tr("GeoPackage (*.gpkg)"))
+        self.output.lineEdit().setPlaceholderText(tr("beside the saved project (asked for an unsaved one)"))
         out_form.addRow(tr("Candidates GeoPackage"), self.output)
         run_layout.addLayout(out_form)
         self.add_probability = QCheckBox(tr("Also add the probability raster"))
@@ -384,5 +385,21 @@ class InferenceDock(QgsDockWidget):
             self._debounce.start()
 
     def default_output(self, project: QgsProject) -> str:
-        home = project.homePath() or str(Path.home())
-        return str(Path(home) / "thaw_slump_candidates.gpkg")
+        """The candidates file of this project: the one its last run wrote (kept in the project),
+        else ``<project>_candidates.gpkg`` beside a saved project; '' for an unsaved one (asked
+        at the first run). Never one file shared by every project."""
+        remembered, ok = project.readEntry(PROJECT_SCOPE, "candidates", "")
+        if ok and remembered:
+            return remembered
+        if project.fileName():
+            project_file = Path(project.fileName())
+            return str(project_file.with_name(f"{project_file.stem}_candidates.gpkg"))
+        return ""
+
+    def reset_for_project(self, project: QgsProject) -> None:
+        """A project was opened or a new one started: nothing of the previous one stays shown."""
+        self.output.setFilePath(self.default_output(project))
+        self.status.setText("")
+        self.progress.setValue(0)
+        self.progress.setFormat(tr("idle"))
+        self.tune_box.setEnabled(False)

@@ -88,12 +88,32 @@ class ReviewController(QObject):
         self.added: list[str] = []
         self.dialog = None  # the time-lapse window, when open
         self.keys = ReviewKeys(dock, self._key_targets)
+        project = QgsProject.instance()
+        project.readProject.connect(self._project_changed)
+        project.cleared.connect(self._project_changed)
+        self._project_changed()
 
     def _key_targets(self) -> list:
         canvas = self.iface.mapCanvas()
         return [canvas, canvas.viewport() if canvas is not None else None, self.dialog]
 
+    def _project_changed(self, *_) -> None:
+        """Another project: its own candidates file (the last run's), and no review left open."""
+        path, _ok = QgsProject.instance().readEntry("thaw_slump_mapper", "candidates", "")
+        self.dock.gpkg.setFilePath(path)
+        if self.queue:
+            self.queue, self.index = [], -1
+            self.keys.set_active(False)
+            self.dock.set_active(False)
+            self._clear_band()
+
     def unload(self) -> None:
+        project = QgsProject.instance()
+        for signal in (project.readProject, project.cleared):
+            try:
+                signal.disconnect(self._project_changed)
+            except TypeError:
+                pass
         self.keys.set_active(False)
         self._clear_band()
 
