@@ -10,6 +10,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMessageBox
 
 from .adapters import log, settings
+from .adapters.help import open_guide
 from .adapters.i18n import install_translator, remove_translator, tr
 from .adapters.processing.provider import Provider
 from .core import about, deps
@@ -98,6 +99,9 @@ class ThawSlumpMapperPlugin:
         env_action = QAction(QIcon(icon_path("thaw_slump_mapper.svg")), tr("Environment…"), window)
         env_action.triggered.connect(self.show_environment)
         self._add_action(env_action, toolbar=False)
+        help_action = QAction(QgsApplication.getThemeIcon("/mActionHelpContents.svg"), tr("Help"), window)
+        help_action.triggered.connect(lambda: open_guide())
+        self._add_action(help_action, toolbar=False)
 
         self.options_factory = OptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
@@ -116,6 +120,8 @@ class ThawSlumpMapperPlugin:
         for dock in others:
             window.tabifyDockWidget(first, dock)
         first.raise_()
+        # a third of the screen at 1366 px: wide enough for the docks' contents without scrolling
+        window.resizeDocks([first], [min(460, max(400, window.width() // 3))], Qt.Horizontal)
         QgsSettings().setValue(LAYOUT_KEY, True)
 
     def _add_action(self, action: QAction, owned: bool = True, toolbar: bool = True) -> None:

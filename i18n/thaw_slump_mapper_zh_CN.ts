@@ -14,32 +14,32 @@
         <translation>热融滑塌制图</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="60"/>
+        <location filename="../plugin.py" line="61"/>
         <source>Inference panel</source>
         <translation>推理面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="60"/>
+        <location filename="../plugin.py" line="61"/>
         <source>Review panel</source>
         <translation>审核面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="72"/>
+        <location filename="../plugin.py" line="73"/>
         <source>{panel} ({shortcut})</source>
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="95"/>
+        <location filename="../plugin.py" line="96"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="98"/>
+        <location filename="../plugin.py" line="99"/>
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="133"/>
+        <location filename="../plugin.py" line="139"/>
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="102"/>
+        <location filename="../ui/review/dock.py" line="103"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -214,72 +214,72 @@
         <translation>热融滑塌制图 {version}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="90"/>
+        <location filename="../plugin.py" line="91"/>
         <source>Run model on current view</source>
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="84"/>
+        <location filename="../ui/inference/dock.py" line="85"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="88"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="88"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="88"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="88"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="102"/>
+        <location filename="../ui/inference/dock.py" line="103"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="105"/>
+        <location filename="../ui/inference/dock.py" line="106"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="270"/>
+        <location filename="../ui/review/dock.py" line="277"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="116"/>
+        <location filename="../ui/inference/dock.py" line="117"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="119"/>
+        <location filename="../ui/inference/dock.py" line="120"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="131"/>
+        <location filename="../ui/inference/dock.py" line="133"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="133"/>
+        <location filename="../ui/inference/dock.py" line="135"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="137"/>
+        <location filename="../ui/inference/dock.py" line="139"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -294,32 +294,32 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="146"/>
+        <location filename="../ui/inference/dock.py" line="149"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="149"/>
+        <location filename="../ui/inference/dock.py" line="152"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="150"/>
+        <location filename="../ui/inference/dock.py" line="153"/>
         <source>Run the model over the map canvas extent (Ctrl+Alt+Shift+R)</source>
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="261"/>
+        <location filename="../ui/review/dock.py" line="268"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="267"/>
+        <location filename="../ui/review/dock.py" line="274"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="168"/>
+        <location filename="../ui/inference/dock.py" line="171"/>
         <source>Threshold and minimum area (last run)</source>
         <translation>阈值与最小面积（最近一次运行）</translation>
     </message>
@@ -329,52 +329,52 @@
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="184"/>
+        <location filename="../ui/inference/dock.py" line="188"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="359"/>
+        <location filename="../ui/inference/dock.py" line="363"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="363"/>
+        <location filename="../ui/inference/dock.py" line="367"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="364"/>
+        <location filename="../ui/inference/dock.py" line="368"/>
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="121"/>
+        <location filename="../ui/inference/controller.py" line="136"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="131"/>
+        <location filename="../ui/inference/controller.py" line="146"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="183"/>
+        <location filename="../ui/inference/controller.py" line="198"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="183"/>
+        <location filename="../ui/inference/controller.py" line="198"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="203"/>
+        <location filename="../ui/inference/controller.py" line="218"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="204"/>
+        <location filename="../ui/inference/controller.py" line="219"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -397,42 +397,42 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="229"/>
+        <location filename="../ui/inference/controller.py" line="244"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="232"/>
+        <location filename="../ui/inference/controller.py" line="247"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="236"/>
+        <location filename="../ui/inference/controller.py" line="251"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="291"/>
+        <location filename="../ui/inference/controller.py" line="306"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="298"/>
+        <location filename="../ui/inference/controller.py" line="313"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="317"/>
+        <location filename="../ui/inference/controller.py" line="332"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="323"/>
+        <location filename="../ui/inference/controller.py" line="338"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="324"/>
+        <location filename="../ui/inference/controller.py" line="339"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
@@ -447,22 +447,22 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="338"/>
+        <location filename="../ui/inference/controller.py" line="353"/>
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="339"/>
+        <location filename="../ui/inference/controller.py" line="354"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="360"/>
+        <location filename="../ui/inference/controller.py" line="375"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="364"/>
+        <location filename="../ui/inference/controller.py" line="379"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -602,162 +602,162 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="40"/>
+        <location filename="../ui/review/dock.py" line="41"/>
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="40"/>
+        <location filename="../ui/review/dock.py" line="41"/>
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="40"/>
+        <location filename="../ui/review/dock.py" line="41"/>
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="41"/>
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="41"/>
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="43"/>
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="43"/>
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="43"/>
+        <location filename="../ui/review/dock.py" line="44"/>
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="43"/>
+        <location filename="../ui/review/dock.py" line="44"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="48"/>
+        <location filename="../ui/review/dock.py" line="49"/>
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="48"/>
+        <location filename="../ui/review/dock.py" line="49"/>
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="49"/>
+        <location filename="../ui/review/dock.py" line="50"/>
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="49"/>
+        <location filename="../ui/review/dock.py" line="50"/>
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="69"/>
+        <location filename="../ui/review/dock.py" line="70"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="69"/>
+        <location filename="../ui/review/dock.py" line="70"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="69"/>
+        <location filename="../ui/review/dock.py" line="70"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="107"/>
+        <location filename="../ui/review/dock.py" line="109"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="115"/>
+        <location filename="../ui/review/dock.py" line="118"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="144"/>
+        <location filename="../ui/review/dock.py" line="148"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="156"/>
+        <location filename="../ui/review/dock.py" line="158"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="172"/>
+        <location filename="../ui/review/dock.py" line="174"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="177"/>
+        <location filename="../ui/review/dock.py" line="179"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="194"/>
+        <location filename="../ui/review/dock.py" line="198"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="198"/>
+        <location filename="../ui/review/dock.py" line="202"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="216"/>
+        <location filename="../ui/review/dock.py" line="220"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="217"/>
+        <location filename="../ui/review/dock.py" line="221"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="220"/>
+        <location filename="../ui/review/dock.py" line="224"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="220"/>
+        <location filename="../ui/review/dock.py" line="224"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="220"/>
+        <location filename="../ui/review/dock.py" line="224"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="220"/>
+        <location filename="../ui/review/dock.py" line="224"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="220"/>
+        <location filename="../ui/review/dock.py" line="224"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="355"/>
+        <location filename="../ui/review/dock.py" line="362"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
@@ -822,12 +822,12 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="142"/>
+        <location filename="../ui/review/dock.py" line="146"/>
         <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="147"/>
+        <location filename="../ui/review/dock.py" line="151"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
@@ -857,72 +857,72 @@
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="53"/>
+        <location filename="../ui/review/dock.py" line="54"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="53"/>
+        <location filename="../ui/review/dock.py" line="54"/>
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="57"/>
+        <location filename="../ui/review/dock.py" line="58"/>
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="58"/>
+        <location filename="../ui/review/dock.py" line="59"/>
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="59"/>
+        <location filename="../ui/review/dock.py" line="60"/>
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="60"/>
+        <location filename="../ui/review/dock.py" line="61"/>
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="373"/>
+        <location filename="../ui/review/dock.py" line="380"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="203"/>
+        <location filename="../ui/review/dock.py" line="207"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="205"/>
+        <location filename="../ui/review/dock.py" line="209"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="214"/>
+        <location filename="../ui/review/dock.py" line="218"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="231"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="231"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="231"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="276"/>
+        <location filename="../ui/review/dock.py" line="283"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
@@ -947,7 +947,7 @@
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="149"/>
+        <location filename="../ui/review/dock.py" line="153"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
@@ -1017,67 +1017,67 @@
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="118"/>
+        <location filename="../ui/review/dock.py" line="121"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="118"/>
+        <location filename="../ui/review/dock.py" line="121"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="118"/>
+        <location filename="../ui/review/dock.py" line="121"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="118"/>
+        <location filename="../ui/review/dock.py" line="121"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="118"/>
+        <location filename="../ui/review/dock.py" line="121"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="118"/>
+        <location filename="../ui/review/dock.py" line="121"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="127"/>
+        <location filename="../ui/review/dock.py" line="130"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="128"/>
+        <location filename="../ui/review/dock.py" line="131"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="131"/>
+        <location filename="../ui/review/dock.py" line="134"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="133"/>
+        <location filename="../ui/review/dock.py" line="135"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="142"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="141"/>
+        <location filename="../ui/review/dock.py" line="144"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="352"/>
+        <location filename="../ui/review/dock.py" line="359"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
@@ -1102,47 +1102,47 @@
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="240"/>
+        <location filename="../ui/review/dock.py" line="244"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="249"/>
+        <location filename="../ui/review/dock.py" line="254"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="257"/>
+        <location filename="../ui/review/dock.py" line="264"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="270"/>
+        <location filename="../ui/review/dock.py" line="277"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="270"/>
+        <location filename="../ui/review/dock.py" line="277"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="270"/>
+        <location filename="../ui/review/dock.py" line="277"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="270"/>
+        <location filename="../ui/review/dock.py" line="277"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="270"/>
+        <location filename="../ui/review/dock.py" line="277"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="384"/>
+        <location filename="../ui/review/dock.py" line="391"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
@@ -1232,77 +1232,77 @@
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="251"/>
+        <location filename="../ui/review/dock.py" line="256"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="252"/>
+        <location filename="../ui/review/dock.py" line="257"/>
         <source>a new UNet</source>
         <translation>新建 UNet</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="252"/>
+        <location filename="../ui/review/dock.py" line="257"/>
         <source>a new UNet++</source>
         <translation>新建 UNet++</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="252"/>
+        <location filename="../ui/review/dock.py" line="257"/>
         <source>a new DeepLabV3+</source>
         <translation>新建 DeepLabV3+</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="255"/>
+        <location filename="../ui/review/dock.py" line="260"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="386"/>
+        <location filename="../ui/review/dock.py" line="393"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="64"/>
+        <location filename="../ui/review/dock.py" line="65"/>
         <source>undecided</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="88"/>
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="94"/>
+        <location filename="../ui/inference/dock.py" line="95"/>
         <source>Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as NoData. Double-click to choose one; right-click to remove it.</source>
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="282"/>
+        <location filename="../ui/inference/dock.py" line="286"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="283"/>
+        <location filename="../ui/inference/dock.py" line="287"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="296"/>
+        <location filename="../ui/inference/dock.py" line="300"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="296"/>
+        <location filename="../ui/inference/dock.py" line="300"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="307"/>
+        <location filename="../ui/inference/dock.py" line="311"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="308"/>
+        <location filename="../ui/inference/dock.py" line="312"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
@@ -1327,12 +1327,12 @@
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="282"/>
+        <location filename="../ui/inference/dock.py" line="286"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="282"/>
+        <location filename="../ui/inference/dock.py" line="286"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
@@ -1347,59 +1347,99 @@
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="182"/>
+        <location filename="../ui/review/dock.py" line="185"/>
         <source>— choose one (keys 1-9) —</source>
         <translation>— 请选择（按键 1-9）—</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="185"/>
+        <location filename="../ui/review/dock.py" line="188"/>
         <source>Choose a reject reason first: press 1-9.</source>
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="311"/>
+        <location filename="../ui/inference/dock.py" line="315"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="281"/>
+        <location filename="../ui/review/dock.py" line="288"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="246"/>
+        <location filename="../ui/inference/controller.py" line="261"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="374"/>
+        <location filename="../ui/inference/controller.py" line="389"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="387"/>
+        <location filename="../ui/inference/controller.py" line="402"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="389"/>
+        <location filename="../ui/inference/controller.py" line="404"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="391"/>
+        <location filename="../ui/inference/controller.py" line="406"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="392"/>
+        <location filename="../ui/inference/controller.py" line="407"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="143"/>
+        <location filename="../ui/inference/dock.py" line="146"/>
         <source>beside the saved project (asked for an unsaved one)</source>
         <translation>保存在工程文件旁（未保存的工程会询问）</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="40"/>
+        <source>16-bit SR</source>
+        <translation>16 位地表反射率</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="40"/>
+        <source>8-bit</source>
+        <translation>8 位</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="40"/>
+        <source>reflectance 0-1</source>
+        <translation>反射率 0-1</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="42"/>
+        <source>0-255 values (float)</source>
+        <translation>0-255 数值（浮点）</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="45"/>
+        <source>{count} bands {order} · {domain} · {res:.1f} m · {crs}</source>
+        <translation>{count} 个波段 {order} · {domain} · {res:.1f} 米 · {crs}</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="102"/>
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets.py" line="29"/>
+        <source>Open the user guide (offline)</source>
+        <translation>打开用户指南（离线）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="145"/>
+        <source>Blind mode</source>
+        <translation>盲审模式</translation>
     </message>
 </context>
 </TS>

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from qgis.PyQt.QtWidgets import QFrame, QScrollArea, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QFrame, QHBoxLayout, QScrollArea, QToolButton, QWidget
+
+from ..adapters.help import open_guide
+from ..adapters.i18n import tr
 
 
 def scrolling(body: QWidget) -> QScrollArea:
@@ -14,3 +17,22 @@ def scrolling(body: QWidget) -> QScrollArea:
     area.setWidget(body)
     area.setMinimumHeight(120)
     return area
+
+
+def help_row(section: str) -> QHBoxLayout:
+    """A right-aligned '?' that opens the user guide at ``section``."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    button = QToolButton()
+    button.setText("?")
+    button.setObjectName(f"ThawSlumpMapperHelp_{section}")
+    button.setToolTip(tr("Open the user guide (offline)"))
+    button.clicked.connect(lambda: open_guide(section))
+    row.addWidget(button)
+    return row
+
+
+def narrow(combo: QComboBox, characters: int = 14) -> None:
+    """A combo box whose longest entry does not set the dock's width (the popup still shows it whole)."""
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)

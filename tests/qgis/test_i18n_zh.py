@@ -52,3 +52,19 @@ def test_english_locale_keeps_the_source_strings(fake_iface):
 def test_traditional_chinese_is_not_taken_for_simplified():
     assert i18n.normalise_locale("zh-Hant") == "zh_TW" and i18n.normalise_locale("zh_TW") == "zh_TW"
     assert i18n.qm_path("zh-Hant") is None
+
+
+def test_the_check_column_speaks_chinese_too(tmp_path):
+    import numpy as np
+    from tsm_testkit import write_raster
+
+    from thaw_slump_mapper.core.engine.raster import MosaicSpec, inspect_mosaic
+    from thaw_slump_mapper.ui.inference.controller import mosaic_summary
+
+    info = inspect_mosaic(MosaicSpec(str(write_raster(tmp_path / "m.tif", np.ones((4, 8, 8), np.uint16) * 900))))
+    assert mosaic_summary(info) == "4 bands B,G,R,N · 16-bit SR · 3.0 m · EPSG:32646"
+    translator = i18n.install_translator("zh-Hans")
+    try:
+        assert mosaic_summary(info) == "4 个波段 B,G,R,N · 16 位地表反射率 · 3.0 米 · EPSG:32646"
+    finally:
+        i18n.remove_translator(translator)

@@ -42,7 +42,7 @@ def test_load_and_unload_twice_leaves_nothing_behind(fake_iface, main_window):
         plugin.initGui()
         assert _our_docks(main_window) == DOCK_NAMES
         assert len(_our_toolbars(main_window)) == 1
-        assert _menu_actions(fake_iface) == 5
+        assert _menu_actions(fake_iface) == 6  # two panels, run, settings, environment, help
         assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is not None
         assert len(logger.handlers) == len(handlers_before) + 1
         fake_iface.registerOptionsWidgetFactory.assert_called_once_with(plugin.options_factory)

@@ -318,6 +318,7 @@ def test_docks_never_ask_for_more_height_than_a_laptop_screen(qgis_app):
         dock.show()
         qgis_app.processEvents()
         assert dock.minimumSizeHint().height() < 300, type(dock).__name__
+        assert dock.widget().widget().minimumSizeHint().width() <= 440, type(dock).__name__  # a third of 1366 px
         assert isinstance(dock.widget(), QScrollArea)  # the body scrolls inside the dock
         dock.close()
     review = ReviewDock()

@@ -18,7 +18,7 @@ from ...adapters.layers import extent_of, show_candidates, show_probability, sty
 from ...adapters.tasks import EngineTask
 from ...core.about import PLUGIN_DIR
 from ...core.engine.bands import parse_band_map
-from ...core.engine.fit import bundled_models, describe_mosaic, fit_findings
+from ...core.engine.fit import bundled_models, fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
 from ...core.engine.masks import inspect_mask
 from ...core.engine.models import LoadedModel, load_model
@@ -29,6 +29,21 @@ from ...core.store.candidates import crs_label, file_crs, write_candidates
 from .dock import PROJECT_SCOPE, InferenceDock, RunRequest
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
+
+
+def mosaic_summary(info) -> str:
+    """The check column's first line in the interface language, e.g. '4 bands B,G,R,N · 16-bit SR ·
+    3.0 m · EPSG:32603' (core's describe_mosaic says the same in English for the command line)."""
+    roles = info.band_map
+    order = ",".join(r[0].upper() if r != "rededge" else "RE"
+                     for r, _ in sorted(roles.items(), key=lambda kv: kv[1])) or "?"
+    words = {"sr16": tr("16-bit SR"), "uint8": tr("8-bit"), "reflectance": tr("reflectance 0-1")}[info.domain]
+    if info.domain == "uint8" and info.dtype.startswith("float"):
+        words = tr("0-255 values (float)")
+    epsg = info.crs.to_epsg()
+    crs = f"EPSG:{epsg}" if epsg else info.crs.to_string()[:30]
+    return tr("{count} bands {order} · {domain} · {res:.1f} m · {crs}").format(
+        count=info.count, order=order, domain=words, res=info.res, crs=crs)
 
 
 class InferenceController(QObject):
@@ -152,8 +167,8 @@ class InferenceController(QObject):
             errors = [m for level, m in findings if level == "error"]
             ok &= not errors
             shown = "".join(f"\n{m}" for level, m in findings if level != "info")
-            self.dock.set_check(layer_id, describe_mosaic(info) + shown, not errors,
-                                tooltip="\n".join([describe_mosaic(info)] + [m for _, m in findings]))
+            self.dock.set_check(layer_id, mosaic_summary(info) + shown, not errors,
+                                tooltip="\n".join([mosaic_summary(info)] + [m for _, m in findings]))
             problems += errors
         self.dock.set_fit(problems, ok)
         self._natural_colour(styled)

@@ -39,7 +39,7 @@ from ...adapters.i18n import tr
 from ...adapters.layers import file_rasters, raster_file
 from ...core.engine.masks import find_udm
 from ...core.engine.raster import guess_date
-from ..widgets import scrolling
+from ..widgets import help_row, scrolling
 
 PROJECT_SCOPE = "thaw_slump_mapper"
 
@@ -81,6 +81,7 @@ class InferenceDock(QgsDockWidget):
         body = QWidget(self)
         layout = QVBoxLayout(body)
 
+        layout.addLayout(help_row("inference"))
         mosaics = QGroupBox(tr("Mosaics (one per year)"), body)
         mos_layout = QVBoxLayout(mosaics)
         self.table = QTableWidget(0, 5)
@@ -127,6 +128,7 @@ class InferenceDock(QgsDockWidget):
         self.fit_label.setWordWrap(True)
         model_layout.addWidget(self.fit_label)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.band_map = QLineEdit()
         self.band_map.setPlaceholderText(tr("default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4"))
         self.band_map.editingFinished.connect(self.mosaics_changed)
@@ -137,6 +139,7 @@ class InferenceDock(QgsDockWidget):
         run_box = QGroupBox(tr("Run"), body)
         run_layout = QVBoxLayout(run_box)
         out_form = QFormLayout()
+        out_form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.output = QgsFileWidget()
         self.output.setStorageMode(QgsFileWidget.SaveFile)
         self.output.setFilter(tr("GeoPackage (*.gpkg)"))
@@ -167,6 +170,7 @@ class InferenceDock(QgsDockWidget):
 
         tune = QGroupBox(tr("Threshold and minimum area (last run)"), body)
         tune_form = QFormLayout(tune)
+        tune_form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         slider_row = QHBoxLayout()
         self.threshold = QSlider(Qt.Horizontal)
         self.threshold.setRange(5, 95)

@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -32,7 +33,7 @@ from qgis.PyQt.QtWidgets import (
 from ...adapters.i18n import tr
 from ...core.learn.finetune import ARCHITECTURES
 from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
-from ..widgets import scrolling
+from ..widgets import help_row, narrow, scrolling
 
 
 def reason_label(reason: str) -> str:
@@ -104,8 +105,10 @@ class ReviewDock(QgsDockWidget):
         body = QWidget(self)
         layout = QVBoxLayout(body)
 
+        layout.addLayout(help_row("review"))
         source = QGroupBox(tr("Candidates"), body)
         form = QFormLayout(source)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.gpkg = QgsFileWidget()
         self.gpkg.setFilter(tr("GeoPackage (*.gpkg)"))
         form.addRow(tr("Candidates GeoPackage"), self.gpkg)
@@ -129,8 +132,8 @@ class ReviewDock(QgsDockWidget):
         filters.addWidget(self.min_ha)
         self.seen_in = QLineEdit()
         self.seen_in.setPlaceholderText(tr("seen in (date)"))
-        filters.addWidget(self.seen_in)
         form.addRow(tr("Show"), filters)
+        form.addRow("", self.seen_in)
         from qgis.gui import QgsMapLayerComboBox
 
         self.extra_layer = QgsMapLayerComboBox()
@@ -139,7 +142,8 @@ class ReviewDock(QgsDockWidget):
         self.extra_layer.setToolTip(tr("Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more "
                                        "thumbnail"))
         form.addRow(tr("Extra thumbnail"), self.extra_layer)
-        self.blind = QCheckBox(tr("Blind mode: hide the model's score and shuffle"))
+        self.blind = QCheckBox(tr("Blind mode"))
+        self.blind.setToolTip(tr("Blind mode: hide the model's score and shuffle"))
         form.addRow(self.blind)
         self.start = QPushButton(tr("Start reviewing"))
         self.start.clicked.connect(lambda: self.open_requested.emit(
@@ -148,11 +152,9 @@ class ReviewDock(QgsDockWidget):
         agreement.clicked.connect(self.agreement_requested)
         export = QPushButton(tr("Export inventory…"))
         export.clicked.connect(self.export_requested)
-        row = QHBoxLayout()
-        row.addWidget(self.start, 1)
-        row.addWidget(agreement)
-        row.addWidget(export)
-        form.addRow(row)
+        form.addRow(self.start)
+        form.addRow(agreement)
+        form.addRow(export)
         self.counters = QLabel(tr("No candidates open."))
         self.counters.setWordWrap(True)
         form.addRow(self.counters)
@@ -176,6 +178,7 @@ class ReviewDock(QgsDockWidget):
 
         decide = QGroupBox(tr("Decision"), body)
         dform = QFormLayout(decide)
+        dform.setRowWrapPolicy(QFormLayout.WrapLongRows)
         # no reason carries over from one candidate to the next: R without a reason for this
         # candidate asks for one, 1-9 reject at once (a sticky "9 other" made wrong training labels)
         self.reason = QComboBox()
@@ -184,6 +187,7 @@ class ReviewDock(QgsDockWidget):
             self.reason.addItem(f"{i}  {reason_label(reason)}", reason)
         self.reason_hint = QLabel(tr("Choose a reject reason first: press 1-9."))
         self.reason_hint.setStyleSheet("color: #b00020;")
+        self.reason_hint.setWordWrap(True)
         self.reason_hint.setVisible(False)
         self.reason.currentIndexChanged.connect(lambda _: self.reason_hint.setVisible(False))
         reason_box = QWidget()
@@ -215,7 +219,7 @@ class ReviewDock(QgsDockWidget):
         self.notes = QLineEdit()
         self.notes.setPlaceholderText(tr("Notes (optional)"))
         dform.addRow(tr("Notes"), self.notes)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # three columns: the dock stays usable at a third of a 1366 px screen
         self.buttons = {}
         for key, text, slot in (("accept", tr("Accept (A)"), lambda: self.decided.emit("accepted", "")),
                                 ("reject", tr("Reject (R)"), self._reject),
@@ -224,10 +228,10 @@ class ReviewDock(QgsDockWidget):
                                 ("back", tr("Back (B)"), self.back_requested.emit)):
             button = QPushButton(text)
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            buttons.addWidget(button, len(self.buttons) // 3, len(self.buttons) % 3)
             self.buttons[key] = button
         dform.addRow(buttons)
-        edits = QHBoxLayout()
+        edits = QVBoxLayout()
         for key, text, signal in (("edit", tr("Edit outline (E)"), self.edit_requested),
                                   ("missed", tr("Add missed slump (M)"), self.add_missed_requested),
                                   ("save", tr("Save edits and accept (Ctrl+Return)"), self.save_edits_requested)):
@@ -243,6 +247,7 @@ class ReviewDock(QgsDockWidget):
         training.setSaveCollapsedState(True)
         self.training_group = training
         tform = QFormLayout(training)
+        tform.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.steps = QSpinBox()
         self.steps.setRange(10, 100000)
         self.steps.setValue(300)
@@ -253,6 +258,8 @@ class ReviewDock(QgsDockWidget):
         for arch in ARCHITECTURES:
             self.start_from.addItem(labels[arch], arch)
         tform.addRow(tr("Start from"), self.start_from)
+        for combo in (self.start_from, self.reason, self.order, self.show_filter):
+            narrow(combo)
         trow = QHBoxLayout()
         self.train_button = QPushButton(tr("Export training data and fine-tune"))
         self.train_button.clicked.connect(lambda: self.train_requested.emit(self.steps.value(),
