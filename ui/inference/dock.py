@@ -39,7 +39,7 @@ from ...adapters.i18n import tr
 from ...adapters.layers import file_rasters, raster_file
 from ...core.engine.masks import find_udm
 from ...core.engine.raster import guess_date
-from ..widgets import help_row, scrolling
+from ..widgets import help_row, narrow, scrolling
 
 PROJECT_SCOPE = "thaw_slump_mapper"
 
@@ -113,7 +113,8 @@ class InferenceDock(QgsDockWidget):
         row = QHBoxLayout()
         self.model_combo = QComboBox()
         self.model_combo.currentIndexChanged.connect(lambda _: self.model_changed.emit(self.model_path()))
-        row.addWidget(self.model_combo, 1)
+        narrow(self.model_combo)
+        model_layout.addWidget(self.model_combo)
         add_model = QPushButton(tr("Add model…"))
         add_model.clicked.connect(self.add_model_requested)
         row.addWidget(add_model)

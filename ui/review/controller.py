@@ -150,6 +150,7 @@ class ReviewController(QObject):
         self.dock.show_iterations(read_log(gpkg))
         self.dock.set_active(bool(self.queue))
         self.keys.set_active(bool(self.queue))
+        self.dock.source_group.setCollapsed(bool(self.queue))  # the candidate and its years in view
         first = next_unreviewed(self.queue, -1)
         self.show(first if first is not None else 0)
         return True

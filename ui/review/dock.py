@@ -106,7 +106,9 @@ class ReviewDock(QgsDockWidget):
         layout = QVBoxLayout(body)
 
         layout.addLayout(help_row("review"))
-        source = QGroupBox(tr("Candidates"), body)
+        source = QgsCollapsibleGroupBox(tr("Candidates"), body)
+        source.setObjectName("ThawSlumpMapperCandidatesGroup")
+        self.source_group = source  # folded once a review starts: the thumbnails need the room
         form = QFormLayout(source)
         form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.gpkg = QgsFileWidget()
