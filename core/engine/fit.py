@@ -9,6 +9,7 @@ from .bands import default_band_map, resolve_bands
 from .model_spec import ModelSpec
 from .models import ONNX_SUFFIXES, TORCH_SUFFIXES
 from .raster import MosaicInfo, guess_date
+from .values import mask_band_warning
 
 DOMAIN_WORDS = {"sr16": "16-bit SR", "uint8": "8-bit", "reflectance": "reflectance 0-1"}
 
@@ -29,8 +30,11 @@ def fit_findings(spec: ModelSpec, info: MosaicInfo, band_map: dict[str, int] | N
                  aux: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(level, message) pairs; level is 'error' (cannot run), 'warning' or 'info'."""
     found: list[tuple[str, str]] = []
+    name = Path(info.spec.path).name
     try:
-        resolve_bands(spec, info.count, band_map, Path(info.spec.path).name, aux, info.band_map)
+        read, positions = resolve_bands(spec, info.count, band_map, name, aux, info.band_map)
+        found += [("warning", mask_band_warning(name, read[pos], role)) for role, pos in positions.items()
+                  if read[pos] in info.binary_bands]
     except InputError as exc:
         found.append(("error", str(exc)))
     found += [("warning", w) for w in info.warnings]

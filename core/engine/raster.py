@@ -138,6 +138,7 @@ class MosaicInfo:
     domain: str
     roles: tuple[tuple[str, int], ...] = ()  # band roles of this raster (colour interpretation or default)
     warnings: tuple[str, ...] = ()  # doubts about its values, in plain words
+    binary_bands: tuple[int, ...] = ()  # bands whose sampled values are only 0 and 1 (masks)
 
     @property
     def band_map(self) -> dict[str, int]:
@@ -181,7 +182,7 @@ def inspect_mosaic(spec: MosaicSpec) -> MosaicInfo:
             warnings = value_warnings(sample, domain, src.dtypes[0], used, path.name)
             return MosaicInfo(spec, src.crs, src.transform, src.width, src.height, src.count,
                               src.dtypes[0], src.nodata, domain, tuple(sorted(roles.items(), key=lambda kv: kv[1])),
-                              tuple(warnings))
+                              tuple(warnings), sample.binary)
     except (RasterioError, RasterioIOError) as exc:  # RasterioIOError is no RasterioError in 1.3
         raise InputError(f"The mosaic {path} cannot be read as a raster ({exc}).",
                          "Check that it is a complete GeoTIFF (or another GDAL raster).") from exc

@@ -94,8 +94,10 @@ def value_warnings(sample: ValueSample, domain: str, dtype: str, roles: dict[str
                    "to 8-bit (--domain uint8) if so.")
     if domain == "reflectance" and top > 1.5:
         out.append(f"{name}: values up to {top:,.0f} are not reflectance 0-1; set the value domain.")
-    for role, band in sorted(roles.items(), key=lambda kv: kv[1]):
-        if band in sample.binary:
-            out.append(f"{name}: band {band}, used as {role}, holds only 0 and 1: it looks like a mask, not "
-                       "imagery. Map another band to it (band mapping) or use a mosaic with that band.")
     return out
+
+
+def mask_band_warning(name: str, band: int, role: str) -> str:
+    """Said only when a model reads that band (fit.fit_findings): an unused mask band is harmless."""
+    return (f"{name}: band {band}, used as {role}, holds only 0 and 1: it looks like a mask, not imagery. "
+            "Map another band to it (band mapping) or use a mosaic with that band.")

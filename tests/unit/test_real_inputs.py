@@ -367,15 +367,17 @@ def test_real_rts_tiles_are_read_as_0_255_values_with_their_mask_band_named(tmp_
     from thaw_slump_mapper.core.engine.fit import fit_findings
     from thaw_slump_mapper.core.engine.models import load_model
 
-    spec = load_model(str(Path(__file__).resolve().parents[2] / "models" / "tsm_starter" / "tsm_starter.onnx"),
-                      "cpu").spec
+    rgb = load_model(str(Path(__file__).resolve().parents[2] / "models" / "tsm_starter" / "tsm_starter.onnx"),
+                     "cpu").spec
+    nir = load_model(str(_model(tmp_path)), "cpu").spec  # blue, green, red, nir
     tiles = sorted(RTS_TILES.glob("*.tif"))
     assert len(tiles) == 16
     for tile in tiles:
         info = inspect_mosaic(MosaicSpec(str(tile)))
-        assert info.domain == "uint8" and info.dtype == "float32"
-        messages = [m for _, m in fit_findings(spec, info)]
-        assert any("band 4" in m and "looks like a mask" in m for m in messages) or 4 not in info.band_map.values()
+        assert info.domain == "uint8" and info.dtype == "float32" and 4 in info.binary_bands
+        # band 4 is a 0/1 mask: said when a model would read it as NIR, not when it reads R,G,B only
+        assert any("band 4" in m and "looks like a mask" in m for _, m in fit_findings(nir, info))
+        assert not any("looks like a mask" in m for _, m in fit_findings(rgb, info))
     # the RGB bands the starter model reads run through the engine without a crash
     res = run_inference(InferenceParams((MosaicSpec(str(tiles[0]), "2020", (("red", 1), ("green", 2),
                                                                               ("blue", 3))),),
