@@ -443,7 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with _gdal_messages_to_logging():
+            return args.func(args)
     except TsmError as exc:
         print(f"tsm {args.command}: {exc}", file=sys.stderr)
         return 1
@@ -457,6 +458,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tsm {args.command}: unexpected error ({type(exc).__name__}: {str(exc)[:200]}). Please report it; "
               "TSM_DEBUG=1 shows the traceback.", file=sys.stderr)
         return 3
+
+
+def _gdal_messages_to_logging():
+    """GDAL's own chatter ('Warning 1: TIFFReadDirectory…' for the real RTS tiles) goes to logging
+    instead of the user's terminal; the CLI's one-line messages stay the only output on stderr."""
+    from contextlib import nullcontext
+
+    try:
+        import rasterio
+    except ImportError:  # tsm doctor must run without it
+        return nullcontext()
+    return rasterio.Env()
 
 
 def check_candidates_output(out: str) -> None:
