@@ -416,3 +416,25 @@ def test_review_opens_the_candidates_file_of_the_project(qgis_app, fake_iface, t
     finally:
         controller.unload()
         project.clear()
+
+
+def test_the_candidate_list_sorts_jumps_and_follows_the_decisions(review):
+    dock, controller, gpkg, _ = review
+    dock.start.click()
+    table = dock.queue_table
+    assert table.rowCount() == len(controller.queue)
+    table.sortItems(2, Qt.AscendingOrder)  # by area, smallest first
+    areas = [table.item(r, 2).data(Qt.DisplayRole) for r in range(table.rowCount())]
+    assert areas == sorted(areas)
+    row = table.rowCount() - 1  # the largest candidate
+    target = table.item(row, 0).data(Qt.UserRole)
+    table.cellClicked.emit(row, 1)
+    assert controller.index == target
+    assert round(controller.queue[target]["area_m2"] / 1e4, 2) == max(areas)
+    QApplication.setActiveWindow(dock)
+    table.setFocus()
+    QApplication.processEvents()
+    QTest.keyClick(table, Qt.Key_A)  # the review keys keep working in the list
+    assert _status(gpkg)[controller.queue[target]["candidate_id"]] == "accepted/"
+    statuses = {table.item(r, 0).data(Qt.UserRole): table.item(r, 3).text() for r in range(table.rowCount())}
+    assert statuses[target] == "accepted"

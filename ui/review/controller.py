@@ -81,6 +81,7 @@ class ReviewController(QObject):
         dock.thumbnail_clicked.connect(self.enlarge)
         dock.train_requested.connect(self.train)
         dock.cancel_training_requested.connect(self.cancel_training)
+        dock.jump_requested.connect(self.jump)
         self.training: EngineTask | None = None
         self.on_new_model = None  # set by the plugin: registers a fine-tuned model in the inference dock
         self.model_source = None  # set by the plugin: the model chosen in the inference dock
@@ -151,6 +152,7 @@ class ReviewController(QObject):
         self.dock.set_active(bool(self.queue))
         self.keys.set_active(bool(self.queue))
         self.dock.source_group.setCollapsed(bool(self.queue))  # the candidate and its years in view
+        self.dock.set_queue(self.queue)
         first = next_unreviewed(self.queue, -1)
         self.show(first if first is not None else 0)
         return True
@@ -246,6 +248,7 @@ class ReviewController(QObject):
                                            ha=(row.get("area_m2") or 0) / 1e4,
                                            dates=row.get("dates_detected") or "-", status=status)
         self.dock.set_candidate(header, strip)
+        self.dock.select_in_queue(index)
         if self.dialog is not None and self.dialog.isVisible():  # the time-lapse follows the candidate
             self.enlarge(self.dialog.index)
         QTimer.singleShot(0, self._prefetch)  # the next thumbnails are ready before they are asked for
@@ -297,6 +300,7 @@ class ReviewController(QObject):
             self._message(str(exc), Qgis.Critical)
             return
         row["status"] = status
+        self.dock.set_queue_status(self.index, status)
         self.history.append(self.index)
         for layer in QgsProject.instance().mapLayers().values():
             if layer.customProperty("thaw_slump_mapper/candidates") == self.gpkg:
@@ -519,6 +523,13 @@ class ReviewController(QObject):
         self.training = None
         self.dock.set_training(False)
         self.dock.train_progress.setFormat(tr("cancelled"))
+
+    def jump(self, index: int) -> None:
+        """A candidate clicked in the dock's list: show it; the keys decide it as usual."""
+        if 0 <= index < len(self.queue) and index != self.index:
+            if self.index >= 0:
+                self.history.append(self.index)
+            self.show(index)
 
     def skip(self) -> None:
         if self.queue:

@@ -98,6 +98,7 @@ class ReviewDock(QgsDockWidget):
     thumbnail_clicked = pyqtSignal(int)
     train_requested = pyqtSignal(int, str)  # steps, architecture to train from scratch ('' = fine-tune)
     cancel_training_requested = pyqtSignal()
+    jump_requested = pyqtSignal(int)  # index in the queue of a candidate clicked in the list
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Review"), parent)
@@ -243,6 +244,26 @@ class ReviewDock(QgsDockWidget):
             self.buttons[key] = button
         dform.addRow(edits)
         layout.addWidget(decide)
+        listing = QgsCollapsibleGroupBox(tr("All candidates"), body)
+        listing.setObjectName("ThawSlumpMapperCandidateList")
+        listing.setCollapsed(True)
+        listing.setSaveCollapsedState(True)
+        self.list_group = listing
+        list_layout = QVBoxLayout(listing)
+        self.queue_table = QTableWidget(0, 4)
+        self.queue_table.setHorizontalHeaderLabels([tr("#"), tr("Probability"), tr("Area (ha)"), tr("Status")])
+        self.queue_table.verticalHeader().setVisible(False)
+        self.queue_table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.queue_table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.queue_table.setSelectionMode(QTableWidget.SingleSelection)
+        self.queue_table.setSortingEnabled(True)
+        self.queue_table.setMinimumHeight(160)
+        self.queue_table.setToolTip(tr("Click a candidate to go to it; click a column header to sort. The review "
+                                       "keys keep working here."))
+        self.queue_table.cellClicked.connect(
+            lambda row, _col: self.jump_requested.emit(self.queue_table.item(row, 0).data(Qt.UserRole)))
+        list_layout.addWidget(self.queue_table)
+        layout.addWidget(listing)
         training = QgsCollapsibleGroupBox(tr("Train the model on these decisions"), body)
         training.setObjectName("ThawSlumpMapperTrainingGroup")
         training.setCollapsed(True)  # reviewing needs the room; training is a step taken now and then
@@ -383,6 +404,34 @@ class ReviewDock(QgsDockWidget):
         for caption, _ in thumbs:
             self.initiation.addItem(caption, caption)
         self.setFocus()
+
+    def set_queue(self, rows: list[dict]) -> None:
+        """The candidates of the open review, one row each (queue order in the '#' column)."""
+        table = self.queue_table
+        table.setSortingEnabled(False)
+        table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            values = (i + 1, round(row.get("max_prob") or 0.0, 3), round((row.get("area_m2") or 0.0) / 1e4, 2),
+                      status_label(row.get("status") or "unreviewed"))
+            for col, value in enumerate(values):
+                item = QTableWidgetItem()
+                item.setData(Qt.DisplayRole, value)  # numbers sort as numbers
+                item.setData(Qt.UserRole, i)
+                table.setItem(i, col, item)
+        table.setSortingEnabled(True)
+
+    def set_queue_status(self, index: int, status: str) -> None:
+        for row in range(self.queue_table.rowCount()):
+            if self.queue_table.item(row, 0).data(Qt.UserRole) == index:
+                self.queue_table.item(row, 3).setData(Qt.DisplayRole, status_label(status))
+
+    def select_in_queue(self, index: int) -> None:
+        for row in range(self.queue_table.rowCount()):
+            if self.queue_table.item(row, 0).data(Qt.UserRole) == index:
+                self.queue_table.blockSignals(True)
+                self.queue_table.selectRow(row)
+                self.queue_table.blockSignals(False)
+                return
 
     def set_training(self, running: bool) -> None:
         self.train_button.setEnabled(not running)
