@@ -32,6 +32,7 @@ class Preferences:
     creator_lab: str = ""  # ARTS CreatorLab (defaults to the reviewer)
     debug_log: bool = False
     user_models: tuple[str, ...] = ()
+    thumbnail_px: int = 160  # time-lapse thumbnails in the review dock
 
     def normalised(self) -> Preferences:
         """A copy with every field forced into its valid range."""
@@ -48,4 +49,5 @@ class Preferences:
             region_name=str(self.region_name).strip(),
             creator_lab=str(self.creator_lab).strip(),
             user_models=tuple(str(m) for m in self.user_models if str(m)),
+            thumbnail_px=min(max(int(self.thumbnail_px), 96), 480),
         )

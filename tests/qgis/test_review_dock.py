@@ -438,3 +438,16 @@ def test_the_candidate_list_sorts_jumps_and_follows_the_decisions(review):
     assert _status(gpkg)[controller.queue[target]["candidate_id"]] == "accepted/"
     statuses = {table.item(r, 0).data(Qt.UserRole): table.item(r, 3).text() for r in range(table.rowCount())}
     assert statuses[target] == "accepted"
+
+
+def test_thumbnail_size_is_adjustable_and_remembered(review):
+    dock, controller, _, _ = review
+    dock.start.click()
+    first = controller.queue[controller.index]["candidate_id"]
+    assert controller.thumbs[first][0].rgb.shape[:2] == (160, 160)
+    dock.thumb_size.setValue(288)
+    thumbs = controller.thumbs[controller.queue[controller.index]["candidate_id"]]
+    assert thumbs[0].rgb.shape[:2] == (288, 288)  # read again from the imagery at that size
+    assert dock._pictures[0].pixmap().width() == 288
+    assert settings.load().thumbnail_px == 288
+    assert ReviewController(controller.iface, ReviewDock(), lambda: []).dock.thumb_size.value() == 288

@@ -82,6 +82,10 @@ class ReviewController(QObject):
         dock.train_requested.connect(self.train)
         dock.cancel_training_requested.connect(self.cancel_training)
         dock.jump_requested.connect(self.jump)
+        dock.thumb_size.blockSignals(True)
+        dock.thumb_size.setValue(settings.load().thumbnail_px)  # the size the reviewer chose last time
+        dock.thumb_size.blockSignals(False)
+        dock.thumbnail_size_changed.connect(self._thumbnail_size_changed)
         self.training: EngineTask | None = None
         self.on_new_model = None  # set by the plugin: registers a fine-tuned model in the inference dock
         self.model_source = None  # set by the plugin: the model chosen in the inference dock
@@ -198,7 +202,8 @@ class ReviewController(QObject):
         cid = row["candidate_id"]
         if cid not in self.thumbs:
             mosaics = self.mosaics_source()
-            self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs) if mosaics else []
+            size = self.dock.thumb_size.value()
+            self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs, size=size) if mosaics else []
         return self.thumbs[cid]
 
     def _prefetch(self) -> None:
@@ -237,7 +242,8 @@ class ReviewController(QObject):
                  for t in self._thumbnails(row)]
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
-            strip.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 160)))
+            strip.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs,
+                                                     self.dock.thumb_size.value())))
         status = status_label(row.get("status") or "unreviewed")
         if self.dock.blind.isChecked():  # no score, no detection years: judge the images alone
             header = tr("Candidate {n} of {total} · {ha:.2f} ha · {status}").format(
@@ -523,6 +529,12 @@ class ReviewController(QObject):
         self.training = None
         self.dock.set_training(False)
         self.dock.train_progress.setFormat(tr("cancelled"))
+
+    def _thumbnail_size_changed(self, size: int) -> None:
+        self.thumbs.clear()  # made again at the new size, from the imagery, not scaled up
+        settings.save(replace(settings.load(), thumbnail_px=size))
+        if self.queue and self.index >= 0:
+            self.show(self.index)
 
     def jump(self, index: int) -> None:
         """A candidate clicked in the dock's list: show it; the keys decide it as usual."""

@@ -99,6 +99,7 @@ class ReviewDock(QgsDockWidget):
     train_requested = pyqtSignal(int, str)  # steps, architecture to train from scratch ('' = fine-tune)
     cancel_training_requested = pyqtSignal()
     jump_requested = pyqtSignal(int)  # index in the queue of a candidate clicked in the list
+    thumbnail_size_changed = pyqtSignal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Review"), parent)
@@ -173,11 +174,22 @@ class ReviewDock(QgsDockWidget):
         scroll.setWidget(self.strip_host)
         scroll.setWidgetResizable(True)
         scroll.setMinimumHeight(230)
+        self.strip_scroll = scroll
         layout.addWidget(scroll)
+        outline_row = QHBoxLayout()
         self.show_outline = QCheckBox(tr("Show outline (O)"))
         self.show_outline.setChecked(True)
         self.show_outline.toggled.connect(self.outline_toggled)
-        layout.addWidget(self.show_outline)
+        outline_row.addWidget(self.show_outline, 1)
+        self.thumb_size = QSpinBox()
+        self.thumb_size.setRange(96, 480)
+        self.thumb_size.setSingleStep(32)
+        self.thumb_size.setValue(160)
+        self.thumb_size.setSuffix(tr(" px"))
+        self.thumb_size.setToolTip(tr("Size of the time-lapse thumbnails"))
+        self.thumb_size.valueChanged.connect(self._thumb_size_changed)
+        outline_row.addWidget(self.thumb_size)
+        layout.addLayout(outline_row)
 
         decide = QGroupBox(tr("Decision"), body)
         dform = QFormLayout(decide)
@@ -383,7 +395,7 @@ class ReviewDock(QgsDockWidget):
             self._pictures.append(picture)
             if pixmap is None:
                 picture.setText(tr("no image"))
-                picture.setFixedSize(160, 160)
+                picture.setFixedSize(self.thumb_size.value(), self.thumb_size.value())
                 picture.setAlignment(Qt.AlignCenter)
             else:
                 picture.setPixmap(pixmap)
@@ -404,6 +416,10 @@ class ReviewDock(QgsDockWidget):
         for caption, _ in thumbs:
             self.initiation.addItem(caption, caption)
         self.setFocus()
+
+    def _thumb_size_changed(self, size: int) -> None:
+        self.strip_scroll.setMinimumHeight(size + 70)  # the thumbnail and its caption, no clipping
+        self.thumbnail_size_changed.emit(size)
 
     def set_queue(self, rows: list[dict]) -> None:
         """The candidates of the open review, one row each (queue order in the '#' column)."""
