@@ -104,7 +104,7 @@ def _vectorize_params(args: argparse.Namespace, spec=None):
                            nodata_margin_px=args.nodata_margin)
 
 
-def _dropped_note(result, margin: int) -> str:
+def _near_nodata_note(result, margin: int) -> str:
     if not result.near_nodata_m2:
         return ""
     return (f"; {result.near_nodata_m2 / 1e4:.1f} ha of detections within {margin} px of NoData left out "
@@ -144,9 +144,9 @@ def cmd_infer(args: argparse.Namespace) -> int:
         raise CliError("--aux takes ROLE=PATH, e.g. --aux dem=dem.tif.")
     check_candidates_output(args.out)
     infos = [inspect_mosaic(m) for m in mosaics]
-    existing = file_crs(args.out)
-    if existing is not None and existing != working_crs(infos[0]) and not args.into_file_crs:
-        raise CrsMismatchError(Path(args.out), existing, working_crs(infos[0]))  # said before the model runs
+    existing, run_crs = file_crs(args.out), working_crs(infos[0])
+    if existing is not None and existing != run_crs and not args.into_file_crs:
+        raise CrsMismatchError(Path(args.out), existing, run_crs)  # said before the model runs
     model = load_model(args.model, args.device)
     vparams = _vectorize_params(args, model.spec)  # checked before the model runs, not after
     for info in infos:  # doubts about the inputs, said before the run; errors stop it there
@@ -176,7 +176,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
           f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
           f"by {model.spec.name} {model.spec.version} on {model.backend.device}; "
           f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}"
-          f"{_dropped_note(result, vparams.nodata_margin_px)}")
+          f"{_near_nodata_note(result, vparams.nodata_margin_px)}")
     return 0
 
 
@@ -194,7 +194,7 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
                           "near_nodata_m2": result.near_nodata_m2}}
     stats = write_candidates(args.out, result, run, reproject=args.into_file_crs)
     print(f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
-          f"({time.monotonic() - start:.2f} s){_dropped_note(result, vparams.nodata_margin_px)}")
+          f"({time.monotonic() - start:.2f} s){_near_nodata_note(result, vparams.nodata_margin_px)}")
     return 0
 
 
@@ -262,8 +262,6 @@ def cmd_finetune(args: argparse.Namespace) -> int:
 def cmd_iterations(args: argparse.Namespace) -> int:
     from .learn.iterations import export_csv, read_log
 
-    if args.csv:
-        check_new_file(args.csv, args.overwrite, "CSV file")
     rows = read_log(args.candidates)
     if args.csv:
         export_csv(args.candidates, args.csv, overwrite=args.overwrite)

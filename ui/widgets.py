@@ -8,6 +8,16 @@ from ..adapters.help import open_guide
 from ..adapters.i18n import tr
 
 
+def disconnect(signals, slot) -> None:
+    """Undo ``signal.connect(slot)`` for each signal; one never connected is no error (unload
+    runs after partial set-ups too)."""
+    for signal in signals:
+        try:
+            signal.disconnect(slot)
+        except TypeError:
+            pass
+
+
 def scrolling(body: QWidget) -> QScrollArea:
     """``body`` in a frameless vertical scroll area: a dock whose contents are taller than the
     screen scrolls instead of growing the QGIS window past it (1366×768 laptops)."""

@@ -5,25 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from .bands import default_band_map, resolve_bands
+from .bands import resolve_bands
 from .model_spec import ModelSpec
 from .models import ONNX_SUFFIXES, TORCH_SUFFIXES
-from .raster import MosaicInfo, guess_date
+from .raster import MosaicInfo, crs_label, guess_date
 from .values import mask_band_warning
 
 DOMAIN_WORDS = {"sr16": "16-bit SR", "uint8": "8-bit", "reflectance": "reflectance 0-1"}
 
 
+def band_order(info: MosaicInfo) -> str:
+    """The mosaic's bands as letters in band order, e.g. 'B,G,R,N' ('?' when none has a role)."""
+    return ",".join(r[0].upper() if r != "rededge" else "RE" for r, _ in info.roles) or "?"
+
+
+def domain_key(info: MosaicInfo) -> str:
+    """The mosaic's value domain, with 0-255 floats told apart from 8-bit integers."""
+    return "float255" if info.domain == "uint8" and info.dtype.startswith("float") else info.domain
+
+
 def describe_mosaic(info: MosaicInfo) -> str:
-    roles = info.band_map if info.roles else default_band_map(info.count)
-    order = ",".join(r[0].upper() if r != "rededge" else "RE"
-                     for r, _ in sorted(roles.items(), key=lambda kv: kv[1])) if roles else "?"
-    epsg = info.crs.to_epsg()
-    crs = f"EPSG:{epsg}" if epsg else info.crs.to_string()[:30]
-    words = DOMAIN_WORDS[info.domain]
-    if info.domain == "uint8" and info.dtype.startswith("float"):
-        words = "0-255 values (float)"
-    return f"{info.count} bands {order} · {words} · {info.res:.1f} m · {crs}"
+    """One line for the command line; the dock says the same in the interface language."""
+    words = {**DOMAIN_WORDS, "float255": "0-255 values (float)"}[domain_key(info)]
+    return f"{info.count} bands {band_order(info)} · {words} · {info.res:.1f} m · {crs_label(info.crs)}"
 
 
 def fit_findings(spec: ModelSpec, info: MosaicInfo, band_map: dict[str, int] | None = None,

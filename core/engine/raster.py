@@ -64,6 +64,15 @@ def guess_date(name: str) -> str:
     return match.group(1) if match else ""
 
 
+def best_date(layer_name: str, path: str) -> str:
+    """The date of a mosaic from its layer name or file name, the full date when either has it
+    ("planet_2016" over 20160909_…_SR.tif gives 2016-09-09), the layer name's year on conflict."""
+    named, filed = guess_date(layer_name), guess_date(Path(path).name)
+    if filed[:4] == named[:4] and len(filed) > len(named):
+        return filed
+    return named or filed
+
+
 def parse_mosaic_arg(text: str) -> MosaicSpec:
     """'path/to/mosaic.tif@2020-07-15' (the date is optional)."""
     path, _, date = text.rpartition("@") if "@" in text else (text, "", "")
@@ -178,14 +187,19 @@ def inspect_mosaic(spec: MosaicSpec) -> MosaicInfo:
                 raise InputError(f"Unknown value domain '{domain}' for {path.name}.",
                                  f"Use one of {', '.join(DOMAINS)}.")
             roles = roles_from_colorinterp([c.name for c in src.colorinterp], src.count)
-            used = {**roles, **dict(spec.band_map)}
-            warnings = value_warnings(sample, domain, src.dtypes[0], used, path.name)
+            warnings = value_warnings(sample, domain, src.dtypes[0], path.name)
             return MosaicInfo(spec, src.crs, src.transform, src.width, src.height, src.count,
                               src.dtypes[0], src.nodata, domain, tuple(sorted(roles.items(), key=lambda kv: kv[1])),
                               tuple(warnings), sample.binary)
     except (RasterioError, RasterioIOError) as exc:  # RasterioIOError is no RasterioError in 1.3
         raise InputError(f"The mosaic {path} cannot be read as a raster ({exc}).",
                          "Check that it is a complete GeoTIFF (or another GDAL raster).") from exc
+
+
+def crs_label(crs: CRS) -> str:
+    """'EPSG:32603', or the start of the definition for a CRS without an EPSG code."""
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_string()[:40]
 
 
 def _needs_local_utm(crs: CRS) -> bool:

@@ -77,7 +77,7 @@ def roles_from_colorinterp(colorinterp: list[str], count: int) -> dict[str, int]
     return roles
 
 
-def value_warnings(sample: ValueSample, domain: str, dtype: str, roles: dict[str, int], name: str) -> list[str]:
+def value_warnings(sample: ValueSample, domain: str, dtype: str, name: str) -> list[str]:
     """Plain-language doubts about a mosaic's values (empty when they look as expected)."""
     if sample.pixels == 0:
         return []

@@ -18,6 +18,7 @@ from shapely.geometry import mapping, shape
 from shapely.strtree import STRtree
 
 from .. import about
+from ..engine.raster import crs_label
 from ..engine.vectorize import Vectorized
 from ..errors import OutputError
 from .gpkg import (
@@ -113,11 +114,6 @@ def _iou(a, b) -> float:
     inter = a.intersection(b).area
     union = a.area + b.area - inter
     return inter / union if union > 0 else 0.0
-
-
-def crs_label(crs: CRS) -> str:
-    epsg = crs.to_epsg()
-    return f"EPSG:{epsg}" if epsg else crs.to_string()[:40]
 
 
 class CrsMismatchError(OutputError):

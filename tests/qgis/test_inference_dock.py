@@ -220,7 +220,7 @@ def test_mask_column_finds_the_scenes_udm_and_the_run_masks_what_it_flags(qgis_a
 
 
 def test_the_full_date_in_a_file_name_beats_a_year_in_the_layer_name():
-    from thaw_slump_mapper.ui.inference.dock import best_date
+    from thaw_slump_mapper.core.engine.raster import best_date
 
     assert best_date("planet_2016", "/d/20160909_213104_0e19_3B_AnalyticMS_SR_clip.tif") == "2016-09-09"
     assert best_date("planet_2019", "/d/20160909_213104_0e19_SR.tif") == "2019"  # the user's name wins

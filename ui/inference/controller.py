@@ -18,14 +18,15 @@ from ...adapters.layers import extent_of, show_candidates, show_probability, sty
 from ...adapters.tasks import EngineTask
 from ...core.about import PLUGIN_DIR
 from ...core.engine.bands import parse_band_map
-from ...core.engine.fit import bundled_models, fit_findings
+from ...core.engine.fit import band_order, bundled_models, domain_key, fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
 from ...core.engine.masks import inspect_mask
 from ...core.engine.models import LoadedModel, load_model
-from ...core.engine.raster import MosaicSpec, inspect_mosaic, working_crs
+from ...core.engine.raster import MosaicSpec, crs_label, inspect_mosaic, working_crs
 from ...core.engine.vectorize import VectorizeParams, vectorize
 from ...core.errors import TsmError
-from ...core.store.candidates import crs_label, file_crs, write_candidates
+from ...core.store.candidates import file_crs, write_candidates
+from ..widgets import disconnect
 from .dock import PROJECT_SCOPE, InferenceDock, RunRequest
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
@@ -34,16 +35,10 @@ LOGGER = logging.getLogger("thaw_slump_mapper.inference")
 def mosaic_summary(info) -> str:
     """The check column's first line in the interface language, e.g. '4 bands B,G,R,N · 16-bit SR ·
     3.0 m · EPSG:32603' (core's describe_mosaic says the same in English for the command line)."""
-    roles = info.band_map
-    order = ",".join(r[0].upper() if r != "rededge" else "RE"
-                     for r, _ in sorted(roles.items(), key=lambda kv: kv[1])) or "?"
-    words = {"sr16": tr("16-bit SR"), "uint8": tr("8-bit"), "reflectance": tr("reflectance 0-1")}[info.domain]
-    if info.domain == "uint8" and info.dtype.startswith("float"):
-        words = tr("0-255 values (float)")
-    epsg = info.crs.to_epsg()
-    crs = f"EPSG:{epsg}" if epsg else info.crs.to_string()[:30]
+    words = {"sr16": tr("16-bit SR"), "uint8": tr("8-bit"), "reflectance": tr("reflectance 0-1"),
+             "float255": tr("0-255 values (float)")}[domain_key(info)]
     return tr("{count} bands {order} · {domain} · {res:.1f} m · {crs}").format(
-        count=info.count, order=order, domain=words, res=info.res, crs=crs)
+        count=info.count, order=band_order(info), domain=words, res=info.res, crs=crs_label(info.crs))
 
 
 class InferenceController(QObject):
@@ -64,8 +59,8 @@ class InferenceController(QObject):
         dock.model_changed.connect(self._validate_if_shown)
         dock.mosaics_changed.connect(self._validate_if_shown)
         dock.natural_colour_requested.connect(self.natural_colour_now)
-        self._styled_for: tuple = ()
         dock.visibilityChanged.connect(self._validate_if_shown)
+        self._styled_for: tuple = ()  # the ticked layers last put in natural colour
         self._project_signals = (self.project.layersAdded, self.project.layersRemoved, self.project.readProject,
                                  self.project.cleared)
         for signal in self._project_signals:
@@ -78,16 +73,8 @@ class InferenceController(QObject):
         self.refresh()
 
     def unload(self) -> None:
-        for signal in self._project_signals:
-            try:
-                signal.disconnect(self.refresh)
-            except TypeError:
-                pass
-        for signal in (self.project.readProject, self.project.cleared):
-            try:
-                signal.disconnect(self._project_changed)
-            except TypeError:
-                pass
+        disconnect(self._project_signals, self.refresh)
+        disconnect((self.project.readProject, self.project.cleared), self._project_changed)
         if self.task is not None:
             self.task.cancel()
 

@@ -38,19 +38,12 @@ from qgis.PyQt.QtWidgets import (
 from ...adapters.i18n import tr
 from ...adapters.layers import file_rasters, raster_file
 from ...core.engine.masks import find_udm
-from ...core.engine.raster import guess_date
+from ...core.engine.raster import best_date
 from ..widgets import help_row, narrow, scrolling
 
 PROJECT_SCOPE = "thaw_slump_mapper"
 
 
-def best_date(layer_name: str, path: str) -> str:
-    """The date of a mosaic from its layer name or file name, the full date when either has it
-    ("planet_2016" over 20160909_…_SR.tif gives 2016-09-09), the layer name's year on conflict."""
-    named, filed = guess_date(layer_name), guess_date(Path(path).name)
-    if filed[:4] == named[:4] and len(filed) > len(named):
-        return filed
-    return named or filed
 COL_USE, COL_LAYER, COL_DATE, COL_MASK, COL_CHECK = range(5)
 
 

@@ -46,6 +46,7 @@ from ...core.review.thumbnails import timelapse, window_bounds
 from ...core.store.candidates import read_candidates
 from ...core.store.gpkg import connect, table_srs
 from ...core.store.training_layers import ArtsContext
+from ..widgets import disconnect
 from .dialogs import ExportDialog, TimelapseDialog
 from .dock import ReviewDock, status_label, thumbnail_pixmap
 from .keys import ReviewKeys
@@ -114,11 +115,7 @@ class ReviewController(QObject):
 
     def unload(self) -> None:
         project = QgsProject.instance()
-        for signal in (project.readProject, project.cleared):
-            try:
-                signal.disconnect(self._project_changed)
-            except TypeError:
-                pass
+        disconnect((project.readProject, project.cleared), self._project_changed)
         self.keys.set_active(False)
         self._clear_band()
 
@@ -387,10 +384,7 @@ class ReviewController(QObject):
             return
         context = self._arts_context(reviewer)
         if self.editing == "missed":
-            try:
-                layer.committedFeaturesAdded.disconnect(self._collect_added)
-            except TypeError:
-                pass
+            disconnect((layer.committedFeaturesAdded,), self._collect_added)
             for cid in self.added:
                 record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
                                 notes=tr("drawn by hand: missed by the model"))
