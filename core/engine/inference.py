@@ -12,28 +12,32 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import numpy as np
 import rasterio
-from rasterio.windows import Window
 
 from .. import about
-from ..errors import Cancelled, InputError, OutputError
+from ..errors import InputError, OutputError
 from ..preferences import default_cache_dir
 from ..progress import CancelToken, ProgressCallback, ProgressMeter
 from . import masks, nodata
+from .aoi import Aoi, TileFilter
 from .bands import normalise, raw_input, resolve_bands
+from .chunks import CHUNK_PX, Chunk, ChunkLayout
 from .models import LoadedModel, load_model
+from .pipeline import NODATA, SCALE, ChunkedRun, Stats
 from .raster import Extent, Grid, MosaicInfo, MosaicReader, MosaicSpec, inspect_mosaic, plan_grid
-from .tiling import tile_starts, tiled_predict
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
-ENGINE_VERSION = "2"  # bump when the output of identical inputs changes (2: NoData filled, masks)
-SCALE = 250.0
-NODATA = 255
+# bump when the output of identical inputs changes (2: NoData filled, masks; 3: chunk files + VRT,
+# mean and maximum from the unrounded probabilities)
+ENGINE_VERSION = "3"
 PERCENTILE_SAMPLE = 1024  # pixels along the longer side when sampling percentiles
 GDAL_CACHE_MB = 128
 
@@ -49,6 +53,9 @@ class InferenceParams:
     allow_reproject: bool = False
     aux: tuple[tuple[str, str], ...] = ()  # (role, raster path) for supplied inputs (dem, slope…)
     cache_limit_mb: int = 4096  # least recently used probability rasters beyond this are deleted
+    aoi: Aoi | None = None  # study area / corridor polygons: tiles outside are skipped
+    chunk_px: int = CHUNK_PX  # side of the chunks written (and resumed) one at a time
+    read_threads: int = 0  # 0: up to 4, by the CPU count
 
 
 @dataclass
@@ -64,16 +71,10 @@ class ProbabilityRaster:
     tiles_run: int = 0
     seconds: float = 0.0
     model_seconds: float = 0.0
+    stats: Stats | None = None
 
     def band_index(self, name: str) -> int:
         return self.band_names.index(name) + 1
-
-
-def encode(prob: np.ndarray) -> np.ndarray:
-    out = np.full(prob.shape, NODATA, np.uint8)
-    ok = np.isfinite(prob)
-    out[ok] = np.clip(np.rint(prob[ok] * SCALE), 0, SCALE).astype(np.uint8)
-    return out
 
 
 def decode(values: np.ndarray) -> np.ndarray:
@@ -101,9 +102,10 @@ def _mosaic_ids(infos: list[MosaicInfo]) -> list[dict]:
     return out
 
 
-def cache_key(mosaics: list[dict], grid: Grid, model: LoadedModel, aux: tuple) -> str:
+def cache_key(mosaics: list[dict], grid: Grid, model: LoadedModel, aux: tuple, aoi: Aoi | None = None) -> str:
     payload = json.dumps({"engine": ENGINE_VERSION, "mosaics": mosaics, "grid": grid.key(),
-                          "model": model.sha256, "spec": model.spec.to_dict(), "aux": list(aux)},
+                          "model": model.sha256, "spec": model.spec.to_dict(), "aux": list(aux),
+                          "aoi": [aoi.wkt, aoi.crs] if aoi is not None else None},
                          sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
@@ -125,6 +127,45 @@ def run_inference(params: InferenceParams, progress: ProgressCallback | None = N
         return _run_inference(params, progress, cancel, model)
 
 
+@dataclass
+class Plan:
+    """What a run will do, known before any tile is read (``tsm plan`` prints it)."""
+
+    grid: Grid
+    layout: ChunkLayout
+    chunks: list[Chunk]
+    tiles: int  # tiles of the grid that touch the area
+    dates: list[str]
+    key: str
+    vrt: Path
+    folder: Path
+
+    @property
+    def bands(self) -> int:
+        return len(self.dates) + (2 if len(self.dates) > 1 else 0)
+
+
+def plan_run(params: InferenceParams, model: LoadedModel, infos: list[MosaicInfo]) -> Plan:
+    spec = model.spec
+    extent = params.extent or (params.aoi.extent() if params.aoi is not None else None)
+    grid = plan_grid(extent, infos, spec.gsd_m, params.allow_reproject)
+    layout = ChunkLayout(grid.height, grid.width, spec.tile_size, spec.overlap, params.chunk_px)
+    keep = TileFilter(params.aoi, grid)
+    chunks = []
+    tiles = 0
+    for chunk in layout.chunks():
+        owned = [t for t in chunk.tiles if layout.owner(*t) == (chunk.ci, chunk.cj)
+                 and keep.keeps(*layout.tile_window(*t))]
+        if any(keep.keeps(*layout.tile_window(*t)) for t in chunk.tiles):
+            chunks.append(chunk)
+        tiles += len(owned)
+    mosaics = _mosaic_ids(infos)
+    key = cache_key(mosaics, grid, model, params.aux, params.aoi)
+    cache = Path(params.cache_dir)
+    return Plan(grid, layout, chunks, tiles, _unique_dates(infos), key, cache / f"prob_{key}.vrt",
+                cache / f"prob_{key}")
+
+
 def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
                    cancel: CancelToken | None, model: LoadedModel | None) -> ProbabilityRaster:
     start = time.monotonic()
@@ -137,9 +178,9 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     mask_infos = [masks.inspect_mask(m.mask) if m.mask else None for m in params.mosaics]
     plans = [resolve_bands(spec, i.count, dict(i.spec.band_map), Path(i.spec.path).name, dict(params.aux),
                            i.band_map) for i in infos]
-    grid = plan_grid(params.extent, infos, spec.gsd_m, params.allow_reproject)
+    plan = plan_run(params, model, infos)
+    grid, dates = plan.grid, plan.dates
     mosaics = _mosaic_ids(infos)
-    dates = _unique_dates(infos)
     names = band_names_for(dates)
     model_info = {"name": spec.name, "version": spec.version, "sha256": model.sha256, "kind": model.kind,
                   "device": model.backend.device, "path": str(model.path)}
@@ -150,47 +191,53 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     except OSError as exc:
         raise OutputError(f"Cannot create the cache folder {cache} ({exc.strerror}).",
                           "Choose a writable cache folder in the plugin settings (or --cache).") from exc
-    key = cache_key(mosaics, grid, model, params.aux)
-    final = cache / f"prob_{key}.tif"
+    final = plan.vrt
     if final.exists():
         LOGGER.info("probabilities for this extent, mosaics and model are cached: %s", final)
         os.utime(final)  # recently used: last to be pruned
         return ProbabilityRaster(final, dates, names, grid, model_info, mosaics, cached=True,
-                                 seconds=time.monotonic() - start)
-
-    rows = tile_starts(grid.height, spec.tile_size, spec.overlap)
-    cols = tile_starts(grid.width, spec.tile_size, spec.overlap)
-    meter = ProgressMeter(len(rows) * len(cols) * len(infos), progress)
-    tmp = final.with_name(final.name + f".{os.getpid()}.part")
-    profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=len(names), dtype="uint8",
-                   nodata=NODATA, crs=grid.crs, transform=grid.transform, tiled=True, blockxsize=256,
-                   blockysize=256, compress="deflate", predictor=2, BIGTIFF="IF_SAFER")
-    result = ProbabilityRaster(final, dates, names, grid, model_info, mosaics, cached=False,
-                               tiles_total=meter.total)
+                                 seconds=time.monotonic() - start, tiles_total=plan.tiles)
+    result = ProbabilityRaster(final, dates, names, grid, model_info, mosaics, cached=False, tiles_total=plan.tiles)
+    if not plan.chunks:
+        raise InputError("The area and the mosaics do not overlap: there is nothing to run on.",
+                         "Choose an area (or extent) that lies on the mosaics.")
+    _prepare_folder(plan, params.chunk_px)
+    meter = ProgressMeter(plan.tiles, progress)
+    readers = _Readers(infos, mask_infos, plans, params.aux, grid, spec)
     try:
-        try:
-            dst = rasterio.open(tmp, "w+", **profile)
-        except (rasterio.errors.RasterioError, OSError) as exc:
-            raise OutputError(f"Cannot write the probability raster in {cache} ({exc}).",
-                              "Choose a writable cache folder with free space.") from exc
-        with dst:
-            for band, (info, mask_info, (read_bands, positions)) in enumerate(zip(infos, mask_infos, plans), start=1):
-                _run_one(model, info, mask_info, read_bands, positions, grid, dst, band, params, meter, cancel,
-                         result)
-            if result.tiles_run == 0:
-                raise InputError("The extent holds only NoData in every mosaic: there is nothing to run on.",
-                                 "Pan the map onto the imagery (or give an extent with valid pixels).")
-            if len(dates) > 1:
-                _write_mean_max(dst, len(dates), cancel)
-            for i, name in enumerate(names, start=1):
-                dst.set_band_description(i, name)
-            dst.update_tags(TSM_DATES=json.dumps(dates), TSM_MODEL=json.dumps(model_info),
-                            TSM_MOSAICS=json.dumps(mosaics), TSM_SCALE=str(SCALE),
-                            TSM_PLUGIN_VERSION=about.version(), TSM_ENGINE=ENGINE_VERSION)
-        tmp.replace(final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        pct = readers.percentiles()
+
+        def make_reader():
+            return readers.open(pct)
+
+        def predict(batch: np.ndarray) -> np.ndarray:
+            return model.predict(batch)
+
+        profile = dict(driver="GTiff", dtype="uint8", nodata=NODATA, crs=grid.crs, transform=grid.transform,
+                       tiled=True, blockxsize=256, blockysize=256, compress="deflate", predictor=2)
+        keep = TileFilter(params.aoi, grid)
+        run = ChunkedRun(plan.layout, plan.folder, len(dates), None, predict, keep.keeps, profile,
+                         params.batch_size, params.read_threads, make_reader)
+        meter_lock = threading.Lock()
+
+        def on_tile(n: int) -> None:
+            with meter_lock:
+                meter.advance(n, stage="tiles")
+
+        stats = run.run(plan.chunks, cancel, on_tile)
+    finally:
+        readers.close()
+    result.tiles_run, result.model_seconds, result.stats = stats.tiles_run, stats.model_seconds, stats
+    if not any(plan.folder.glob("c*.tif")):
+        shutil.rmtree(plan.folder, ignore_errors=True)
+        raise InputError("The extent holds only NoData in every mosaic: there is nothing to run on.",
+                         "Pan the map onto the imagery (or give an extent with valid pixels).")
+    _write_vrt(plan, names, {"TSM_DATES": json.dumps(dates), "TSM_MODEL": json.dumps(model_info),
+                             "TSM_MOSAICS": json.dumps(mosaics), "TSM_SCALE": str(SCALE),
+                             "TSM_PLUGIN_VERSION": about.version(), "TSM_ENGINE": ENGINE_VERSION,
+                             "TSM_AOI": params.aoi.label if params.aoi is not None else ""})
+    for crops in plan.folder.glob("*.crops.npz"):  # only needed to resume
+        crops.unlink(missing_ok=True)
     prune_cache(cache, params.cache_limit_mb, keep=final)
     result.seconds = time.monotonic() - start
     LOGGER.info("inference: %d of %d tiles run in %.1f s (model %.1f s) on %s", result.tiles_run,
@@ -198,26 +245,153 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     return result
 
 
-def prune_cache(cache: Path, limit_mb: int, keep: Path | None = None, stale_part_s: float = 86400) -> list[Path]:
-    """Delete the least recently used probability rasters until the folder fits ``limit_mb``
-    (0 = no limit), and leftovers of runs killed more than a day ago. Returns what was deleted."""
+def _prepare_folder(plan: Plan, chunk_px: int) -> None:
+    """The chunk folder of this run: kept from an interrupted run with the same layout (resume),
+    emptied when the layout differs."""
+    layout = {"height": plan.grid.height, "width": plan.grid.width, "tile": plan.layout.tile,
+              "overlap": plan.layout.overlap, "chunk_px": chunk_px, "engine": ENGINE_VERSION}
+    meta = plan.folder / "run.json"
+    try:
+        if plan.folder.exists():
+            try:
+                same = json.loads(meta.read_text()) == layout
+            except (OSError, ValueError):
+                same = False
+            if not same:
+                shutil.rmtree(plan.folder)
+            else:
+                LOGGER.info("resuming the run in %s", plan.folder)
+        plan.folder.mkdir(parents=True, exist_ok=True)
+        meta.write_text(json.dumps(layout))
+    except OSError as exc:
+        raise OutputError(f"Cannot write in the cache folder {plan.folder.parent} ({exc.strerror}).",
+                          "Choose a writable cache folder with free space (plugin settings or --cache).") from exc
+
+
+def _write_vrt(plan: Plan, names: list[str], tags: dict[str, str]) -> None:
+    """One raster over the chunk files: written last, so its existence means the run is complete."""
+    g = plan.grid
+    files = sorted(plan.folder.glob("c*.tif"))
+    t = g.transform
+    lines = [f'<VRTDataset rasterXSize="{g.width}" rasterYSize="{g.height}">',
+             f"  <SRS>{escape(g.crs.to_wkt())}</SRS>",
+             f"  <GeoTransform>{t.c!r}, {t.a!r}, {t.b!r}, {t.f!r}, {t.d!r}, {t.e!r}</GeoTransform>",
+             "  <Metadata>"]
+    lines += [f'    <MDI key="{k}">{escape(v)}</MDI>' for k, v in tags.items()]
+    lines.append("  </Metadata>")
+    layout = plan.layout
+    placed = []
+    for f in files:
+        ci, cj = (int(v) for v in f.stem[1:].split("_"))
+        r0, c0 = layout.rows.bounds[ci], layout.cols.bounds[cj]
+        h, w = layout.rows.bounds[ci + 1] - r0, layout.cols.bounds[cj + 1] - c0
+        placed.append((f"{plan.folder.name}/{f.name}", r0, c0, h, w))
+    for b, name in enumerate(names, start=1):
+        lines += [f'  <VRTRasterBand dataType="Byte" band="{b}">', f"    <Description>{escape(name)}</Description>",
+                  f"    <NoDataValue>{NODATA}</NoDataValue>"]
+        for rel, r0, c0, h, w in placed:
+            lines += ["    <SimpleSource>",
+                      f'      <SourceFilename relativeToVRT="1">{escape(rel)}</SourceFilename>',
+                      f"      <SourceBand>{b}</SourceBand>",
+                      f'      <SourceProperties RasterXSize="{w}" RasterYSize="{h}" DataType="Byte" '
+                      'BlockXSize="256" BlockYSize="256"/>',
+                      f'      <SrcRect xOff="0" yOff="0" xSize="{w}" ySize="{h}"/>',
+                      f'      <DstRect xOff="{c0}" yOff="{r0}" xSize="{w}" ySize="{h}"/>',
+                      "    </SimpleSource>"]
+        lines.append("  </VRTRasterBand>")
+    lines.append("</VRTDataset>")
+    tmp = plan.vrt.with_name(plan.vrt.name + ".part")
+    tmp.write_text("\n".join(lines) + "\n")
+    tmp.replace(plan.vrt)
+
+
+class _Readers:
+    """Opens the mosaics, masks and supplied rasters once per reading thread (datasets are not
+    shared between threads) and closes them all at the end."""
+
+    def __init__(self, infos, mask_infos, plans, aux, grid: Grid, spec) -> None:
+        self.infos, self.mask_infos, self.plans = infos, mask_infos, plans
+        self.aux, self.grid, self.spec = aux, grid, spec
+        self._opened: list[MosaicReader] = []
+        self._lock = threading.Lock()
+
+    def _open_set(self):
+        with self._lock:
+            mosaics = [MosaicReader(i, self.grid, rb) for i, (rb, _) in zip(self.infos, self.plans)]
+            mask_readers = [masks.open_reader(m, self.grid) if m is not None else None for m in self.mask_infos]
+            aux = {role: MosaicReader(inspect_mosaic(MosaicSpec(path)), self.grid, [1]) for role, path in self.aux}
+            self._opened += mosaics + [m for m in mask_readers if m is not None] + list(aux.values())
+        return mosaics, mask_readers, aux
+
+    def percentiles(self) -> list:
+        mosaics, mask_readers, aux = self._open_set()
+        return [_percentiles(r, positions, self.spec, info.domain, aux, self.grid, m)
+                for r, m, info, (_, positions) in zip(mosaics, mask_readers, self.infos, self.plans)]
+
+    def open(self, pct: list):
+        mosaics, mask_readers, aux_readers = self._open_set()
+        spec = self.spec
+
+        def read(d: int, r0: int, c0: int, h: int, w: int):
+            reader, mask_reader, info, positions = mosaics[d], mask_readers[d], self.infos[d], self.plans[d][1]
+            values, valid = reader.read(r0, c0, h, w)
+            if mask_reader is not None and valid.any():
+                valid &= ~masks.read_masked(mask_reader, r0, c0, h, w)
+            if not valid.any():
+                return None
+            aux = {r: a.read(r0, c0, h, w)[0][0] for r, a in aux_readers.items()}
+            raw = raw_input(values, positions, spec, info.domain, aux)
+            if spec.nodata_fill == "fill":  # before normalisation: no extreme values, no step at its edge
+                raw = nodata.fill(raw, valid)
+            x = normalise(raw, spec, pct[d])
+            if spec.nodata_fill == "zero":  # a third-party model trained with 0 after normalisation
+                x[:, ~valid] = 0.0
+            return x, valid
+
+        return read
+
+    def close(self) -> None:
+        for r in self._opened:
+            r.close()
+        self._opened.clear()
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) if folder.is_dir() else 0
+
+
+def prune_cache(cache: Path, limit_mb: int, keep: Path | None = None, stale_part_s: float = 86400,
+                stale_run_s: float = 7 * 86400) -> list[Path]:
+    """Delete the least recently used probability rasters (a .vrt with its chunk folder, or an
+    older single .tif) until the folder fits ``limit_mb`` (0 = no limit), leftovers of writes
+    killed more than a day ago, and interrupted runs (kept to resume) untouched for a week.
+    Returns what was deleted."""
     removed = []
     now = time.time()
     for part in cache.glob("prob_*.part"):
         if now - part.stat().st_mtime > stale_part_s:
             part.unlink(missing_ok=True)
             removed.append(part)
+    for folder in cache.glob("prob_*"):
+        if folder.is_dir() and not folder.with_suffix(".vrt").exists() and folder != (keep and keep.with_suffix("")):
+            newest = max([f.stat().st_mtime for f in folder.iterdir()] + [folder.stat().st_mtime])
+            if now - newest > stale_run_s:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
     if limit_mb <= 0:
         return removed
-    files = sorted(cache.glob("prob_*.tif"), key=lambda f: f.stat().st_mtime)
-    total = sum(f.stat().st_size for f in files)
+    files = sorted([*cache.glob("prob_*.tif"), *cache.glob("prob_*.vrt")], key=lambda f: f.stat().st_mtime)
+    sizes = {f: f.stat().st_size + (_folder_size(f.with_suffix("")) if f.suffix == ".vrt" else 0) for f in files}
+    total = sum(sizes.values())
     for f in files:
         if total <= limit_mb * 1024 * 1024:
             break
         if keep is not None and f == keep:
             continue
-        total -= f.stat().st_size
-        f.unlink(missing_ok=True)
+        total -= sizes[f]
+        f.unlink(missing_ok=True)  # the raster first: a half-deleted folder is never taken as complete
+        if f.suffix == ".vrt":
+            shutil.rmtree(f.with_suffix(""), ignore_errors=True)
         removed.append(f)
     return removed
 
@@ -237,71 +411,6 @@ def _percentiles(reader: MosaicReader, positions, spec, domain, aux_readers, gri
         return None
     lo, hi = spec.normalization.low, spec.normalization.high
     return np.stack([np.percentile(c[valid], [lo, hi]) for c in x]).astype(np.float32)
-
-
-def _run_one(model: LoadedModel, info: MosaicInfo, mask_info: masks.MaskInfo | None, read_bands, positions,
-             grid: Grid, dst, band: int, params: InferenceParams, meter: ProgressMeter, cancel: CancelToken,
-             result: ProbabilityRaster) -> None:
-    spec = model.spec
-
-    def flush(row0: int, prob: np.ndarray, wsum: np.ndarray) -> None:
-        dst.write(encode(prob), band, window=Window(0, row0, grid.width, prob.shape[0]))
-
-    def predict(batch: np.ndarray) -> np.ndarray:
-        t0 = time.monotonic()
-        probs = model.predict(batch)
-        result.model_seconds += time.monotonic() - t0
-        return probs
-
-    aux_readers: dict[str, MosaicReader] = {}
-    mask_reader = None
-    try:
-        for role, path in params.aux:
-            aux_readers[role] = MosaicReader(inspect_mosaic(MosaicSpec(path)), grid, [1])
-        if mask_info is not None:
-            mask_reader = masks.open_reader(mask_info, grid)
-        with MosaicReader(info, grid, read_bands) as reader:
-            pct = _percentiles(reader, positions, spec, info.domain, aux_readers, grid, mask_reader)
-
-            def read(r0: int, c0: int, h: int, w: int):
-                values, valid = reader.read(r0, c0, h, w)
-                if mask_reader is not None and valid.any():
-                    valid &= ~masks.read_masked(mask_reader, r0, c0, h, w)
-                if not valid.any():
-                    return None
-                aux = {r: a.read(r0, c0, h, w)[0][0] for r, a in aux_readers.items()}
-                raw = raw_input(values, positions, spec, info.domain, aux)
-                if spec.nodata_fill == "fill":  # before normalisation: no extreme values, no step at its edge
-                    raw = nodata.fill(raw, valid)
-                x = normalise(raw, spec, pct)
-                if spec.nodata_fill == "zero":  # a third-party model trained with 0 after normalisation
-                    x[:, ~valid] = 0.0
-                return x, valid
-
-            counts = tiled_predict(read, predict, grid.height, grid.width, spec.tile_size, spec.overlap, flush,
-                                   params.batch_size, before_tile=cancel.check,
-                                   after_tile=lambda: meter.advance(stage=info.spec.label), border=spec.border)
-            result.tiles_run += counts.run
-    finally:
-        for a in aux_readers.values():
-            a.close()
-        if mask_reader is not None:
-            mask_reader.close()
-
-
-def _write_mean_max(dst, n_dates: int, cancel: CancelToken, rows_per_block: int = 256) -> None:
-    for row0 in range(0, dst.height, rows_per_block):
-        if cancel.cancelled:
-            raise Cancelled()
-        h = min(rows_per_block, dst.height - row0)
-        window = Window(0, row0, dst.width, h)
-        stack = np.stack([decode(dst.read(b, window=window)) for b in range(1, n_dates + 1)])
-        any_valid = np.isfinite(stack).any(axis=0)
-        with np.errstate(all="ignore"):
-            mean = np.where(any_valid, np.nanmean(np.where(any_valid, stack, 0), axis=0), np.nan)
-            mx = np.where(any_valid, np.nanmax(np.where(any_valid, stack, 0), axis=0), np.nan)
-        dst.write(encode(mean), n_dates + 1, window=window)
-        dst.write(encode(mx), n_dates + 2, window=window)
 
 
 def read_probability_meta(path: Path) -> dict:

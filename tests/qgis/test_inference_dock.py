@@ -200,7 +200,7 @@ def test_mask_column_finds_the_scenes_udm_and_the_run_masks_what_it_flags(qgis_a
         dock.run_button.click()
         assert controller.task is not None
         wait_for(lambda: controller.task is None, 60)
-        (prob,) = list((tmp_path / "cache").glob("prob_*.tif"))
+        (prob,) = list((tmp_path / "cache").glob("prob_*.vrt"))
         with rasterio.open(prob) as src:
             values = src.read(1)
         assert (values[:, 40:] == NODATA).all() and (values[:, :40] != NODATA).all()

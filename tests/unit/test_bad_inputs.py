@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rasterio.shutil import copy as rio_copy
 from tsm_testkit import BASIC, conv_model, write_raster
 
 from thaw_slump_mapper.core.cli import main
@@ -36,9 +37,9 @@ def ws(tmp_path_factory):
     assert main(["infer", "--mosaic", f"{d / 'm_2019.tif'}@2019", "--mosaic", f"{d / 'm_2021.tif'}@2021",
                  "--model", str(d / "model.onnx"), "--out", str(d / "cand.gpkg"), "--cache", str(d / "cache"),
                  "--quiet"]) == 0
-    (prob,) = (d / "cache").glob("prob_*.tif")
-    shutil.move(prob, d / "prob.tif")
-    (d / "cache").rmdir()
+    (prob,) = (d / "cache").glob("prob_*.vrt")
+    rio_copy(prob, d / "prob.tif", driver="GTiff")  # one file, with the tags and band names of the VRT
+    shutil.rmtree(d / "cache")
     (d / "existing.tif").write_bytes((d / "m_2019.tif").read_bytes())
     (d / "r.png").write_bytes(b"\x89PNG a chart the user keeps")
     (d / "kept.md").write_text("# my notes\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -146,22 +147,30 @@ def test_second_run_is_served_from_the_cache(tmp_path):
     assert second.cached and second.path == first.path and second.tiles_run == 0
 
 
-def test_cancel_mid_run_leaves_no_partial_output(tmp_path):
+def test_cancel_stops_soon_leaves_no_raster_and_a_rerun_continues_to_the_same_output(tmp_path):
     path, _ = _mosaic(tmp_path, shape=(400, 400))
+    model = _model(tmp_path)
     token = CancelToken()
     seen = []
 
     def progress(p):
         seen.append(p.done)
-        if p.done == 5:
+        if p.done >= 5:
             token.cancel()
 
     cache = tmp_path / "c"
+    params = InferenceParams((MosaicSpec(str(path)),), str(model), cache_dir=str(cache), chunk_px=96, batch_size=2)
     with pytest.raises(Cancelled):
-        run_inference(InferenceParams((MosaicSpec(str(path)),), str(_model(tmp_path)), cache_dir=str(cache)),
-                      progress=progress, cancel=token)
-    assert max(seen) == 5  # stopped within one tile of the request
-    assert list(cache.iterdir()) == []
+        run_inference(params, progress=progress, cancel=token)
+    assert max(seen) < 25  # stopped within the tiles already read ahead, not at the end (49 tiles)
+    assert not list(cache.glob("prob_*.vrt"))  # no raster that looks complete
+    done = list(cache.glob("prob_*/c*.tif"))
+    assert done  # finished chunks stay, to resume from
+    resumed = run_inference(params)
+    assert resumed.stats.chunks_skipped == len(done)
+    whole = run_inference(replace(params, cache_dir=str(tmp_path / "whole")))
+    assert whole.stats.chunks_skipped == 0
+    assert np.array_equal(_read(resumed.path)[0], _read(whole.path)[0], equal_nan=True)
 
 
 def test_percentile_normalisation_uses_one_stretch_for_the_whole_mosaic(tmp_path):

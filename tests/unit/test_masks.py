@@ -104,7 +104,7 @@ def test_a_missing_mask_is_refused_before_anything_runs(tmp_path):
     mosaic = _mosaic(tmp_path)
     with pytest.raises(InputError, match="does not exist"):
         _run(tmp_path, mosaic, tmp_path / "nope.tif")
-    assert not (tmp_path / "c").exists() or not list((tmp_path / "c").glob("prob_*.tif"))
+    assert not (tmp_path / "c").exists() or not list((tmp_path / "c").glob("prob_*.vrt"))
 
 
 def _tsm(*args, cwd):
@@ -134,7 +134,7 @@ def test_cli_mask_reaches_the_run(tmp_path):
     done = _tsm("infer", "--mosaic", f"{mosaic}@2020", "--mask", str(mask), "--model", str(model), "--out",
                 str(tmp_path / "c.gpkg"), "--cache", str(tmp_path / "cache"), "--quiet", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    (prob,) = list((tmp_path / "cache").glob("prob_*.tif"))
+    (prob,) = list((tmp_path / "cache").glob("prob_*.vrt"))
     with rasterio.open(prob) as src:
         values = src.read(1)
     assert (values[:30] == NODATA).all() and (values[30:] != NODATA).all()

@@ -1,0 +1,376 @@
+"""The chunked run: reads in a thread pool, the model in the calling thread, blending and writing
+in a thread of their own, one chunk file at a time.
+
+Each tile's window is read for every date and the dates go through the model in the same batch.
+A finished chunk is written once, as its own GeoTIFF (whole blocks, compressed once), after the
+small parts of its tiles that reach into later chunks ("crops") are saved beside it; a chunk file
+on disk is therefore complete and a rerun skips it.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import rasterio
+
+from ..errors import OutputError
+from ..progress import CancelToken
+from .chunks import Chunk, ChunkLayout, chunk_name
+from .tiling import TileWeights
+
+NODATA = 255
+SCALE = 250.0
+
+# (date index, row, col, height, width) → (model input C×T×T, valid h×w) or None
+ReadFn = Callable[[int, int, int, int, int], "tuple[np.ndarray, np.ndarray] | None"]
+
+
+def encode(prob: np.ndarray) -> np.ndarray:
+    out = np.full(prob.shape, NODATA, np.uint8)
+    ok = np.isfinite(prob)
+    out[ok] = np.clip(np.rint(prob[ok] * SCALE), 0, SCALE).astype(np.uint8)
+    return out
+
+
+@dataclass
+class Stats:
+    tiles_run: int = 0  # tiles with a valid pixel in some date, predicted
+    tiles_recomputed: int = 0  # a neighbour's tile predicted again (its crop was not at hand)
+    model_seconds: float = 0.0
+    read_wait_seconds: float = 0.0  # the model thread waiting for reads
+    sink_seconds: float = 0.0  # blending, encoding and writing (in their own thread)
+    chunks_written: int = 0
+    chunks_skipped: int = 0  # already on disk from an earlier, interrupted run
+    pixels_valid: int = 0
+
+
+@dataclass
+class _Acc:
+    chunk: Chunk
+    acc: np.ndarray
+    wsum: np.ndarray
+    crops: dict = field(default_factory=dict)  # (consumer name, tile) → (acc, wsum, r0, c0) or None
+
+
+class ChunkedRun:
+    """One run over a layout. ``folder`` holds the chunk files; ``dates`` the number of mosaics."""
+
+    def __init__(self, layout: ChunkLayout, folder: Path, dates: int, read: ReadFn,
+                 predict: Callable[[np.ndarray], np.ndarray], keeps: Callable[[int, int, int, int], bool],
+                 profile: dict, batch_size: int = 4, read_threads: int = 0,
+                 make_reader: Callable[[], ReadFn] | None = None) -> None:
+        self.layout, self.folder, self.dates = layout, folder, dates
+        self.predict, self.keeps, self.profile = predict, keeps, profile
+        self.batch_size = max(1, batch_size)
+        self.read_threads = read_threads or min(4, os.cpu_count() or 1)
+        self.make_reader = make_reader
+        self._read = read
+        self._local = threading.local()
+        self.weights = TileWeights(layout.tile, layout.overlap)
+        self.stats = Stats()
+        self.crops: dict = {}  # in memory: (consumer name, tile) → crop
+        self.bands = dates + (2 if dates > 1 else 0)
+
+    # -- files --------------------------------------------------------------------------------
+    def chunk_path(self, chunk: Chunk) -> Path:
+        return self.folder / f"{chunk.name}.tif"
+
+    def is_done(self, chunk: Chunk) -> bool:
+        return self.chunk_path(chunk).exists() or (self.folder / f"{chunk.name}.empty").exists()
+
+    def _load_crops(self, producer: str) -> None:
+        path = self.folder / f"{producer}.crops.npz"
+        if not path.exists():
+            return
+        with np.load(path) as data:
+            for key in data.files:
+                if key.endswith("_a"):
+                    consumer, ti, tj = key[:-2].rsplit("_", 2)
+                    r0, c0 = (int(v) for v in data[key[:-2] + "_o"])
+                    self.crops[(consumer, (int(ti), int(tj)))] = (data[key], data[key[:-2] + "_w"], r0, c0)
+                elif key.endswith("_none"):
+                    consumer, ti, tj = key[:-5].rsplit("_", 2)
+                    self.crops[(consumer, (int(ti), int(tj)))] = None
+
+    def _save_crops(self, state: _Acc) -> None:
+        arrays = {}
+        for (consumer, (ti, tj)), crop in state.crops.items():
+            key = f"{consumer}_{ti}_{tj}"
+            if crop is None:
+                arrays[key + "_none"] = np.zeros(0, np.uint8)
+            else:
+                arrays[key + "_a"], arrays[key + "_w"] = crop[0], crop[1]
+                arrays[key + "_o"] = np.array([crop[2], crop[3]])
+        if arrays:
+            tmp = self.folder / f"{state.chunk.name}.crops.part.npz"
+            np.savez(tmp, **arrays)
+            tmp.replace(self.folder / f"{state.chunk.name}.crops.npz")
+
+    # -- reading (pool threads) -----------------------------------------------------------------
+    def _reader(self) -> ReadFn:
+        if self.make_reader is None:
+            return self._read
+        reader = getattr(self._local, "read", None)
+        if reader is None:  # datasets are not shared between threads: each opens its own
+            reader = self._local.read = self.make_reader()
+        return reader
+
+    def _prepare(self, ti: int, tj: int):
+        r, c, h, w = self.layout.tile_window(ti, tj)
+        read = self._reader()
+        out = []
+        for d in range(self.dates):
+            got = read(d, r, c, h, w)
+            if got is not None:
+                x, valid = got
+                tile = self.layout.tile
+                if (h, w) != (tile, tile):  # a grid smaller than a tile
+                    x = np.pad(x, ((0, 0), (0, tile - h), (0, tile - w)), mode="reflect" if min(h, w) > 1 else "edge")
+                out.append((d, x, valid))
+        return out
+
+    # -- the run --------------------------------------------------------------------------------
+    def run(self, chunks: list[Chunk], cancel: CancelToken, on_tile: Callable[[int], None]) -> Stats:
+        """Run ``chunks`` (row by row); ``on_tile(n)`` after n owned tiles are done."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for chunk in chunks:
+            if self.is_done(chunk):
+                self._load_crops(chunk.name)
+        sink_q: queue.Queue = queue.Queue(maxsize=64)
+        sink_error: list[BaseException] = []
+        sink = threading.Thread(target=self._sink, args=(sink_q, sink_error, on_tile), daemon=True,
+                                name="tsm-sink")
+        sink.start()
+        pool = ThreadPoolExecutor(self.read_threads, thread_name_prefix="tsm-read")
+        lookahead: deque = deque()
+        pending: list = []  # in order: ("tile", chunk, ti, tj, items) | ("crop", …) | ("end", chunk)
+        pending_items = 0
+
+        in_run = {(c.ci, c.cj) for c in chunks}
+        done_before = {(c.ci, c.cj) for c in chunks if self.is_done(c)}
+
+        def jobs():
+            for chunk in chunks:
+                if (chunk.ci, chunk.cj) in done_before:
+                    self.stats.chunks_skipped += 1
+                    yield ("skip", chunk)
+                    continue
+                yield ("start", chunk)
+                for ti, tj in chunk.tiles:
+                    r, c, h, w = self.layout.tile_window(ti, tj)
+                    if not self.keeps(r, c, h, w):
+                        continue
+                    owner = self.layout.owner(ti, tj)
+                    key = (chunk.name, (ti, tj))
+                    # a neighbour run earlier leaves its crop: taken by the sink, which gets there
+                    # after it has finished that neighbour (the reads run ahead of it)
+                    if owner != (chunk.ci, chunk.cj) and (key in self.crops
+                                                          or (owner in in_run and owner not in done_before)):
+                        yield ("crop", chunk, ti, tj, key)
+                    else:
+                        if owner != (chunk.ci, chunk.cj):
+                            self.stats.tiles_recomputed += 1
+                        yield ("tile", chunk, ti, tj, pool.submit(self._prepare, ti, tj))
+                yield ("end", chunk)
+
+        def put(item) -> None:
+            while True:
+                if sink_error:
+                    raise sink_error[0]
+                try:
+                    sink_q.put(item, timeout=0.5)
+                    return
+                except queue.Full:
+                    continue
+
+        def flush() -> None:
+            nonlocal pending_items
+            batch = [(i, it) for i, job in enumerate(pending) if job[0] == "tile" for it in job[4]]
+            probs = None
+            if batch:
+                t0 = time.monotonic()
+                probs = self.predict(np.stack([it[1] for _, it in batch]))
+                self.stats.model_seconds += time.monotonic() - t0
+            by_job: dict[int, list] = {}
+            for k, (i, (d, _x, valid)) in enumerate(batch):
+                by_job.setdefault(i, []).append((d, probs[k], valid))
+            for i, job in enumerate(pending):
+                if job[0] == "tile":
+                    put(("tile", job[1], job[2], job[3], by_job.get(i, [])))
+                else:
+                    put(job)
+            pending.clear()
+            pending_items = 0
+
+        prefetch = max(2 * self.batch_size, 2 * self.read_threads)
+        try:
+            source = jobs()
+            done_source = False
+            while True:
+                while not done_source and sum(1 for j in lookahead if j[0] == "tile") < prefetch:
+                    nxt = next(source, None)
+                    if nxt is None:
+                        done_source = True
+                    else:
+                        lookahead.append(nxt)
+                if not lookahead:
+                    break
+                job = lookahead.popleft()
+                cancel.check()
+                if job[0] == "tile":
+                    fut: Future = job[4]
+                    t0 = time.monotonic()
+                    items = fut.result()
+                    self.stats.read_wait_seconds += time.monotonic() - t0
+                    pending.append((*job[:4], items))
+                    pending_items += len(items)
+                    if pending_items >= self.batch_size:
+                        flush()
+                else:
+                    pending.append(job)
+            flush()
+            put(None)
+        except BaseException:
+            for job in lookahead:
+                if job[0] == "tile":
+                    job[4].cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            try:
+                sink_q.put_nowait(None)
+            except queue.Full:
+                pass
+            self._stop = True
+            sink.join(timeout=60)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+        sink.join()
+        if sink_error:
+            raise sink_error[0]
+        return self.stats
+
+    _stop = False
+
+    # -- blending and writing (sink thread) -------------------------------------------------------
+    def _sink(self, q: queue.Queue, error: list, on_tile: Callable[[int], None]) -> None:
+        state: _Acc | None = None
+        try:
+            while True:
+                item = q.get()
+                if item is None or self._stop:
+                    return
+                t0 = time.monotonic()
+                kind = item[0]
+                if kind == "skip":
+                    on_tile(self._owned_count(item[1]))
+                elif kind == "start":
+                    h, w = item[1].shape
+                    state = _Acc(item[1], np.zeros((self.dates, h, w), np.float32),
+                                 np.zeros((self.dates, h, w), np.float32))
+                elif kind == "tile":
+                    self._add_tile(state, item[2], item[3], item[4])
+                    if self.layout.owner(item[2], item[3]) == (state.chunk.ci, state.chunk.cj):
+                        on_tile(1)
+                elif kind == "crop":
+                    crop = self.crops.pop(item[4])
+                    if crop is not None:
+                        a, wt, r0, c0 = crop
+                        h, w = a.shape[1:]
+                        state.acc[:, r0:r0 + h, c0:c0 + w] += a
+                        state.wsum[:, r0:r0 + h, c0:c0 + w] += wt
+                elif kind == "end":
+                    self._finish(state)
+                    state = None
+                self.stats.sink_seconds += time.monotonic() - t0
+        except BaseException as exc:  # noqa: BLE001 - handed to the model thread, which raises it
+            error.append(exc)
+            while True:  # keep draining so that the producer never blocks
+                try:
+                    if q.get(timeout=1) is None:
+                        return
+                except queue.Empty:
+                    return
+
+    def _owned_count(self, chunk: Chunk) -> int:
+        n = 0
+        for ti, tj in chunk.tiles:
+            if self.layout.owner(ti, tj) == (chunk.ci, chunk.cj) and self.keeps(*self.layout.tile_window(ti, tj)):
+                n += 1
+        return n
+
+    def _add_tile(self, state: _Acc, ti: int, tj: int, preds: list) -> None:
+        layout, chunk = self.layout, state.chunk
+        r, c, h, w = layout.tile_window(ti, tj)
+        height, width = layout.rows.length, layout.cols.length
+        wgt = self.weights.get(r == 0, r + layout.tile >= height, c == 0, c + layout.tile >= width)[:h, :w]
+        a = np.zeros((self.dates, h, w), np.float32)
+        wt = np.zeros((self.dates, h, w), np.float32)
+        for d, prob, valid in preds:
+            p = prob[:h, :w]
+            seen = np.isfinite(p)  # a model with a smaller output leaves a NaN margin
+            wt[d] = wgt * valid * seen
+            a[d] = np.where(seen, p, 0.0) * wt[d]
+        if preds:
+            self.stats.tiles_run += 1
+        own = layout.owner(ti, tj) == (chunk.ci, chunk.cj)
+        targets = [(chunk.ci, chunk.cj)] + (layout.consumers(ti, tj) if own else [])
+        for ci, cj in targets:
+            rows, cols = layout.rows, layout.cols
+            r0, r1 = max(r, rows.bounds[ci]), min(r + h, rows.bounds[ci + 1])
+            c0, c1 = max(c, cols.bounds[cj]), min(c + w, cols.bounds[cj + 1])
+            if r1 <= r0 or c1 <= c0:
+                continue
+            part_a = a[:, r0 - r:r1 - r, c0 - c:c1 - c]
+            part_w = wt[:, r0 - r:r1 - r, c0 - c:c1 - c]
+            dr, dc = r0 - rows.bounds[ci], c0 - cols.bounds[cj]
+            if (ci, cj) == (chunk.ci, chunk.cj):
+                state.acc[:, dr:dr + r1 - r0, dc:dc + c1 - c0] += part_a
+                state.wsum[:, dr:dr + r1 - r0, dc:dc + c1 - c0] += part_w
+            else:
+                name = chunk_name(ci, cj)
+                crop = (part_a.copy(), part_w.copy(), dr, dc) if preds else None
+                state.crops[(name, (ti, tj))] = crop
+                self.crops[(name, (ti, tj))] = crop
+
+    def _finish(self, state: _Acc) -> None:
+        chunk = state.chunk
+        self._save_crops(state)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            probs = np.where(state.wsum > 0, state.acc / np.where(state.wsum > 0, state.wsum, 1), np.nan)
+        seen = state.wsum > 0
+        if not seen.any():
+            (self.folder / f"{chunk.name}.empty").touch()
+            return
+        self.stats.pixels_valid += int(seen.any(axis=0).sum())
+        bands = [probs[d] for d in range(self.dates)]
+        if self.dates > 1:
+            any_valid = seen.any(axis=0)
+            filled = np.where(seen, probs, 0.0)
+            count = seen.sum(axis=0)
+            mean = np.where(any_valid, filled.sum(axis=0) / np.maximum(count, 1), np.nan)
+            mx = np.where(any_valid, np.where(seen, probs, -np.inf).max(axis=0), np.nan)
+            bands += [mean, mx]
+        data = encode(np.stack(bands).astype(np.float32))
+        h, w = chunk.shape
+        t = self.profile["transform"]
+        transform = t * rasterio.Affine.translation(chunk.col0, chunk.row0)
+        tmp = self.folder / f"{chunk.name}.tif.part"  # never matched by c*.tif
+        profile = {**self.profile, "width": w, "height": h, "count": self.bands, "transform": transform}
+        try:
+            with rasterio.open(tmp, "w", **profile) as dst:
+                dst.write(data)  # every band and block at once: each block compressed exactly once
+        except (rasterio.errors.RasterioError, OSError) as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"Cannot write the probability chunk {tmp} ({exc}).",
+                              "Choose a cache folder with free space (plugin settings or --cache).") from exc
+        tmp.replace(self.chunk_path(chunk))
+        self.stats.chunks_written += 1
