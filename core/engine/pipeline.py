@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import rasterio
@@ -30,8 +31,17 @@ from .tiling import TileWeights
 NODATA = 255
 SCALE = 250.0
 
-# (date index, row, col, height, width) → (model input C×T×T, valid h×w) or None
-ReadFn = Callable[[int, int, int, int, int], "tuple[np.ndarray, np.ndarray] | None"]
+
+
+class TileSource(Protocol):
+    """Reads for one thread: ``load`` a region of the grid for one date (one read per chunk:
+    a window read per tile costs 3× as much in GDAL's unaligned copy), then ``tile`` cuts and
+    prepares a tile of it: model input C×h×w and valid h×w, or None without a valid pixel."""
+
+    def load(self, date: int, row: int, col: int, height: int, width: int) -> Any: ...
+
+    def tile(self, region: Any, row: int, col: int, height: int, width: int
+             ) -> tuple[np.ndarray, np.ndarray] | None: ...
 
 
 def encode(prob: np.ndarray) -> np.ndarray:
@@ -64,16 +74,14 @@ class _Acc:
 class ChunkedRun:
     """One run over a layout. ``folder`` holds the chunk files; ``dates`` the number of mosaics."""
 
-    def __init__(self, layout: ChunkLayout, folder: Path, dates: int, read: ReadFn,
+    def __init__(self, layout: ChunkLayout, folder: Path, dates: int, make_source: Callable[[], TileSource],
                  predict: Callable[[np.ndarray], np.ndarray], keeps: Callable[[int, int, int, int], bool],
-                 profile: dict, batch_size: int = 4, read_threads: int = 0,
-                 make_reader: Callable[[], ReadFn] | None = None) -> None:
+                 profile: dict, batch_size: int = 4, read_threads: int = 0) -> None:
         self.layout, self.folder, self.dates = layout, folder, dates
         self.predict, self.keeps, self.profile = predict, keeps, profile
         self.batch_size = max(1, batch_size)
         self.read_threads = read_threads or min(4, os.cpu_count() or 1)
-        self.make_reader = make_reader
-        self._read = read
+        self.make_source = make_source
         self._local = threading.local()
         self.weights = TileWeights(layout.tile, layout.overlap)
         self.stats = Stats()
@@ -116,20 +124,21 @@ class ChunkedRun:
             tmp.replace(self.folder / f"{state.chunk.name}.crops.npz")
 
     # -- reading (pool threads) -----------------------------------------------------------------
-    def _reader(self) -> ReadFn:
-        if self.make_reader is None:
-            return self._read
-        reader = getattr(self._local, "read", None)
-        if reader is None:  # datasets are not shared between threads: each opens its own
-            reader = self._local.read = self.make_reader()
-        return reader
+    def _source(self) -> TileSource:
+        source = getattr(self._local, "source", None)
+        if source is None:  # datasets are not shared between threads: each opens its own
+            source = self._local.source = self.make_source()
+        return source
 
-    def _prepare(self, ti: int, tj: int):
+    def _load(self, d: int, bounds: tuple[int, int, int, int]):
+        return self._source().load(d, *bounds)
+
+    def _prepare(self, ti: int, tj: int, regions: list[Future]):
         r, c, h, w = self.layout.tile_window(ti, tj)
-        read = self._reader()
+        source = self._source()
         out = []
-        for d in range(self.dates):
-            got = read(d, r, c, h, w)
+        for d, region in enumerate(regions):
+            got = source.tile(region.result(), r, c, h, w)
             if got is not None:
                 x, valid = got
                 tile = self.layout.tile
@@ -158,28 +167,56 @@ class ChunkedRun:
         in_run = {(c.ci, c.cj) for c in chunks}
         done_before = {(c.ci, c.cj) for c in chunks if self.is_done(c)}
 
+        def plan(chunk: Chunk):
+            """The chunk's jobs; its region reads start now, a chunk ahead of the model."""
+            if (chunk.ci, chunk.cj) in done_before:
+                return chunk, None, []
+            jobs_here = []
+            for ti, tj in chunk.tiles:
+                r, c, h, w = self.layout.tile_window(ti, tj)
+                if not self.keeps(r, c, h, w):
+                    continue
+                owner = self.layout.owner(ti, tj)
+                key = (chunk.name, (ti, tj))
+                # a neighbour run earlier leaves its crop: taken by the sink, which gets there
+                # after it has finished that neighbour (the reads run ahead of it)
+                if owner != (chunk.ci, chunk.cj) and (key in self.crops
+                                                      or (owner in in_run and owner not in done_before)):
+                    jobs_here.append(("crop", chunk, ti, tj, key))
+                else:
+                    if owner != (chunk.ci, chunk.cj):
+                        self.stats.tiles_recomputed += 1
+                    jobs_here.append(("tile", chunk, ti, tj, (r, c, h, w)))
+            windows = [j[4] for j in jobs_here if j[0] == "tile"]
+            regions: list[Future] = []
+            if windows:  # one read per date of the area these tiles cover
+                r0, c0 = min(b[0] for b in windows), min(b[1] for b in windows)
+                r1, c1 = max(b[0] + b[2] for b in windows), max(b[1] + b[3] for b in windows)
+                regions = [pool.submit(self._load, d, (r0, c0, r1 - r0, c1 - c0)) for d in range(self.dates)]
+            return chunk, regions, jobs_here
+
         def jobs():
-            for chunk in chunks:
-                if (chunk.ci, chunk.cj) in done_before:
+            planned: deque = deque()
+            upcoming = iter(chunks)
+            while True:
+                while len(planned) < 2:
+                    chunk = next(upcoming, None)
+                    if chunk is None:
+                        break
+                    planned.append(plan(chunk))
+                if not planned:
+                    return
+                chunk, regions, jobs_here = planned.popleft()
+                if regions is None:
                     self.stats.chunks_skipped += 1
                     yield ("skip", chunk)
                     continue
                 yield ("start", chunk)
-                for ti, tj in chunk.tiles:
-                    r, c, h, w = self.layout.tile_window(ti, tj)
-                    if not self.keeps(r, c, h, w):
-                        continue
-                    owner = self.layout.owner(ti, tj)
-                    key = (chunk.name, (ti, tj))
-                    # a neighbour run earlier leaves its crop: taken by the sink, which gets there
-                    # after it has finished that neighbour (the reads run ahead of it)
-                    if owner != (chunk.ci, chunk.cj) and (key in self.crops
-                                                          or (owner in in_run and owner not in done_before)):
-                        yield ("crop", chunk, ti, tj, key)
+                for job in jobs_here:
+                    if job[0] == "tile":
+                        yield (*job[:4], pool.submit(self._prepare, job[2], job[3], regions))
                     else:
-                        if owner != (chunk.ci, chunk.cj):
-                            self.stats.tiles_recomputed += 1
-                        yield ("tile", chunk, ti, tj, pool.submit(self._prepare, ti, tj))
+                        yield job
                 yield ("end", chunk)
 
         def put(item) -> None:
@@ -316,9 +353,13 @@ class ChunkedRun:
         wt = np.zeros((self.dates, h, w), np.float32)
         for d, prob, valid in preds:
             p = prob[:h, :w]
+            if valid.all() and not np.isnan(p).any():  # the common case: no masking needed
+                wt[d] = wgt
+                np.multiply(p, wgt, out=a[d])
+                continue
             seen = np.isfinite(p)  # a model with a smaller output leaves a NaN margin
-            wt[d] = wgt * valid * seen
-            a[d] = np.where(seen, p, 0.0) * wt[d]
+            np.multiply(wgt, valid & seen, out=wt[d])
+            np.multiply(np.where(seen, p, 0.0), wt[d], out=a[d])
         if preds:
             self.stats.tiles_run += 1
         own = layout.owner(ti, tj) == (chunk.ci, chunk.cj)
