@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 from ...adapters import settings
 from ...adapters.i18n import tr
 from ...adapters.layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
+from ...adapters.messages import error_text
 from ...adapters.tasks import EngineTask
 from ...core.engine.raster import MosaicSpec
 from ...core.errors import TsmError
@@ -300,7 +301,7 @@ class ReviewController(QObject):
                             notes=self.dock.notes.text().strip() or None, context=context,
                             **(self.dock.decision_details() if status == "accepted" else {}))
         except TsmError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.Critical)
             return
         row["status"] = status
         self.dock.set_queue_status(self.index, status)
@@ -432,7 +433,7 @@ class ReviewController(QObject):
             n = export_inventory(self.gpkg, out, overwrite=bool(overwrite), roads=roads, near_m=near_m,
                                  dem_path=dem or None)
         except TsmError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.Critical)
             return -1
         layer = QgsVectorLayer(f"{out}|layername={INVENTORY_LAYER}", tr("RTS inventory"), "ogr")
         if layer.isValid():
