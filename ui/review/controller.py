@@ -263,18 +263,24 @@ class ReviewController(QObject):
             return
         row = self.queue[self.index]
         show = self.dock.show_outline.isChecked()
+        shown = self.dialog is not None and self.dialog.isVisible()
+        screen = self.iface.mainWindow().screen()
+        px = self.dialog.frame_px() if shown else TimelapseDialog.initial_px(
+            screen.availableGeometry().height() if screen is not None else 768)
+        # read from the imagery at the enlarged size, never the thumbnails scaled up
         frames = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
-                  for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=480)]
+                  for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=px, sharp=True)]
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
-            frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 480)))
+            frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, px)))
         if not frames:
             return
         start = min(start, len(frames) - 1)
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.set_frames(frames, start)
+        if shown:
+            self.dialog.set_frames(frames, start, px)
             return
-        self.dialog = TimelapseDialog(self.iface.mainWindow(), frames, start)
+        self.dialog = TimelapseDialog(self.iface.mainWindow(), frames, start, px)
+        self.dialog.size_changed.connect(lambda: self.enlarge(self.dialog.index))
         self.keys.refresh()  # A, R, 1-9… decide from the time-lapse window too
         self.dialog.show()
         self.dialog.raise_()
