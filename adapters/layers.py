@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from qgis.core import (
@@ -92,6 +93,16 @@ def show_candidates(project: QgsProject, gpkg: str) -> QgsVectorLayer:
     project.addMapLayer(layer, False)
     result_group(project).insertLayer(0, layer)
     return layer
+
+
+def keep_beside(path: str, gpkg: str) -> str:
+    """A copy of the cached probability raster ``path`` beside the candidates GeoPackage, for the
+    project's layer: the cache is evicted by size and may sit in a temporary folder; the project
+    should point at neither. The cache's content-hash name keeps one file per distinct run."""
+    target = Path(gpkg).with_name(f"{Path(gpkg).stem}_{Path(path).name}")
+    if not target.is_file():
+        shutil.copyfile(path, target)
+    return str(target)
 
 
 def show_probability(project: QgsProject, path: str, band: int) -> QgsRasterLayer:

@@ -20,7 +20,7 @@ from qgis.PyQt.QtWidgets import QApplication
 from tsm_testkit import BASIC, bare_soil_model, conv_model, write_raster
 
 from thaw_slump_mapper.adapters import settings
-from thaw_slump_mapper.adapters.layers import CANDIDATES_PROPERTY
+from thaw_slump_mapper.adapters.layers import CANDIDATES_PROPERTY, PROBABILITY_PROPERTY
 from thaw_slump_mapper.core.preferences import Preferences
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
 from thaw_slump_mapper.ui.inference.controller import InferenceController
@@ -330,3 +330,27 @@ def test_candidates_belong_to_the_project_and_another_crs_is_asked_about(qgis_ap
         controller.unload()
         project.clear()
         settings.save(Preferences())
+
+
+def test_no_layer_the_run_adds_makes_qgis_warn_about_temporary_layers(setup, tmp_path, monkeypatch):
+    # QGIS asks "temporary layers… will be lost" on every close for a layer inside the system's
+    # temporary folder; the probability cache may well be there (and is evicted by size anyway)
+    project, dock, controller, _, _ = setup
+    systemp = tmp_path / "systemp"
+    (systemp / "cache").mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(systemp))
+    settings.save(Preferences(cache_dir=str(systemp / "cache")))
+    (tmp_path / "project").mkdir()
+    gpkg = tmp_path / "project" / "cand.gpkg"
+    dock.output.setFilePath(str(gpkg))
+    dock.add_probability.setChecked(True)
+    dock.run_button.click()
+    wait_for(lambda: controller.task is None)
+    (cached,) = list((systemp / "cache").glob("prob_*.tif"))
+    assert QgsRasterLayer(str(cached), "control").isTemporary()  # QGIS does read TMPDIR here
+    added = [lyr for lyr in project.mapLayers().values()
+             if lyr.customProperty(CANDIDATES_PROPERTY) or lyr.customProperty(PROBABILITY_PROPERTY)]
+    assert len(added) == 2 and not any(lyr.isTemporary() for lyr in added)
+    assert not any(lyr.isTemporary() for lyr in project.mapLayers().values())
+    (prob,) = [lyr for lyr in added if lyr.customProperty(PROBABILITY_PROPERTY)]
+    assert prob.isValid() and prob.source() == str(gpkg.with_name(f"cand_{cached.name}"))

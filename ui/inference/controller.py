@@ -14,7 +14,7 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessage
 
 from ...adapters import settings
 from ...adapters.i18n import tr
-from ...adapters.layers import extent_of, show_candidates, show_probability, style_years_alike
+from ...adapters.layers import extent_of, keep_beside, show_candidates, show_probability, style_years_alike
 from ...adapters.messages import error_text, localize
 from ...adapters.tasks import EngineTask
 from ...core.about import PLUGIN_DIR
@@ -312,7 +312,7 @@ class InferenceController(QObject):
         prob, stats = out["prob"], out["stats"]
         show_candidates(self.project, out["gpkg"])
         if request.add_probability:
-            show_probability(self.project, str(prob.path), prob.band_index(out["band"]))
+            show_probability(self.project, keep_beside(str(prob.path), out["gpkg"]), prob.band_index(out["band"]))
         self.last = {"prob": str(prob.path), "run_id": stats.run_id, "gpkg": out["gpkg"], "band": out["band"]}
         self.project.writeEntry(PROJECT_SCOPE, "candidates", out["gpkg"])  # this project's candidates file
         self.candidates_written.emit(out["gpkg"])
