@@ -294,7 +294,7 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="143"/>
+        <location filename="../ui/inference/dock.py" line="144"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
@@ -319,62 +319,57 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="165"/>
-        <source>Threshold and minimum area (last run)</source>
-        <translation>阈值与最小面积（最近一次运行）</translation>
-    </message>
-    <message>
         <location filename="../adapters/processing/engine_algorithms.py" line="196"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="182"/>
+        <location filename="../ui/inference/dock.py" line="186"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="357"/>
+        <location filename="../ui/inference/dock.py" line="397"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="361"/>
+        <location filename="../ui/inference/dock.py" line="401"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="362"/>
+        <location filename="../ui/inference/dock.py" line="402"/>
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="124"/>
+        <location filename="../ui/inference/controller.py" line="125"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="134"/>
+        <location filename="../ui/inference/controller.py" line="135"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="186"/>
+        <location filename="../ui/inference/controller.py" line="187"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="186"/>
+        <location filename="../ui/inference/controller.py" line="187"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="206"/>
+        <location filename="../ui/inference/controller.py" line="207"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="207"/>
+        <location filename="../ui/inference/controller.py" line="208"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -397,82 +392,82 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="232"/>
+        <location filename="../ui/inference/controller.py" line="233"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="235"/>
+        <location filename="../ui/inference/controller.py" line="236"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="239"/>
+        <location filename="../ui/inference/controller.py" line="240"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="294"/>
+        <location filename="../ui/inference/controller.py" line="295"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="301"/>
+        <location filename="../ui/inference/controller.py" line="302"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="320"/>
+        <location filename="../ui/inference/controller.py" line="321"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="326"/>
+        <location filename="../ui/inference/controller.py" line="327"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="327"/>
+        <location filename="../ui/inference/controller.py" line="328"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="520"/>
+        <location filename="../ui/review/controller.py" line="526"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="526"/>
+        <location filename="../ui/review/controller.py" line="532"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="341"/>
+        <location filename="../ui/inference/controller.py" line="342"/>
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="342"/>
+        <location filename="../ui/inference/controller.py" line="343"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="363"/>
+        <location filename="../ui/inference/controller.py" line="364"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="367"/>
+        <location filename="../ui/inference/controller.py" line="368"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="87"/>
+        <location filename="../adapters/layers.py" line="88"/>
         <source>Slump candidates</source>
         <translation>热融滑塌候选</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="101"/>
+        <location filename="../adapters/layers.py" line="112"/>
         <source>Slump probability</source>
         <translation>热融滑塌概率</translation>
     </message>
@@ -587,7 +582,7 @@
         <translation>多日期时使用的波段</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="89"/>
+        <location filename="../adapters/layers.py" line="90"/>
         <source>QGIS cannot open the candidates layer in {path}.</source>
         <translation>QGIS 无法打开 {path} 中的候选图层。</translation>
     </message>
@@ -787,17 +782,17 @@
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="285"/>
+        <location filename="../ui/review/controller.py" line="291"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="293"/>
+        <location filename="../ui/review/controller.py" line="299"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="315"/>
+        <location filename="../ui/review/controller.py" line="321"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -837,22 +832,22 @@
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="413"/>
+        <location filename="../ui/review/controller.py" line="419"/>
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="325"/>
+        <location filename="../ui/review/controller.py" line="331"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="334"/>
+        <location filename="../ui/review/controller.py" line="340"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="337"/>
+        <location filename="../ui/review/controller.py" line="343"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -927,22 +922,22 @@
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="355"/>
+        <location filename="../ui/review/controller.py" line="361"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="380"/>
+        <location filename="../ui/review/controller.py" line="386"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="390"/>
+        <location filename="../ui/review/controller.py" line="396"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="392"/>
+        <location filename="../ui/review/controller.py" line="398"/>
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
@@ -967,12 +962,12 @@
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="47"/>
+        <location filename="../ui/review/dialogs.py" line="48"/>
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="48"/>
+        <location filename="../ui/review/dialogs.py" line="49"/>
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
@@ -1002,17 +997,17 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="425"/>
+        <location filename="../ui/review/controller.py" line="431"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="438"/>
+        <location filename="../ui/review/controller.py" line="444"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="441"/>
+        <location filename="../ui/review/controller.py" line="447"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -1082,22 +1077,22 @@
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="67"/>
+        <location filename="../ui/review/dialogs.py" line="73"/>
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="77"/>
+        <location filename="../ui/review/dialogs.py" line="85"/>
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="77"/>
+        <location filename="../ui/review/dialogs.py" line="85"/>
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="77"/>
+        <location filename="../ui/review/dialogs.py" line="85"/>
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
     </message>
@@ -1147,42 +1142,42 @@
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="448"/>
+        <location filename="../ui/review/controller.py" line="454"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="448"/>
+        <location filename="../ui/review/controller.py" line="454"/>
         <source>A training run is already going.</source>
         <translation>已有一次训练正在进行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="454"/>
+        <location filename="../ui/review/controller.py" line="460"/>
         <source>Fine-tuning needs the model&apos;s Torch weights (.pth beside the .onnx, as the starter model has).</source>
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="459"/>
+        <location filename="../ui/review/controller.py" line="465"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="485"/>
+        <location filename="../ui/review/controller.py" line="491"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="509"/>
+        <location filename="../ui/review/controller.py" line="515"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="512"/>
+        <location filename="../ui/review/controller.py" line="518"/>
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="513"/>
+        <location filename="../ui/review/controller.py" line="519"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1277,32 +1272,32 @@
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="280"/>
+        <location filename="../ui/inference/dock.py" line="319"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="281"/>
+        <location filename="../ui/inference/dock.py" line="320"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="294"/>
+        <location filename="../ui/inference/dock.py" line="333"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="294"/>
+        <location filename="../ui/inference/dock.py" line="333"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="305"/>
+        <location filename="../ui/inference/dock.py" line="344"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="306"/>
+        <location filename="../ui/inference/dock.py" line="345"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
@@ -1327,12 +1322,12 @@
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="280"/>
+        <location filename="../ui/inference/dock.py" line="319"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="280"/>
+        <location filename="../ui/inference/dock.py" line="319"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
@@ -1357,7 +1352,7 @@
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="309"/>
+        <location filename="../ui/inference/dock.py" line="348"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
@@ -1367,32 +1362,32 @@
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="249"/>
+        <location filename="../ui/inference/controller.py" line="250"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="377"/>
+        <location filename="../ui/inference/controller.py" line="378"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="390"/>
+        <location filename="../ui/inference/controller.py" line="391"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="392"/>
+        <location filename="../ui/inference/controller.py" line="393"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="394"/>
+        <location filename="../ui/inference/controller.py" line="395"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="395"/>
+        <location filename="../ui/inference/controller.py" line="396"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
@@ -1655,6 +1650,21 @@
         <location filename="../adapters/messages.py" line="63"/>
         <source>Correct the band mapping.</source>
         <translation>请更正波段映射。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="143"/>
+        <source>Add probability raster</source>
+        <translation>添加概率栅格</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="168"/>
+        <source>Tune the last run</source>
+        <translation>调整上次运行</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="169"/>
+        <source>Threshold and minimum area, applied to the last run&apos;s probabilities at once</source>
+        <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
 </context>
 </TS>

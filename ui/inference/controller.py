@@ -74,6 +74,7 @@ class InferenceController(QObject):
         self.refresh()
 
     def unload(self) -> None:
+        self.dock.release_layers()
         disconnect(self._project_signals, self.refresh)
         disconnect((self.project.readProject, self.project.cleared), self._project_changed)
         if self.task is not None:
