@@ -37,7 +37,9 @@ def raster_file(layer: QgsMapLayer) -> str:
 
 
 def file_rasters(project: QgsProject) -> list[QgsRasterLayer]:
-    return [layer for layer in project.mapLayers().values() if raster_file(layer)]
+    """The project's file rasters that may be mosaics: not the plugin's own probability layers."""
+    return [layer for layer in project.mapLayers().values()
+            if raster_file(layer) and not layer.customProperty(PROBABILITY_PROPERTY)]
 
 
 def extent_of(rect, crs) -> Extent:

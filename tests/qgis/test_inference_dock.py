@@ -16,6 +16,7 @@ from qgis.core import (
     QgsRasterLayer,
 )
 from qgis.gui import QgsMapCanvas
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QApplication
 from tsm_testkit import BASIC, bare_soil_model, conv_model, write_raster
 
@@ -354,6 +355,8 @@ def test_no_layer_the_run_adds_makes_qgis_warn_about_temporary_layers(setup, tmp
     assert not any(lyr.isTemporary() for lyr in project.mapLayers().values())
     (prob,) = [lyr for lyr in added if lyr.customProperty(PROBABILITY_PROPERTY)]
     assert prob.isValid() and prob.source() == str(gpkg.with_name(f"cand_{cached.name}"))
+    # a result, not a mosaic: not offered in the mosaic table
+    assert prob.id() not in [dock.table.item(r, 0).data(Qt.UserRole) for r in range(dock.table.rowCount())]
 
 
 def test_the_mosaic_table_shows_several_rows_and_the_dock_fits_a_narrow_width(setup, scene):
