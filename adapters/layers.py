@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from qgis.core import (
@@ -36,7 +37,9 @@ def raster_file(layer: QgsMapLayer) -> str:
 
 
 def file_rasters(project: QgsProject) -> list[QgsRasterLayer]:
-    return [layer for layer in project.mapLayers().values() if raster_file(layer)]
+    """The project's file rasters that may be mosaics: not the plugin's own probability layers."""
+    return [layer for layer in project.mapLayers().values()
+            if raster_file(layer) and not layer.customProperty(PROBABILITY_PROPERTY)]
 
 
 def extent_of(rect, crs) -> Extent:
@@ -92,6 +95,16 @@ def show_candidates(project: QgsProject, gpkg: str) -> QgsVectorLayer:
     project.addMapLayer(layer, False)
     result_group(project).insertLayer(0, layer)
     return layer
+
+
+def keep_beside(path: str, gpkg: str) -> str:
+    """A copy of the cached probability raster ``path`` beside the candidates GeoPackage, for the
+    project's layer: the cache is evicted by size and may sit in a temporary folder; the project
+    should point at neither. The cache's content-hash name keeps one file per distinct run."""
+    target = Path(gpkg).with_name(f"{Path(gpkg).stem}_{Path(path).name}")
+    if not target.is_file():
+        shutil.copyfile(path, target)
+    return str(target)
 
 
 def show_probability(project: QgsProject, path: str, band: int) -> QgsRasterLayer:

@@ -17,6 +17,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 from ..core.errors import Cancelled, TsmError
 from ..core.progress import CancelToken, Progress
 from .i18n import tr
+from .messages import error_text
 
 LOGGER = logging.getLogger("thaw_slump_mapper.tasks")
 
@@ -57,7 +58,7 @@ class EngineTask(QgsTask):
             self.was_cancelled = True
             return False
         except TsmError as exc:
-            self.error = (str(exc), traceback.format_exc())
+            self.error = (error_text(exc), traceback.format_exc())  # QCoreApplication.translate is thread-safe
             return False
         except Exception as exc:  # noqa: BLE001 - a bug must reach the log, not kill QGIS
             self.error = (tr("Unexpected error: {error}. Details are in the Thaw Slump Mapper log.").format(

@@ -3,6 +3,8 @@ the CLI and Processing show ``str(error)`` and never a traceback."""
 
 from __future__ import annotations
 
+from .messages import Message
+
 
 class TsmError(Exception):
     """Base class: ``problem`` says what is wrong, ``fix`` what to do about it."""
@@ -14,6 +16,13 @@ class TsmError(Exception):
 
     def __str__(self) -> str:
         return f"{self.problem} {self.fix}".strip()
+
+    @property
+    def message(self) -> str:
+        """Problem and fix as one :class:`Message` when both are Messages (the plugin translates it)."""
+        if isinstance(self.problem, Message) and isinstance(self.fix, Message):
+            return Message("error.with_fix", problem=self.problem, fix=self.fix)
+        return str(self)
 
 
 class ModelError(TsmError):

@@ -44,7 +44,7 @@
         <translation>热融滑塌制图运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="79"/>
+        <location filename="../ui/inference/dock.py" line="72"/>
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
@@ -194,7 +194,7 @@
         <translation>同时导入可选包（较慢：torch）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="54"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="55"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
@@ -219,37 +219,37 @@
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="85"/>
+        <location filename="../ui/inference/dock.py" line="78"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="88"/>
+        <location filename="../ui/inference/dock.py" line="81"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="88"/>
+        <location filename="../ui/inference/dock.py" line="81"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="88"/>
+        <location filename="../ui/inference/dock.py" line="81"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="88"/>
+        <location filename="../ui/inference/dock.py" line="81"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="103"/>
+        <location filename="../ui/inference/dock.py" line="96"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="106"/>
+        <location filename="../ui/inference/dock.py" line="99"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
@@ -259,52 +259,52 @@
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="118"/>
+        <location filename="../ui/inference/dock.py" line="111"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="121"/>
+        <location filename="../ui/inference/dock.py" line="114"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="134"/>
+        <location filename="../ui/inference/dock.py" line="127"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="136"/>
+        <location filename="../ui/inference/dock.py" line="129"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="140"/>
+        <location filename="../ui/inference/dock.py" line="133"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="55"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="56"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件（*.gpkg）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="48"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="49"/>
         <source>Candidates GeoPackage</source>
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="150"/>
+        <location filename="../ui/inference/dock.py" line="144"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="153"/>
+        <location filename="../ui/inference/dock.py" line="146"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="154"/>
+        <location filename="../ui/inference/dock.py" line="147"/>
         <source>Run the model over the map canvas extent (Ctrl+Alt+Shift+R)</source>
         <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
@@ -319,62 +319,57 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="172"/>
-        <source>Threshold and minimum area (last run)</source>
-        <translation>阈值与最小面积（最近一次运行）</translation>
-    </message>
-    <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="195"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="196"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="189"/>
+        <location filename="../ui/inference/dock.py" line="186"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="364"/>
+        <location filename="../ui/inference/dock.py" line="397"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="368"/>
+        <location filename="../ui/inference/dock.py" line="401"/>
         <source>{seconds} s left</source>
         <translation>剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="369"/>
+        <location filename="../ui/inference/dock.py" line="402"/>
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="136"/>
+        <location filename="../ui/inference/controller.py" line="125"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="146"/>
+        <location filename="../ui/inference/controller.py" line="135"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="198"/>
+        <location filename="../ui/inference/controller.py" line="187"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="198"/>
+        <location filename="../ui/inference/controller.py" line="187"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="218"/>
+        <location filename="../ui/inference/controller.py" line="207"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="219"/>
+        <location filename="../ui/inference/controller.py" line="208"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -397,207 +392,207 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="244"/>
+        <location filename="../ui/inference/controller.py" line="233"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="247"/>
+        <location filename="../ui/inference/controller.py" line="236"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="251"/>
+        <location filename="../ui/inference/controller.py" line="240"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="306"/>
+        <location filename="../ui/inference/controller.py" line="295"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="313"/>
+        <location filename="../ui/inference/controller.py" line="302"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="332"/>
+        <location filename="../ui/inference/controller.py" line="321"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="338"/>
+        <location filename="../ui/inference/controller.py" line="327"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="339"/>
+        <location filename="../ui/inference/controller.py" line="328"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="525"/>
+        <location filename="../ui/review/controller.py" line="526"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="531"/>
+        <location filename="../ui/review/controller.py" line="532"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="353"/>
+        <location filename="../ui/inference/controller.py" line="342"/>
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="354"/>
+        <location filename="../ui/inference/controller.py" line="343"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="375"/>
+        <location filename="../ui/inference/controller.py" line="364"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="379"/>
+        <location filename="../ui/inference/controller.py" line="368"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="87"/>
+        <location filename="../adapters/layers.py" line="88"/>
         <source>Slump candidates</source>
         <translation>热融滑塌候选</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="101"/>
+        <location filename="../adapters/layers.py" line="112"/>
         <source>Slump probability</source>
         <translation>热融滑塌概率</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="59"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="60"/>
         <source>Run model on mosaics</source>
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="180"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="181"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="68"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="69"/>
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.</source>
         <translation>在指定范围内（或整幅影像上）对一幅或多幅 PlanetScope 镶嵌影像（每个日期一幅）运行热融滑塌分割模型，并将候选多边形合并写入 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="75"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="76"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="77"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="78"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="84"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="85"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="85"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="86"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="87"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="88"/>
         <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="90"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="91"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="93"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="94"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="193"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="194"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="203"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="204"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="100"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="105"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="106"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="110"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="111"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="134"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="135"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="160"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="161"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="177"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="178"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="186"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="187"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="193"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="194"/>
         <source>GeoTIFF (*.tif *.tiff)</source>
         <translation>GeoTIFF 文件（*.tif *.tiff）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="198"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="199"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="200"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="201"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="89"/>
+        <location filename="../adapters/layers.py" line="90"/>
         <source>QGIS cannot open the candidates layer in {path}.</source>
         <translation>QGIS 无法打开 {path} 中的候选图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/tasks.py" line="63"/>
+        <location filename="../adapters/tasks.py" line="64"/>
         <source>Unexpected error: {error}. Details are in the Thaw Slump Mapper log.</source>
         <translation>意外错误：{error}。详细信息见“热融滑塌制图”日志。</translation>
     </message>
     <message>
-        <location filename="../adapters/tasks.py" line="73"/>
+        <location filename="../adapters/tasks.py" line="74"/>
         <source>The task stopped without a result.</source>
         <translation>任务已停止，没有结果。</translation>
     </message>
@@ -762,42 +757,42 @@
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="130"/>
+        <location filename="../ui/review/controller.py" line="128"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="140"/>
+        <location filename="../ui/review/controller.py" line="138"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="184"/>
+        <location filename="../ui/review/controller.py" line="182"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="184"/>
+        <location filename="../ui/review/controller.py" line="182"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="252"/>
+        <location filename="../ui/review/controller.py" line="250"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="287"/>
+        <location filename="../ui/review/controller.py" line="291"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="295"/>
+        <location filename="../ui/review/controller.py" line="299"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="317"/>
+        <location filename="../ui/review/controller.py" line="321"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -832,27 +827,27 @@
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="249"/>
+        <location filename="../ui/review/controller.py" line="247"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="418"/>
+        <location filename="../ui/review/controller.py" line="419"/>
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="327"/>
+        <location filename="../ui/review/controller.py" line="331"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="336"/>
+        <location filename="../ui/review/controller.py" line="340"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="339"/>
+        <location filename="../ui/review/controller.py" line="343"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -927,22 +922,22 @@
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="357"/>
+        <location filename="../ui/review/controller.py" line="361"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="382"/>
+        <location filename="../ui/review/controller.py" line="386"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="395"/>
+        <location filename="../ui/review/controller.py" line="396"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="397"/>
+        <location filename="../ui/review/controller.py" line="398"/>
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
@@ -952,67 +947,67 @@
         <translation>导出编目…</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="31"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="32"/>
         <source>Export inventory</source>
         <translation>导出编目</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="55"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="56"/>
         <source>Inventory GeoPackage</source>
         <translation>编目 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="50"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="51"/>
         <source>Roads and railways (optional)</source>
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="47"/>
+        <location filename="../ui/review/dialogs.py" line="48"/>
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="48"/>
+        <location filename="../ui/review/dialogs.py" line="49"/>
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="54"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="55"/>
         <source>DEM (optional)</source>
         <translation>数字高程模型（可选）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="34"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="35"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="40"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="41"/>
         <source>Writes the accepted slumps of a candidates GeoPackage to an inventory GeoPackage with area, centroid, review and model attributes; with roads the distance to the nearest one and a flag within the given distance; with a DEM the mean elevation, slope and aspect.</source>
         <translation>将候选 GeoPackage 中已接受的滑塌写入编目 GeoPackage，附带面积、质心、审核和模型属性；给出道路时计算到最近道路的距离并标记给定距离内的滑塌；给出数字高程模型时计算平均高程、坡度和坡向。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="52"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="53"/>
         <source>Flag slumps closer than (m)</source>
         <translation>标记距离小于此值的滑塌（米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="57"/>
+        <location filename="../adapters/processing/inventory_algorithm.py" line="58"/>
         <source>Slumps exported</source>
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="430"/>
+        <location filename="../ui/review/controller.py" line="431"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="443"/>
+        <location filename="../ui/review/controller.py" line="444"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="446"/>
+        <location filename="../ui/review/controller.py" line="447"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -1082,22 +1077,22 @@
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="67"/>
+        <location filename="../ui/review/dialogs.py" line="73"/>
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="77"/>
+        <location filename="../ui/review/dialogs.py" line="85"/>
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="77"/>
+        <location filename="../ui/review/dialogs.py" line="85"/>
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="77"/>
+        <location filename="../ui/review/dialogs.py" line="85"/>
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
     </message>
@@ -1147,87 +1142,87 @@
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="453"/>
+        <location filename="../ui/review/controller.py" line="454"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="453"/>
+        <location filename="../ui/review/controller.py" line="454"/>
         <source>A training run is already going.</source>
         <translation>已有一次训练正在进行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="459"/>
+        <location filename="../ui/review/controller.py" line="460"/>
         <source>Fine-tuning needs the model&apos;s Torch weights (.pth beside the .onnx, as the starter model has).</source>
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="464"/>
+        <location filename="../ui/review/controller.py" line="465"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="490"/>
+        <location filename="../ui/review/controller.py" line="491"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="514"/>
+        <location filename="../ui/review/controller.py" line="515"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="517"/>
+        <location filename="../ui/review/controller.py" line="518"/>
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="518"/>
+        <location filename="../ui/review/controller.py" line="519"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="29"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="30"/>
         <source>Evaluate against reference outlines</source>
         <translation>与参考轮廓对比评估</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="32"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="33"/>
         <source>Training and evaluation</source>
         <translation>训练与评估</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="38"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="39"/>
         <source>Object precision, recall and F1 (one-to-one at the IoU given, and any overlap) and pixel measures of predicted outlines against reference outlines, with a Markdown report.</source>
         <translation>计算预测轮廓相对参考轮廓的目标级精确率、召回率和 F1（按给定 IoU 一一匹配，以及任意重叠匹配）和像素级指标，并生成 Markdown 报告。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="46"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="47"/>
         <source>Predictions (candidates or inventory)</source>
         <translation>预测结果（候选或编目）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="48"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="49"/>
         <source>Reference outlines</source>
         <translation>参考轮廓</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="49"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="50"/>
         <source>Evaluated area (optional)</source>
         <translation>评估区域（可选）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="51"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="52"/>
         <source>IoU for a match</source>
         <translation>匹配所需 IoU</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="54"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="55"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件（*.md）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="68"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="69"/>
         <source>Slump detection accuracy</source>
         <translation>热融滑塌识别精度</translation>
     </message>
@@ -1267,82 +1262,82 @@
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="88"/>
+        <location filename="../ui/inference/dock.py" line="81"/>
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="95"/>
+        <location filename="../ui/inference/dock.py" line="88"/>
         <source>Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as NoData. Double-click to choose one; right-click to remove it.</source>
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="287"/>
+        <location filename="../ui/inference/dock.py" line="319"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="288"/>
+        <location filename="../ui/inference/dock.py" line="320"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="301"/>
+        <location filename="../ui/inference/dock.py" line="333"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="301"/>
+        <location filename="../ui/inference/dock.py" line="333"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="312"/>
+        <location filename="../ui/inference/dock.py" line="344"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="313"/>
+        <location filename="../ui/inference/dock.py" line="345"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="79"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="80"/>
         <source>Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order</source>
         <translation>云/阴影/积雪掩膜（UDM 或 UDM2），每个镶嵌图一个，顺序相同</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="82"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="83"/>
         <source>Without masks: use each PlanetScope scene&apos;s UDM found beside it</source>
         <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="114"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="115"/>
         <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
         <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="121"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="122"/>
         <source>Mask of {mosaic}: {mask}</source>
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="287"/>
+        <location filename="../ui/inference/dock.py" line="319"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="287"/>
+        <location filename="../ui/inference/dock.py" line="319"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="142"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="143"/>
         <source>Warning: {message}</source>
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="163"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="164"/>
         <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
@@ -1357,7 +1352,7 @@
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="316"/>
+        <location filename="../ui/inference/dock.py" line="348"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
@@ -1367,62 +1362,62 @@
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="261"/>
+        <location filename="../ui/inference/controller.py" line="250"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="389"/>
+        <location filename="../ui/inference/controller.py" line="378"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="402"/>
+        <location filename="../ui/inference/controller.py" line="391"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="404"/>
+        <location filename="../ui/inference/controller.py" line="393"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="406"/>
+        <location filename="../ui/inference/controller.py" line="395"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="407"/>
+        <location filename="../ui/inference/controller.py" line="396"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="147"/>
+        <location filename="../ui/inference/dock.py" line="140"/>
         <source>beside the saved project (asked for an unsaved one)</source>
         <translation>保存在工程文件旁（未保存的工程会询问）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="40"/>
+        <location filename="../adapters/messages.py" line="19"/>
         <source>16-bit SR</source>
         <translation>16 位地表反射率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="40"/>
+        <location filename="../adapters/messages.py" line="20"/>
         <source>8-bit</source>
         <translation>8 位</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="40"/>
+        <location filename="../adapters/messages.py" line="21"/>
         <source>reflectance 0-1</source>
         <translation>反射率 0-1</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="42"/>
+        <location filename="../ui/inference/controller.py" line="40"/>
         <source>0-255 values (float)</source>
         <translation>0-255 数值（浮点）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="45"/>
+        <location filename="../ui/inference/controller.py" line="41"/>
         <source>{count} bands {order} · {domain} · {res:.1f} m · {crs}</source>
         <translation>{count} 个波段 {order} · {domain} · {res:.1f} 米 · {crs}</translation>
     </message>
@@ -1432,7 +1427,7 @@
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../ui/widgets.py" line="29"/>
+        <location filename="../ui/widgets.py" line="39"/>
         <source>Open the user guide (offline)</source>
         <translation>打开用户指南（离线）</translation>
     </message>
@@ -1480,6 +1475,196 @@
         <location filename="../ui/review/dock.py" line="189"/>
         <source>Size of the time-lapse thumbnails</source>
         <translation>时序缩略图的大小</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="18"/>
+        <source>{problem} {fix}</source>
+        <translation>{problem}{fix}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="22"/>
+        <source>{name}: the median of band {band} is {median:,.0f}, above 10 000: these look like raw counts or radiance, not surface reflectance ×10 000. Use the SR product, or set the value domain.</source>
+        <translation>{name}：波段 {band} 的中位数为 {median:,.0f}，高于 10 000：这看起来是原始计数或辐亮度，而不是地表反射率 ×10 000。请使用地表反射率（SR）产品，或设置数值域。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="25"/>
+        <source>{name}: 16-bit values that never exceed 255 look like 8-bit imagery; set the value domain to 8-bit (--domain uint8) if so.</source>
+        <translation>{name}：16 位数值从不超过 255，看起来像 8 位影像；如果是，请将数值域设为 8 位（--domain uint8）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="27"/>
+        <source>{name}: values up to {top:,.0f} are not reflectance 0-1; set the value domain.</source>
+        <translation>{name}：数值最高达 {top:,.0f}，不是 0-1 反射率；请设置数值域。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="29"/>
+        <source>{name}: band {band}, used as {role}, holds only 0 and 1: it looks like a mask, not imagery. Map another band to it (band mapping) or use a mosaic with that band.</source>
+        <translation>{name}：用作 {role} 的波段 {band} 只有 0 和 1：它看起来是掩膜，而不是影像。请将其他波段映射到该角色（波段映射），或使用含有该波段的镶嵌影像。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="31"/>
+        <source>{name} has no date: give its year or date, or the years cannot be told apart in the results.</source>
+        <translation>{name} 没有日期：请填写其年份或日期，否则结果中无法区分各年份。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="33"/>
+        <source>{res:.1f} m pixels will be resampled to the model&apos;s {gsd:g} m.</source>
+        <translation>{res:.1f} 米像元将重采样为模型的 {gsd:g} 米。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="34"/>
+        <source>{source} values are converted to the model&apos;s {target}.</source>
+        <translation>{source}数值将转换为模型的{target}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="35"/>
+        <source>Geographic or Web Mercator mosaic: it is read in the local UTM zone.</source>
+        <translation>地理坐标或 Web 墨卡托镶嵌影像：将在当地 UTM 分带中读取。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="36"/>
+        <source>The mosaic &apos;{path}&apos; does not exist.</source>
+        <translation>镶嵌影像“{path}”不存在。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="37"/>
+        <source>Check the path (PATH[@DATE]).</source>
+        <translation>请检查路径（PATH[@DATE]）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="38"/>
+        <source>The mosaic {name} has no coordinate reference system.</source>
+        <translation>镶嵌影像 {name} 没有坐标参考系。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="39"/>
+        <source>Assign its CRS (Raster ▸ Projections ▸ Assign Projection) and try again.</source>
+        <translation>请为其指定坐标参考系（栅格 ▸ 投影 ▸ 指定投影）后重试。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="40"/>
+        <source>The mosaic {name} has non-square or rotated pixels.</source>
+        <translation>镶嵌影像 {name} 的像元不是正方形或带有旋转。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="41"/>
+        <source>Warp it to a north-up grid with square pixels first.</source>
+        <translation>请先将其重投影到正北朝上、像元为正方形的格网。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="42"/>
+        <source>Unknown value domain &apos;{domain}&apos; for {name}.</source>
+        <translation>{name} 的数值域“{domain}”未知。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="43"/>
+        <source>Use one of {domains}.</source>
+        <translation>请使用以下之一：{domains}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="44"/>
+        <source>The mosaic {path} cannot be read as a raster ({detail}).</source>
+        <translation>无法将镶嵌影像 {path} 作为栅格读取（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="45"/>
+        <source>Check that it is a complete GeoTIFF (or another GDAL raster).</source>
+        <translation>请确认它是完整的 GeoTIFF（或其他 GDAL 栅格）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="46"/>
+        <source>The mask {path} does not exist.</source>
+        <translation>掩膜 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="47"/>
+        <source>Check the path, or run without a mask for that mosaic.</source>
+        <translation>请检查路径，或对该镶嵌影像不使用掩膜运行。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="48"/>
+        <source>The mask {name} cannot be read as a raster ({detail}).</source>
+        <translation>无法将掩膜 {name} 作为栅格读取（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="49"/>
+        <source>Give the UDM or UDM2 GeoTIFF delivered with the scene.</source>
+        <translation>请提供随景影像交付的 UDM 或 UDM2 GeoTIFF。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="50"/>
+        <source>The mask {name} has no coordinate reference system.</source>
+        <translation>掩膜 {name} 没有坐标参考系。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="51"/>
+        <source>Give the UDM as delivered (it carries the scene&apos;s CRS), or assign one in QGIS.</source>
+        <translation>请使用原样交付的 UDM（它带有景影像的坐标参考系），或在 QGIS 中为其指定坐标参考系。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="52"/>
+        <source>The mask {name} has {count} bands; a mask has 1 (UDM bit flags, or 0 = clear) or 8 (UDM2).</source>
+        <translation>掩膜 {name} 有 {count} 个波段；掩膜应有 1 个（UDM 位标志，或 0 = 晴空）或 8 个（UDM2）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="54"/>
+        <source>Give the scene&apos;s *_udm.tif or *_udm2.tif, not the imagery.</source>
+        <translation>请提供景影像的 *_udm.tif 或 *_udm2.tif，而不是影像本身。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="55"/>
+        <source>Cannot read the band mapping &apos;{part}&apos;.</source>
+        <translation>无法读取波段映射“{part}”。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="56"/>
+        <source>Write role=band pairs such as &apos;blue=1,green=2,red=3,nir=4&apos;.</source>
+        <translation>请写成“角色=波段”的形式，例如“blue=1,green=2,red=3,nir=4”。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="57"/>
+        <source>The model needs an auxiliary &apos;{role}&apos; layer, which was not given.</source>
+        <translation>模型需要辅助图层“{role}”，但未提供。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="58"/>
+        <source>Supply it as a separate raster (--aux {role}=PATH).</source>
+        <translation>请以单独的栅格提供（--aux {role}=PATH）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="59"/>
+        <source>Mosaic {name} has {count} band(s) ({known}) but the model needs &apos;{role}&apos;.</source>
+        <translation>镶嵌影像 {name} 有 {count} 个波段（{known}），但模型需要“{role}”。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="60"/>
+        <source>Use a mosaic with that band (e.g. the 4-band surface reflectance product for nir), or map a band to it: --band-map {role}=N.</source>
+        <translation>请使用含有该波段的镶嵌影像（例如 nir 需使用 4 波段地表反射率产品），或将某个波段映射到它：--band-map {role}=N。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="62"/>
+        <source>The band mapping gives {role}={band}, but mosaic {name} has {count} band(s).</source>
+        <translation>波段映射给出 {role}={band}，但镶嵌影像 {name} 只有 {count} 个波段。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="63"/>
+        <source>Correct the band mapping.</source>
+        <translation>请更正波段映射。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="143"/>
+        <source>Add probability raster</source>
+        <translation>添加概率栅格</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="168"/>
+        <source>Tune the last run</source>
+        <translation>调整上次运行</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="169"/>
+        <source>Threshold and minimum area, applied to the last run&apos;s probabilities at once</source>
+        <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
 </context>
 </TS>

@@ -35,6 +35,7 @@ from ...core.store.candidates import write_candidates
 from .. import settings
 from ..i18n import tr
 from ..layers import extent_of, raster_file
+from ..messages import error_text, localize
 
 BANDS = ["mean", "max"]
 
@@ -139,7 +140,7 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                 info = inspect_mosaic(MosaicSpec(path, date, band_map))
                 for level, message in fit_findings(model.spec, info, dict(band_map) or None):
                     if level == "warning":
-                        feedback.pushInfo(tr("Warning: {message}").format(message=message))
+                        feedback.pushInfo(tr("Warning: {message}").format(message=localize(message)))
             params = InferenceParams(tuple(MosaicSpec(p, d, band_map, mask=m) for p, d, m in zip(paths, dates, masks)),
                                      str(model.path), extent, prefs.cache_dir or default_cache_dir(),
                                      prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb)
@@ -156,7 +157,7 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                                                    "seconds": time.monotonic() - start,
                                                    "parameters": {"processing": True}})
         except TsmError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(error_text(exc)) from exc
         feedback.pushInfo(tr("{found} candidates ({new} new, {updated} updated)").format(
             found=stats.found, new=stats.inserted, updated=stats.updated))
         if result.near_nodata_m2:
@@ -214,6 +215,6 @@ class VectorizeAlgorithm(QgsProcessingAlgorithm):
             stats = write_candidates(out, result, {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2,
                                                    "parameters": {"processing": True, "vectorize_only": True}})
         except TsmError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(error_text(exc)) from exc
         feedback.setProgress(100)
         return {self.OUTPUT: out, self.COUNT: stats.found}

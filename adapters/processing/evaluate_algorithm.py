@@ -14,6 +14,7 @@ from qgis.core import (
 from ...core.errors import TsmError
 from ...core.learn.evaluate import evaluate_files
 from ..i18n import tr
+from ..messages import error_text
 
 KEYS = ("object_precision", "object_recall", "object_f1", "anyoverlap_precision", "anyoverlap_recall",
         "anyoverlap_f1", "pixel_iou", "pixel_precision", "pixel_recall", "pixel_f1")
@@ -67,7 +68,7 @@ class EvaluateAlgorithm(QgsProcessingAlgorithm):
             # a Processing destination is the user's explicit choice (QGIS asks before replacing it)
             write_report(result, report, tr("Slump detection accuracy"), pred, ref, min_iou, overwrite=True)
         except TsmError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(error_text(exc)) from exc
         for key in KEYS:
             feedback.pushInfo(f"{key}: {result[key]:.3f}")
         return {self.REPORT: report, **{key.upper(): result[key] for key in KEYS}}

@@ -19,6 +19,7 @@ from ...core.review.inventory import export_inventory
 from ...core.store.gpkg import connect, table_srs
 from ..i18n import tr
 from ..layers import raster_file, shapely_lines
+from ..messages import error_text
 
 
 class ExportInventoryAlgorithm(QgsProcessingAlgorithm):
@@ -72,6 +73,6 @@ class ExportInventoryAlgorithm(QgsProcessingAlgorithm):
                                  near_m=self.parameterAsDouble(parameters, self.DISTANCE, context),
                                  dem_path=raster_file(dem_layer) or None if dem_layer is not None else None)
         except TsmError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(error_text(exc)) from exc
         feedback.setProgress(100)
         return {self.OUTPUT: out, self.COUNT: n}

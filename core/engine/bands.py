@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from ..errors import InputError
+from ..messages import Message
 from .model_spec import COMPUTED_ROLES, DOMAINS, RASTER_BAND, SPECTRAL_ROLES, ModelSpec
 
 # Default band order by band count (1-based band numbers).
@@ -38,8 +39,7 @@ def parse_band_map(text: str) -> dict[str, int]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         match = re.fullmatch(r"([a-z_]+)\s*=\s*(\d+)", part.lower())
         if not match:
-            raise InputError(f"Cannot read the band mapping '{part}'.",
-                             "Write role=band pairs such as 'blue=1,green=2,red=3,nir=4'.")
+            raise InputError(Message("bands.unreadable", part=part), Message("bands.unreadable.fix"))
         out[match.group(1)] = int(match.group(2))
     return out
 
@@ -79,17 +79,13 @@ def resolve_bands(spec: ModelSpec, band_count: int, override: dict[str, int] | N
     for role in needed:
         if role not in mapping:
             if role not in SPECTRAL_ROLES and not RASTER_BAND.fullmatch(role):
-                raise InputError(f"The model needs an auxiliary '{role}' layer, which was not given.",
-                                 f"Supply it as a separate raster (--aux {role}=PATH).")
-            known = ", ".join(f"{r}={b}" for r, b in sorted(mapping.items(), key=lambda kv: kv[1])) or "none"
-            raise InputError(
-                f"Mosaic {name} has {band_count} band(s) ({known}) but the model needs '{role}'.",
-                f"Use a mosaic with that band (e.g. the 4-band surface reflectance product for nir), or map a "
-                f"band to it: --band-map {role}=N.",
-            )
+                raise InputError(Message("bands.aux_missing", role=role), Message("bands.aux_missing.fix", role=role))
+            known = ", ".join(f"{r}={b}" for r, b in sorted(mapping.items(), key=lambda kv: kv[1])) or "—"
+            raise InputError(Message("bands.role_missing", name=name, count=band_count, known=known, role=role),
+                             Message("bands.role_missing.fix", role=role))
         if not 1 <= mapping[role] <= band_count:
-            raise InputError(f"The band mapping gives {role}={mapping[role]}, but mosaic {name} has "
-                             f"{band_count} band(s).", "Correct the band mapping.")
+            raise InputError(Message("bands.out_of_range", role=role, band=mapping[role], name=name, count=band_count),
+                             Message("bands.out_of_range.fix"))
     read = sorted({mapping[r] for r in needed})
     return read, {r: read.index(mapping[r]) for r in needed}
 

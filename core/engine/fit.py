@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from ..messages import TEXTS, Message
 from .bands import resolve_bands
 from .model_spec import ModelSpec
 from .models import ONNX_SUFFIXES, TORCH_SUFFIXES
 from .raster import MosaicInfo, crs_label, guess_date
 from .values import mask_band_warning
 
-DOMAIN_WORDS = {"sr16": "16-bit SR", "uint8": "8-bit", "reflectance": "reflectance 0-1"}
+DOMAIN_WORDS = {key: TEXTS[f"domain.{key}"] for key in ("sr16", "uint8", "reflectance")}
 
 
 def band_order(info: MosaicInfo) -> str:
@@ -32,7 +33,8 @@ def describe_mosaic(info: MosaicInfo) -> str:
 
 def fit_findings(spec: ModelSpec, info: MosaicInfo, band_map: dict[str, int] | None = None,
                  aux: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """(level, message) pairs; level is 'error' (cannot run), 'warning' or 'info'."""
+    """(level, message) pairs; level is 'error' (cannot run), 'warning' or 'info'. The messages are
+    :class:`Message` strings where core wrote them (the dock translates them)."""
     found: list[tuple[str, str]] = []
     name = Path(info.spec.path).name
     try:
@@ -40,18 +42,17 @@ def fit_findings(spec: ModelSpec, info: MosaicInfo, band_map: dict[str, int] | N
         found += [("warning", mask_band_warning(name, read[pos], role)) for role, pos in positions.items()
                   if read[pos] in info.binary_bands]
     except InputError as exc:
-        found.append(("error", str(exc)))
+        found.append(("error", exc.message))
     found += [("warning", w) for w in info.warnings]
     if not info.spec.date and not guess_date(info.spec.path):
-        found.append(("warning", f"{Path(info.spec.path).name} has no date: give its year or date, or the "
-                                 "years cannot be told apart in the results."))
+        found.append(("warning", Message("fit.no_date", name=name)))
     if abs(info.res - spec.gsd_m) > 0.01 * spec.gsd_m and not info.crs.is_geographic:
-        found.append(("warning", f"{info.res:.1f} m pixels will be resampled to the model's {spec.gsd_m:g} m."))
+        found.append(("warning", Message("fit.resampled", res=info.res, gsd=spec.gsd_m)))
     if info.domain != spec.value_domain:
-        found.append(("info", f"{DOMAIN_WORDS[info.domain]} values are converted to the model's "
-                              f"{DOMAIN_WORDS[spec.value_domain]}."))
+        found.append(("info", Message("fit.converted", source=Message(f"domain.{info.domain}"),
+                                      target=Message(f"domain.{spec.value_domain}"))))
     if info.crs.is_geographic or info.crs.to_epsg() == 3857:
-        found.append(("info", "Geographic or Web Mercator mosaic: it is read in the local UTM zone."))
+        found.append(("info", Message("fit.local_utm")))
     return found
 
 

@@ -25,6 +25,7 @@ import rasterio
 from rasterio.errors import RasterioError, RasterioIOError
 
 from ..errors import InputError
+from ..messages import Message
 from .raster import Grid, MosaicReader, MosaicSpec, inspect_mosaic
 
 UDM2_BANDS = {"clear": 1, "snow": 2, "shadow": 3, "light_haze": 4, "heavy_haze": 5, "cloud": 6,
@@ -45,22 +46,20 @@ class MaskInfo:
 def inspect_mask(path: str) -> MaskInfo:
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"The mask {p} does not exist.", "Check the path, or run without a mask for that mosaic.")
+        raise InputError(Message("mask.missing", path=str(p)), Message("mask.missing.fix"))
     try:
         with rasterio.open(p) as src:
             count, crs = src.count, src.crs
     except (RasterioError, RasterioIOError) as exc:
-        raise InputError(f"The mask {p.name} cannot be read as a raster ({exc}).",
-                         "Give the UDM or UDM2 GeoTIFF delivered with the scene.") from exc
+        raise InputError(Message("mask.unreadable", name=p.name, detail=str(exc)),
+                         Message("mask.unreadable.fix")) from exc
     if crs is None:
-        raise InputError(f"The mask {p.name} has no coordinate reference system.",
-                         "Give the UDM as delivered (it carries the scene's CRS), or assign one in QGIS.")
+        raise InputError(Message("mask.no_crs", name=p.name), Message("mask.no_crs.fix"))
     if count == 8:
         return MaskInfo(str(p), "udm2")
     if count == 1:
         return MaskInfo(str(p), "flags")
-    raise InputError(f"The mask {p.name} has {count} bands; a mask has 1 (UDM bit flags, or 0 = clear) or 8 (UDM2).",
-                     "Give the scene's *_udm.tif or *_udm2.tif, not the imagery.")
+    raise InputError(Message("mask.bands", name=p.name, count=count), Message("mask.bands.fix"))
 
 
 def masked(values: np.ndarray, covered: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
 from ..errors import InputError
+from ..messages import Message
 from .bands import guess_domain
 from .model_spec import DOMAINS
 from .values import roles_from_colorinterp, sample_values, value_warnings
@@ -165,16 +166,14 @@ class MosaicInfo:
 def inspect_mosaic(spec: MosaicSpec) -> MosaicInfo:
     path = Path(spec.path)
     if not spec.path or not path.is_file():
-        raise InputError(f"The mosaic '{spec.path}' does not exist.", "Check the path (PATH[@DATE]).")
+        raise InputError(Message("mosaic.missing", path=spec.path), Message("mosaic.missing.fix"))
     try:
         with rasterio.open(path) as src:
             if src.crs is None:
-                raise InputError(f"The mosaic {path.name} has no coordinate reference system.",
-                                 "Assign its CRS (Raster ▸ Projections ▸ Assign Projection) and try again.")
+                raise InputError(Message("mosaic.no_crs", name=path.name), Message("mosaic.no_crs.fix"))
             if abs(abs(src.transform.a) - abs(src.transform.e)) > SQUARE_TOLERANCE * abs(src.transform.a) or \
                     src.transform.b or src.transform.d:
-                raise InputError(f"The mosaic {path.name} has non-square or rotated pixels.",
-                                 "Warp it to a north-up grid with square pixels first.")
+                raise InputError(Message("mosaic.rotated", name=path.name), Message("mosaic.rotated.fix"))
             # a truncated or damaged file opens fine and fails at its first pixel read: read the
             # first and the last block now, not in the middle of a run
             src.read(1, window=Window(0, 0, 1, 1))
@@ -184,16 +183,16 @@ def inspect_mosaic(spec: MosaicSpec) -> MosaicInfo:
             top = max(sample.maximum) if sample.pixels else None
             domain = spec.domain or guess_domain(src.dtypes[0], top)
             if domain not in DOMAINS:
-                raise InputError(f"Unknown value domain '{domain}' for {path.name}.",
-                                 f"Use one of {', '.join(DOMAINS)}.")
+                raise InputError(Message("mosaic.domain", domain=domain, name=path.name),
+                                 Message("mosaic.domain.fix", domains=", ".join(DOMAINS)))
             roles = roles_from_colorinterp([c.name for c in src.colorinterp], src.count)
             warnings = value_warnings(sample, domain, src.dtypes[0], path.name)
             return MosaicInfo(spec, src.crs, src.transform, src.width, src.height, src.count,
                               src.dtypes[0], src.nodata, domain, tuple(sorted(roles.items(), key=lambda kv: kv[1])),
                               tuple(warnings), sample.binary)
     except (RasterioError, RasterioIOError) as exc:  # RasterioIOError is no RasterioError in 1.3
-        raise InputError(f"The mosaic {path} cannot be read as a raster ({exc}).",
-                         "Check that it is a complete GeoTIFF (or another GDAL raster).") from exc
+        raise InputError(Message("mosaic.unreadable", path=str(path), detail=str(exc)),
+                         Message("mosaic.unreadable.fix")) from exc
 
 
 def crs_label(crs: CRS) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 from rasterio.errors import NodataShadowWarning
 from rasterio.windows import Window
 
+from ..messages import Message
 from .bands import default_band_map
 
 SAMPLE_GRID = 3
@@ -77,7 +78,7 @@ def roles_from_colorinterp(colorinterp: list[str], count: int) -> dict[str, int]
     return roles
 
 
-def value_warnings(sample: ValueSample, domain: str, dtype: str, name: str) -> list[str]:
+def value_warnings(sample: ValueSample, domain: str, dtype: str, name: str) -> list[Message]:
     """Plain-language doubts about a mosaic's values (empty when they look as expected)."""
     if sample.pixels == 0:
         return []
@@ -86,18 +87,14 @@ def value_warnings(sample: ValueSample, domain: str, dtype: str, name: str) -> l
     # a band whose typical pixel is brighter than full reflectance is not reflectance ×10 000
     brightest = max(range(len(sample.median)), key=lambda b: sample.median[b]) if sample.median else 0
     if domain == "sr16" and sample.median and sample.median[brightest] > 10000:
-        out.append(f"{name}: the median of band {brightest + 1} is {sample.median[brightest]:,.0f}, above 10 000: "
-                   "these look like raw counts or radiance, not surface reflectance ×10 000. Use the SR product, "
-                   "or set the value domain.")
+        out.append(Message("values.raw_counts", name=name, band=brightest + 1, median=sample.median[brightest]))
     if domain == "sr16" and dtype in ("uint16", "int16") and top <= 255:
-        out.append(f"{name}: 16-bit values that never exceed 255 look like 8-bit imagery; set the value domain "
-                   "to 8-bit (--domain uint8) if so.")
+        out.append(Message("values.8bit_in_16", name=name))
     if domain == "reflectance" and top > 1.5:
-        out.append(f"{name}: values up to {top:,.0f} are not reflectance 0-1; set the value domain.")
+        out.append(Message("values.not_reflectance", name=name, top=top))
     return out
 
 
-def mask_band_warning(name: str, band: int, role: str) -> str:
+def mask_band_warning(name: str, band: int, role: str) -> Message:
     """Said only when a model reads that band (fit.fit_findings): an unused mask band is harmless."""
-    return (f"{name}: band {band}, used as {role}, holds only 0 and 1: it looks like a mask, not imagery. "
-            "Map another band to it (band mapping) or use a mosaic with that band.")
+    return Message("values.mask_band", name=name, band=band, role=role)

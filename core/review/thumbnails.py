@@ -32,6 +32,12 @@ def _rgb_bands(count: int) -> list[int]:
     return [1, 1, 1]
 
 
+def _resampling(window, size: int, sharp: bool) -> Resampling:
+    if not sharp:
+        return Resampling.bilinear
+    return Resampling.nearest if max(window.width, window.height) < size else Resampling.average
+
+
 def window_bounds(geometry, margin: float = 0.6) -> tuple[float, float, float, float]:
     """The square window shown around a candidate: its bounding box widened by ``margin`` of its
     size on every side (at least 30 m across)."""
@@ -42,9 +48,11 @@ def window_bounds(geometry, margin: float = 0.6) -> tuple[float, float, float, f
 
 
 def timelapse(mosaics: list[tuple[str, str]], geometry, crs: str, size: int = 160,
-              margin: float = 0.6, low: float = 2, high: float = 98) -> list[Thumbnail]:
+              margin: float = 0.6, low: float = 2, high: float = 98, sharp: bool = False) -> list[Thumbnail]:
     """One thumbnail per (path, date); the window is the candidate's bounding box widened by
-    ``margin`` of its size on every side, made square."""
+    ``margin`` of its size on every side, made square. ``sharp`` (the enlarged view): each
+    imagery pixel shown as a crisp square when the window has fewer pixels than ``size``, and
+    averaged, not skipped, when it has more; the imagery is read again at ``size`` either way."""
     geom_crs = CRS.from_user_input(crs)  # WKT or "EPSG:…"
     box = window_bounds(geometry, margin)
     stack, masks, outlines = [], [], []
@@ -54,7 +62,7 @@ def timelapse(mosaics: list[tuple[str, str]], geometry, crs: str, size: int = 16
             window = from_bounds(*bounds, transform=src.transform)
             bands = _rgb_bands(src.count)
             data = src.read(bands, window=window, out_shape=(3, size, size), boundless=True, fill_value=0,
-                            resampling=Resampling.bilinear).astype(np.float32)
+                            resampling=_resampling(window, size, sharp)).astype(np.float32)
             valid = src.read_masks(bands[0], window=window, out_shape=(size, size), boundless=True,
                                    resampling=Resampling.nearest) > 0
             geom = shape(transform_geom(geom_crs, src.crs, mapping(geometry))) if src.crs != geom_crs else geometry

@@ -68,3 +68,53 @@ def test_the_check_column_speaks_chinese_too(tmp_path):
         assert mosaic_summary(info) == "4 个波段 B,G,R,N · 16 位地表反射率 · 3.0 米 · EPSG:32646"
     finally:
         i18n.remove_translator(translator)
+
+
+def test_every_core_message_has_its_english_text_in_the_catalogue():
+    from thaw_slump_mapper.adapters.messages import catalogue
+    from thaw_slump_mapper.core.messages import TEXTS
+
+    assert catalogue() == TEXTS  # no translator installed: tr() gives the source back
+
+
+def test_core_warnings_and_errors_reach_the_check_column_in_chinese(qgis_app, fake_iface, tmp_path):
+    import numpy as np
+    from qgis.core import QgsProject, QgsRasterLayer
+    from tsm_testkit import bare_soil_model, write_raster
+
+    from thaw_slump_mapper.ui.inference.controller import InferenceController
+    from thaw_slump_mapper.ui.inference.dock import COL_CHECK, InferenceDock
+
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    project.removeEntry("thaw_slump_mapper", "mosaics")
+    # 16-bit values that never pass 255, and no date in the name: two warnings from core
+    values = np.random.default_rng(1).integers(1, 250, (4, 64, 64)).astype(np.uint16)
+    path = write_raster(tmp_path / "scene.tif", values)
+    layer = QgsRasterLayer(str(path), "scene")
+    project.addMapLayer(layer)
+    translator = i18n.install_translator("zh_CN")
+    dock = InferenceDock()
+    controller = InferenceController(fake_iface, dock)
+    try:
+        controller.add_model_path(str(bare_soil_model(tmp_path / "bare.onnx")))
+        dock.set_mosaic_used(layer.id(), True, "")
+        controller.validate()
+        text = dock.table.item(0, COL_CHECK).text()
+        assert "看起来像 8 位影像" in text and "scene.tif 没有日期" in text, text
+        assert "look like" not in text and "no date" not in text
+        # an InputError (a mask that is no mask) with its fix, in Chinese
+        dock.set_mask(0, str(path))
+        assert not controller.validate()
+        text = dock.table.item(0, COL_CHECK).text()
+        assert "掩膜 scene.tif 有 4 个波段" in text and "而不是影像本身" in text, text
+        # a band mapping core cannot read: the fit line under the model
+        dock.set_mask(0, "")
+        dock.band_map.setText("nir=four")
+        assert not controller.validate()
+        assert dock.fit_label.text().startswith("无法读取波段映射"), dock.fit_label.text()
+    finally:
+        controller.unload()
+        i18n.remove_translator(translator)
+        project.removeAllMapLayers()
+        project.removeEntry("thaw_slump_mapper", "mosaics")

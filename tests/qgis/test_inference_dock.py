@@ -16,11 +16,12 @@ from qgis.core import (
     QgsRasterLayer,
 )
 from qgis.gui import QgsMapCanvas
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QApplication
 from tsm_testkit import BASIC, bare_soil_model, conv_model, write_raster
 
 from thaw_slump_mapper.adapters import settings
-from thaw_slump_mapper.adapters.layers import CANDIDATES_PROPERTY
+from thaw_slump_mapper.adapters.layers import CANDIDATES_PROPERTY, PROBABILITY_PROPERTY
 from thaw_slump_mapper.core.preferences import Preferences
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
 from thaw_slump_mapper.ui.inference.controller import InferenceController
@@ -330,3 +331,60 @@ def test_candidates_belong_to_the_project_and_another_crs_is_asked_about(qgis_ap
         controller.unload()
         project.clear()
         settings.save(Preferences())
+
+
+def test_no_layer_the_run_adds_makes_qgis_warn_about_temporary_layers(setup, tmp_path, monkeypatch):
+    # QGIS asks "temporary layers… will be lost" on every close for a layer inside the system's
+    # temporary folder; the probability cache may well be there (and is evicted by size anyway)
+    project, dock, controller, _, _ = setup
+    systemp = tmp_path / "systemp"
+    (systemp / "cache").mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(systemp))
+    settings.save(Preferences(cache_dir=str(systemp / "cache")))
+    (tmp_path / "project").mkdir()
+    gpkg = tmp_path / "project" / "cand.gpkg"
+    dock.output.setFilePath(str(gpkg))
+    dock.add_probability.setChecked(True)
+    dock.run_button.click()
+    wait_for(lambda: controller.task is None)
+    (cached,) = list((systemp / "cache").glob("prob_*.tif"))
+    assert QgsRasterLayer(str(cached), "control").isTemporary()  # QGIS does read TMPDIR here
+    added = [lyr for lyr in project.mapLayers().values()
+             if lyr.customProperty(CANDIDATES_PROPERTY) or lyr.customProperty(PROBABILITY_PROPERTY)]
+    assert len(added) == 2 and not any(lyr.isTemporary() for lyr in added)
+    assert not any(lyr.isTemporary() for lyr in project.mapLayers().values())
+    (prob,) = [lyr for lyr in added if lyr.customProperty(PROBABILITY_PROPERTY)]
+    assert prob.isValid() and prob.source() == str(gpkg.with_name(f"cand_{cached.name}"))
+    # a result, not a mosaic: not offered in the mosaic table
+    assert prob.id() not in [dock.table.item(r, 0).data(Qt.UserRole) for r in range(dock.table.rowCount())]
+
+
+def test_the_mosaic_table_shows_several_rows_and_the_dock_fits_a_narrow_width(setup, scene):
+    project, dock, _, _, _ = setup
+    # five mosaics, as after reopening a project: the table must not shrink to one row
+    project.addMapLayers([QgsRasterLayer(str(scene.mosaics[i % 2][0]), f"copy {i}") for i in range(3)])
+    assert dock.table.rowCount() == 5
+    dock.show()
+    dock.resize(300, 200)  # narrow and low (a dock shared with others): the body scrolls, the table keeps its rows
+    QApplication.processEvents()
+    table = dock.table
+    # a table's own minimum is about one row; the scroll area squeezes it there when the dock is
+    # low (seen after a restart): the dock asks for room for several rows instead
+    assert table.minimumHeight() >= table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(4))
+    visible = table.rowAt(table.viewport().height() - 1)
+    assert visible == -1 or visible >= 3, visible  # -1: every row fits
+    assert table.viewport().height() >= sum(table.rowHeight(r) for r in range(4))
+    area = dock.widget()
+    assert area.horizontalScrollBar().maximum() == 0, area.widget().minimumSizeHint().width()
+    dock.hide()
+
+
+def test_the_layer_column_follows_a_rename_until_unload(setup):
+    _, dock, controller, layers, _ = setup
+    names = [dock.table.item(r, 1).text() for r in range(dock.table.rowCount())]
+    row = names.index(layers[0].name())
+    layers[0].setName("Planet 2019 renamed")
+    assert dock.table.item(row, 1).text() == "Planet 2019 renamed"
+    controller.unload()
+    layers[0].setName("after unload")
+    assert dock.table.item(row, 1).text() == "Planet 2019 renamed"  # no longer connected

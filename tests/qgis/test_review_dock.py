@@ -20,6 +20,7 @@ from thaw_slump_mapper.core.preferences import Preferences
 from thaw_slump_mapper.core.store.candidates import write_candidates
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
 from thaw_slump_mapper.ui.review.controller import ReviewController
+from thaw_slump_mapper.ui.review.dialogs import TimelapseDialog
 from thaw_slump_mapper.ui.review.dock import ReviewDock
 
 
@@ -272,14 +273,39 @@ def test_filters_by_size_and_date_extra_thumbnail_and_enlarge(review, tmp_path):
     dock.extra_layer.setLayer(extra)
     controller.show(controller.index)
     assert dock.strip.count() == 3 + 1 + 1  # three years, the extra layer, the stretch
+    dock.thumb_size.setValue(96)
+    controller.show(controller.index)
     controller.enlarge(1)
     dialog = controller.dialog
-    assert dialog.caption.text() == "2020" and dialog.picture.pixmap().width() == 480
+    screen = screen_height(controller)
+    first = TimelapseDialog.initial_px(screen)
+    assert dialog.caption.text() == "2020" and dialog.px == first == dialog.picture.pixmap().width() > 96
     dialog.step(1)
     assert dialog.caption.text() == "2021"
     dialog.step(1)
     assert dialog.caption.text() == "hillshade stand-in"
+    assert dialog.picture.pixmap().width() == first  # the extra layer is rendered at that size too
+    # a larger window: the years are read again from the imagery at the new size
+    dialog.resize(dialog.width() + 300, dialog.height() + 300)
+    _settle(lambda: dialog.px != first)
+    assert dialog.px == dialog.frame_px() > first + 100
+    dialog.step(-1)
+    assert dialog.picture.pixmap().width() == dialog.px and dialog.caption.text() == "2021"
     dialog.close()
+
+
+def screen_height(controller) -> int:
+    screen = controller.iface.mainWindow().screen()
+    return screen.availableGeometry().height() if screen is not None else 768
+
+
+def _settle(condition, timeout: float = 5.0) -> None:
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not condition():
+        QApplication.processEvents()
+        time.sleep(0.02)
 
 
 def test_fine_tune_from_the_dock_registers_the_next_model(review, tmp_path):

@@ -17,7 +17,7 @@ SOURCE_DIRS = ("core", "adapters", "ui", "resources")
 FLOORS = {"core": 0, "resources": 0, "adapters": 1, "ui": 2, "plugin": 3, "": 3}
 # core/ subpackages in data-path order; the shared modules at core's root sit below them all.
 STAGES = ("engine", "store", "review", "learn")
-SHARED = {"about", "errors", "progress", "preferences", "deps", "outputs"}
+SHARED = {"about", "errors", "messages", "progress", "preferences", "deps", "outputs"}
 # Entry points at core's root that drive every stage (the command line, the synthetic scenes).
 FRONT_ENDS = {"cli", "synthetic"}
 

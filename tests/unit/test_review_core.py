@@ -88,3 +88,21 @@ def test_timelapse_marks_years_that_do_not_cover_the_window(tmp_path):
     x0, y1 = ORIGIN
     thumbs = timelapse([(str(p1), "a"), (str(p2), "b")], box(x0 + 30, y1 - 60, x0 + 60, y1 - 30), "EPSG:32646")
     assert thumbs[0].rgb is not None and thumbs[1].rgb is None and thumbs[1].valid_share == 0
+
+
+def test_the_enlarged_view_shows_the_imagerys_own_pixels_not_a_smoothed_chip(tmp_path):
+    # a checkerboard of single 3 m pixels: only a read at full resolution keeps two clean levels
+    rows, cols = np.indices((100, 100))
+    data = np.where((rows + cols) % 2 == 0, 500, 3000).astype(np.uint16)[None].repeat(4, axis=0)
+    path = write_raster(tmp_path / "check.tif", data)
+    x0, y1 = ORIGIN
+    cand = box(x0 + 120, y1 - 180, x0 + 180, y1 - 120)  # a 132 m window: 44 pixels across
+    (sharp,) = timelapse([(str(path), "2020")], cand, "EPSG:32646", size=480, sharp=True)
+    (smooth,) = timelapse([(str(path), "2020")], cand, "EPSG:32646", size=480)
+    assert sharp.rgb.shape == (480, 480, 3)
+    levels = np.unique(sharp.rgb[40:440, 40:440, 0])
+    assert len(levels) == 2 and levels[1] - levels[0] > 200  # each pixel a crisp square
+    assert len(np.unique(smooth.rgb[40:440, 40:440, 0])) > 10  # bilinear blurs them into ramps
+    # a row of the enlarged view changes level once per imagery pixel: 44 pixels, ~43 edges
+    edges = np.count_nonzero(np.diff(sharp.rgb[240, :, 0].astype(int)))
+    assert 40 <= edges <= 46

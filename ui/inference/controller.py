@@ -14,7 +14,8 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessage
 
 from ...adapters import settings
 from ...adapters.i18n import tr
-from ...adapters.layers import extent_of, show_candidates, show_probability, style_years_alike
+from ...adapters.layers import extent_of, keep_beside, show_candidates, show_probability, style_years_alike
+from ...adapters.messages import error_text, localize
 from ...adapters.tasks import EngineTask
 from ...core.about import PLUGIN_DIR
 from ...core.engine.bands import parse_band_map
@@ -73,6 +74,7 @@ class InferenceController(QObject):
         self.refresh()
 
     def unload(self) -> None:
+        self.dock.release_layers()
         disconnect(self._project_signals, self.refresh)
         disconnect((self.project.readProject, self.project.cleared), self._project_changed)
         if self.task is not None:
@@ -127,7 +129,7 @@ class InferenceController(QObject):
             model = self.model(path)
         except TsmError as exc:
             self.dock.set_model_summary("")
-            self.dock.set_fit([str(exc)], False)
+            self.dock.set_fit([error_text(exc)], False)
             return False
         spec = model.spec
         self.dock.set_model_summary(tr("{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on "
@@ -137,7 +139,7 @@ class InferenceController(QObject):
         try:
             band_map = parse_band_map(self.dock.band_map.text()) if self.dock.band_map.text().strip() else None
         except TsmError as exc:
-            self.dock.set_fit([str(exc)], False)
+            self.dock.set_fit([error_text(exc)], False)
             return False
         ok, problems, styled = True, [], []
         for layer_id, file, date, mask in self.dock.selected_mosaics():
@@ -146,11 +148,11 @@ class InferenceController(QObject):
                 if mask:
                     inspect_mask(mask)
             except TsmError as exc:
-                self.dock.set_check(layer_id, str(exc), False)
+                self.dock.set_check(layer_id, error_text(exc), False)
                 ok = False
                 continue
             styled.append((layer_id, info.band_map))
-            findings = fit_findings(spec, info, band_map)
+            findings = [(level, localize(m)) for level, m in fit_findings(spec, info, band_map)]
             errors = [m for level, m in findings if level == "error"]
             ok &= not errors
             shown = "".join(f"\n{m}" for level, m in findings if level != "info")
@@ -211,7 +213,7 @@ class InferenceController(QObject):
                 classes=", ".join(spec.classes), rts=spec.classes[spec.rts_class], sha=model.sha256)
             browser.setMarkdown(facts + text)
         except TsmError as exc:
-            browser.setPlainText(str(exc))
+            browser.setPlainText(error_text(exc))
         layout.addWidget(browser)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(dialog.reject)
@@ -241,7 +243,7 @@ class InferenceController(QObject):
             model = self.model(request.model_path)
             band_map = tuple(sorted(parse_band_map(request.band_map).items())) if request.band_map else ()
         except TsmError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.Critical)
             return None
         gpkg = request.output_gpkg or self.dock.default_output(self.project) or self._ask_output()
         if not gpkg:
@@ -253,7 +255,7 @@ class InferenceController(QObject):
             existing = file_crs(gpkg)
             run_crs = working_crs(inspect_mosaic(MosaicSpec(request.mosaics[0][1], request.mosaics[0][2])))
         except TsmError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.Critical)
             return None
         if existing is not None and existing != run_crs:
             choice = self._ask_other_crs(gpkg, existing, run_crs)
@@ -311,7 +313,7 @@ class InferenceController(QObject):
         prob, stats = out["prob"], out["stats"]
         show_candidates(self.project, out["gpkg"])
         if request.add_probability:
-            show_probability(self.project, str(prob.path), prob.band_index(out["band"]))
+            show_probability(self.project, keep_beside(str(prob.path), out["gpkg"]), prob.band_index(out["band"]))
         self.last = {"prob": str(prob.path), "run_id": stats.run_id, "gpkg": out["gpkg"], "band": out["band"]}
         self.project.writeEntry(PROJECT_SCOPE, "candidates", out["gpkg"])  # this project's candidates file
         self.candidates_written.emit(out["gpkg"])

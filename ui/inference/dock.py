@@ -106,7 +106,7 @@ class InferenceDock(QgsDockWidget):
         row = QHBoxLayout()
         self.model_combo = QComboBox()
         self.model_combo.currentIndexChanged.connect(lambda _: self.model_changed.emit(self.model_path()))
-        narrow(self.model_combo)
+        narrow(self.model_combo, 8)  # each entry's full path is its tooltip
         model_layout.addWidget(self.model_combo)
         add_model = QPushButton(tr("Add model…"))
         add_model.clicked.connect(self.add_model_requested)
@@ -133,36 +133,40 @@ class InferenceDock(QgsDockWidget):
         run_box = QGroupBox(tr("Run"), body)
         run_layout = QVBoxLayout(run_box)
         out_form = QFormLayout()
-        out_form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        out_form.setRowWrapPolicy(QFormLayout.WrapAllRows)  # the label above: narrow docks keep their width
         self.output = QgsFileWidget()
         self.output.setStorageMode(QgsFileWidget.SaveFile)
         self.output.setFilter(tr("GeoPackage (*.gpkg)"))
         self.output.lineEdit().setPlaceholderText(tr("beside the saved project (asked for an unsaved one)"))
         out_form.addRow(tr("Candidates GeoPackage"), self.output)
         run_layout.addLayout(out_form)
-        self.add_probability = QCheckBox(tr("Also add the probability raster"))
+        self.add_probability = QCheckBox(tr("Add probability raster"))  # short: no sideways scrolling
+        self.add_probability.setToolTip(tr("Also add the probability raster"))
         run_layout.addWidget(self.add_probability)
-        buttons = QHBoxLayout()
         self.run_button = QPushButton(tr("Run on current view"))
         self.run_button.setToolTip(tr("Run the model over the map canvas extent (Ctrl+Alt+Shift+R)"))
         self.run_button.clicked.connect(self.request_run)
-        buttons.addWidget(self.run_button, 1)
-        self.cancel_button = QPushButton(tr("Cancel"))
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel_requested)
-        buttons.addWidget(self.cancel_button)
-        run_layout.addLayout(buttons)
+        run_layout.addWidget(self.run_button)
+        # Cancel beside the progress it stops, not beside Run: two buttons in a row widened the dock
+        progress_row = QHBoxLayout()
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setFormat(tr("idle"))
-        run_layout.addWidget(self.progress)
+        progress_row.addWidget(self.progress, 1)
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        progress_row.addWidget(self.cancel_button)
+        run_layout.addLayout(progress_row)
         self.status = QLabel()
         self.status.setWordWrap(True)
         run_layout.addWidget(self.status)
         layout.addWidget(run_box)
 
-        tune = QGroupBox(tr("Threshold and minimum area (last run)"), body)
+        # a group box's title sets its minimum width: short, the detail in the tooltip
+        tune = QGroupBox(tr("Tune the last run"), body)
+        tune.setToolTip(tr("Threshold and minimum area, applied to the last run's probabilities at once"))
         tune_form = QFormLayout(tune)
         tune_form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         slider_row = QHBoxLayout()
@@ -198,6 +202,7 @@ class InferenceDock(QgsDockWidget):
         layout.addStretch(1)
         self.setWidget(scrolling(body))
         self._filling = False
+        self._renames: list[tuple[object, object]] = []  # (layer, slot): the layer column follows renames
 
     def set_environment(self, lines: list[str]) -> None:
         self.environment.setText("\n".join(lines))
@@ -208,6 +213,7 @@ class InferenceDock(QgsDockWidget):
         saved = self.saved_choices(project)
         self._filling = True
         self.table.setRowCount(0)
+        self.release_layers()
         for layer in file_rasters(project):
             row = self.table.rowCount()
             self.table.insertRow(row)
@@ -229,9 +235,42 @@ class InferenceDock(QgsDockWidget):
                 self.table.setItem(row, col, item)
             # the scene's own UDM is found beside it unless the user chose otherwise
             self._show_mask(row, choice["mask"] if "mask" in choice else find_udm(raster_file(layer)))
+            slot = self._rename_slot(layer.id(), layer)
+            layer.nameChanged.connect(slot)
+            self._renames.append((layer, slot))
         self._filling = False
         self.no_mosaics.setVisible(self.table.rowCount() == 0)
         self.table.setVisible(self.table.rowCount() > 0)
+        self.table.resizeRowsToContents()
+        self.fit_table_height()
+
+    def _rename_slot(self, layer_id: str, layer):
+        def renamed() -> None:
+            for row in range(self.table.rowCount()):
+                if self.table.item(row, COL_USE).data(Qt.UserRole) == layer_id:
+                    self.table.item(row, COL_LAYER).setText(layer.name())
+        return renamed
+
+    def release_layers(self) -> None:
+        """Disconnect from the listed layers' renames (before a refresh and on unload)."""
+        for layer, slot in self._renames:
+            try:
+                layer.nameChanged.disconnect(slot)
+            except (TypeError, RuntimeError):  # never connected, or the layer is already deleted
+                pass
+        self._renames = []
+
+    def fit_table_height(self, most: int = 6, least: int = 3) -> None:
+        """Show several rows: in the scroll area the table is otherwise squeezed to its minimum
+        height (one row after a QGIS restart). Up to ``most`` rows, never less than ``least``."""
+        rows = self.table.rowCount()
+        default = self.table.verticalHeader().defaultSectionSize()
+        heights = [self.table.rowHeight(r) for r in range(min(rows, most))]
+        heights += [default] * max(least - len(heights), 0)
+        header = self.table.horizontalHeader().sizeHint().height()
+        scrollbar = self.table.horizontalScrollBar().sizeHint().height()  # room for it on narrow docks
+        self.table.setMinimumHeight(min(header + sum(heights) + scrollbar + 2 * self.table.frameWidth(),
+                                        header + most * 2 * default))
 
     def saved_choices(self, project: QgsProject) -> dict:
         text, ok = project.readEntry(PROJECT_SCOPE, "mosaics", "{}")
@@ -316,6 +355,7 @@ class InferenceDock(QgsDockWidget):
                 item.setText(("✔ " if ok else "✖ ") + text)
                 item.setToolTip(tooltip or text)
         self.table.resizeRowsToContents()
+        self.fit_table_height()
 
     # --- model ---------------------------------------------------------------------------------
     def set_models(self, models: list[tuple[str, str]], current: str = "") -> None:

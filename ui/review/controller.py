@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 from ...adapters import settings
 from ...adapters.i18n import tr
 from ...adapters.layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
+from ...adapters.messages import error_text
 from ...adapters.tasks import EngineTask
 from ...core.engine.raster import MosaicSpec
 from ...core.errors import TsmError
@@ -262,18 +263,24 @@ class ReviewController(QObject):
             return
         row = self.queue[self.index]
         show = self.dock.show_outline.isChecked()
+        shown = self.dialog is not None and self.dialog.isVisible()
+        screen = self.iface.mainWindow().screen()
+        px = self.dialog.frame_px() if shown else TimelapseDialog.initial_px(
+            screen.availableGeometry().height() if screen is not None else 768)
+        # read from the imagery at the enlarged size, never the thumbnails scaled up
         frames = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
-                  for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=480)]
+                  for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=px, sharp=True)]
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
-            frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, 480)))
+            frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, px)))
         if not frames:
             return
         start = min(start, len(frames) - 1)
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.set_frames(frames, start)
+        if shown:
+            self.dialog.set_frames(frames, start, px)
             return
-        self.dialog = TimelapseDialog(self.iface.mainWindow(), frames, start)
+        self.dialog = TimelapseDialog(self.iface.mainWindow(), frames, start, px)
+        self.dialog.size_changed.connect(lambda: self.enlarge(self.dialog.index))
         self.keys.refresh()  # A, R, 1-9… decide from the time-lapse window too
         self.dialog.show()
         self.dialog.raise_()
@@ -300,7 +307,7 @@ class ReviewController(QObject):
                             notes=self.dock.notes.text().strip() or None, context=context,
                             **(self.dock.decision_details() if status == "accepted" else {}))
         except TsmError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.Critical)
             return
         row["status"] = status
         self.dock.set_queue_status(self.index, status)
@@ -432,7 +439,7 @@ class ReviewController(QObject):
             n = export_inventory(self.gpkg, out, overwrite=bool(overwrite), roads=roads, near_m=near_m,
                                  dem_path=dem or None)
         except TsmError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.Critical)
             return -1
         layer = QgsVectorLayer(f"{out}|layername={INVENTORY_LAYER}", tr("RTS inventory"), "ogr")
         if layer.isValid():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QKeySequence, QPixmap
 from qgis.PyQt.QtWidgets import (
     QDialog,
@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (
     QLabel,
     QPushButton,
     QShortcut,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -58,18 +59,25 @@ class ExportDialog(QDialog):
 
 
 class TimelapseDialog(QDialog):
-    """The years large, one after another: Left/Right step, Space plays and pauses."""
+    """The years large, one after another: Left/Right step, Space plays and pauses. The frames
+    are read from the imagery at the picture's size (``frame_px``); resizing the window asks for
+    them again at the new size (``size_changed``), so they are never an upscaled thumbnail."""
 
-    def __init__(self, parent: QWidget | None, frames: list[tuple[str, QPixmap | None]], start: int = 0) -> None:
-        from qgis.PyQt.QtCore import QTimer
+    size_changed = pyqtSignal()
+    DEFAULT_PX = 480
+    MIN_PX, MAX_PX = 120, 2048
 
+    def __init__(self, parent: QWidget | None, frames: list[tuple[str, QPixmap | None]], start: int = 0,
+                 px: int = DEFAULT_PX) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Time-lapse"))
-        self.frames, self.index = frames, start
+        self.frames, self.index, self.px = frames, start, px
         layout = QVBoxLayout(self)
         self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignCenter)
-        layout.addWidget(self.picture)
+        self.picture.setMinimumSize(self.MIN_PX, self.MIN_PX)  # not the pixmap's size: the window may shrink
+        self.picture.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        layout.addWidget(self.picture, 1)
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignCenter)
         layout.addWidget(self.caption)
@@ -83,15 +91,39 @@ class TimelapseDialog(QDialog):
         self.timer = QTimer(self)
         self.timer.setInterval(900)
         self.timer.timeout.connect(lambda: self.step(1))
+        self._resized = QTimer(self)  # one read of the imagery once the user stops dragging the border
+        self._resized.setSingleShot(True)
+        self._resized.setInterval(250)
+        self._resized.timeout.connect(self._size_settled)
         for key, slot in ((Qt.Key_Left, lambda: self.step(-1)), (Qt.Key_Right, lambda: self.step(1)),
                           (Qt.Key_Space, self.toggle)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(slot)
         self.show_frame()
 
-    def set_frames(self, frames: list[tuple[str, QPixmap | None]], start: int = 0) -> None:
-        """Another candidate's years, keeping the window, its place and the play state."""
+    @classmethod
+    def initial_px(cls, screen_height: int) -> int:
+        """The first frames' size: 480 px, less on a screen too low for it with caption and buttons."""
+        return max(cls.MIN_PX, min(cls.DEFAULT_PX, screen_height - 240))
+
+    def frame_px(self) -> int:
+        """Device pixels across the picture area now: the size to read the imagery at."""
+        side = min(self.picture.width(), self.picture.height()) * self.devicePixelRatioF()
+        return int(min(max(side, self.MIN_PX), self.MAX_PX))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._resized.start()
+
+    def _size_settled(self) -> None:
+        if self.isVisible() and abs(self.frame_px() - self.px) > 8:
+            self.size_changed.emit()
+
+    def set_frames(self, frames: list[tuple[str, QPixmap | None]], start: int = 0, px: int | None = None) -> None:
+        """Another candidate's years (or the same at another size), keeping the window, its place
+        and the play state."""
         self.frames, self.index = frames, min(start, len(frames) - 1)
+        self.px = px or self.px
         self.show_frame()
 
     def show_frame(self) -> None:
@@ -99,6 +131,7 @@ class TimelapseDialog(QDialog):
         if pixmap is None:
             self.picture.setText(tr("no image"))
         else:
+            pixmap.setDevicePixelRatio(self.devicePixelRatioF())  # one imagery read pixel per screen pixel
             self.picture.setPixmap(pixmap)
         self.caption.setText(caption)
 
