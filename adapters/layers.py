@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QColor
+from shapely import wkt as shapely_wkt
 
+from ..core.engine.aoi import Aoi, from_geometries
 from ..core.engine.raster import Extent
 from .i18n import tr
 
@@ -45,6 +48,14 @@ def file_rasters(project: QgsProject) -> list[QgsRasterLayer]:
 def extent_of(rect, crs) -> Extent:
     return Extent(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum(),
                   crs.authid() if crs.authid() else crs.toWkt())
+
+
+def aoi_of(layer: QgsVectorLayer) -> Aoi:
+    """The study area of a polygon layer: its selected features when it has a selection."""
+    features = layer.selectedFeatures() if layer.selectedFeatureCount() else layer.getFeatures()
+    geoms = [shapely_wkt.loads(f.geometry().asWkt()) for f in features if f.hasGeometry()]
+    crs = layer.crs()
+    return from_geometries(geoms, crs.authid() if crs.authid() else crs.toWkt(), layer.name())
 
 
 def result_group(project: QgsProject) -> QgsLayerTreeGroup:
@@ -97,11 +108,33 @@ def show_candidates(project: QgsProject, gpkg: str) -> QgsVectorLayer:
     return layer
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)  # same disk: no copy of a corridor's gigabytes, and safe from eviction
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def keep_beside(path: str, gpkg: str) -> str:
     """A copy of the cached probability raster ``path`` beside the candidates GeoPackage, for the
     project's layer: the cache is evicted by size and may sit in a temporary folder; the project
-    should point at neither. The cache's content-hash name keeps one file per distinct run."""
-    target = Path(gpkg).with_name(f"{Path(gpkg).stem}_{Path(path).name}")
+    should point at neither. The cache's content-hash name keeps one raster per distinct run. A
+    VRT goes with its folder of chunk files (hard links where the disk allows)."""
+    src = Path(path)
+    if src.suffix.lower() == ".vrt":
+        folder = Path(gpkg).with_name(f"{Path(gpkg).stem}_probability")
+        target = folder / src.name
+        if not target.is_file():
+            folder.mkdir(exist_ok=True)
+            chunks = src.with_suffix("")
+            if chunks.is_dir():
+                (folder / chunks.name).mkdir(exist_ok=True)
+                for f in chunks.glob("c*.tif"):
+                    if not (folder / chunks.name / f.name).exists():
+                        _link_or_copy(str(f), str(folder / chunks.name / f.name))
+            shutil.copyfile(src, target)  # last: a complete raster or none
+        return str(target)
+    target = Path(gpkg).with_name(f"{Path(gpkg).stem}_{src.name}")
     if not target.is_file():
         shutil.copyfile(path, target)
     return str(target)

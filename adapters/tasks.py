@@ -24,21 +24,42 @@ LOGGER = logging.getLogger("thaw_slump_mapper.tasks")
 Work = Callable[[Callable[[Progress], None], CancelToken], Any]
 
 
+def duration_text(seconds: float) -> str:
+    if seconds < 90:
+        return tr("{n} s").format(n=int(seconds))
+    if seconds < 5400:
+        return tr("{n} min").format(n=round(seconds / 60))
+    return tr("{n} h").format(n=f"{seconds / 3600:.1f}")
+
+
+def progress_text(done: int, total: int, seconds_left: float, rate: float = 0.0) -> str:
+    """'tiles 120 / 23,000 · 8.5/s · 45 min left'"""
+    text = tr("tiles {done} / {total}").format(done=f"{done:,}", total=f"{total:,}")
+    if rate > 0:
+        text += " · " + tr("{rate}/s").format(rate=f"{rate:.1f}")
+    if seconds_left >= 0:
+        text += " · " + tr("{time} left").format(time=duration_text(seconds_left))
+    return text
+
+
 class EngineTask(QgsTask):
     """``work(progress, cancel)`` runs in a worker thread; one of the signals fires at the end."""
 
     succeeded = pyqtSignal(object)  # the work's return value
     failed = pyqtSignal(str, str)  # message for the user (problem and fix), full detail for the log
     cancelled = pyqtSignal()
-    tiles = pyqtSignal(int, int, float)  # done, total, seconds left (-1 unknown)
+    tiles = pyqtSignal(int, int, float, float)  # done, total, seconds left (-1 unknown), tiles per second
 
-    def __init__(self, description: str, work: Work) -> None:
+    def __init__(self, description: str, work: Work, describe_tiles: bool = False) -> None:
         super().__init__(description, QgsTask.CanCancel)
         self.work = work
         self.token = CancelToken()
         self.result: Any = None
         self.error: tuple[str, str] | None = None
         self.was_cancelled = False
+        self.base_description = description
+        if describe_tiles:  # delivered in the main thread: QGIS's task manager shows the description
+            self.tiles.connect(lambda *a: self.setDescription(f"{self.base_description} · {progress_text(*a)}"))
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -46,7 +67,7 @@ class EngineTask(QgsTask):
 
     def _progress(self, p: Progress) -> None:
         self.setProgress(100.0 * p.fraction)
-        self.tiles.emit(p.done, p.total, -1.0 if p.eta_s is None else p.eta_s)
+        self.tiles.emit(p.done, p.total, -1.0 if p.eta_s is None else p.eta_s, p.rate or 0.0)
         if self.isCanceled():
             self.token.cancel()
 

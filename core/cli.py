@@ -86,12 +86,21 @@ def _progress_printer(quiet: bool):
         if quiet or not sys.stderr.isatty() or (now - last[0] < 1.0 and p.done < p.total):
             return
         last[0] = now
-        eta = f", about {p.eta_s:.0f} s left" if p.eta_s is not None else ""
-        print(f"\r  tiles {p.done}/{p.total} ({p.stage}){eta}   ", end="", file=sys.stderr, flush=True)
+        rate = f", {p.rate:.1f} tiles/s" if p.rate else ""
+        eta = f", about {_duration(p.eta_s)} left" if p.eta_s is not None else ""
+        print(f"\r  tiles {p.done}/{p.total}{rate}{eta}   ", end="", file=sys.stderr, flush=True)
         if p.done >= p.total:
             print(file=sys.stderr)
 
     return show
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _vectorize_params(args: argparse.Namespace, spec=None):
@@ -112,6 +121,7 @@ def _near_nodata_note(result, margin: int) -> str:
 
 
 def cmd_infer(args: argparse.Namespace) -> int:
+    from .engine.aoi import read_aoi
     from .engine.bands import parse_band_map
     from .engine.fit import fit_findings
     from .engine.inference import InferenceParams, run_inference
@@ -138,13 +148,17 @@ def cmd_infer(args: argparse.Namespace) -> int:
     if args.band not in ("mean", "max") and args.band not in dates:
         raise CliError(f"--band {args.band[:40]} is not one of the dates ({', '.join(dates)}). "
                        "Give mean, max or one of those dates.")
+    if args.extent and args.aoi:
+        raise CliError("--extent and --aoi both give the area: give one (the area's polygons, or a rectangle).")
     extent = Extent.parse(args.extent) if args.extent else None
+    aoi = read_aoi(args.aoi) if args.aoi else None
     aux = tuple(tuple(a.split("=", 1)) for a in args.aux)
     if any(len(a) != 2 for a in aux):
         raise CliError("--aux takes ROLE=PATH, e.g. --aux dem=dem.tif.")
-    check_candidates_output(args.out)
+    if args.out:
+        check_candidates_output(args.out)
     infos = [inspect_mosaic(m) for m in mosaics]
-    existing, run_crs = file_crs(args.out), working_crs(infos[0])
+    existing, run_crs = (file_crs(args.out), working_crs(infos[0])) if args.out else (None, None)
     if existing is not None and existing != run_crs and not args.into_file_crs:
         raise CrsMismatchError(Path(args.out), existing, run_crs)  # said before the model runs
     model = load_model(args.model, args.device)
@@ -156,11 +170,17 @@ def cmd_infer(args: argparse.Namespace) -> int:
             if level == "warning":
                 print(f"tsm infer: warning: {message}", file=sys.stderr)
     params = InferenceParams(tuple(mosaics), args.model, extent, args.cache or default_cache_dir(),
-                             args.batch_size, args.device, args.reproject, aux)
+                             args.batch_size, args.device, args.reproject, aux, aoi=aoi)
+    if args.dry_run:
+        print_plan(params, model, infos)
+        return 0
+    if not args.out:
+        raise CliError("--out is missing: give the candidates GeoPackage to write (or --dry-run for the plan only).")
     prob = run_inference(params, _progress_printer(args.quiet), model=model)
     result = vectorize(prob.path, vparams)
     run = {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2,
            "extent": [*list(prob.grid.bounds), prob.grid.crs.to_string()],
+           "aoi": aoi.label if aoi is not None else "",
            "probability_raster": prob.path, "seconds": time.monotonic() - start,
            "parameters": {"batch_size": args.batch_size, "band": vparams.band, "fill_holes": vparams.fill_holes,
                           "simplify_m": vparams.simplify_m, "nodata_margin_px": vparams.nodata_margin_px,
@@ -178,6 +198,48 @@ def cmd_infer(args: argparse.Namespace) -> int:
           f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}"
           f"{_near_nodata_note(result, vparams.nodata_margin_px)}")
     return 0
+
+
+def print_plan(params, model, infos) -> None:
+    """What ``infer`` would do: tiles, chunks, outputs, memory and time (from a short probe)."""
+    import numpy as np
+
+    from .engine.inference import plan_run
+
+    plan = plan_run(params, model, infos)
+    g, layout, spec = plan.grid, plan.layout, model.spec
+    dates = len(plan.dates)
+    side = max(b - a for a, b in zip(layout.rows.bounds, layout.rows.bounds[1:]))
+    done = sum(1 for c in plan.chunks if (plan.folder / f"{c.name}.tif").exists()
+               or (plan.folder / f"{c.name}.empty").exists())
+    km2 = g.width * g.height * g.res ** 2 / 1e6
+    tile_km2 = plan.tiles * (spec.tile_size - spec.overlap) ** 2 * g.res ** 2 / 1e6
+    raw_gb = g.width * g.height * plan.bands / 1e9
+    read_bands = max(i.count for i in infos)
+    region = (side + spec.tile_size) ** 2
+    memory_mb = (2 * dates * region * (read_bands * 2 + 1)  # two chunks of input regions ahead
+                 + 2 * dates * side * side * 4 * 2  # accumulators of the chunk in hand
+                 + side * side * plan.bands  # the encoded chunk
+                 + 16 * dates * len(spec.bands) * spec.tile_size ** 2 * 4  # tiles read ahead
+                 ) / 1e6 + 3 * model.path.stat().st_size / 1e6 + 250  # model, Python and libraries
+    probe = np.random.default_rng(0).random((max(1, params.batch_size), len(spec.bands), spec.tile_size,
+                                             spec.tile_size), dtype=np.float32)
+    model.predict(probe)  # warm-up
+    t0 = time.monotonic()
+    for _ in range(3):
+        model.predict(probe)
+    per_tile = (time.monotonic() - t0) / (3 * len(probe))
+    model_s = per_tile * plan.tiles * dates
+    print(f"grid: {g.width} x {g.height} px at {g.res:g} m ({g.crs.to_string()}), {km2:,.0f} km²"
+          + (f"; tiles touching the area cover about {tile_km2:,.0f} km²" if params.aoi is not None else ""))
+    print(f"tiles: {plan.tiles:,} of {spec.tile_size} px (overlap {spec.overlap}) x {dates} date(s); "
+          f"{len(plan.chunks):,} chunks of up to {side} px" + (f", {done} already done (resumes)" if done else ""))
+    print(f"outputs: probability raster, {plan.bands} uint8 band(s), {raw_gb:.2f} GB before compression, "
+          f"in {plan.folder} (+ {plan.vrt.name})")
+    print(f"memory: about {memory_mb:,.0f} MB whatever the area")
+    print(f"time: the model takes {per_tile * 1000:.1f} ms per tile on {model.backend.device} (probe of "
+          f"{3 * len(probe)} tiles): about {_duration(model_s)} for the model, {_duration(model_s / 0.8)} "
+          "for the run if the pipeline keeps 80 % pace")
 
 
 def cmd_vectorize(args: argparse.Namespace) -> int:
@@ -351,8 +413,12 @@ def build_parser() -> argparse.ArgumentParser:
     infer.add_argument("--mosaic", action="append", required=True, metavar="PATH[@DATE]",
                        help="a mosaic, with its date after @ (repeat for several years)")
     infer.add_argument("--model", required=True, help="ONNX, TorchScript or smp weights with a sidecar JSON")
-    infer.add_argument("--out", required=True, help="candidates GeoPackage (created or merged into)")
+    infer.add_argument("--out", help="candidates GeoPackage (created or merged into); required unless --dry-run")
     infer.add_argument("--extent", help="XMIN,YMIN,XMAX,YMAX[,EPSG:CODE] (default: the whole mosaic)")
+    infer.add_argument("--aoi", metavar="PATH", help="study area or corridor: polygons in a GeoPackage, shapefile or "
+                                                    "GeoJSON; tiles outside them are skipped")
+    infer.add_argument("--dry-run", action="store_true",
+                       help="print the plan (tiles, chunks, outputs, memory, time from a short probe) and stop")
     infer.add_argument("--band-map", help="override band roles, e.g. blue=1,green=2,red=3,nir=4")
     infer.add_argument("--domain", choices=["sr16", "uint8", "reflectance"],
                        help="value domain of the mosaics (default: from the data type)")

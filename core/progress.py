@@ -34,16 +34,26 @@ class Progress:
     total: int
     stage: str
     elapsed_s: float
+    resumed: int = 0  # units already done before this session (a resumed run): not in the rate
 
     @property
     def fraction(self) -> float:
         return self.done / self.total if self.total else 1.0
 
     @property
-    def eta_s(self) -> float | None:
-        if not self.done or not self.total:
+    def rate(self) -> float | None:
+        """Units per second in this session."""
+        worked = self.done - self.resumed
+        if worked <= 0 or self.elapsed_s <= 0:
             return None
-        return self.elapsed_s * (self.total - self.done) / self.done
+        return worked / self.elapsed_s
+
+    @property
+    def eta_s(self) -> float | None:
+        rate = self.rate
+        if not rate or not self.total:
+            return None
+        return (self.total - self.done) / rate
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -55,10 +65,16 @@ class ProgressMeter:
     def __init__(self, total: int, callback: ProgressCallback | None = None) -> None:
         self.total = total
         self.done = 0
+        self.resumed = 0
         self.callback = callback
         self.start = time.monotonic()
+
+    def skip(self, n: int, stage: str = "") -> None:
+        """Units done by an earlier, interrupted run: counted, not timed."""
+        self.resumed += n
+        self.advance(n, stage)
 
     def advance(self, n: int = 1, stage: str = "") -> None:
         self.done += n
         if self.callback is not None:
-            self.callback(Progress(self.done, self.total, stage, time.monotonic() - self.start))
+            self.callback(Progress(self.done, self.total, stage, time.monotonic() - self.start, self.resumed))

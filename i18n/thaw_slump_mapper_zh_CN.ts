@@ -44,7 +44,7 @@
         <translation>热融滑塌制图运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="72"/>
+        <location filename="../ui/inference/dock.py" line="78"/>
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
@@ -219,37 +219,37 @@
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="78"/>
+        <location filename="../ui/inference/dock.py" line="84"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="81"/>
+        <location filename="../ui/inference/dock.py" line="87"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="81"/>
+        <location filename="../ui/inference/dock.py" line="87"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="81"/>
+        <location filename="../ui/inference/dock.py" line="87"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="81"/>
+        <location filename="../ui/inference/dock.py" line="87"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="96"/>
+        <location filename="../ui/inference/dock.py" line="102"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="99"/>
+        <location filename="../ui/inference/dock.py" line="105"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
@@ -259,27 +259,27 @@
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="111"/>
+        <location filename="../ui/inference/dock.py" line="117"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="114"/>
+        <location filename="../ui/inference/dock.py" line="120"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="127"/>
+        <location filename="../ui/inference/dock.py" line="133"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="129"/>
+        <location filename="../ui/inference/dock.py" line="135"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="133"/>
+        <location filename="../ui/inference/dock.py" line="139"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -294,19 +294,14 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="144"/>
+        <location filename="../ui/inference/dock.py" line="150"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="146"/>
+        <location filename="../ui/inference/dock.py" line="423"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
-    </message>
-    <message>
-        <location filename="../ui/inference/dock.py" line="147"/>
-        <source>Run the model over the map canvas extent (Ctrl+Alt+Shift+R)</source>
-        <translation>在地图画布范围内运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
         <location filename="../ui/review/dock.py" line="303"/>
@@ -319,27 +314,22 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="196"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="222"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="186"/>
+        <location filename="../ui/inference/dock.py" line="212"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="397"/>
+        <location filename="../ui/inference/dock.py" line="431"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="401"/>
-        <source>{seconds} s left</source>
-        <translation>剩余 {seconds} 秒</translation>
-    </message>
-    <message>
-        <location filename="../ui/inference/dock.py" line="402"/>
+        <location filename="../adapters/tasks.py" line="37"/>
         <source>tiles {done} / {total}</source>
         <translation>瓦片 {done} / {total}</translation>
     </message>
@@ -407,27 +397,27 @@
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="295"/>
+        <location filename="../ui/inference/controller.py" line="309"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="302"/>
+        <location filename="../ui/inference/controller.py" line="316"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="321"/>
+        <location filename="../ui/inference/controller.py" line="335"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="327"/>
+        <location filename="../ui/inference/controller.py" line="341"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="328"/>
+        <location filename="../ui/inference/controller.py" line="342"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
@@ -442,157 +432,147 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="342"/>
-        <source>Cancelled; nothing was written.</source>
-        <translation>已取消；未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../ui/inference/controller.py" line="343"/>
+        <location filename="../ui/inference/controller.py" line="358"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="364"/>
+        <location filename="../ui/inference/controller.py" line="379"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="368"/>
+        <location filename="../ui/inference/controller.py" line="383"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="88"/>
+        <location filename="../adapters/layers.py" line="101"/>
         <source>Slump candidates</source>
         <translation>热融滑塌候选</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="112"/>
+        <location filename="../adapters/layers.py" line="147"/>
         <source>Slump probability</source>
         <translation>热融滑塌概率</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="60"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="71"/>
         <source>Run model on mosaics</source>
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="181"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="207"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="69"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="80"/>
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.</source>
         <translation>在指定范围内（或整幅影像上）对一幅或多幅 PlanetScope 镶嵌影像（每个日期一幅）运行热融滑塌分割模型，并将候选多边形合并写入 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="76"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="87"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="78"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="89"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="85"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="96"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="86"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="97"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="88"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="102"/>
         <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="91"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="105"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="94"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="108"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="194"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="220"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="204"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="230"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="100"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="114"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="106"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="120"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="111"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="125"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="135"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="161"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="161"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="187"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="178"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="204"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="187"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="213"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="194"/>
-        <source>GeoTIFF (*.tif *.tiff)</source>
-        <translation>GeoTIFF 文件（*.tif *.tiff）</translation>
-    </message>
-    <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="199"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="225"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="201"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="227"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="90"/>
+        <location filename="../adapters/layers.py" line="103"/>
         <source>QGIS cannot open the candidates layer in {path}.</source>
         <translation>QGIS 无法打开 {path} 中的候选图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/tasks.py" line="64"/>
+        <location filename="../adapters/tasks.py" line="85"/>
         <source>Unexpected error: {error}. Details are in the Thaw Slump Mapper log.</source>
         <translation>意外错误：{error}。详细信息见“热融滑塌制图”日志。</translation>
     </message>
     <message>
-        <location filename="../adapters/tasks.py" line="74"/>
+        <location filename="../adapters/tasks.py" line="95"/>
         <source>The task stopped without a result.</source>
         <translation>任务已停止，没有结果。</translation>
     </message>
@@ -1262,82 +1242,82 @@
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="81"/>
+        <location filename="../ui/inference/dock.py" line="87"/>
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="88"/>
+        <location filename="../ui/inference/dock.py" line="94"/>
         <source>Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as NoData. Double-click to choose one; right-click to remove it.</source>
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="319"/>
+        <location filename="../ui/inference/dock.py" line="345"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="320"/>
+        <location filename="../ui/inference/dock.py" line="346"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="333"/>
+        <location filename="../ui/inference/dock.py" line="359"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="333"/>
+        <location filename="../ui/inference/dock.py" line="359"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="344"/>
+        <location filename="../ui/inference/dock.py" line="370"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="345"/>
+        <location filename="../ui/inference/dock.py" line="371"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="80"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="91"/>
         <source>Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order</source>
         <translation>云/阴影/积雪掩膜（UDM 或 UDM2），每个镶嵌图一个，顺序相同</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="83"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="94"/>
         <source>Without masks: use each PlanetScope scene&apos;s UDM found beside it</source>
         <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="115"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="129"/>
         <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
         <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="122"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="136"/>
         <source>Mask of {mosaic}: {mask}</source>
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="319"/>
+        <location filename="../ui/inference/dock.py" line="345"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="319"/>
+        <location filename="../ui/inference/dock.py" line="345"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="143"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="169"/>
         <source>Warning: {message}</source>
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="164"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="190"/>
         <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
@@ -1352,7 +1332,7 @@
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="348"/>
+        <location filename="../ui/inference/dock.py" line="374"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
@@ -1367,32 +1347,32 @@
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="378"/>
+        <location filename="../ui/inference/controller.py" line="393"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="391"/>
+        <location filename="../ui/inference/controller.py" line="406"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="393"/>
+        <location filename="../ui/inference/controller.py" line="408"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="395"/>
+        <location filename="../ui/inference/controller.py" line="410"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="396"/>
+        <location filename="../ui/inference/controller.py" line="411"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="140"/>
+        <location filename="../ui/inference/dock.py" line="146"/>
         <source>beside the saved project (asked for an unsaved one)</source>
         <translation>保存在工程文件旁（未保存的工程会询问）</translation>
     </message>
@@ -1652,19 +1632,124 @@
         <translation>请更正波段映射。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="143"/>
+        <location filename="../ui/inference/dock.py" line="149"/>
         <source>Add probability raster</source>
         <translation>添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="168"/>
+        <location filename="../ui/inference/dock.py" line="194"/>
         <source>Tune the last run</source>
         <translation>调整上次运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="169"/>
+        <location filename="../ui/inference/dock.py" line="195"/>
         <source>Threshold and minimum area, applied to the last run&apos;s probabilities at once</source>
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="356"/>
+        <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
+        <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="276"/>
+        <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
+        <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="155"/>
+        <source>Current map view</source>
+        <translation>当前地图视图</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="156"/>
+        <source>Whole ticked mosaics</source>
+        <translation>所选镶嵌图全幅</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="157"/>
+        <source>Polygons of a layer</source>
+        <translation>图层中的多边形</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="158"/>
+        <source>Where the model runs: the map view, the full extent of the ticked mosaics, or a study area or corridor (the polygons of a layer, its selected ones when it has a selection); tiles outside the polygons are skipped</source>
+        <translation>模型运行的范围：地图视图、所选镶嵌图的全幅，或研究区/走廊（某图层的多边形；若有选中要素则仅用选中的）；多边形以外的瓦片将被跳过</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="162"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="165"/>
+        <source>The study area or corridor: a polygon layer</source>
+        <translation>研究区或走廊：一个面图层</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="167"/>
+        <source>Area layer</source>
+        <translation>区域图层</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="171"/>
+        <source>Run the model over the chosen area (Ctrl+Alt+Shift+R)</source>
+        <translation>在所选区域上运行模型（Ctrl+Alt+Shift+R）</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="423"/>
+        <source>Run on whole mosaics</source>
+        <translation>在整幅镶嵌图上运行</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="423"/>
+        <source>Run on area</source>
+        <translation>在区域上运行</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="99"/>
+        <source>Study area or corridor: polygons (tiles outside them are skipped)</source>
+        <translation>研究区或走廊：多边形（其外的瓦片将被跳过）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="141"/>
+        <source>The study area layer cannot be read.</source>
+        <translation>无法读取研究区图层。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="149"/>
+        <source>Give either an extent or a study area, not both.</source>
+        <translation>请给出范围或研究区之一，不要同时给出。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/tasks.py" line="29"/>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <location filename="../adapters/tasks.py" line="31"/>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../adapters/tasks.py" line="32"/>
+        <source>{n} h</source>
+        <translation>{n} 小时</translation>
+    </message>
+    <message>
+        <location filename="../adapters/tasks.py" line="39"/>
+        <source>{rate}/s</source>
+        <translation>{rate}/秒</translation>
+    </message>
+    <message>
+        <location filename="../adapters/tasks.py" line="41"/>
+        <source>{time} left</source>
+        <translation>剩余 {time}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="220"/>
+        <source>Probability raster (*.vrt *.tif *.tiff)</source>
+        <translation>概率栅格 (*.vrt *.tif *.tiff)</translation>
     </message>
 </context>
 </TS>

@@ -14,13 +14,16 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
+from shapely import wkt as shapely_wkt
 
+from ...core.engine.aoi import from_geometries
 from ...core.engine.bands import parse_band_map
 from ...core.engine.fit import fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
@@ -36,13 +39,21 @@ from .. import settings
 from ..i18n import tr
 from ..layers import extent_of, raster_file
 from ..messages import error_text, localize
+from ..tasks import progress_text
 
 BANDS = ["mean", "max"]
 
 
 def _progress_bridge(feedback, token: CancelToken):
+    last = [0.0]
+
     def progress(p) -> None:
         feedback.setProgress(100.0 * p.fraction)
+        now = time.monotonic()
+        if now - last[0] >= 5 or p.done == p.total:  # a line every few seconds in the log
+            last[0] = now
+            feedback.setProgressText(progress_text(p.done, p.total, -1.0 if p.eta_s is None else p.eta_s,
+                                                   p.rate or 0.0))
         if feedback.isCanceled():
             token.cancel()
     return progress
@@ -51,7 +62,7 @@ def _progress_bridge(feedback, token: CancelToken):
 class RunModelAlgorithm(QgsProcessingAlgorithm):
     MOSAICS, DATES, MODEL, EXTENT, THRESHOLD, MIN_AREA = "MOSAICS", "DATES", "MODEL", "EXTENT", "THRESHOLD", "MIN_AREA"
     BAND_MAP, OUTPUT, PROBABILITY, COUNT, NEW = "BAND_MAP", "OUTPUT", "PROBABILITY", "COUNT", "NEW"
-    MASKS, FIND_UDM = "MASKS", "FIND_UDM"
+    MASKS, FIND_UDM, AOI = "MASKS", "FIND_UDM", "AOI"
 
     def name(self) -> str:
         return "runmodel"
@@ -85,6 +96,9 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFile(self.MODEL, tr("Model file (ONNX, TorchScript or smp weights)")))
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, tr("Extent (empty: whole mosaics)"),
                                                        optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.AOI, tr("Study area or corridor: polygons (tiles outside them are skipped)"),
+            [QgsProcessing.TypeVectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.THRESHOLD, tr("Probability threshold (empty: the model's)"), QgsProcessingParameterNumber.Double,
             optional=True, minValue=0.01, maxValue=0.99))
@@ -120,7 +134,19 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
         for path, mask in zip(paths, masks):
             if mask:
                 feedback.pushInfo(tr("Mask of {mosaic}: {mask}").format(mosaic=path, mask=mask))
-        extent = None
+        extent, aoi = None, None
+        if parameters.get(self.AOI):
+            source = self.parameterAsSource(parameters, self.AOI, context)
+            if source is None:
+                raise QgsProcessingException(tr("The study area layer cannot be read."))
+            crs = source.sourceCrs()
+            try:
+                aoi = from_geometries([shapely_wkt.loads(f.geometry().asWkt()) for f in source.getFeatures()
+                                       if f.hasGeometry()], crs.authid() or crs.toWkt(), source.sourceName())
+            except TsmError as exc:
+                raise QgsProcessingException(error_text(exc)) from exc
+            if parameters.get(self.EXTENT):
+                raise QgsProcessingException(tr("Give either an extent or a study area, not both."))
         if parameters.get(self.EXTENT):
             rect = self.parameterAsExtent(parameters, self.EXTENT, context)
             crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
@@ -143,7 +169,7 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                         feedback.pushInfo(tr("Warning: {message}").format(message=localize(message)))
             params = InferenceParams(tuple(MosaicSpec(p, d, band_map, mask=m) for p, d, m in zip(paths, dates, masks)),
                                      str(model.path), extent, prefs.cache_dir or default_cache_dir(),
-                                     prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb)
+                                     prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb, aoi=aoi)
             start = time.monotonic()
             prob = run_inference(params, _progress_bridge(feedback, token), token, model)
             threshold = parameters.get(self.THRESHOLD)
@@ -192,7 +218,7 @@ class VectorizeAlgorithm(QgsProcessingAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 - QGIS API
         self.addParameter(QgsProcessingParameterFile(self.PROB, tr("Probability raster"),
-                                                     fileFilter=tr("GeoTIFF (*.tif *.tiff)")))
+                                                     fileFilter=tr("Probability raster (*.vrt *.tif *.tiff)")))
         self.addParameter(QgsProcessingParameterNumber(self.THRESHOLD, tr("Probability threshold"),
                                                        QgsProcessingParameterNumber.Double, 0.5, minValue=0.01,
                                                        maxValue=0.99))

@@ -223,9 +223,9 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
                          params.batch_size, params.read_threads)
         meter_lock = threading.Lock()
 
-        def on_tile(n: int) -> None:
+        def on_tile(n: int, resumed: bool) -> None:
             with meter_lock:
-                meter.advance(n, stage="tiles")
+                (meter.skip if resumed else meter.advance)(n, stage="tiles")
 
         stats = run.run(plan.chunks, cancel, on_tile)
     finally:

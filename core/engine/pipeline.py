@@ -148,16 +148,31 @@ class ChunkedRun:
         return out
 
     # -- the run --------------------------------------------------------------------------------
-    def run(self, chunks: list[Chunk], cancel: CancelToken, on_tile: Callable[[int], None]) -> Stats:
-        """Run ``chunks`` (row by row); ``on_tile(n)`` after n owned tiles are done."""
+    def run(self, chunks: list[Chunk], cancel: CancelToken, on_tile: Callable[[int, bool], None]) -> Stats:
+        """Run ``chunks`` (row by row); ``on_tile(n, resumed)`` after n owned tiles are done (by an
+        earlier run when ``resumed``)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for chunk in chunks:
             if self.is_done(chunk):
                 self._load_crops(chunk.name)
         sink_q: queue.Queue = queue.Queue(maxsize=64)
         sink_error: list[BaseException] = []
-        sink = threading.Thread(target=self._sink, args=(sink_q, sink_error, on_tile), daemon=True,
-                                name="tsm-sink")
+        # progress is counted by the sink and reported from this thread (as callers expect:
+        # Processing's feedback and Qt signals belong to the thread that runs the work)
+        self._counts = [0, 0]  # tiles done now, tiles found done from an earlier run
+        self._counts_lock = threading.Lock()
+        reported = [0, 0]
+
+        def report() -> None:
+            with self._counts_lock:
+                now, earlier = list(self._counts)
+            if earlier > reported[1]:
+                on_tile(earlier - reported[1], True)
+            if now > reported[0]:
+                on_tile(now - reported[0], False)
+            reported[0], reported[1] = now, earlier
+
+        sink = threading.Thread(target=self._sink, args=(sink_q, sink_error), daemon=True, name="tsm-sink")
         sink.start()
         pool = ThreadPoolExecutor(self.read_threads, thread_name_prefix="tsm-read")
         lookahead: deque = deque()
@@ -262,6 +277,7 @@ class ChunkedRun:
                 if not lookahead:
                     break
                 job = lookahead.popleft()
+                report()
                 cancel.check()
                 if job[0] == "tile":
                     fut: Future = job[4]
@@ -293,12 +309,17 @@ class ChunkedRun:
         sink.join()
         if sink_error:
             raise sink_error[0]
+        report()
         return self.stats
 
     _stop = False
 
     # -- blending and writing (sink thread) -------------------------------------------------------
-    def _sink(self, q: queue.Queue, error: list, on_tile: Callable[[int], None]) -> None:
+    def _count(self, n: int, earlier: bool) -> None:
+        with self._counts_lock:
+            self._counts[1 if earlier else 0] += n
+
+    def _sink(self, q: queue.Queue, error: list) -> None:
         state: _Acc | None = None
         try:
             while True:
@@ -308,7 +329,7 @@ class ChunkedRun:
                 t0 = time.monotonic()
                 kind = item[0]
                 if kind == "skip":
-                    on_tile(self._owned_count(item[1]))
+                    self._count(self._owned_count(item[1]), True)
                 elif kind == "start":
                     h, w = item[1].shape
                     state = _Acc(item[1], np.zeros((self.dates, h, w), np.float32),
@@ -316,7 +337,7 @@ class ChunkedRun:
                 elif kind == "tile":
                     self._add_tile(state, item[2], item[3], item[4])
                     if self.layout.owner(item[2], item[3]) == (state.chunk.ci, state.chunk.cj):
-                        on_tile(1)
+                        self._count(1, False)
                 elif kind == "crop":
                     crop = self.crops.pop(item[4])
                     if crop is not None:

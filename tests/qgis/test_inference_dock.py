@@ -106,7 +106,7 @@ def test_run_on_current_view_adds_a_styled_candidates_layer(setup, tmp_path):
     assert saved[layers[0].id()] == {"use": True, "date": "2019", "mask": ""}
 
 
-def test_cancel_stops_within_a_tile_and_leaves_no_output(setup, tmp_path):
+def test_cancel_stops_within_a_tile_and_leaves_no_candidates(setup, tmp_path):
     project, dock, controller, _, _ = setup
     model = controller.model(dock.model_path())
     real_run = model.backend.run
@@ -128,7 +128,8 @@ def test_cancel_stops_within_a_tile_and_leaves_no_output(setup, tmp_path):
     assert len(calls) <= 3  # stopped within a batch or two of the click, not after all tiles
     assert "Cancelled" in dock.status.text()
     assert not (tmp_path / "cand.gpkg").exists()
-    assert not [p for p in (tmp_path / "cache").iterdir()]
+    assert not list((tmp_path / "cache").glob("prob_*.vrt"))  # no raster that looks complete
+    assert all(p.is_dir() for p in (tmp_path / "cache").iterdir())  # only the run's chunk folder, to resume
     assert _candidates(project) == []
 
 
@@ -347,14 +348,15 @@ def test_no_layer_the_run_adds_makes_qgis_warn_about_temporary_layers(setup, tmp
     dock.add_probability.setChecked(True)
     dock.run_button.click()
     wait_for(lambda: controller.task is None)
-    (cached,) = list((systemp / "cache").glob("prob_*.tif"))
+    (cached,) = list((systemp / "cache").glob("prob_*.vrt"))
     assert QgsRasterLayer(str(cached), "control").isTemporary()  # QGIS does read TMPDIR here
     added = [lyr for lyr in project.mapLayers().values()
              if lyr.customProperty(CANDIDATES_PROPERTY) or lyr.customProperty(PROBABILITY_PROPERTY)]
     assert len(added) == 2 and not any(lyr.isTemporary() for lyr in added)
     assert not any(lyr.isTemporary() for lyr in project.mapLayers().values())
     (prob,) = [lyr for lyr in added if lyr.customProperty(PROBABILITY_PROPERTY)]
-    assert prob.isValid() and prob.source() == str(gpkg.with_name(f"cand_{cached.name}"))
+    assert prob.isValid() and prob.source() == str(gpkg.with_name("cand_probability") / cached.name)
+    assert prob.bandCount() == 4 and prob.dataProvider().sample(prob.extent().center(), 1)[1]  # chunks came along
     # a result, not a mosaic: not offered in the mosaic table
     assert prob.id() not in [dock.table.item(r, 0).data(Qt.UserRole) for r in range(dock.table.rowCount())]
 
@@ -388,3 +390,57 @@ def test_the_layer_column_follows_a_rename_until_unload(setup):
     controller.unload()
     layers[0].setName("after unload")
     assert dock.table.item(row, 1).text() == "Planet 2019 renamed"  # no longer connected
+
+
+def test_area_choices_run_on_a_study_area_layer_or_the_whole_mosaics(setup, tmp_path):
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    from thaw_slump_mapper.ui.inference.dock import AREA_LAYER, AREA_MOSAICS
+
+    project, dock, controller, layers, canvas = setup
+    full = layers[0].extent()
+    # the user zoomed into a corner: "whole mosaics" must not depend on the view
+    canvas.setExtent(full.buffered(-full.width() * 0.4))
+    dock.area.setCurrentIndex(dock.area.findData(AREA_MOSAICS))
+    assert dock.run_button.text() == "Run on whole mosaics" and not dock.area_layer.isVisibleTo(dock)
+    seen = []
+    dock.progress.valueChanged.connect(lambda _v: seen.append(dock.progress.format()))
+    dock.run_button.click()
+    wait_for(lambda: controller.task is None)
+    whole = controller.last
+    with rasterio_open(whole["prob"]) as src:
+        assert (src.width, src.height) == (384, 384)
+    assert any("/s" in text for text in seen)  # tiles per second shown while it runs
+
+    area = QgsVectorLayer("Polygon?crs=EPSG:32646", "study area", "memory")
+    feature = QgsFeature()
+    x0, y1 = full.xMinimum(), full.yMaximum()
+    feature.setGeometry(QgsGeometry.fromWkt(  # a strip along the top, 40 px high, 3 m pixels
+        f"POLYGON(({x0} {y1}, {x0 + 384 * 3} {y1}, {x0 + 384 * 3} {y1 - 120}, {x0} {y1 - 120}, {x0} {y1}))"))
+    area.dataProvider().addFeatures([feature])
+    project.addMapLayer(area)
+    dock.area.setCurrentIndex(dock.area.findData(AREA_LAYER))
+    dock.area_layer.setLayer(area)
+    assert dock.run_button.text() == "Run on area" and dock.area_layer.isVisibleTo(dock)
+    dock.run_button.click()
+    wait_for(lambda: controller.task is None)
+    with rasterio_open(controller.last["prob"]) as src:
+        assert (src.width, src.height) == (384, 40)  # the area's bounds, not the view's
+        assert src.tags()["TSM_AOI"] == "study area"
+
+
+def test_area_layer_mode_without_a_layer_says_what_to_do(setup):
+    from thaw_slump_mapper.ui.inference.dock import AREA_LAYER
+
+    _, dock, controller, _, _ = setup
+    dock.area.setCurrentIndex(dock.area.findData(AREA_LAYER))
+    messages = []
+    controller._message = lambda text, level: messages.append(text)
+    dock.run_button.click()
+    assert controller.task is None and messages and "polygon layer" in messages[0]
+
+
+def rasterio_open(path):
+    import rasterio
+
+    return rasterio.open(path)

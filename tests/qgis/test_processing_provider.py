@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from qgis.core import QgsApplication, QgsProcessingFeedback
+from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback
 
 from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID, Provider
 
@@ -141,6 +141,43 @@ def test_run_model_takes_one_mask_per_mosaic(provider, tmp_path):
             processing.run(f"{PROVIDER_ID}:runmodel", {
                 "MOSAICS": [mosaic.id()], "MASKS": [mask.id(), mask.id()], "MODEL": model,
                 "OUTPUT": str(tmp_path / "d.gpkg")})
+    finally:
+        QgsProject.instance().removeAllMapLayers()
+        settings.save(Preferences())
+
+
+def test_run_model_over_a_study_area_layer_skips_tiles_outside_it(provider, tmp_path):
+    import processing
+    import rasterio
+    from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsRasterLayer, QgsVectorLayer
+    from tsm_testkit import bare_soil_model
+
+    from thaw_slump_mapper.adapters import settings
+    from thaw_slump_mapper.core.preferences import Preferences
+    from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+
+    settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
+    scene = generate(tmp_path / "scene", SceneSpec(width=256, height=256, years=(2019, 2021), n_slumps=3, seed=4))
+    layers = [QgsRasterLayer(str(p), str(y)) for p, y in scene.mosaics]
+    full = layers[0].extent()
+    area = QgsVectorLayer("Polygon?crs=EPSG:32646", "corridor", "memory")
+    feature = QgsFeature()
+    cx, y0, y1 = full.center().x(), full.yMinimum(), full.yMaximum()
+    feature.setGeometry(QgsGeometry.fromWkt(  # a corridor 30 px wide down the middle
+        f"POLYGON(({cx - 45} {y0}, {cx + 45} {y0}, {cx + 45} {y1}, {cx - 45} {y1}, {cx - 45} {y0}))"))
+    area.dataProvider().addFeatures([feature])
+    QgsProject.instance().addMapLayers([*layers, area])
+    try:
+        params = {"MOSAICS": [lyr.id() for lyr in layers], "DATES": "2019,2021",
+                  "MODEL": str(bare_soil_model(tmp_path / "m.onnx"))}
+        out = processing.run(f"{PROVIDER_ID}:runmodel",
+                             {**params, "AOI": area.id(), "OUTPUT": str(tmp_path / "a.gpkg")})
+        with rasterio.open(out["PROBABILITY"]) as src:
+            assert (src.width, src.height) == (30, 256) and src.tags()["TSM_AOI"] == "corridor"
+        with pytest.raises(QgsProcessingException, match="not both"):
+            processing.run(f"{PROVIDER_ID}:runmodel", {**params, "AOI": area.id(), "EXTENT": full,
+                                                       "OUTPUT": str(tmp_path / "b.gpkg")})
+        assert not (tmp_path / "b.gpkg").exists()
     finally:
         QgsProject.instance().removeAllMapLayers()
         settings.save(Preferences())

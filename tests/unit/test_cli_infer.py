@@ -85,3 +85,42 @@ def test_errors_are_one_line_with_nonzero_status(scene, tmp_path, case):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tsm infer: ") and "Traceback" not in result.stderr
     assert not (tmp_path / "c.gpkg").exists()
+
+
+def _area_file(path, scene_mosaic, rows=(0, 100)):
+    """A GeoJSON polygon over rows [r0, r1) of the scene, in WGS 84 (another CRS than the mosaics)."""
+    import rasterio
+    from rasterio.warp import transform_geom
+
+    with rasterio.open(scene_mosaic.rsplit("@", 1)[0]) as src:
+        t, crs, w = src.transform, src.crs, src.width
+    x0, x1 = t.c, t.c + w * t.a
+    y0, y1 = t.f + rows[0] * t.e, t.f + rows[1] * t.e
+    ring = {"type": "Polygon", "coordinates": [[(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]]}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": transform_geom(crs, "EPSG:4326", ring)}]}))
+    return path
+
+
+def test_infer_over_a_study_area_file_and_its_dry_run(scene, tmp_path):
+    import rasterio
+
+    _, mosaics = scene
+    model = bare_soil_model(tmp_path / "bare.onnx")
+    area = _area_file(tmp_path / "area.geojson", mosaics[0])
+    base = ["infer", *[a for m in mosaics for a in ("--mosaic", m)], "--model", model, "--cache", tmp_path / "cache"]
+    plan = tsm(*base, "--aoi", area, "--dry-run")
+    assert plan.returncode == 0, plan.stderr
+    assert "tiles:" in plan.stdout and "chunks" in plan.stdout and "memory: about" in plan.stdout
+    assert "ms per tile" in plan.stdout and not (tmp_path / "cache").exists()  # a plan writes nothing
+    run = tsm(*base, "--aoi", area, "--out", tmp_path / "c.gpkg", "--json", "--quiet")
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    whole = json.loads(tsm(*base, "--out", tmp_path / "w.gpkg", "--json", "--quiet").stdout)
+    assert summary["tiles_total"] < whole["tiles_total"]
+    with rasterio.open(summary["probability_raster"]) as src:
+        assert src.width == 320 and 100 <= src.height <= 104  # the area's bounds, warped from WGS 84
+    both = tsm(*base, "--aoi", area, "--extent", "0,0,1,1", "--out", tmp_path / "x.gpkg")
+    assert both.returncode != 0 and "give one" in both.stderr
+    missing = tsm(*base, "--aoi", tmp_path / "none.gpkg", "--out", tmp_path / "x.gpkg")
+    assert missing.returncode != 0 and "does not exist" in missing.stderr and not (tmp_path / "x.gpkg").exists()

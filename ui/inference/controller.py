@@ -14,7 +14,7 @@ from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessage
 
 from ...adapters import settings
 from ...adapters.i18n import tr
-from ...adapters.layers import extent_of, keep_beside, show_candidates, show_probability, style_years_alike
+from ...adapters.layers import aoi_of, extent_of, keep_beside, show_candidates, show_probability, style_years_alike
 from ...adapters.messages import error_text, localize
 from ...adapters.tasks import EngineTask
 from ...core.about import PLUGIN_DIR
@@ -28,7 +28,7 @@ from ...core.engine.vectorize import VectorizeParams, vectorize
 from ...core.errors import TsmError
 from ...core.store.candidates import file_crs, write_candidates
 from ..widgets import disconnect
-from .dock import PROJECT_SCOPE, InferenceDock, RunRequest
+from .dock import AREA_LAYER, AREA_VIEW, PROJECT_SCOPE, InferenceDock, RunRequest
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
 
@@ -266,13 +266,26 @@ class InferenceController(QObject):
                 gpkg = str(Path(gpkg).with_name(f"{stem}_{crs_label(run_crs).replace(':', '')}.gpkg"))
                 self.dock.output.setFilePath(gpkg)
             reproject = choice == "reproject"
-        canvas = self.iface.mapCanvas()
-        extent = extent_of(canvas.extent(), canvas.mapSettings().destinationCrs())
+        extent, aoi = None, None
+        if request.area == AREA_VIEW:
+            canvas = self.iface.mapCanvas()
+            extent = extent_of(canvas.extent(), canvas.mapSettings().destinationCrs())
+        elif request.area == AREA_LAYER:
+            layer = self.project.mapLayer(request.area_layer_id) if request.area_layer_id else None
+            if layer is None:
+                self._message(tr("No area layer is chosen. Add a polygon layer of the study area or corridor and "
+                                 "choose it under Area."), Qgis.Warning)
+                return None
+            try:
+                aoi = aoi_of(layer)
+            except TsmError as exc:
+                self._message(error_text(exc), Qgis.Critical)
+                return None
         prefs = settings.load()
         params = InferenceParams(
             mosaics=tuple(MosaicSpec(path, date, band_map, mask=mask) for _, path, date, mask in request.mosaics),
             model_path=request.model_path, extent=extent, cache_dir=prefs.cache_dir,
-            batch_size=prefs.batch_size, device=prefs.device, cache_limit_mb=prefs.cache_limit_mb)
+            batch_size=prefs.batch_size, device=prefs.device, cache_limit_mb=prefs.cache_limit_mb, aoi=aoi)
         vparams = VectorizeParams(threshold=request.threshold, min_area_m2=request.min_area_m2,
                                   band="mean" if len(request.mosaics) > 1 else request.mosaics[0][2] or "mean")
 
@@ -284,7 +297,8 @@ class InferenceController(QObject):
             cancel.check()
             stats = write_candidates(gpkg, result, {
                 "threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2, "probability_raster": prob.path,
-                "extent": [extent.xmin, extent.ymin, extent.xmax, extent.ymax, extent.crs],
+                "extent": [*list(prob.grid.bounds), prob.grid.crs.to_string()],
+                "aoi": aoi.label if aoi is not None else "",
                 "seconds": time.monotonic() - start, "parameters": {"batch_size": params.batch_size,
                                                                     "band": vparams.band, "cached": prob.cached}},
                 reproject=reproject)
@@ -292,7 +306,7 @@ class InferenceController(QObject):
                     "seconds": time.monotonic() - start, "near_nodata_m2": result.near_nodata_m2,
                     "margin": vparams.nodata_margin_px}
 
-        task = EngineTask(tr("Thaw slump inference"), work)
+        task = EngineTask(tr("Thaw slump inference"), work, describe_tiles=True)
         task.tiles.connect(self.dock.set_progress)
         task.succeeded.connect(lambda out: self._run_done(out, request))
         task.failed.connect(self._failed)
@@ -339,7 +353,8 @@ class InferenceController(QObject):
         self.task = None
         self.dock.set_running(False)
         self.dock.set_finished(tr("cancelled"))
-        self.dock.set_status(tr("Cancelled; nothing was written."))
+        self.dock.set_status(tr("Cancelled; no candidates were written. Finished chunks are kept: running the "
+                                "same area again continues where this run stopped."))
         self._message(tr("Run cancelled; nothing was written."), Qgis.Info)
 
     def revectorize(self, threshold: float, min_area: float) -> EngineTask | None:

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from qgis.core import QgsProject
-from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.core import QgsMapLayerProxyModel, QgsProject
+from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ...adapters.i18n import tr
 from ...adapters.layers import file_rasters, raster_file
+from ...adapters.tasks import progress_text
 from ...core.engine.masks import find_udm
 from ...core.engine.raster import best_date
 from ..widgets import help_row, narrow, scrolling
@@ -45,6 +46,9 @@ PROJECT_SCOPE = "thaw_slump_mapper"
 
 
 COL_USE, COL_LAYER, COL_DATE, COL_MASK, COL_CHECK = range(5)
+
+
+AREA_VIEW, AREA_MOSAICS, AREA_LAYER = "view", "mosaics", "layer"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class RunRequest:
     add_probability: bool
     threshold: float
     min_area_m2: float
+    area: str = AREA_VIEW  # AREA_VIEW, AREA_MOSAICS or AREA_LAYER
+    area_layer_id: str = ""  # the polygon layer of AREA_LAYER (its selection, when it has one)
 
 
 class InferenceDock(QgsDockWidget):
@@ -143,10 +149,30 @@ class InferenceDock(QgsDockWidget):
         self.add_probability = QCheckBox(tr("Add probability raster"))  # short: no sideways scrolling
         self.add_probability.setToolTip(tr("Also add the probability raster"))
         run_layout.addWidget(self.add_probability)
+        area_form = QFormLayout()
+        area_form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        self.area = QComboBox()
+        self.area.addItem(tr("Current map view"), AREA_VIEW)
+        self.area.addItem(tr("Whole ticked mosaics"), AREA_MOSAICS)
+        self.area.addItem(tr("Polygons of a layer"), AREA_LAYER)
+        self.area.setToolTip(tr("Where the model runs: the map view, the full extent of the ticked mosaics, or a "
+                                "study area or corridor (the polygons of a layer, its selected ones when it has a "
+                                "selection); tiles outside the polygons are skipped"))
+        narrow(self.area)
+        area_form.addRow(tr("Area"), self.area)
+        self.area_layer = QgsMapLayerComboBox()
+        self.area_layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.area_layer.setToolTip(tr("The study area or corridor: a polygon layer"))
+        narrow(self.area_layer)
+        area_form.addRow(tr("Area layer"), self.area_layer)
+        run_layout.addLayout(area_form)
+        self._area_form = area_form
         self.run_button = QPushButton(tr("Run on current view"))
-        self.run_button.setToolTip(tr("Run the model over the map canvas extent (Ctrl+Alt+Shift+R)"))
+        self.run_button.setToolTip(tr("Run the model over the chosen area (Ctrl+Alt+Shift+R)"))
         self.run_button.clicked.connect(self.request_run)
         run_layout.addWidget(self.run_button)
+        self.area.currentIndexChanged.connect(self._area_changed)
+        self._area_changed()
         # Cancel beside the progress it stops, not beside Run: two buttons in a row widened the dock
         progress_row = QHBoxLayout()
         self.progress = QProgressBar()
@@ -387,7 +413,15 @@ class InferenceDock(QgsDockWidget):
             mosaics=tuple(self.selected_mosaics()), model_path=self.model_path(),
             band_map=self.band_map.text().strip(), output_gpkg=self.output.filePath().strip(),
             add_probability=self.add_probability.isChecked(), threshold=self.threshold.value() / 100,
-            min_area_m2=self.min_area.value()))
+            min_area_m2=self.min_area.value(), area=self.area.currentData(),
+            area_layer_id=self.area_layer.currentLayer().id() if self.area_layer.currentLayer() else ""))
+
+    def _area_changed(self) -> None:
+        mode = self.area.currentData()
+        self.area_layer.setVisible(mode == AREA_LAYER)
+        self._area_form.labelForField(self.area_layer).setVisible(mode == AREA_LAYER)
+        self.run_button.setText({AREA_VIEW: tr("Run on current view"), AREA_MOSAICS: tr("Run on whole mosaics"),
+                                 AREA_LAYER: tr("Run on area")}[mode])
 
     def set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -396,11 +430,9 @@ class InferenceDock(QgsDockWidget):
             self.progress.setValue(0)
             self.progress.setFormat(tr("starting…"))
 
-    def set_progress(self, done: int, total: int, seconds_left: float) -> None:
+    def set_progress(self, done: int, total: int, seconds_left: float, rate: float = 0.0) -> None:
         self.progress.setValue(int(100 * done / total) if total else 0)
-        left = tr("{seconds} s left").format(seconds=int(seconds_left)) if seconds_left >= 0 else ""
-        self.progress.setFormat(tr("tiles {done} / {total}").format(done=done, total=total)
-                                + (f" · {left}" if left else ""))
+        self.progress.setFormat(progress_text(done, total, seconds_left, rate))
 
     def set_finished(self, text: str) -> None:
         self.progress.setFormat(text)

@@ -489,7 +489,7 @@ class ReviewController(QObject):
 
         last = {"loss": float("nan"), "val": None}
         task = EngineTask(tr("Thaw slump fine-tuning"), work)
-        task.tiles.connect(lambda done, total, _: self.dock.set_training_progress(done, total, last["loss"],
+        task.tiles.connect(lambda done, total, *_: self.dock.set_training_progress(done, total, last["loss"],
                                                                                   last["val"]))
         task.succeeded.connect(self._trained)
         task.failed.connect(self._training_failed)
