@@ -1,12 +1,19 @@
-"""Inference benchmark: throughput, overhead and memory of the engine on generated mosaics.
+"""Inference benchmark: does the pipeline keep pace with the model, is memory flat, how big is the
+probability raster, and what does a corridor cost. Ratios are measured within one run.
 
-    .venv/bin/python scripts/bench_inference.py [--areas 10,100,1000] [--out build/bench]
+    .venv/bin/python scripts/bench_inference.py                 # pace, file size, memory (~10 min on 2 cores)
+    .venv/bin/python scripts/bench_inference.py --corridor 5000 # + the starter model over 5,000 km²
 
-Builds a UNet-ResNet34 (segmentation-models-pytorch, random weights: timing only) exported to
-ONNX, generates 4-band uint16 3 m mosaics of the given areas (noise, written block by block),
-and prints in one run: the raw model forward time for the same number of tiles, the end-to-end
-time, their ratio, achieved GFLOP/s, peak RSS per area (each in a fresh process) and the time to
-re-vectorise the 100 km² result. Numbers go to the README's "Benchmarks".
+Generated mosaics (uint16, 3 m, written block by block): timing only, the pixels are not imagery.
+- pace: end-to-end ``run_inference`` against the raw forward of the same number of tiles at the
+  same batch size (``backend.run`` on random input, after a warm-up) for the bundled starter
+  model and a UNet-ResNet34 (random weights) on the CPU, and a torch UNet-ResNet34 on a GPU when
+  torch sees one; where the per-tile overhead goes.
+- file size: the chunk files of the probability raster against a one-shot
+  ``gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 -co TILED=YES`` copy of the same pixels.
+- memory: peak RSS of the whole infer path (probabilities and vectorising) at 10-10,000 km², each
+  in a fresh process, with a one-band mosaic and a 1×1-convolution model (cheap on purpose: it
+  measures the pipeline's memory, not a network's).
 """
 
 from __future__ import annotations
@@ -31,11 +38,12 @@ import rasterio  # noqa: E402
 from rasterio.transform import from_origin  # noqa: E402
 from rasterio.windows import Window  # noqa: E402
 
-TILE, OVERLAP, GSD = 512, 64, 3.0
+GSD = 3.0
+STARTER = ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
 
 
-def build_model(out: Path) -> tuple[Path, float]:
-    """UNet-ResNet34, 4 bands in, 1 class out; returns the ONNX path and GFLOP per tile."""
+def build_r34(out: Path) -> tuple[Path, float]:
+    """UNet-ResNet34, 4 bands in, 1 class out (ONNX); returns the path and GFLOP per 512² tile."""
     path = out / "unet_r34.onnx"
     import segmentation_models_pytorch as smp
     import torch
@@ -43,137 +51,238 @@ def build_model(out: Path) -> tuple[Path, float]:
 
     torch.manual_seed(0)
     net = smp.Unet("resnet34", encoder_weights=None, in_channels=4, classes=1).eval()
-    x = torch.zeros(1, 4, TILE, TILE)
+    x = torch.zeros(1, 4, 512, 512)
     with FlopCounterMode(display=False) as counter, torch.no_grad():
         net(x)
-    gflop = counter.get_total_flops() / 1e9
     if not path.exists():
         torch.onnx.export(net, x, str(path), dynamo=False, input_names=["x"], output_names=["y"],
                           dynamic_axes={"x": {0: "n"}, "y": {0: "n"}}, opset_version=17)
+        torch.save(net.state_dict(), out / "unet_r34.pth")
+    sidecar = {"name": "bench-unet-r34", "version": "0", "architecture": "Unet/resnet34 (random weights)",
+               "bands": ["blue", "green", "red", "nir"], "value_domain": "sr16", "gsd_m": GSD,
+               "normalization": {"kind": "scale", "scale": 1e-4, "offset": 0}, "tile_size": 512, "overlap": 64,
+               "activation": "sigmoid"}
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
+    (out / "unet_r34.pth.json").write_text(json.dumps({**sidecar, "torch": {
+        "arch": "Unet", "encoder": "resnet34", "in_channels": 4, "classes": 1}}))
+    return path, counter.get_total_flops() / 1e9
+
+
+def build_tiny(out: Path) -> Path:
+    """A 1×1 convolution over one band: the cheapest model, to measure the pipeline's memory."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    path = out / "tiny.onnx"
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w", "b"], ["y"])], "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 1, "h", "w"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["n", 1, "h", "w"])],
+        [numpy_helper.from_array(np.array([[[[40.0]]]], np.float32), "w"),  # bright patches > 0.5
+         numpy_helper.from_array(np.array([-8.0], np.float32), "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, path)
     path.with_suffix(".json").write_text(json.dumps({
-        "name": "bench-unet-r34", "version": "0", "architecture": "Unet/resnet34 (random weights)",
-        "bands": ["blue", "green", "red", "nir"], "value_domain": "sr16", "gsd_m": GSD,
-        "normalization": {"kind": "scale", "scale": 1e-4, "offset": 0}, "tile_size": TILE, "overlap": OVERLAP,
-        "activation": "sigmoid"}))
-    return path, gflop
+        "name": "tiny", "version": "0", "bands": ["red"], "value_domain": "sr16", "gsd_m": GSD,
+        "normalization": {"kind": "scale", "scale": 1e-4, "offset": 0}, "tile_size": 512, "overlap": 64,
+        "activation": "sigmoid", "threshold": 0.5, "min_area_m2": 900}))
+    return path
 
 
-def make_mosaic(path: Path, km2: float) -> Path:
+def make_mosaic(path: Path, km2: float, bands: int = 4, kind: str = "noise") -> Path:
+    """``noise``: random values (compresses badly, decodes like real imagery at worst);
+    ``blobs``: a smooth background with bright slump-sized patches (compresses well)."""
     side = math.ceil(math.sqrt(km2 * 1e6) / GSD)
     if path.exists():
         return path
     rng = np.random.default_rng(0)
-    block = rng.integers(200, 3000, (4, 256, side), dtype=np.uint16)
-    with rasterio.open(path, "w", driver="GTiff", width=side, height=side, count=4, dtype="uint16", nodata=0,
+    tmp = path.with_name(path.name + ".part")
+    with rasterio.open(tmp, "w", driver="GTiff", width=side, height=side, count=bands, dtype="uint16", nodata=0,
                        crs="EPSG:32646", transform=from_origin(400000, 3900000, GSD, GSD), tiled=True,
                        blockxsize=256, blockysize=256, compress="deflate", predictor=2, BIGTIFF="IF_SAFER") as dst:
+        if kind == "noise":
+            block = rng.integers(200, 3000, (bands, 256, side), dtype=np.uint16)
+        else:
+            yy, xx = np.mgrid[0:256, 0:side]
+            block = (1200 + 300 * np.sin(xx / 97.0) * np.cos(yy / 53.0)).astype(np.uint16)[None].repeat(bands, 0)
+            for _ in range(max(1, side // 200)):
+                r, c = rng.integers(10, 246), rng.integers(10, side - 10)
+                block[:, max(0, r - 8):r + 8, c - 8:c + 8] = 2800
         for row in range(0, side, 256):
             h = min(256, side - row)
-            dst.write(np.roll(block, row, axis=2)[:, :h], window=Window(0, row, side, h))
+            dst.write(np.roll(block, row // 256 * 37, axis=2)[:, :h], window=Window(0, row, side, h))
+    tmp.replace(path)
     return path
 
 
-def child(mosaic: str, model: str, cache: str) -> None:
-    """One end-to-end run in this process; prints timings and this process's peak RSS."""
+def child(mosaic: str, model: str, cache: str, batch: int, device: str, vectorise: bool) -> None:
+    """One run in a fresh process: timings, pipeline stats and this process's peak RSS."""
     from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
     from thaw_slump_mapper.core.engine.models import load_model
     from thaw_slump_mapper.core.engine.raster import MosaicSpec
+    from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
 
-    loaded = load_model(model, "cpu")
+    band_map = (("red", 1),) if Path(model).stem == "tiny" else ()
+    loaded = load_model(model, device)
     t0 = time.monotonic()
-    res = run_inference(InferenceParams((MosaicSpec(mosaic, "2020"),), model, cache_dir=cache, batch_size=1),
-                        model=loaded)
-    total = time.monotonic() - t0
-    print(json.dumps({"seconds": total, "model_seconds": res.model_seconds, "tiles": res.tiles_run,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "path": str(res.path), "pixels": res.grid.width * res.grid.height}))
+    res = run_inference(InferenceParams((MosaicSpec(mosaic, "2020", band_map),), model, cache_dir=cache,
+                                        batch_size=batch, device=device), model=loaded)
+    seconds = time.monotonic() - t0
+    out = {"seconds": seconds, "tiles": res.tiles_run + res.stats.tiles_recomputed, "path": str(res.path),
+           "pixels": res.grid.width * res.grid.height, "model_seconds": res.model_seconds,
+           "read_wait": res.stats.read_wait_seconds, "sink": res.stats.sink_seconds, "device": loaded.backend.device}
+    if vectorise:
+        t1 = time.monotonic()
+        out["candidates"] = len(vectorize(res.path, VectorizeParams(threshold=0.5, min_area_m2=900)).candidates)
+        out["vectorise_seconds"] = time.monotonic() - t1
+    out["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(out))
 
 
-def raw_forward(model: str, tiles: int) -> float:
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since it started. Not ru_maxrss: Linux carries the
+    forked parent's resident size over exec into it (a parent holding a 2 GB model made every
+    child read 2 GB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(mosaic: Path, model: Path, cache: Path, batch: int, device: str = "cpu",
+              vectorise: bool = False) -> dict:
+    import shutil
+
+    shutil.rmtree(cache, ignore_errors=True)
+    cmd = [sys.executable, __file__, "--child", str(mosaic), str(model), str(cache), str(batch), device]
+    proc = subprocess.run(cmd + (["--vectorise"] if vectorise else []), capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def raw_forward(model: Path, tiles: int, batch: int, device: str = "cpu") -> float:
     from thaw_slump_mapper.core.engine.models import load_model
 
-    loaded = load_model(model, "cpu")
-    x = np.random.default_rng(1).random((1, 4, TILE, TILE), dtype=np.float32)
+    loaded = load_model(model, device)
+    spec = loaded.spec
+    x = np.random.default_rng(1).random((batch, len(spec.bands), spec.tile_size, spec.tile_size), dtype=np.float32)
     loaded.backend.run(x)  # warm-up
     t0 = time.monotonic()
-    for _ in range(tiles):
+    for _ in range(math.ceil(tiles / batch)):
         loaded.backend.run(x)
     return time.monotonic() - t0
 
 
-def bench_vectorize(out: Path, km2: float = 100.0, blobs: int = 3000) -> None:
-    """Re-vectorising a view full of candidates: ``blobs`` random slump-sized blobs."""
-    from thaw_slump_mapper.core.engine.inference import NODATA
-    from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
+def planned_tiles(mosaic: Path, model: Path) -> int:
+    from thaw_slump_mapper.core.engine.inference import InferenceParams, plan_run
+    from thaw_slump_mapper.core.engine.models import load_model
+    from thaw_slump_mapper.core.engine.raster import MosaicSpec, inspect_mosaic
 
-    side = math.ceil(math.sqrt(km2 * 1e6) / GSD)
-    rng = np.random.default_rng(2)
-    prob = np.zeros((side, side), np.uint8)
-    yy, xx = np.mgrid[-12:13, -12:13]
-    for _ in range(blobs):
-        r, c = rng.integers(20, side - 20, 2)
-        radius = rng.uniform(4, 12)
-        disc = (yy ** 2 + xx ** 2) <= radius ** 2
-        prob[r - 12:r + 13, c - 12:c + 13][disc] = rng.integers(130, 250)
-    prob[:, : side // 20] = NODATA
-    path = out / f"prob_blobs_{km2:g}.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=side, height=side, count=1, dtype="uint8", nodata=NODATA,
-                       crs="EPSG:32646", transform=from_origin(400000, 3900000, GSD, GSD), tiled=True,
-                       compress="deflate") as dst:
-        dst.write(prob, 1)
-        dst.set_band_description(1, "2020")
-        dst.update_tags(TSM_DATES=json.dumps(["2020"]))
+    spec = MosaicSpec(str(mosaic), "2020")
+    return plan_run(InferenceParams((spec,), str(model)), load_model(model, "cpu"), [inspect_mosaic(spec)]).tiles
+
+
+def pace(name: str, mosaic: Path, model: Path, batch: int, device: str, goal: float) -> dict:
+    tiles = planned_tiles(mosaic, model)
+    before = raw_forward(model, tiles, batch, device)
+    run = run_child(mosaic, model, mosaic.parent / f"cache_{name.split()[0]}", batch, device)
+    assert run["tiles"] == tiles, (run["tiles"], tiles)
+    # the raw forward before and after the run, averaged: this machine's speed drifts by a few %
+    forward = (before + raw_forward(model, tiles, batch, device)) / 2
+    ratio = forward / run["seconds"]
+    overhead_ms = 1000 * (run["seconds"] - forward) / run["tiles"]
+    print(f"{name}: {run['tiles']} tiles, batch {batch}, {run['device']}: raw forward {forward:.1f} s, end to end "
+          f"{run['seconds']:.1f} s, ratio {ratio:.2f} (goal >= {goal}) {'MET' if ratio >= goal else 'NOT MET'}")
+    print(f"  overhead {overhead_ms:.1f} ms per tile: the model inside the run took {run['model_seconds']:.1f} s "
+          f"({1000 * (run['model_seconds'] - forward) / run['tiles']:+.1f} ms per tile against the raw forward: "
+          f"cores shared with reading and writing), waiting for reads {run['read_wait']:.2f} s, blending, encoding "
+          f"and writing {run['sink']:.1f} s in their own thread, the rest set-up (percentiles, plan, VRT)")
+    return run
+
+
+def file_size(run: dict, out: Path) -> None:
+    vrt = Path(run["path"])
+    chunks = sum(f.stat().st_size for f in vrt.with_suffix("").glob("c*.tif"))
+    copy = out / "oneshot.tif"
+    copy.unlink(missing_ok=True)
+    subprocess.run(["gdal_translate", "-q", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=2", "-co", "TILED=YES",
+                    str(vrt), str(copy)], check=True)
+    ratio = chunks / copy.stat().st_size
+    print(f"probability raster: chunk files {chunks / 1e6:.2f} MB, one-shot gdal_translate DEFLATE+PREDICTOR=2 "
+          f"{copy.stat().st_size / 1e6:.2f} MB: ratio {ratio:.2f} (goal <= 1.2) {'MET' if ratio <= 1.2 else 'NOT MET'}")
+    copy.unlink()
+
+
+def memory(out: Path, areas: list[float]) -> None:
+    tiny = build_tiny(out)
+    rows = []
+    for km2 in areas:
+        t0 = time.monotonic()
+        mosaic = make_mosaic(out / f"one_band_{km2:g}km2.tif", km2, bands=1, kind="blobs")
+        made = time.monotonic() - t0
+        run = run_child(mosaic, tiny, out / f"cache_mem_{km2:g}", 8, vectorise=True)
+        rows.append((km2, run))
+        print(f"{km2:>7g} km²: {run['tiles']:6d} tiles, infer {run['seconds']:6.1f} s, vectorise "
+              f"{run['vectorise_seconds']:5.1f} s ({run['candidates']} candidates), "
+              f"peak RSS {run['peak_rss_mb']:5.0f} MB (mosaic written in {made:.0f} s)")
+        (out / f"cache_mem_{km2:g}").exists() and subprocess.run(["rm", "-rf", str(out / f"cache_mem_{km2:g}")])
+    peaks = [r["peak_rss_mb"] for _, r in rows]
+    print(f"peak RSS largest/smallest area: {max(peaks) / min(peaks):.2f}; highest {max(peaks):.0f} MB "
+          f"(goal <= 1,200 MB) {'MET' if max(peaks) <= 1200 else 'NOT MET'}")
+
+
+def corridor(out: Path, km2: float) -> None:
     t0 = time.monotonic()
-    result = vectorize(path, VectorizeParams(threshold=0.5, min_area_m2=200))
-    print(f"re-vectorise {side * side / 1e6:.1f} Mpx ({km2:g} km²) with {len(result.candidates)} polygons: "
-          f"{time.monotonic() - t0:.2f} s")
+    mosaic = make_mosaic(out / f"corridor_{km2:g}km2.tif", km2, bands=3, kind="blobs")
+    print(f"corridor mosaic: {km2:g} km², written in {time.monotonic() - t0:.0f} s")
+    run = run_child(mosaic, STARTER, out / "cache_corridor", 8, vectorise=True)
+    vrt = Path(run["path"])
+    size = sum(f.stat().st_size for f in vrt.with_suffix("").glob("c*.tif"))
+    total = run["seconds"] + run["vectorise_seconds"]
+    print(f"corridor rehearsal, starter model, {km2:g} km² on {os.cpu_count()} CPU cores: {run['tiles']} tiles in "
+          f"{run['seconds']:.0f} s ({run['tiles'] / run['seconds']:.1f} tiles/s), vectorise "
+          f"{run['vectorise_seconds']:.0f} s, {run['candidates']} candidates, peak RSS {run['peak_rss_mb']:.0f} MB, "
+          f"probability raster {size / 1e6:.0f} MB")
+    print(f"extrapolated to 54,000 km²: {total * 54000 / km2 / 3600:.1f} h on this machine "
+          f"({run['tiles'] * 54000 / km2:,.0f} tiles per date)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--areas", default="10,100,1000", help="km², comma-separated; 100 gives the timings")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
-    parser.add_argument("--vectorize-only", action="store_true", help="only the re-vectorisation timing")
-    parser.add_argument("--child", nargs=3, metavar=("MOSAIC", "MODEL", "CACHE"), help=argparse.SUPPRESS)
+    parser.add_argument("--pace-km2", type=float, default=100.0, help="area of the pace runs")
+    parser.add_argument("--memory", default="10,100,1000,10000", help="km² of the memory runs ('' to skip)")
+    parser.add_argument("--corridor", type=float, default=0.0, help="km² of the corridor rehearsal (0 to skip)")
+    parser.add_argument("--skip-r34", action="store_true", help="leave out the UNet-ResNet34 pace (slow on a CPU)")
+    parser.add_argument("--child", nargs=5, metavar=("MOSAIC", "MODEL", "CACHE", "BATCH", "DEVICE"),
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--vectorise", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        mosaic, model, cache, batch, device = args.child
+        child(mosaic, model, cache, int(batch), device, args.vectorise)
         return
     args.out.mkdir(parents=True, exist_ok=True)
-    if args.vectorize_only:
-        bench_vectorize(args.out)
-        return
-    model, gflop = build_model(args.out)
-    areas = [float(a) for a in args.areas.split(",")]
-    print(f"model: UNet-ResNet34 ONNX, {gflop:.1f} GFLOP per {TILE}² tile; CPU cores: {os.cpu_count()}")
-    runs = {}
-    for km2 in areas:
-        mosaic = make_mosaic(args.out / f"mosaic_{km2:g}km2.tif", km2)
-        cache = args.out / f"cache_{km2:g}"
-        for old in cache.glob("prob_*"):
-            old.unlink()
-        out = subprocess.run([sys.executable, __file__, "--child", str(mosaic), str(model), str(cache)],
-                             capture_output=True, text=True, check=True)
-        runs[km2] = json.loads(out.stdout.strip().splitlines()[-1])
-        r = runs[km2]
-        print(f"{km2:>6g} km²: {r['tiles']:4d} tiles, end-to-end {r['seconds']:7.1f} s, "
-              f"peak RSS {r['peak_rss_mb']:6.0f} MB")
-    ref = runs.get(100.0) or runs[areas[0]]
-    forward = raw_forward(str(model), ref["tiles"])
-    print(f"raw forward for the same {ref['tiles']} tiles: {forward:.1f} s; end-to-end {ref['seconds']:.1f} s; "
-          f"ratio forward/end-to-end = {forward / ref['seconds']:.3f}")
-    print(f"achieved: {gflop * ref['tiles'] / ref['seconds']:.0f} GFLOP/s end-to-end, "
-          f"{gflop * ref['tiles'] / forward:.0f} GFLOP/s raw forward")
-    rss = [runs[a]["peak_rss_mb"] for a in areas]
-    print("peak RSS by area: " + ", ".join(f"{a:g} km² {m:.0f} MB" for a, m in zip(areas, rss))
-          + f" (largest/smallest = {max(rss) / min(rss):.2f})")
-    from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
+    print(f"machine: {os.cpu_count()} CPU cores")
+    mosaic = make_mosaic(args.out / f"mosaic_{args.pace_km2:g}km2.tif", args.pace_km2)
+    starter = pace("starter (ONNX, CPU)", mosaic, STARTER, 8, "cpu", 0.8)
+    file_size(starter, args.out)
+    if not args.skip_r34:
+        r34, gflop = build_r34(args.out)
+        run = pace("UNet-ResNet34 (ONNX, CPU)", mosaic, r34, 4, "cpu", 0.95)
+        print(f"  {gflop:.0f} GFLOP per tile: {gflop * run['tiles'] / run['seconds']:.0f} GFLOP/s end to end")
+        import torch
 
-    t0 = time.monotonic()
-    result = vectorize(ref["path"], VectorizeParams(threshold=0.5, min_area_m2=900))
-    print(f"re-vectorise {ref['pixels'] / 1e6:.1f} Mpx: {time.monotonic() - t0:.2f} s, "
-          f"{len(result.candidates)} polygons (random weights)")
-    bench_vectorize(args.out)
+        if torch.cuda.is_available():
+            pace("UNet-ResNet34 (torch, GPU)", mosaic, args.out / "unet_r34.pth", 16, "cuda", 0.7)
+        else:
+            print("UNet-ResNet34 (torch, GPU): no GPU on this machine (goal >= 0.7 not measured here)")
+    if args.memory:
+        memory(args.out, [float(a) for a in args.memory.split(",")])
+    if args.corridor:
+        corridor(args.out, args.corridor)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -207,8 +208,13 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     _prepare_folder(plan, params.chunk_px)
     meter = ProgressMeter(plan.tiles, progress)
     readers = _Readers(infos, mask_infos, plans, params.aux, grid, spec)
+    pct = None
     try:
-        pct = readers.percentiles()
+        # the stretch is needed to prepare tiles, not to read them: the first chunk's reads start
+        # while it is computed
+        stretch = ThreadPoolExecutor(1, thread_name_prefix="tsm-stretch")
+        pct = stretch.submit(readers.percentiles)
+        stretch.shutdown(wait=False)
 
         def make_source():
             return readers.open(pct)
@@ -229,6 +235,8 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
 
         stats = run.run(plan.chunks, cancel, on_tile)
     finally:
+        if pct is not None:
+            wait([pct])  # its thread reads the mosaics too: never close them under it
         readers.close()
     result.tiles_run, result.model_seconds, result.stats = stats.tiles_run, stats.model_seconds, stats
     if not any(plan.folder.glob("c*.tif")):
@@ -331,7 +339,7 @@ class _Readers:
         return [_percentiles(r, positions, self.spec, info.domain, aux, self.grid, m)
                 for r, m, info, (_, positions) in zip(mosaics, mask_readers, self.infos, self.plans)]
 
-    def open(self, pct: list) -> _Source:
+    def open(self, pct: Future) -> _Source:
         return _Source(self, *self._open_set(), pct)
 
     def close(self) -> None:
@@ -420,7 +428,7 @@ class _Source:
         raw = raw_input(values, self.r.plans[d][1], spec, self.r.infos[d].domain, aux)
         if spec.nodata_fill == "fill":  # before normalisation: no extreme values, no step at its edge
             raw = nodata.fill(raw, valid)
-        x = normalise(raw, spec, self.pct[d])
+        x = normalise(raw, spec, self.pct.result()[d])
         if spec.nodata_fill == "zero":  # a third-party model trained with 0 after normalisation
             x[:, ~valid] = 0.0
         return x, valid
