@@ -245,6 +245,10 @@ def corridor(out: Path, km2: float) -> None:
           f"{run['seconds']:.0f} s ({run['tiles'] / run['seconds']:.1f} tiles/s), vectorise "
           f"{run['vectorise_seconds']:.0f} s, {run['candidates']} candidates, peak RSS {run['peak_rss_mb']:.0f} MB, "
           f"probability raster {size / 1e6:.0f} MB")
+    forward = raw_forward(STARTER, 400, 8) / 400  # seconds per tile, same batch size
+    print(f"  pace over the corridor: raw forward {forward * 1000:.1f} ms per tile x {run['tiles']} tiles = "
+          f"{forward * run['tiles']:.0f} s against {run['seconds']:.0f} s end to end: ratio "
+          f"{forward * run['tiles'] / run['seconds']:.2f}")
     print(f"extrapolated to 54,000 km²: {total * 54000 / km2 / 3600:.1f} h on this machine "
           f"({run['tiles'] * 54000 / km2:,.0f} tiles per date)")
 

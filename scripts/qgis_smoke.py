@@ -32,8 +32,11 @@ from qgis.utils import iface, plugins, active_plugins
 
 OUT = os.environ["TSM_SMOKE_OUT"]
 window = iface.mainWindow()
-window.resize(1600, 1000)
-window.move(0, 0)
+if os.environ.get("TSM_SMOKE_SIZE") == "screen":  # under a window manager: the screen the user has
+    window.showMaximized()
+else:
+    window.resize(1600, 1000)
+    window.move(0, 0)
 
 
 def stack_check():
@@ -121,6 +124,75 @@ def finish():
     QgsApplication.exit(0)
 
 
+def run_area_scenario():
+    # a study area from the dock (Area: polygons of a layer), then the same through Processing
+    import processing
+    from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+    from thaw_slump_mapper.adapters.layers import style_natural_colour
+    from thaw_slump_mapper.ui.inference.dock import AREA_LAYER
+
+    scene = json.loads(os.environ["TSM_SMOKE_SCENE"])
+    plugin = plugins["thaw_slump_mapper"]
+    layers = [QgsRasterLayer(p, f"PlanetScope {y} (synthetic)") for p, y in scene["mosaics"]]
+    for layer in layers:
+        style_natural_colour(layer)
+    area = QgsVectorLayer(scene["area"], "corridor (study area)", "ogr")
+    area.renderer().symbol().setOpacity(0.25)
+    QgsProject.instance().addMapLayers([*layers, area])
+    QgsProject.instance().setCrs(layers[0].crs())
+    iface.mapCanvas().setDestinationCrs(layers[0].crs())
+    iface.mapCanvas().setExtent(layers[0].extent())
+    dock = plugin.docks["inference"]
+    dock.show()
+    dock.raise_()
+    plugin.inference.add_model_path(scene["model"])
+    for layer, (_, year) in zip(layers, scene["mosaics"]):
+        dock.set_mosaic_used(layer.id(), True, str(year))
+    dock.output.setFilePath(scene["gpkg"])
+    dock.area.setCurrentIndex(dock.area.findData(AREA_LAYER))
+    dock.area_layer.setLayer(area)
+    marker_extra["run_button"] = dock.run_button.text()
+    dock.run_button.click()
+
+    def poll():
+        if plugin.inference.task is not None:
+            QTimer.singleShot(200, poll)
+            return
+        marker_extra["status"] = dock.status.text()
+        marker_extra["progress"] = dock.progress.format()
+        import rasterio
+        with rasterio.open(plugin.inference.last["prob"]) as src:
+            marker_extra["dock_probability_px"] = [src.width, src.height]
+        cands = [l for l in QgsProject.instance().mapLayers().values()
+                 if l.customProperty("thaw_slump_mapper/candidates")]
+        marker_extra["candidates"] = cands[0].featureCount() if cands else 0
+        QgsApplication.processEvents()
+        window.grab().save(os.path.join(OUT, "qgis_area_dock.png"))
+        out = processing.run("thawslumpmapper:runmodel", {
+            "MOSAICS": [l.id() for l in layers], "DATES": ",".join(str(y) for _, y in scene["mosaics"]),
+            "MODEL": scene["model"], "AOI": area.id(), "OUTPUT": scene["gpkg"].replace(".gpkg", "_processing.gpkg")})
+        marker_extra["processing_count"] = out["COUNT"]
+        with rasterio.open(out["PROBABILITY"]) as src:
+            marker_extra["processing_probability_px"] = [src.width, src.height]
+        result = QgsVectorLayer(out["OUTPUT"] + "|layername=candidates", "candidates (Processing, study area)", "ogr")
+        result.renderer().symbol().setColor(__import__("qgis.PyQt.QtGui", fromlist=["QColor"]).QColor("magenta"))
+        QgsProject.instance().addMapLayer(result)
+        from processing.gui.AlgorithmDialog import AlgorithmDialog  # noqa: F401 - the dialog a user opens
+        dialog = processing.createAlgorithmDialog("thawslumpmapper:runmodel", {
+            "MOSAICS": [l.id() for l in layers], "MODEL": scene["model"], "AOI": area.id()})
+        dialog.show()
+        marker_extra["dialog"] = dialog.windowTitle()
+
+        def shoot_dialog():
+            dialog.grab().save(os.path.join(OUT, "qgis_area_processing_dialog.png"))
+            dialog.close()
+            QTimer.singleShot(1500, finish)
+
+        QTimer.singleShot(2500, shoot_dialog)
+
+    QTimer.singleShot(300, poll)
+
+
 def run_inference_scenario():
     # like a user: add the mosaics, zoom, tick them, add a model, click Run, wait for the layer
     from qgis.core import QgsProject, QgsRasterLayer
@@ -206,7 +278,9 @@ marker_extra = {}
 plugin_log = []
 QgsApplication.messageLog().messageReceived.connect(
     lambda message, tag, level: plugin_log.append(message) if tag == "Thaw Slump Mapper" else None)
-if os.environ.get("TSM_SMOKE_SCENARIO") in ("inference", "review"):
+if os.environ.get("TSM_SMOKE_SCENARIO") == "area":
+    QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_area_scenario)
+elif os.environ.get("TSM_SMOKE_SCENARIO") in ("inference", "review"):
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_inference_scenario)
 else:
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), finish)
@@ -250,12 +324,27 @@ def prepare_inference_scene(folder: Path) -> dict:
     scene = generate(folder / "scene", SceneSpec(width=768, height=768, years=(2019, 2020, 2021), n_slumps=10,
                                                  n_ponds=8, n_rocks=6, seed=21))
     model = bare_soil_model(folder / "bare_soil_index.onnx")
+    area = folder / "corridor.gpkg"  # a diagonal corridor across the scene, as a study area
+    from osgeo import ogr, osr
+
+    x0, y1, res = 440000.0, 3860000.0, 3.0  # SceneSpec's default origin and GSD
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(area))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32646)
+    layer = ds.CreateLayer("corridor", srs, ogr.wkbPolygon)
+    feature = ogr.Feature(layer.GetLayerDefn())
+    w = 768 * res
+    feature.SetGeometry(ogr.CreateGeometryFromWkt(
+        f"POLYGON(({x0} {y1}, {x0 + 0.3 * w} {y1}, {x0 + w} {y1 - 0.7 * w}, {x0 + w} {y1 - w}, "
+        f"{x0 + 0.7 * w} {y1 - w}, {x0} {y1 - 0.3 * w}, {x0} {y1}))"))
+    layer.CreateFeature(feature)
+    ds = None
     return {"mosaics": [[str(p), y] for p, y in scene.mosaics], "model": str(model),
-            "gpkg": str(folder / "candidates.gpkg")}
+            "gpkg": str(folder / "candidates.gpkg"), "area": str(area)}
 
 
 def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | None = None,
-        scenario: str = "", torch: bool = False) -> dict:
+        scenario: str = "", torch: bool = False, display: str = "") -> dict:
     """Start QGIS; ``env_dir`` overrides the plugin environment (default: this Python's venv);
     ``scenario`` 'inference' runs the model from the dock like a user before the screenshots;
     ``torch`` also builds and runs an smp network inside QGIS."""
@@ -272,15 +361,19 @@ def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | 
         env = dict(os.environ, TSM_SMOKE_OUT=str(out.resolve()), XDG_RUNTIME_DIR=str(tmp_path))
         env.pop("QT_QPA_PLATFORM", None)  # a real X server (Xvfb) this time
         env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
-        if scenario in ("inference", "review"):
+        if scenario in ("inference", "review", "area"):
             env["TSM_SMOKE_SCENARIO"] = scenario
             env["TSM_SMOKE_SCENE"] = json.dumps(prepare_inference_scene(tmp_path))
         env["TSM_SMOKE_TORCH"] = "1" if torch else "0"
         env_dir = venv_of_current_python() if env_dir is None else env_dir
         env["THAW_SLUMP_MAPPER_VENV"] = env_dir or str(tmp_path / "no-plugin-environment")
-        cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path",
-               str(tmp_path / "profiles"), "--profile", "default", "--nologo", "--noversioncheck",
-               "--code", str(startup)]
+        cmd = ["qgis", "--profiles-path", str(tmp_path / "profiles"), "--profile", "default", "--nologo",
+               "--noversioncheck", "--code", str(startup)]
+        if display:  # a running X server with a window manager, at the screen size the user has
+            env["DISPLAY"] = display
+            env["TSM_SMOKE_SIZE"] = "screen"
+        else:
+            cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", *cmd]
         try:
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
@@ -309,11 +402,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--timeout", type=int, default=180)
     parser.add_argument("--lang", default="", help="e.g. zh_CN to start QGIS in Chinese")
-    parser.add_argument("--scenario", choices=["", "inference", "review"], default="",
+    parser.add_argument("--scenario", choices=["", "inference", "review", "area"], default="",
                         help="inference: run the model on a synthetic scene from the dock first; "
-                             "review: then review 20 candidates by keyboard")
+                             "review: then review 20 candidates by keyboard; area: a study-area run from the "
+                             "dock, then through Processing")
+    parser.add_argument("--display", default="", help="an X display with a window manager (e.g. :79 running "
+                                                       "Xvfb and openbox) instead of a bare xvfb-run")
     args = parser.parse_args()
-    marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario)
+    marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario, display=args.display)
     print(json.dumps(marker, indent=2, ensure_ascii=False))
     sys.exit(0 if ok(marker) else 1)
 

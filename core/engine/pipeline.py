@@ -54,7 +54,7 @@ def encode(prob: np.ndarray) -> np.ndarray:
     return out
 
 
-def _yield_to_model(idle: bool = True) -> None:
+def _yield_to_model() -> None:
     """Run this thread only on CPU time the model leaves. A convolution splits each layer across
     the cores and waits for the slowest part: a reading thread taking a core now and then slowed a
     UNet-ResNet34 by 10 % on 2 cores. Under Linux's SCHED_IDLE policy (or nice 19 where that is
@@ -65,12 +65,10 @@ def _yield_to_model(idle: bool = True) -> None:
         return
     tid = threading.get_native_id()
     try:
-        if not idle:
-            raise OSError
         os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):
         try:
-            os.setpriority(os.PRIO_PROCESS, tid, 19 if idle else 10)
+            os.setpriority(os.PRIO_PROCESS, tid, 19)
         except (AttributeError, OSError):
             pass
 
