@@ -314,7 +314,7 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="222"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="224"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
@@ -462,102 +462,97 @@
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="207"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="209"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="80"/>
-        <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.</source>
-        <translation>在指定范围内（或整幅影像上）对一幅或多幅 PlanetScope 镶嵌影像（每个日期一幅）运行热融滑塌分割模型，并将候选多边形合并写入 GeoPackage。</translation>
-    </message>
-    <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="87"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="89"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="89"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="91"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="96"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="98"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="97"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="99"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="102"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="104"/>
         <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="105"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="107"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="108"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="110"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="220"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="222"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="230"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="232"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="114"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="116"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="120"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="122"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="125"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="127"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="161"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="163"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="187"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="189"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="204"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="206"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="213"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="215"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="225"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="227"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="227"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="229"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
@@ -1282,22 +1277,22 @@
         <translation>无掩膜</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="91"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="93"/>
         <source>Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order</source>
         <translation>云/阴影/积雪掩膜（UDM 或 UDM2），每个镶嵌图一个，顺序相同</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="94"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="96"/>
         <source>Without masks: use each PlanetScope scene&apos;s UDM found beside it</source>
         <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="129"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="131"/>
         <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
         <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="136"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="138"/>
         <source>Mask of {mosaic}: {mask}</source>
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
@@ -1312,12 +1307,12 @@
         <translation>UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="169"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="171"/>
         <source>Warning: {message}</source>
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="190"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="192"/>
         <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
@@ -1707,17 +1702,17 @@
         <translation>在区域上运行</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="101"/>
         <source>Study area or corridor: polygons (tiles outside them are skipped)</source>
         <translation>研究区或走廊：多边形（其外的瓦片将被跳过）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="141"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="143"/>
         <source>The study area layer cannot be read.</source>
         <translation>无法读取研究区图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="149"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="151"/>
         <source>Give either an extent or a study area, not both.</source>
         <translation>请给出范围或研究区之一，不要同时给出。</translation>
     </message>
@@ -1747,9 +1742,14 @@
         <translation>剩余 {time}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="220"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="222"/>
         <source>Probability raster (*.vrt *.tif *.tiff)</source>
         <translation>概率栅格 (*.vrt *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="80"/>
+        <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, over a study area or corridor (polygons: tiles outside them are skipped), or over the whole mosaics, and merges the candidate polygons into a GeoPackage. A run that stopped continues where it stopped when it is run again.</source>
+        <translation>在一个或多个 PlanetScope 镶嵌图（每个日期一幅）上运行热融滑塌分割模型：可在某个范围内、在研究区或走廊（多边形：其外的瓦片将被跳过）内，或在整幅镶嵌图上运行，并将候选多边形合并到 GeoPackage 中。中断的运行再次运行时会从中断处继续。</translation>
     </message>
 </context>
 </TS>

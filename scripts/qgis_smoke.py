@@ -81,6 +81,7 @@ def finish():
         dock.show()
     window.resizeDocks(docks, [470] * len(docks), Qt.Horizontal)
     shots = []
+    all_docks = sorted(d.objectName() for d in docks)
     if marker_extra:  # a scenario ran: keep its dock in front for one screenshot
         wanted = "Review" if "review_keys" in marker_extra else "Inference"
         docks = [d for d in docks if wanted in d.objectName()]
@@ -104,7 +105,7 @@ def finish():
         "class": type(plugin).__name__ if plugin else None,
         "module_file": getattr(__import__(type(plugin).__module__, fromlist=["x"]), "__file__", "")
             if plugin else "",
-        "docks": sorted(d.objectName() for d in docks),
+        "docks": all_docks,
         "dock_titles": sorted(d.windowTitle() for d in docks),
         "visible_docks": sorted(d.objectName() for d in docks if d.isVisible()),
         "provider": QgsApplication.processingRegistry().providerById("thawslumpmapper") is not None,
@@ -137,8 +138,12 @@ def run_area_scenario():
     for layer in layers:
         style_natural_colour(layer)
     area = QgsVectorLayer(scene["area"], "corridor (study area)", "ogr")
-    area.renderer().symbol().setOpacity(0.25)
-    QgsProject.instance().addMapLayers([*layers, area])
+    from qgis.core import QgsFillSymbol
+    area.renderer().setSymbol(QgsFillSymbol.createSimple(
+        {"color": "0,160,255,50", "outline_color": "0,120,255", "outline_width": "0.8"}))
+    QgsProject.instance().addMapLayers(layers)
+    QgsProject.instance().addMapLayer(area, False)
+    QgsProject.instance().layerTreeRoot().insertLayer(0, area)  # on top of the imagery
     QgsProject.instance().setCrs(layers[0].crs())
     iface.mapCanvas().setDestinationCrs(layers[0].crs())
     iface.mapCanvas().setExtent(layers[0].extent())
@@ -177,7 +182,8 @@ def run_area_scenario():
         result = QgsVectorLayer(out["OUTPUT"] + "|layername=candidates", "candidates (Processing, study area)", "ogr")
         result.renderer().symbol().setColor(__import__("qgis.PyQt.QtGui", fromlist=["QColor"]).QColor("magenta"))
         QgsProject.instance().addMapLayer(result)
-        from processing.gui.AlgorithmDialog import AlgorithmDialog  # noqa: F401 - the dialog a user opens
+        QTimer.singleShot(1500, lambda: (QgsApplication.processEvents(),
+                                         window.grab().save(os.path.join(OUT, "qgis_area_processing.png"))))
         dialog = processing.createAlgorithmDialog("thawslumpmapper:runmodel", {
             "MOSAICS": [l.id() for l in layers], "MODEL": scene["model"], "AOI": area.id()})
         dialog.show()
@@ -188,7 +194,7 @@ def run_area_scenario():
             dialog.close()
             QTimer.singleShot(1500, finish)
 
-        QTimer.singleShot(2500, shoot_dialog)
+        QTimer.singleShot(3500, shoot_dialog)
 
     QTimer.singleShot(300, poll)
 

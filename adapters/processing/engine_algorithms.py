@@ -78,7 +78,9 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API
         return tr("Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an "
-                  "extent, or over the whole mosaics, and merges the candidate polygons into a GeoPackage.")
+                  "extent, over a study area or corridor (polygons: tiles outside them are skipped), or over the "
+                  "whole mosaics, and merges the candidate polygons into a GeoPackage. A run that stopped continues "
+                  "where it stopped when it is run again.")
 
     def createInstance(self) -> RunModelAlgorithm:  # noqa: N802 - QGIS API
         return RunModelAlgorithm()
