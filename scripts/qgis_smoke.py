@@ -125,25 +125,20 @@ def finish():
     QgsApplication.exit(0)
 
 
-def run_area_scenario():
-    # a study area from the dock (Area: polygons of a layer), then the same through Processing
-    import processing
-    from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+def scene_in_dock():
+    # like a user: add the mosaics, zoom, tick them, add a model, choose the output
+    from qgis.core import QgsProject, QgsRasterLayer
     from thaw_slump_mapper.adapters.layers import style_natural_colour
-    from thaw_slump_mapper.ui.inference.dock import AREA_LAYER
 
     scene = json.loads(os.environ["TSM_SMOKE_SCENE"])
     plugin = plugins["thaw_slump_mapper"]
     layers = [QgsRasterLayer(p, f"PlanetScope {y} (synthetic)") for p, y in scene["mosaics"]]
     for layer in layers:
         style_natural_colour(layer)
-    area = QgsVectorLayer(scene["area"], "corridor (study area)", "ogr")
-    from qgis.core import QgsFillSymbol
-    area.renderer().setSymbol(QgsFillSymbol.createSimple(
-        {"color": "0,160,255,50", "outline_color": "0,120,255", "outline_width": "0.8"}))
     QgsProject.instance().addMapLayers(layers)
-    QgsProject.instance().addMapLayer(area, False)
-    QgsProject.instance().layerTreeRoot().insertLayer(0, area)  # on top of the imagery
+    root = QgsProject.instance().layerTreeRoot()
+    for layer in layers[:-1]:
+        root.findLayer(layer.id()).setItemVisibilityChecked(False)
     QgsProject.instance().setCrs(layers[0].crs())
     iface.mapCanvas().setDestinationCrs(layers[0].crs())
     iface.mapCanvas().setExtent(layers[0].extent())
@@ -154,6 +149,21 @@ def run_area_scenario():
     for layer, (_, year) in zip(layers, scene["mosaics"]):
         dock.set_mosaic_used(layer.id(), True, str(year))
     dock.output.setFilePath(scene["gpkg"])
+    return scene, plugin, dock, layers
+
+
+def run_area_scenario():
+    # a study area from the dock (Area: polygons of a layer), then the same through Processing
+    import processing
+    from qgis.core import QgsFillSymbol, QgsProject, QgsVectorLayer
+    from thaw_slump_mapper.ui.inference.dock import AREA_LAYER
+
+    scene, plugin, dock, layers = scene_in_dock()
+    area = QgsVectorLayer(scene["area"], "corridor (study area)", "ogr")
+    area.renderer().setSymbol(QgsFillSymbol.createSimple(
+        {"color": "0,160,255,50", "outline_color": "0,120,255", "outline_width": "0.8"}))
+    QgsProject.instance().addMapLayer(area, False)
+    QgsProject.instance().layerTreeRoot().insertLayer(0, area)  # on top of the imagery
     dock.area.setCurrentIndex(dock.area.findData(AREA_LAYER))
     dock.area_layer.setLayer(area)
     marker_extra["run_button"] = dock.run_button.text()
@@ -200,29 +210,10 @@ def run_area_scenario():
 
 
 def run_inference_scenario():
-    # like a user: add the mosaics, zoom, tick them, add a model, click Run, wait for the layer
-    from qgis.core import QgsProject, QgsRasterLayer
-    from thaw_slump_mapper.adapters.layers import style_natural_colour
+    # then click Run and wait for the layer
+    from qgis.core import QgsProject
 
-    scene = json.loads(os.environ["TSM_SMOKE_SCENE"])
-    plugin = plugins["thaw_slump_mapper"]
-    layers = [QgsRasterLayer(p, f"PlanetScope {y} (synthetic)") for p, y in scene["mosaics"]]
-    for layer in layers:
-        style_natural_colour(layer)
-    QgsProject.instance().addMapLayers(layers)
-    root = QgsProject.instance().layerTreeRoot()
-    for layer in layers[:-1]:
-        root.findLayer(layer.id()).setItemVisibilityChecked(False)
-    QgsProject.instance().setCrs(layers[0].crs())
-    iface.mapCanvas().setDestinationCrs(layers[0].crs())
-    iface.mapCanvas().setExtent(layers[0].extent())
-    dock = plugin.docks["inference"]
-    dock.show()
-    dock.raise_()
-    plugin.inference.add_model_path(scene["model"])
-    for layer, (_, year) in zip(layers, scene["mosaics"]):
-        dock.set_mosaic_used(layer.id(), True, str(year))
-    dock.output.setFilePath(scene["gpkg"])
+    scene, plugin, dock, layers = scene_in_dock()
     dock.run_button.click()
     started = [False]
 
