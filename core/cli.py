@@ -233,8 +233,9 @@ def print_plan(params, model, infos) -> None:
     print(f"grid: {g.width} x {g.height} px at {g.res:g} m ({g.crs.to_string()}), {km2:,.0f} km²"
           + (f"; tiles touching the area cover about {tile_km2:,.0f} km²" if params.aoi is not None else ""))
     print(f"tiles: {plan.tiles:,} of {spec.tile_size} px (overlap {spec.overlap}) x {dates} date(s); "
-          f"{len(plan.chunks):,} chunks of up to {side} px" + (f", {done} already done (resumes)" if done else ""))
-    print(f"outputs: probability raster, {plan.bands} uint8 band(s), {raw_gb:.2f} GB before compression, "
+          f"{len(plan.chunks):,} chunk(s) of up to {side} px" + (f", {done} already done (resumes)" if done else ""))
+    size = f"{raw_gb:.2f} GB" if raw_gb >= 1 else f"{raw_gb * 1000:.0f} MB"
+    print(f"outputs: probability raster, {plan.bands} uint8 band(s), {size} before compression, "
           f"in {plan.folder} (+ {plan.vrt.name})")
     print(f"memory: about {memory_mb:,.0f} MB whatever the area")
     print(f"time: the model takes {per_tile * 1000:.1f} ms per tile on {model.backend.device} (probe of "
