@@ -174,9 +174,7 @@ class ChunkedRun:
         """Run ``chunks`` (row by row); ``on_tile(n, resumed)`` after n owned tiles are done (by an
         earlier run when ``resumed``)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for chunk in chunks:
-            if self.is_done(chunk):
-                self._load_crops(chunk.name)
+        loaded: set[tuple[int, int]] = set()  # producers done by an earlier run whose crops were read
         sink_q: queue.Queue = queue.Queue(maxsize=8)  # short: an idle-priority sink leaves little to do at the end
         sink_error: list[BaseException] = []
         # progress is counted by the sink and reported from this thread (as callers expect:
@@ -215,6 +213,9 @@ class ChunkedRun:
                     continue
                 owner = self.layout.owner(ti, tj)
                 key = (chunk.name, (ti, tj))
+                if owner in done_before and owner not in loaded:  # read when needed: a resumed
+                    self._load_crops(chunk_name(*owner))          # corridor has thousands of them
+                    loaded.add(owner)
                 # a neighbour run earlier leaves its crop: taken by the sink, which gets there
                 # after it has finished that neighbour (the reads run ahead of it)
                 if owner != (chunk.ci, chunk.cj) and (key in self.crops
