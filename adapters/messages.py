@@ -61,6 +61,95 @@ def catalogue() -> dict[str, str]:
                                      "nir), or map a band to it: --band-map {role}=N."),
         "bands.out_of_range": tr("The band mapping gives {role}={band}, but mosaic {name} has {count} band(s)."),
         "bands.out_of_range.fix": tr("Correct the band mapping."),
+        "model.missing": tr("The model file {path} does not exist."),
+        "model.missing.fix": tr("Check the path, or add the model again."),
+        "model.format": tr("{name} is not a model format the plugin reads."),
+        "model.format.fix": tr("Use an ONNX file (.onnx), TorchScript (.pt/.ts) or smp weights (.pth) with a sidecar "
+                               "JSON."),
+        "model.not_onnx": tr("{name} is not a valid ONNX model ({detail})."),
+        "model.not_onnx.fix": tr("The file may be corrupt or truncated: copy or export it again."),
+        "model.inputs": tr("{name} takes {count} inputs; a segmentation model takes one image."),
+        "model.inputs.fix": tr("Export the model with a single N×C×H×W input."),
+        "model.no_output": tr("{name} has no output '{wanted}' (it has {names})."),
+        "model.no_output.fix": tr("Set \"output\" in its description to one of those names, or remove it."),
+        "model.no_torch": tr("{name} is a Torch model, and torch is not available ({detail})."),
+        "model.no_torch.fix": tr("Install torch (see the README's 'Environment') or export the model to ONNX, which "
+                                 "needs only onnxruntime."),
+        "model.torchscript": tr("{name} could not be read as TorchScript ({detail})."),
+        "model.torchscript.fix": tr("The file may be corrupt: export it again with torch.jit.script or trace."),
+        "model.unsafe": tr("Refused to load {name}: it contains Python objects that would run code when unpickled, "
+                           "not plain weights."),
+        "model.unsafe.fix": tr("Only load models from people you trust; ask for a state_dict "
+                               "(torch.save(model.state_dict(), …)), a TorchScript file or an ONNX export."),
+        "model.weights_unreadable": tr("{name} could not be read as Torch weights ({detail})."),
+        "model.weights_unreadable.fix": tr("The file may be corrupt: save the weights again."),
+        "model.not_state_dict": tr("{name} is not a state_dict of tensors."),
+        "model.not_state_dict.fix": tr("Save it with torch.save(model.state_dict(), path)."),
+        "model.weights_only": tr("{name} holds weights only; its description does not say which network they belong "
+                                 "to."),
+        "model.weights_only.fix": tr("Add {example} to the sidecar JSON."),
+        "model.no_smp": tr("{name} needs segmentation-models-pytorch, which is not available ({detail})."),
+        "model.no_smp.fix": tr("Install it (see the README's 'Environment') or export the model to ONNX."),
+        "model.weights_mismatch": tr("The weights in {name} do not fit a {arch} with encoder {encoder}, {bands} "
+                                     "input bands and {classes} classes ({detail})."),
+        "model.weights_mismatch.fix": tr("Correct 'torch' in the sidecar JSON to the network the weights were "
+                                         "trained with."),
+        "model.output_size": tr("The model returns {h}×{w} pixels for a {height}×{width} tile; only outputs the same "
+                                "size or smaller by an even margin can be placed."),
+        "model.output_size.fix": tr("Check the model's tile_size in its description."),
+        "model.output_shape": tr("The model returned an array of shape {shape}; expected N×classes×H×W."),
+        "model.output_shape.fix": tr("Use a segmentation model (one output map per class)."),
+        "spec.source.none": tr("none found"),
+        "spec.source.embedded": tr("embedded metadata"),
+        "spec.source.over_embedded": tr("{path} over embedded metadata"),
+        "spec.not_json": tr("The model description {path} is not valid JSON ({detail})."),
+        "spec.not_json.fix": tr("Fix the file (a JSON object, see the README's 'Model format') or remove it."),
+        "spec.not_object": tr("The model description {path} must be a JSON object."),
+        "spec.not_object.fix": tr("See the README's 'Model format' for an example."),
+        "spec.embedded_not_object": tr("The model's embedded '{name}' is not a JSON object."),
+        "spec.embedded_not_object.fix": tr("Re-export the model, or write a sidecar JSON that replaces it."),
+        "spec.deepness_type": tr("This Deepness model is a {type}; Thaw Slump Mapper runs segmentation models only."),
+        "spec.deepness_type.fix": tr("Use a Deepness 'Segmentor' model."),
+        "spec.missing": tr("The model description ({source}) lacks {keys}, so the plugin cannot know how to feed the "
+                           "model."),
+        "spec.missing.fix": tr("Write a sidecar JSON beside the model with at least: {keys} (see the README's 'Model "
+                               "format')."),
+        "spec.band_count": tr("The model takes {channels} input bands but its description ({source}) lists {count}: "
+                              "{bands}."),
+        "spec.band_count.fix": tr("Make 'bands' in the sidecar JSON list one role per model input channel."),
+        "spec.fixed_tile": tr("The model has a fixed input of {size} pixels but its description ({source}) says "
+                              "tile_size {tile}."),
+        "spec.fixed_tile.fix": tr("Set tile_size to {size} in the sidecar JSON."),
+        "spec.class_count": tr("The model outputs {channels} channels but its description ({source}) names {count} "
+                               "classes."),
+        "spec.class_count.fix": tr("Make 'classes' list one name per output channel."),
+        "spec.problem": tr("The model description ({source}) {what}."),
+        "spec.problem.fix": tr("Write or fix the sidecar JSON beside the model file (see the README's 'Model "
+                               "format')."),
+        "spec.what.norm_not_numeric": tr("has non-numeric values in normalization.{field}"),
+        "spec.what.norm_count": tr("gives {count} values for normalization.{field} but the model has {bands} input "
+                                   "bands"),
+        "spec.what.norm_not_object": tr("has a 'normalization' that is not an object"),
+        "spec.what.norm_kind": tr("has normalization kind '{kind}'; expected one of {kinds}"),
+        "spec.what.meanstd_missing": tr("has a meanstd normalization without 'mean' and 'std'"),
+        "spec.what.std_not_positive": tr("has a zero or negative standard deviation"),
+        "spec.what.percentile_bounds": tr("has percentile bounds outside 0 <= low < high <= 100"),
+        "spec.what.raster_order": tr("feeds the raster's bands in order but the model does not say how many"),
+        "spec.what.bands_not_list": tr("has 'bands' that is not a list of band roles such as [\"blue\", \"green\", "
+                                       "\"red\", \"nir\"]"),
+        "spec.what.domain": tr("has value_domain '{domain}'; expected one of {domains}"),
+        "spec.what.activation": tr("has activation '{activation}'; expected one of {activations}"),
+        "spec.what.gsd_not_number": tr("has a gsd_m that is not a number"),
+        "spec.what.gsd_not_positive": tr("has a gsd_m that is not a positive number of metres"),
+        "spec.what.tile_not_whole": tr("has a tile_size that is not a whole number"),
+        "spec.what.tile_small": tr("has tile_size {tile}; at least 16 pixels are needed"),
+        "spec.what.overlap": tr("has overlap {overlap}; it must be at least 0 and less than half the tile"),
+        "spec.what.classes_not_list": tr("has 'classes' that is not a list of class names"),
+        "spec.what.rts_class": tr("has rts_class {rts_class}, outside its {count} classes"),
+        "spec.what.softmax_single": tr("asks for softmax over a single output channel; use sigmoid"),
+        "spec.what.threshold": tr("has a threshold outside (0, 1)"),
+        "spec.what.border": tr("has border '{border}'; expected one of {borders}"),
+        "spec.what.nodata": tr("has nodata '{nodata}'; expected one of {fills}"),
     }
 
 

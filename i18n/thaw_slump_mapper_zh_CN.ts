@@ -1751,5 +1751,370 @@
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, over a study area or corridor (polygons: tiles outside them are skipped), or over the whole mosaics, and merges the candidate polygons into a GeoPackage. A run that stopped continues where it stopped when it is run again.</source>
         <translation>在一个或多个 PlanetScope 镶嵌图（每个日期一幅）上运行热融滑塌分割模型：可在某个范围内、在研究区或走廊（多边形：其外的瓦片将被跳过）内，或在整幅镶嵌图上运行，并将候选多边形合并到 GeoPackage 中。中断的运行再次运行时会从中断处继续。</translation>
     </message>
+    <message>
+        <location filename="../adapters/messages.py" line="64"/>
+        <source>The model file {path} does not exist.</source>
+        <translation>模型文件 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="65"/>
+        <source>Check the path, or add the model again.</source>
+        <translation>请检查路径，或重新添加模型。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="66"/>
+        <source>{name} is not a model format the plugin reads.</source>
+        <translation>{name} 不是插件可读取的模型格式。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="67"/>
+        <source>Use an ONNX file (.onnx), TorchScript (.pt/.ts) or smp weights (.pth) with a sidecar JSON.</source>
+        <translation>请使用 ONNX 文件（.onnx）、TorchScript（.pt/.ts），或带附属 JSON 文件的 smp 权重（.pth）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="69"/>
+        <source>{name} is not a valid ONNX model ({detail}).</source>
+        <translation>{name} 不是有效的 ONNX 模型（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="70"/>
+        <source>The file may be corrupt or truncated: copy or export it again.</source>
+        <translation>文件可能已损坏或不完整：请重新复制或导出。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="71"/>
+        <source>{name} takes {count} inputs; a segmentation model takes one image.</source>
+        <translation>{name} 有 {count} 个输入；分割模型只接受一幅影像作为输入。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="72"/>
+        <source>Export the model with a single N×C×H×W input.</source>
+        <translation>请将模型导出为单个 N×C×H×W 输入。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="73"/>
+        <source>{name} has no output &apos;{wanted}&apos; (it has {names}).</source>
+        <translation>{name} 没有名为“{wanted}”的输出（它的输出有：{names}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="74"/>
+        <source>Set &quot;output&quot; in its description to one of those names, or remove it.</source>
+        <translation>请将其描述中的 "output" 设为上述名称之一，或将其删除。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="75"/>
+        <source>{name} is a Torch model, and torch is not available ({detail}).</source>
+        <translation>{name} 是 Torch 模型，但 torch 不可用（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="76"/>
+        <source>Install torch (see the README&apos;s &apos;Environment&apos;) or export the model to ONNX, which needs only onnxruntime.</source>
+        <translation>请安装 torch（参见 README 的“Environment”一节），或将模型导出为只需 onnxruntime 的 ONNX。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="78"/>
+        <source>{name} could not be read as TorchScript ({detail}).</source>
+        <translation>无法将 {name} 作为 TorchScript 读取（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="79"/>
+        <source>The file may be corrupt: export it again with torch.jit.script or trace.</source>
+        <translation>文件可能已损坏：请用 torch.jit.script 或 trace 重新导出。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="80"/>
+        <source>Refused to load {name}: it contains Python objects that would run code when unpickled, not plain weights.</source>
+        <translation>已拒绝加载 {name}：它包含反序列化（unpickle）时会执行代码的 Python 对象，而不是单纯的权重。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="82"/>
+        <source>Only load models from people you trust; ask for a state_dict (torch.save(model.state_dict(), …)), a TorchScript file or an ONNX export.</source>
+        <translation>只加载你信任的人提供的模型；请对方提供 state_dict（torch.save(model.state_dict(), …)）、TorchScript 文件或 ONNX 导出文件。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="84"/>
+        <source>{name} could not be read as Torch weights ({detail}).</source>
+        <translation>无法将 {name} 作为 Torch 权重读取（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="85"/>
+        <source>The file may be corrupt: save the weights again.</source>
+        <translation>文件可能已损坏：请重新保存权重。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="86"/>
+        <source>{name} is not a state_dict of tensors.</source>
+        <translation>{name} 不是由张量组成的 state_dict。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="87"/>
+        <source>Save it with torch.save(model.state_dict(), path).</source>
+        <translation>请用 torch.save(model.state_dict(), path) 保存。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="88"/>
+        <source>{name} holds weights only; its description does not say which network they belong to.</source>
+        <translation>{name} 只包含权重；其描述没有说明这些权重属于哪个网络。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="90"/>
+        <source>Add {example} to the sidecar JSON.</source>
+        <translation>请在附属 JSON 文件中加入 {example}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="91"/>
+        <source>{name} needs segmentation-models-pytorch, which is not available ({detail}).</source>
+        <translation>{name} 需要 segmentation-models-pytorch，但它不可用（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="92"/>
+        <source>Install it (see the README&apos;s &apos;Environment&apos;) or export the model to ONNX.</source>
+        <translation>请安装它（参见 README 的“Environment”一节），或将模型导出为 ONNX。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="93"/>
+        <source>The weights in {name} do not fit a {arch} with encoder {encoder}, {bands} input bands and {classes} classes ({detail}).</source>
+        <translation>{name} 中的权重与编码器为 {encoder}、{bands} 个输入波段、{classes} 个类别的 {arch} 不匹配（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="95"/>
+        <source>Correct &apos;torch&apos; in the sidecar JSON to the network the weights were trained with.</source>
+        <translation>请将附属 JSON 文件中的“torch”改为训练这些权重时所用的网络。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="97"/>
+        <source>The model returns {h}×{w} pixels for a {height}×{width} tile; only outputs the same size or smaller by an even margin can be placed.</source>
+        <translation>对于 {height}×{width} 的瓦片，模型返回 {h}×{w} 像素；只有与瓦片同样大小、或四周缩小偶数边距的输出才能放置。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="99"/>
+        <source>Check the model&apos;s tile_size in its description.</source>
+        <translation>请检查模型描述中的 tile_size。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="100"/>
+        <source>The model returned an array of shape {shape}; expected N×classes×H×W.</source>
+        <translation>模型返回的数组形状为 {shape}；应为 N×类别数×H×W。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="101"/>
+        <source>Use a segmentation model (one output map per class).</source>
+        <translation>请使用分割模型（每个类别输出一幅图）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="102"/>
+        <source>none found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="103"/>
+        <source>embedded metadata</source>
+        <translation>内嵌元数据</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="104"/>
+        <source>{path} over embedded metadata</source>
+        <translation>{path}，覆盖内嵌元数据</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="105"/>
+        <source>The model description {path} is not valid JSON ({detail}).</source>
+        <translation>模型描述 {path} 不是有效的 JSON（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="106"/>
+        <source>Fix the file (a JSON object, see the README&apos;s &apos;Model format&apos;) or remove it.</source>
+        <translation>请修正该文件（应为一个 JSON 对象，参见 README 的“Model format”一节），或将其删除。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="107"/>
+        <source>The model description {path} must be a JSON object.</source>
+        <translation>模型描述 {path} 必须是一个 JSON 对象。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="108"/>
+        <source>See the README&apos;s &apos;Model format&apos; for an example.</source>
+        <translation>示例参见 README 的“Model format”一节。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="109"/>
+        <source>The model&apos;s embedded &apos;{name}&apos; is not a JSON object.</source>
+        <translation>模型内嵌的“{name}”不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="110"/>
+        <source>Re-export the model, or write a sidecar JSON that replaces it.</source>
+        <translation>请重新导出模型，或编写一个附属 JSON 文件来取代它。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="111"/>
+        <source>This Deepness model is a {type}; Thaw Slump Mapper runs segmentation models only.</source>
+        <translation>这个 Deepness 模型是 {type}；热融滑塌制图只运行分割模型。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="112"/>
+        <source>Use a Deepness &apos;Segmentor&apos; model.</source>
+        <translation>请使用 Deepness 的“Segmentor”模型。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="113"/>
+        <source>The model description ({source}) lacks {keys}, so the plugin cannot know how to feed the model.</source>
+        <translation>模型描述（{source}）缺少 {keys}，插件因此无法知道如何向模型输入数据。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="115"/>
+        <source>Write a sidecar JSON beside the model with at least: {keys} (see the README&apos;s &apos;Model format&apos;).</source>
+        <translation>请在模型旁编写附属 JSON 文件，至少包含：{keys}（参见 README 的“Model format”一节）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="117"/>
+        <source>The model takes {channels} input bands but its description ({source}) lists {count}: {bands}.</source>
+        <translation>模型有 {channels} 个输入波段，但其描述（{source}）列出了 {count} 个：{bands}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="119"/>
+        <source>Make &apos;bands&apos; in the sidecar JSON list one role per model input channel.</source>
+        <translation>请让附属 JSON 文件中的“bands”为模型的每个输入通道列出一个角色。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="120"/>
+        <source>The model has a fixed input of {size} pixels but its description ({source}) says tile_size {tile}.</source>
+        <translation>模型的输入固定为 {size} 像素，但其描述（{source}）中的 tile_size 为 {tile}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="122"/>
+        <source>Set tile_size to {size} in the sidecar JSON.</source>
+        <translation>请在附属 JSON 文件中将 tile_size 设为 {size}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="123"/>
+        <source>The model outputs {channels} channels but its description ({source}) names {count} classes.</source>
+        <translation>模型输出 {channels} 个通道，但其描述（{source}）列出了 {count} 个类别。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="125"/>
+        <source>Make &apos;classes&apos; list one name per output channel.</source>
+        <translation>请让“classes”为每个输出通道列出一个名称。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="126"/>
+        <source>The model description ({source}) {what}.</source>
+        <translation>模型描述（{source}）{what}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="127"/>
+        <source>Write or fix the sidecar JSON beside the model file (see the README&apos;s &apos;Model format&apos;).</source>
+        <translation>请在模型文件旁编写或修正附属 JSON 文件（参见 README 的“Model format”一节）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="129"/>
+        <source>has non-numeric values in normalization.{field}</source>
+        <translation>中的 normalization.{field} 含有非数值</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="130"/>
+        <source>gives {count} values for normalization.{field} but the model has {bands} input bands</source>
+        <translation>为 normalization.{field} 给出了 {count} 个值，但模型有 {bands} 个输入波段</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="132"/>
+        <source>has a &apos;normalization&apos; that is not an object</source>
+        <translation>中的“normalization”不是对象</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="133"/>
+        <source>has normalization kind &apos;{kind}&apos;; expected one of {kinds}</source>
+        <translation>中的归一化类型为“{kind}”；应为以下之一：{kinds}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="134"/>
+        <source>has a meanstd normalization without &apos;mean&apos; and &apos;std&apos;</source>
+        <translation>中的 meanstd 归一化缺少“mean”和“std”</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="135"/>
+        <source>has a zero or negative standard deviation</source>
+        <translation>中有为零或负数的标准差</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="136"/>
+        <source>has percentile bounds outside 0 &lt;= low &lt; high &lt;= 100</source>
+        <translation>中的百分位界限不满足 0 &lt;= low &lt; high &lt;= 100</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="137"/>
+        <source>feeds the raster&apos;s bands in order but the model does not say how many</source>
+        <translation>要求按顺序输入栅格的各波段，但模型没有说明波段数</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="138"/>
+        <source>has &apos;bands&apos; that is not a list of band roles such as [&quot;blue&quot;, &quot;green&quot;, &quot;red&quot;, &quot;nir&quot;]</source>
+        <translation>中的“bands”不是波段角色列表（例如 ["blue", "green", "red", "nir"]）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="140"/>
+        <source>has value_domain &apos;{domain}&apos;; expected one of {domains}</source>
+        <translation>中的 value_domain 为“{domain}”；应为以下之一：{domains}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="141"/>
+        <source>has activation &apos;{activation}&apos;; expected one of {activations}</source>
+        <translation>中的 activation 为“{activation}”；应为以下之一：{activations}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="142"/>
+        <source>has a gsd_m that is not a number</source>
+        <translation>中的 gsd_m 不是数字</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="143"/>
+        <source>has a gsd_m that is not a positive number of metres</source>
+        <translation>中的 gsd_m 不是以米为单位的正数</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="144"/>
+        <source>has a tile_size that is not a whole number</source>
+        <translation>中的 tile_size 不是整数</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="145"/>
+        <source>has tile_size {tile}; at least 16 pixels are needed</source>
+        <translation>中的 tile_size 为 {tile}；至少需要 16 像素</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="146"/>
+        <source>has overlap {overlap}; it must be at least 0 and less than half the tile</source>
+        <translation>中的 overlap 为 {overlap}；它必须不小于 0 且小于瓦片尺寸的一半</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="147"/>
+        <source>has &apos;classes&apos; that is not a list of class names</source>
+        <translation>中的“classes”不是类别名称列表</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="148"/>
+        <source>has rts_class {rts_class}, outside its {count} classes</source>
+        <translation>中的 rts_class 为 {rts_class}，超出了其 {count} 个类别的范围</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="149"/>
+        <source>asks for softmax over a single output channel; use sigmoid</source>
+        <translation>要求对单个输出通道做 softmax；请改用 sigmoid</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="150"/>
+        <source>has a threshold outside (0, 1)</source>
+        <translation>中的 threshold 不在 (0, 1) 范围内</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="151"/>
+        <source>has border &apos;{border}&apos;; expected one of {borders}</source>
+        <translation>中的 border 为“{border}”；应为以下之一：{borders}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="152"/>
+        <source>has nodata &apos;{nodata}&apos;; expected one of {fills}</source>
+        <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
+    </message>
 </context>
 </TS>

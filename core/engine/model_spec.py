@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from ..messages import Message
 
 FORMAT = "thaw-slump-mapper/1"
 METADATA_KEY = "tsm_description"
@@ -108,13 +109,10 @@ def read_sidecar(model_path: Path) -> tuple[dict[str, Any], str]:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ModelError(
-                    f"The model description {path} is not valid JSON ({exc}).",
-                    "Fix the file (a JSON object, see the README's 'Model format') or remove it.",
-                ) from exc
+                raise ModelError(Message("spec.not_json", path=str(path), detail=str(exc)),
+                                 Message("spec.not_json.fix")) from exc
             if not isinstance(data, dict):
-                raise ModelError(f"The model description {path} must be a JSON object.",
-                                 "See the README's 'Model format' for an example.")
+                raise ModelError(Message("spec.not_object", path=str(path)), Message("spec.not_object.fix"))
             return data, str(path)
     return {}, ""
 
@@ -131,8 +129,8 @@ def from_metadata_props(props: dict[str, str]) -> dict[str, Any]:
     if METADATA_KEY in props:
         data = _json_or_text(props[METADATA_KEY])
         if not isinstance(data, dict):
-            raise ModelError(f"The model's embedded '{METADATA_KEY}' is not a JSON object.",
-                             "Re-export the model, or write a sidecar JSON that replaces it.")
+            raise ModelError(Message("spec.embedded_not_object", name=METADATA_KEY),
+                             Message("spec.embedded_not_object.fix"))
         return data
     values = {k: _json_or_text(v) for k, v in props.items()}
     return deepness_to_description(values) if _looks_like_deepness(values) else {}
@@ -150,8 +148,7 @@ def deepness_to_description(v: dict[str, Any]) -> dict[str, Any]:
     percent of the tile; the first output, already probabilities."""
     model_type = str(v.get("model_type", "Segmentor"))
     if model_type.lower() != "segmentor":
-        raise ModelError(f"This Deepness model is a {model_type}; Thaw Slump Mapper runs segmentation "
-                         "models only.", "Use a Deepness 'Segmentor' model.")
+        raise ModelError(Message("spec.deepness_type", type=model_type), Message("spec.deepness_type.fix"))
     out: dict[str, Any] = {"value_domain": "uint8", "activation": "none", "bands": "raster_order"}
     names = v.get("class_names")
     if isinstance(names, list) and names and isinstance(names[0], dict):
@@ -183,11 +180,14 @@ def deepness_to_description(v: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _problem(source: str, what: str) -> ModelError:
-    return ModelError(
-        f"The model description ({source or 'none found'}) {what}.",
-        "Write or fix the sidecar JSON beside the model file (see the README's 'Model format').",
-    )
+def _source(source: str) -> str:
+    return source or Message("spec.source.none")
+
+
+def _problem(source: str, what: str, /, **args: Any) -> ModelError:
+    """'The model description (source) has …': ``what`` is the key of the rest of the sentence."""
+    return ModelError(Message("spec.problem", source=_source(source), what=Message(what, **args)),
+                      Message("spec.problem.fix"))
 
 
 def _floats(value: Any, n: int, key: str, source: str) -> tuple[float, ...]:
@@ -195,12 +195,11 @@ def _floats(value: Any, n: int, key: str, source: str) -> tuple[float, ...]:
     try:
         floats = tuple(float(x) for x in seq)
     except (TypeError, ValueError) as exc:
-        raise _problem(source, f"has non-numeric values in normalization.{key}") from exc
+        raise _problem(source, "spec.what.norm_not_numeric", field=key) from exc
     if len(floats) == 1 and n > 1:
         floats = floats * n
     if len(floats) != n:
-        raise _problem(source, f"gives {len(floats)} values for normalization.{key} but the model has "
-                               f"{n} input bands")
+        raise _problem(source, "spec.what.norm_count", count=len(floats), field=key, bands=n)
     return floats
 
 
@@ -208,25 +207,25 @@ def parse_normalization(data: Any, n_bands: int, source: str) -> Normalization:
     if data is None:
         return Normalization()
     if not isinstance(data, dict):
-        raise _problem(source, "has a 'normalization' that is not an object")
+        raise _problem(source, "spec.what.norm_not_object")
     kind = str(data.get("kind", data.get("type", "none")))
     if kind not in NORMALIZATIONS:
-        raise _problem(source, f"has normalization kind '{kind}'; expected one of {', '.join(NORMALIZATIONS)}")
+        raise _problem(source, "spec.what.norm_kind", kind=kind, kinds=", ".join(NORMALIZATIONS))
     if kind == "scale":
         scale = _floats(data.get("scale", 1.0), n_bands, "scale", source)
         offset = _floats(data.get("offset", 0.0), n_bands, "offset", source)
         return Normalization(kind, offset=offset, scale=scale)
     if kind == "meanstd":
         if "mean" not in data or "std" not in data:
-            raise _problem(source, "has a meanstd normalization without 'mean' and 'std'")
+            raise _problem(source, "spec.what.meanstd_missing")
         std = _floats(data["std"], n_bands, "std", source)
         if any(s <= 0 for s in std):
-            raise _problem(source, "has a zero or negative standard deviation")
+            raise _problem(source, "spec.what.std_not_positive")
         return Normalization(kind, mean=_floats(data["mean"], n_bands, "mean", source), std=std)
     if kind == "percentile":
         low, high = float(data.get("low", 2.0)), float(data.get("high", 98.0))
         if not 0 <= low < high <= 100:
-            raise _problem(source, "has percentile bounds outside 0 <= low < high <= 100")
+            raise _problem(source, "spec.what.percentile_bounds")
         return Normalization(kind, low=low, high=high)
     return Normalization()
 
@@ -240,85 +239,78 @@ def parse_description(data: dict[str, Any], source: str, fallback_name: str = "m
     file itself and fill or check what the description says."""
     missing = [k for k in REQUIRED if k not in data]
     if missing:
-        raise ModelError(
-            f"The model description ({source or 'none found'}) lacks {', '.join(missing)}, so the "
-            "plugin cannot know how to feed the model.",
-            "Write a sidecar JSON beside the model with at least: " + ", ".join(REQUIRED)
-            + " (see the README's 'Model format').",
-        )
+        raise ModelError(Message("spec.missing", source=_source(source), keys=", ".join(missing)),
+                         Message("spec.missing.fix", keys=", ".join(REQUIRED)))
     channels = input_shape[1] if len(input_shape) == 4 and isinstance(input_shape[1], int) else None
     bands = data["bands"]
     if bands == "raster_order":  # Deepness: the raster's bands, in order, one per model channel
         if channels is None:
-            raise _problem(source, "feeds the raster's bands in order but the model does not say how many")
+            raise _problem(source, "spec.what.raster_order")
         bands = [f"band{i}" for i in range(1, channels + 1)]
     if not isinstance(bands, list) or not bands or not all(isinstance(b, str) and b for b in bands):
-        raise _problem(source, "has 'bands' that is not a list of band roles such as [\"blue\", \"green\", "
-                               "\"red\", \"nir\"]")
+        raise _problem(source, "spec.what.bands_not_list")
     bands = tuple(b.lower() for b in bands)
     domain = str(data["value_domain"])
     if domain not in DOMAINS:
-        raise _problem(source, f"has value_domain '{domain}'; expected one of {', '.join(DOMAINS)}")
+        raise _problem(source, "spec.what.domain", domain=domain, domains=", ".join(DOMAINS))
     activation = str(data["activation"])
     if activation not in ACTIVATIONS:
-        raise _problem(source, f"has activation '{activation}'; expected one of {', '.join(ACTIVATIONS)}")
+        raise _problem(source, "spec.what.activation", activation=activation, activations=", ".join(ACTIVATIONS))
     try:
         gsd = float(data["gsd_m"])
     except (TypeError, ValueError) as exc:
-        raise _problem(source, "has a gsd_m that is not a number") from exc
+        raise _problem(source, "spec.what.gsd_not_number") from exc
     if not (math.isfinite(gsd) and gsd > 0):
-        raise _problem(source, "has a gsd_m that is not a positive number of metres")
+        raise _problem(source, "spec.what.gsd_not_positive")
 
     if channels is not None and channels != len(bands):
-        raise ModelError(
-            f"The model takes {channels} input bands but its description ({source}) lists "
-            f"{len(bands)}: {', '.join(bands)}.",
-            "Make 'bands' in the sidecar JSON list one role per model input channel.",
-        )
+        raise ModelError(Message("spec.band_count", channels=channels, source=source, count=len(bands),
+                                 bands=", ".join(bands)),
+                         Message("spec.band_count.fix"))
     fixed = [d for d in input_shape[2:] if isinstance(d, int) and d > 0]
     tile = data.get("tile_size", fixed[0] if fixed else 512)
     try:
         tile = int(tile)
     except (TypeError, ValueError) as exc:
-        raise _problem(source, "has a tile_size that is not a whole number") from exc
+        raise _problem(source, "spec.what.tile_not_whole") from exc
     if fixed and tile != fixed[0]:
-        raise ModelError(f"The model has a fixed input of {fixed[0]} pixels but its description ({source}) "
-                         f"says tile_size {tile}.", f"Set tile_size to {fixed[0]} in the sidecar JSON.")
+        raise ModelError(Message("spec.fixed_tile", size=fixed[0], source=source, tile=tile),
+                         Message("spec.fixed_tile.fix", size=fixed[0]))
     if tile < 16:
-        raise _problem(source, f"has tile_size {tile}; at least 16 pixels are needed")
+        raise _problem(source, "spec.what.tile_small", tile=tile)
     overlap = int(data.get("overlap", max(tile // 8, 0)))
     if not 0 <= overlap < tile // 2:
-        raise _problem(source, f"has overlap {overlap}; it must be at least 0 and less than half the tile")
+        raise _problem(source, "spec.what.overlap", overlap=overlap)
 
     classes = data.get("classes")
     if classes is None:
         n = output_channels or 1
         classes = ["rts"] if n == 1 else ["background", "rts"] + [f"class_{i}" for i in range(2, n)]
     if not isinstance(classes, list) or not classes:
-        raise _problem(source, "has 'classes' that is not a list of class names")
+        raise _problem(source, "spec.what.classes_not_list")
     classes = tuple(str(c) for c in classes)
     rts_named = int(data.get("rts_class", 1 if len(classes) > 1 else 0))
     if output_channels == 1 and len(classes) == 2 and activation != "softmax" and 0 <= rts_named < 2:
         # one output map for a background/slump pair (Deepness's binary masks): the map is the slump class
         classes, data = (classes[rts_named],), {**data, "rts_class": 0}
     if output_channels is not None and output_channels != len(classes):
-        raise ModelError(f"The model outputs {output_channels} channels but its description ({source}) "
-                         f"names {len(classes)} classes.", "Make 'classes' list one name per output channel.")
+        raise ModelError(Message("spec.class_count", channels=output_channels, source=source, count=len(classes)),
+                         Message("spec.class_count.fix"))
     rts_class = int(data.get("rts_class", 1 if len(classes) > 1 else 0))
     if not 0 <= rts_class < len(classes):
-        raise _problem(source, f"has rts_class {rts_class}, outside its {len(classes)} classes")
+        raise _problem(source, "spec.what.rts_class", rts_class=rts_class, count=len(classes))
     if activation == "softmax" and len(classes) < 2:
-        raise _problem(source, "asks for softmax over a single output channel; use sigmoid")
+        raise _problem(source, "spec.what.softmax_single")
 
     threshold = float(data.get("threshold", 0.5))
     if not 0 < threshold < 1:
-        raise _problem(source, "has a threshold outside (0, 1)")
+        raise _problem(source, "spec.what.threshold")
     border = str(data.get("border", "reflect"))
     if border not in BORDERS:
-        raise _problem(source, f"has border '{border}'; expected one of {', '.join(BORDERS)}")
+        raise _problem(source, "spec.what.border", border=border, borders=", ".join(BORDERS))
     nodata_fill = str(data.get("nodata", "fill"))
     if nodata_fill not in NODATA_FILLS:
-        raise _problem(source, f"has nodata '{nodata_fill}'; expected one of {', '.join(NODATA_FILLS)}")
+        raise _problem(source, "spec.what.nodata", nodata=nodata_fill, fills=", ".join(NODATA_FILLS))
     torch_info = None
     if isinstance(data.get("torch"), dict):
         t = dict(data["torch"])

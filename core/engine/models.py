@@ -15,11 +15,15 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import ModelError
+from ..messages import Message
 from .model_spec import ModelSpec, from_metadata_props, parse_description, read_sidecar
 
 LOGGER = logging.getLogger("thaw_slump_mapper.models")
 ONNX_SUFFIXES = (".onnx",)
 TORCH_SUFFIXES = (".pt", ".pth", ".ts", ".torchscript", ".ckpt", ".bin")
+# what a sidecar says to name the network of bare smp weights (in a message, not translated)
+SMP_EXAMPLE = ('"torch": {"format": "smp", "arch": "Unet", "encoder": "resnet34", "in_channels": 4, '
+               '"classes": 1}')
 
 
 class Backend(Protocol):
@@ -59,12 +63,12 @@ class OnnxBackend:
             self.session = ort.InferenceSession(str(path), options, providers=providers)
         except Exception as exc:
             first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-            raise ModelError(f"{path.name} is not a valid ONNX model ({first}).",
-                             "The file may be corrupt or truncated: copy or export it again.") from exc
+            raise ModelError(Message("model.not_onnx", name=path.name, detail=first),
+                             Message("model.not_onnx.fix")) from exc
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
         if len(inputs) != 1:
-            raise ModelError(f"{path.name} takes {len(inputs)} inputs; a segmentation model takes one image.",
-                             "Export the model with a single N×C×H×W input.")
+            raise ModelError(Message("model.inputs", name=path.name, count=len(inputs)),
+                             Message("model.inputs.fix"))
         self.input_name = inputs[0].name
         self.input_shape = tuple(d if isinstance(d, int) else None for d in inputs[0].shape)
         self.output_names = [o.name for o in outputs]
@@ -131,11 +135,8 @@ def _import_torch(path: Path):
     try:
         import torch
     except Exception as exc:
-        raise ModelError(
-            f"{path.name} is a Torch model, and torch is not available ({exc}).",
-            "Install torch (see the README's 'Environment') or export the model to ONNX, which needs "
-            "only onnxruntime.",
-        ) from exc
+        raise ModelError(Message("model.no_torch", name=path.name, detail=str(exc)),
+                         Message("model.no_torch.fix")) from exc
     return torch
 
 
@@ -152,8 +153,8 @@ def load_torchscript(path: Path, device: str) -> Any:
     try:
         return torch.jit.load(str(path), map_location="cpu")
     except Exception as exc:
-        raise ModelError(f"{path.name} could not be read as TorchScript ({type(exc).__name__}).",
-                         "The file may be corrupt: export it again with torch.jit.script or trace.") from exc
+        raise ModelError(Message("model.torchscript", name=path.name, detail=type(exc).__name__),
+                         Message("model.torchscript.fix")) from exc
 
 
 def read_state_dict(path: Path, torch=None) -> dict:
@@ -162,20 +163,15 @@ def read_state_dict(path: Path, torch=None) -> dict:
     try:
         state = torch.load(str(path), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        raise ModelError(
-            f"Refused to load {path.name}: it contains Python objects that would run code when "
-            "unpickled, not plain weights.",
-            "Only load models from people you trust; ask for a state_dict "
-            "(torch.save(model.state_dict(), …)), a TorchScript file or an ONNX export.",
-        ) from exc
+        raise ModelError(Message("model.unsafe", name=path.name), Message("model.unsafe.fix")) from exc
     except Exception as exc:
-        raise ModelError(f"{path.name} could not be read as Torch weights ({type(exc).__name__}: "
-                         f"{str(exc)[:200]}).", "The file may be corrupt: save the weights again.") from exc
+        raise ModelError(Message("model.weights_unreadable", name=path.name,
+                                 detail=f"{type(exc).__name__}: {str(exc)[:200]}"),
+                         Message("model.weights_unreadable.fix")) from exc
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
         state = state["state_dict"]
     if not isinstance(state, dict) or not all(hasattr(v, "shape") for v in state.values()):
-        raise ModelError(f"{path.name} is not a state_dict of tensors.",
-                         "Save it with torch.save(model.state_dict(), path).")
+        raise ModelError(Message("model.not_state_dict", name=path.name), Message("model.not_state_dict.fix"))
     state = {k.removeprefix("model.").removeprefix("module."): v for k, v in state.items()}
     return state
 
@@ -184,27 +180,23 @@ def load_smp_state_dict(path: Path, spec: ModelSpec) -> Any:
     torch = _import_torch(path)
     info = spec.torch
     if info is None or not info.arch or not info.encoder:
-        raise ModelError(
-            f"{path.name} holds weights only; its description does not say which network they belong to.",
-            "Add \"torch\": {\"format\": \"smp\", \"arch\": \"Unet\", \"encoder\": \"resnet34\", "
-            "\"in_channels\": 4, \"classes\": 1} to the sidecar JSON.",
-        )
+        raise ModelError(Message("model.weights_only", name=path.name),
+                         Message("model.weights_only.fix", example=SMP_EXAMPLE))
     state = read_state_dict(path, torch)
     try:
         import segmentation_models_pytorch as smp
     except Exception as exc:
-        raise ModelError(f"{path.name} needs segmentation-models-pytorch, which is not available ({exc}).",
-                         "Install it (see the README's 'Environment') or export the model to ONNX.") from exc
+        raise ModelError(Message("model.no_smp", name=path.name, detail=str(exc)),
+                         Message("model.no_smp.fix")) from exc
     try:
         model = smp.create_model(info.arch, encoder_name=info.encoder, encoder_weights=None,
                                  in_channels=info.in_channels, classes=info.classes, **info.extra)
         model.load_state_dict(state, strict=True)
     except Exception as exc:
-        raise ModelError(
-            f"The weights in {path.name} do not fit a {info.arch} with encoder {info.encoder}, "
-            f"{info.in_channels} input bands and {info.classes} classes ({str(exc).splitlines()[0][:200]}).",
-            "Correct 'torch' in the sidecar JSON to the network the weights were trained with.",
-        ) from exc
+        raise ModelError(Message("model.weights_mismatch", name=path.name, arch=info.arch, encoder=info.encoder,
+                                 bands=info.in_channels, classes=info.classes,
+                                 detail=str(exc).splitlines()[0][:200]),
+                         Message("model.weights_mismatch.fix")) from exc
     return model
 
 
@@ -225,9 +217,8 @@ class LoadedModel:
             return prob
         h, w = prob.shape[1:]
         if h > height or w > width or (height - h) % 2 or (width - w) % 2:
-            raise ModelError(f"The model returns {h}×{w} pixels for a {height}×{width} tile; only outputs the same "
-                             "size or smaller by an even margin can be placed.",
-                             "Check the model's tile_size in its description.")
+            raise ModelError(Message("model.output_size", h=h, w=w, height=height, width=width),
+                             Message("model.output_size.fix"))
         out = np.full((len(prob), height, width), np.nan, np.float32)
         top, left = (height - h) // 2, (width - w) // 2
         out[:, top:top + h, left:left + w] = prob
@@ -238,8 +229,7 @@ def probabilities(raw: np.ndarray, spec: ModelSpec) -> np.ndarray:
     if raw.ndim == 3:  # N×H×W: a single-channel model that squeezed its output
         raw = raw[:, None]
     if raw.ndim != 4:
-        raise ModelError(f"The model returned an array of shape {raw.shape}; expected N×classes×H×W.",
-                         "Use a segmentation model (one output map per class).")
+        raise ModelError(Message("model.output_shape", shape=str(raw.shape)), Message("model.output_shape.fix"))
     raw = raw.astype(np.float32, copy=False)
     if spec.activation == "softmax":
         shifted = raw - raw.max(axis=1, keepdims=True)
@@ -254,18 +244,18 @@ def probabilities(raw: np.ndarray, spec: ModelSpec) -> np.ndarray:
 def describe(path: Path, embedded: dict[str, str]) -> tuple[dict[str, Any], str]:
     """The merged raw description: embedded metadata overridden key by key by the sidecar."""
     data = from_metadata_props(embedded) if embedded else {}
-    source = "embedded metadata" if data else ""
+    source: str = Message("spec.source.embedded") if data else ""
     sidecar, sidecar_path = read_sidecar(path)
     if sidecar:
         data = {**data, **sidecar}
-        source = f"{sidecar_path}" + (" over embedded metadata" if source else "")
+        source = Message("spec.source.over_embedded", path=sidecar_path) if source else sidecar_path
     return data, source
 
 
 def load_model(path: str | Path, device: str = "auto") -> LoadedModel:
     path = Path(path)
     if not path.is_file():
-        raise ModelError(f"The model file {path} does not exist.", "Check the path, or add the model again.")
+        raise ModelError(Message("model.missing", path=str(path)), Message("model.missing.fix"))
     suffix = path.suffix.lower()
     if suffix in ONNX_SUFFIXES:
         backend = OnnxBackend(path, device)
@@ -285,9 +275,7 @@ def load_model(path: str | Path, device: str = "auto") -> LoadedModel:
         out_channels = spec.torch.classes if spec.torch and kind == "smp" else None
         backend = TorchBackend(module, _torch_device(device), len(spec.bands), out_channels)
     else:
-        raise ModelError(f"{path.name} is not a model format the plugin reads.",
-                         "Use an ONNX file (.onnx), TorchScript (.pt/.ts) or smp weights (.pth) with a "
-                         "sidecar JSON.")
+        raise ModelError(Message("model.format", name=path.name), Message("model.format.fix"))
     return LoadedModel(path, spec, backend, sha256_of(path), kind)
 
 
@@ -299,5 +287,5 @@ def _output_index(names: list[str], wanted: Any, model_name: str) -> int:
         return names.index(str(wanted))
     if str(wanted).isdigit() and int(wanted) < len(names):
         return int(wanted)
-    raise ModelError(f"{model_name} has no output '{wanted}' (it has {', '.join(names)}).",
-                     "Set \"output\" in its description to one of those names, or remove it.")
+    raise ModelError(Message("model.no_output", name=model_name, wanted=wanted, names=", ".join(names)),
+                     Message("model.no_output.fix"))

@@ -118,3 +118,78 @@ def test_core_warnings_and_errors_reach_the_check_column_in_chinese(qgis_app, fa
         i18n.remove_translator(translator)
         project.removeAllMapLayers()
         project.removeEntry("thaw_slump_mapper", "mosaics")
+
+
+def _model_error(path):
+    from thaw_slump_mapper.core.engine.models import load_model
+    from thaw_slump_mapper.core.errors import ModelError
+
+    with pytest.raises(ModelError) as err:
+        load_model(path)
+    return err.value
+
+
+def test_model_loading_errors_speak_chinese(tmp_path):
+    import json
+
+    from tsm_testkit import bare_soil_model
+
+    from thaw_slump_mapper.adapters.messages import error_text
+
+    missing = _model_error(tmp_path / "gone.onnx")
+    text_file = tmp_path / "notes.onnx"
+    text_file.write_text("not a model", encoding="utf-8")
+    not_onnx = _model_error(text_file)
+    model = bare_soil_model(tmp_path / "bare.onnx")
+    sidecar = model.with_name(model.name + ".json")
+    description = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.is_file() else {}
+    sidecar.write_text(json.dumps({**description, "bands": ["blue", "green", "red", "nir"], "value_domain": "sr16",
+                                   "gsd_m": 3.0, "activation": "relu"}), encoding="utf-8")
+    activation = _model_error(model)
+    unknown = tmp_path / "model.h5"
+    unknown.write_text("x", encoding="utf-8")
+    form = _model_error(unknown)
+    # English without a translator, word for word what the command line prints
+    assert error_text(missing) == str(missing) == (f"The model file {tmp_path / 'gone.onnx'} does not exist. "
+                                                   "Check the path, or add the model again.")
+    assert error_text(activation) == str(activation)
+    assert "has activation 'relu'; expected one of sigmoid, softmax, none." in str(activation)
+    translator = i18n.install_translator("zh_CN")
+    try:
+        assert error_text(missing) == f"模型文件 {tmp_path / 'gone.onnx'} 不存在。请检查路径，或重新添加模型。"
+        text = error_text(not_onnx)
+        assert text.startswith("notes.onnx 不是有效的 ONNX 模型（") and "请重新复制或导出" in text, text
+        text = error_text(activation)
+        assert f"模型描述（{sidecar}）中的 activation 为“relu”；应为以下之一：sigmoid, softmax, none。" in text, text
+        assert "附属 JSON 文件" in text and "expected" not in text
+        assert error_text(form).startswith("model.h5 不是插件可读取的模型格式。"), error_text(form)
+        # nested messages: where the description came from, and no description at all
+        from thaw_slump_mapper.core.engine.model_spec import parse_description
+
+        with pytest.raises(Exception) as err:
+            parse_description({"bands": ["nir"]}, "")
+        assert error_text(err.value).startswith("模型描述（未找到）缺少 value_domain, gsd_m, activation"), \
+            error_text(err.value)
+    finally:
+        i18n.remove_translator(translator)
+    assert error_text(not_onnx) == str(not_onnx)
+
+
+def test_a_model_that_is_no_model_is_explained_in_chinese_in_the_dock(qgis_app, fake_iface, tmp_path):
+    from thaw_slump_mapper.ui.inference.controller import InferenceController
+    from thaw_slump_mapper.ui.inference.dock import InferenceDock
+
+    text_file = tmp_path / "readme.onnx"
+    text_file.write_text("this is a text file", encoding="utf-8")
+    translator = i18n.install_translator("zh_CN")
+    dock = InferenceDock()
+    controller = InferenceController(fake_iface, dock)
+    try:
+        controller.add_model_path(str(text_file))
+        assert not controller.validate()
+        text = dock.fit_label.text()
+        assert text.startswith("readme.onnx 不是有效的 ONNX 模型"), text
+        assert "not a valid" not in text
+    finally:
+        controller.unload()
+        i18n.remove_translator(translator)

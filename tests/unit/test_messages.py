@@ -6,6 +6,8 @@ import pickle
 import re
 from pathlib import Path
 
+import pytest
+
 from thaw_slump_mapper.core.engine.values import ValueSample, value_warnings
 from thaw_slump_mapper.core.errors import InputError
 from thaw_slump_mapper.core.messages import TEXTS, Message
@@ -31,6 +33,31 @@ def test_an_error_of_two_messages_is_one_message_with_the_fix():
 def test_every_key_core_uses_is_in_the_catalogue():
     used = set()
     for path in (ROOT / "core").rglob("*.py"):
-        used |= set(re.findall(r'Message\(\s*"([a-z0-9_.]+)"', path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'Message\(\s*"([a-z0-9_.]+)"', text))
+        used |= set(re.findall(r'_problem\(\s*source,\s*"([a-z0-9_.]+)"', text))  # model_spec's "has …" parts
     used |= {f"domain.{d}" for d in ("sr16", "uint8", "reflectance")}  # built as f"domain.{...}"
-    assert len(used) > 30 and used <= set(TEXTS)
+    assert len(used) > 100 and used <= set(TEXTS)
+    assert {"model.missing", "spec.what.activation", "spec.source.none"} <= used
+
+
+def test_model_errors_are_messages_with_the_same_english(tmp_path):
+    from thaw_slump_mapper.core.engine.model_spec import parse_description
+    from thaw_slump_mapper.core.engine.models import load_model
+    from thaw_slump_mapper.core.errors import ModelError
+
+    with pytest.raises(ModelError) as err:
+        load_model(tmp_path / "gone.onnx")
+    assert err.value.problem.key == "model.missing" and err.value.message.key == "error.with_fix"
+    assert str(err.value) == f"The model file {tmp_path / 'gone.onnx'} does not exist. Check the path, or add " \
+                             "the model again."
+    base = {"bands": ["red", "nir"], "value_domain": "sr16", "gsd_m": 3, "activation": "relu"}
+    with pytest.raises(ModelError) as err:
+        parse_description(base, "")
+    problem = err.value.problem
+    assert problem.key == "spec.problem" and problem.args["what"].key == "spec.what.activation"
+    assert problem.args["source"].key == "spec.source.none"
+    assert problem == "The model description (none found) has activation 'relu'; expected one of sigmoid, " \
+                      "softmax, none."
+    again = pickle.loads(pickle.dumps(err.value.message))
+    assert again == err.value.message and again.args["problem"].args["what"].key == "spec.what.activation"
