@@ -38,7 +38,8 @@ class OutputError(TsmError):
 
 
 class Cancelled(TsmError):  # noqa: N818 - reads as "the run was cancelled"
-    """The user cancelled; nothing half-written was left behind."""
+    """The user cancelled; nothing half-written was left behind (finished chunks of an inference run
+    are complete files, kept so that running again continues)."""
 
     def __init__(self, what: str = "The run") -> None:
-        super().__init__(f"{what} was cancelled; no partial output was kept.")
+        super().__init__(f"{what} was cancelled; nothing half-written was kept.")

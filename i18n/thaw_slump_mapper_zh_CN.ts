@@ -1799,7 +1799,7 @@
     <message>
         <location filename="../adapters/messages.py" line="74"/>
         <source>Set &quot;output&quot; in its description to one of those names, or remove it.</source>
-        <translation>请将其描述中的 "output" 设为上述名称之一，或将其删除。</translation>
+        <translation>请将其描述中的 &quot;output&quot; 设为上述名称之一，或将其删除。</translation>
     </message>
     <message>
         <location filename="../adapters/messages.py" line="75"/>
@@ -2049,7 +2049,7 @@
     <message>
         <location filename="../adapters/messages.py" line="138"/>
         <source>has &apos;bands&apos; that is not a list of band roles such as [&quot;blue&quot;, &quot;green&quot;, &quot;red&quot;, &quot;nir&quot;]</source>
-        <translation>中的“bands”不是波段角色列表（例如 ["blue", "green", "red", "nir"]）</translation>
+        <translation>中的“bands”不是波段角色列表（例如 [&quot;blue&quot;, &quot;green&quot;, &quot;red&quot;, &quot;nir&quot;]）</translation>
     </message>
     <message>
         <location filename="../adapters/messages.py" line="140"/>
