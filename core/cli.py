@@ -230,8 +230,9 @@ def print_plan(params, model, infos) -> None:
         model.predict(probe)
     per_tile = (time.monotonic() - t0) / (3 * len(probe))
     model_s = per_tile * plan.tiles * dates
-    print(f"grid: {g.width} x {g.height} px at {g.res:g} m ({g.crs.to_string()}), {km2:,.0f} km²"
-          + (f"; tiles touching the area cover about {tile_km2:,.0f} km²" if params.aoi is not None else ""))
+    print(f"grid: {g.width} x {g.height} px at {g.res:g} m ({g.crs.to_string()}), {km2:,.{0 if km2 >= 10 else 2}f} km²"
+          + (f"; tiles touching the area cover about {tile_km2:,.{0 if tile_km2 >= 10 else 2}f} km²"
+             if params.aoi is not None else ""))
     print(f"tiles: {plan.tiles:,} of {spec.tile_size} px (overlap {spec.overlap}) x {dates} date(s); "
           f"{len(plan.chunks):,} chunk(s) of up to {side} px" + (f", {done} already done (resumes)" if done else ""))
     size = f"{raw_gb:.2f} GB" if raw_gb >= 1 else f"{raw_gb * 1000:.0f} MB"

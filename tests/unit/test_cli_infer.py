@@ -111,7 +111,7 @@ def test_infer_over_a_study_area_file_and_its_dry_run(scene, tmp_path):
     base = ["infer", *[a for m in mosaics for a in ("--mosaic", m)], "--model", model, "--cache", tmp_path / "cache"]
     plan = tsm(*base, "--aoi", area, "--dry-run")
     assert plan.returncode == 0, plan.stderr
-    assert "tiles:" in plan.stdout and "chunks" in plan.stdout and "memory: about" in plan.stdout
+    assert "tiles:" in plan.stdout and "chunk(s)" in plan.stdout and "memory: about" in plan.stdout
     assert "ms per tile" in plan.stdout and not (tmp_path / "cache").exists()  # a plan writes nothing
     run = tsm(*base, "--aoi", area, "--out", tmp_path / "c.gpkg", "--json", "--quiet")
     assert run.returncode == 0, run.stderr
