@@ -31,8 +31,9 @@ from .tiling import TileWeights
 
 NODATA = 255
 SCALE = 250.0
-# tile rows per read: the whole chunk (groups of 4 read 8-12 % twice and slowed a UNet-ResNet34)
-REGION_TILE_ROWS = 1000
+# tile rows per read: the whole chunk (groups of 4 read 8-12 % twice and slowed a UNet-ResNet34),
+# except in the first chunk, where the model would wait for the whole read before its first batch
+REGION_TILE_ROWS, FIRST_REGION_TILE_ROWS = 1000, 1
 
 
 
@@ -202,6 +203,8 @@ class ChunkedRun:
         in_run = {(c.ci, c.cj) for c in chunks}
         done_before = {(c.ci, c.cj) for c in chunks if self.is_done(c)}
 
+        started = [False]
+
         def plan(chunk: Chunk):
             """The chunk's jobs; its region reads start now, a chunk ahead of the model."""
             if (chunk.ci, chunk.cj) in done_before:
@@ -229,8 +232,10 @@ class ChunkedRun:
             # rows shared by two groups (the overlap) are read twice, 8-12 % more
             rows = sorted({j[2] for j in jobs_here if j[0] == "tile"})
             regions: dict[int, list[Future]] = {}
-            for g in range(0, len(rows), REGION_TILE_ROWS):
-                group = set(rows[g:g + REGION_TILE_ROWS])
+            step = REGION_TILE_ROWS if started[0] else FIRST_REGION_TILE_ROWS
+            started[0] = started[0] or bool(rows)
+            for g in range(0, len(rows), step):
+                group = set(rows[g:g + step])
                 windows = [j[4] for j in jobs_here if j[0] == "tile" and j[2] in group]
                 r0, c0 = min(b[0] for b in windows), min(b[1] for b in windows)
                 r1, c1 = max(b[0] + b[2] for b in windows), max(b[1] + b[3] for b in windows)
