@@ -226,7 +226,7 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
                        tiled=True, blockxsize=256, blockysize=256, compress="deflate", predictor=2)
         keep = TileFilter(params.aoi, grid)
         run = ChunkedRun(plan.layout, plan.folder, len(dates), make_source, predict, keep.keeps, profile,
-                         params.batch_size, params.read_threads)
+                         params.batch_size, params.read_threads, spec.border)
         meter_lock = threading.Lock()
 
         def on_tile(n: int, resumed: bool) -> None:

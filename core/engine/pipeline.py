@@ -99,12 +99,13 @@ class ChunkedRun:
 
     def __init__(self, layout: ChunkLayout, folder: Path, dates: int, make_source: Callable[[], TileSource],
                  predict: Callable[[np.ndarray], np.ndarray], keeps: Callable[[int, int, int, int], bool],
-                 profile: dict, batch_size: int = 4, read_threads: int = 0) -> None:
+                 profile: dict, batch_size: int = 4, read_threads: int = 0, border: str = "reflect") -> None:
         self.layout, self.folder, self.dates = layout, folder, dates
         self.predict, self.keeps, self.profile = predict, keeps, profile
         self.batch_size = max(1, batch_size)
         self.read_threads = read_threads or min(4, os.cpu_count() or 1)
         self.make_source = make_source
+        self.border = border  # how a grid smaller than a tile is padded (the model description says)
         self._local = threading.local()
         self.weights = TileWeights(layout.tile, layout.overlap)
         self.stats = Stats()
@@ -166,7 +167,9 @@ class ChunkedRun:
                 x, valid = got
                 tile = self.layout.tile
                 if (h, w) != (tile, tile):  # a grid smaller than a tile
-                    x = np.pad(x, ((0, 0), (0, tile - h), (0, tile - w)), mode="reflect" if min(h, w) > 1 else "edge")
+                    mode = {"zeros": "constant", "edge": "edge"}.get(self.border,
+                                                                     "reflect" if min(h, w) > 1 else "edge")
+                    x = np.pad(x, ((0, 0), (0, tile - h), (0, tile - w)), mode=mode)
                 out.append((d, x, valid))
         return out
 
@@ -228,8 +231,8 @@ class ChunkedRun:
                     if owner != (chunk.ci, chunk.cj):
                         self.stats.tiles_recomputed += 1
                     jobs_here.append(("tile", chunk, ti, tj, (r, c, h, w)))
-            # one read per date for every few tile rows: the first tiles are ready soon, and the
-            # rows shared by two groups (the overlap) are read twice, 8-12 % more
+            # one read per date for the chunk's tiles; the first chunk a tile row at a time, so
+            # that the model's first batch does not wait for the whole chunk
             rows = sorted({j[2] for j in jobs_here if j[0] == "tile"})
             regions: dict[int, list[Future]] = {}
             step = REGION_TILE_ROWS if started[0] else FIRST_REGION_TILE_ROWS

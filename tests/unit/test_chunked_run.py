@@ -186,3 +186,16 @@ def test_a_run_killed_with_sigkill_resumes_to_the_uninterrupted_output(tmp_path)
     whole = run_inference(replace(params, cache_dir=str(tmp_path / "whole")))
     assert np.array_equal(_bands(resumed.path), _bands(whole.path))
     assert not list(cache.glob("prob_*/*.part*"))
+
+
+@pytest.mark.parametrize("border, mode", [("zeros", "constant"), ("edge", "edge"), ("reflect", "reflect")])
+def test_a_grid_smaller_than_a_tile_is_padded_as_the_model_description_says(tmp_path, border, mode):
+    data = np.random.default_rng(3).integers(1, 4000, (4, 40, 50)).astype(np.uint16)
+    path = write_raster(tmp_path / "small.tif", data)
+    weights = np.random.default_rng(4).standard_normal((1, 4, 3, 3)) * 2
+    model = conv_model(tmp_path / "c3.onnx", weights, np.array([0.1]),
+                       sidecar={**BASIC, "tile_size": 64, "overlap": 16, "border": border})
+    res = run_inference(InferenceParams((MosaicSpec(str(path)),), str(model), cache_dir=str(tmp_path / "c")))
+    x = np.pad(data.astype(np.float32) * 1e-4, ((0, 0), (0, 24), (0, 14)), mode=mode)
+    expected = load_model(model).predict(x[None])[0, :40, :50]
+    assert np.abs(decode(_bands(res.path)[0]) - expected).max() <= 0.5 / 250 + 1e-6
