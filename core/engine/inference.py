@@ -471,14 +471,14 @@ def read_probability_meta(path: Path) -> dict:
     """Dates, band names, model and mosaics of a probability raster written by run_inference."""
     if not Path(path).is_file():
         raise InputError(f"The probability raster {path} does not exist.",
-                         "Give the prob_….tif that 'tsm infer' printed (in its cache folder).")
+                         "Give the prob_….vrt that 'tsm infer' printed (in its cache folder).")
     try:
         with rasterio.open(path) as src:
             tags = src.tags()
             if "TSM_DATES" not in tags or src.dtypes[0] != "uint8":
                 raise InputError(f"{Path(path).name} is not a probability raster written by Thaw Slump Mapper "
                                  "(it lacks the TSM tags).",
-                                 "Give the prob_….tif that 'tsm infer' printed, not an image or another raster.")
+                                 "Give the prob_….vrt that 'tsm infer' printed, not an image or another raster.")
             names = [d or f"band{i}" for i, d in enumerate(src.descriptions, start=1)]
             return {"dates": json.loads(tags.get("TSM_DATES", "[]")), "band_names": names,
                     "model": json.loads(tags.get("TSM_MODEL", "{}")),
