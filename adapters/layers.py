@@ -46,16 +46,23 @@ def file_rasters(project: QgsProject) -> list[QgsRasterLayer]:
 
 
 def extent_of(rect, crs) -> Extent:
-    return Extent(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum(),
-                  crs.authid() if crs.authid() else crs.toWkt())
+    return Extent(rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum(), _crs_text(crs))
 
 
 def aoi_of(layer: QgsVectorLayer) -> Aoi:
     """The study area of a polygon layer: its selected features when it has a selection."""
     features = layer.selectedFeatures() if layer.selectedFeatureCount() else layer.getFeatures()
+    return aoi_of_features(features, layer.crs(), layer.name())
+
+
+def aoi_of_features(features, crs, label: str) -> Aoi:
+    """The study area made of QGIS features' polygons (a layer, a Processing feature source)."""
     geoms = [shapely_wkt.loads(f.geometry().asWkt()) for f in features if f.hasGeometry()]
-    crs = layer.crs()
-    return from_geometries(geoms, crs.authid() if crs.authid() else crs.toWkt(), layer.name())
+    return from_geometries(geoms, _crs_text(crs), label)
+
+
+def _crs_text(crs) -> str:
+    return crs.authid() if crs.authid() else crs.toWkt()
 
 
 def result_group(project: QgsProject) -> QgsLayerTreeGroup:

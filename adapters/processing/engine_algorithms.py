@@ -21,9 +21,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from shapely import wkt as shapely_wkt
 
-from ...core.engine.aoi import from_geometries
 from ...core.engine.bands import parse_band_map
 from ...core.engine.fit import fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
@@ -37,7 +35,7 @@ from ...core.progress import CancelToken
 from ...core.store.candidates import write_candidates
 from .. import settings
 from ..i18n import tr
-from ..layers import extent_of, raster_file
+from ..layers import aoi_of_features, extent_of, raster_file
 from ..messages import error_text, localize
 from ..tasks import progress_text
 
@@ -141,10 +139,8 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
             source = self.parameterAsSource(parameters, self.AOI, context)
             if source is None:
                 raise QgsProcessingException(tr("The study area layer cannot be read."))
-            crs = source.sourceCrs()
             try:
-                aoi = from_geometries([shapely_wkt.loads(f.geometry().asWkt()) for f in source.getFeatures()
-                                       if f.hasGeometry()], crs.authid() or crs.toWkt(), source.sourceName())
+                aoi = aoi_of_features(source.getFeatures(), source.sourceCrs(), source.sourceName())
             except TsmError as exc:
                 raise QgsProcessingException(error_text(exc)) from exc
             if parameters.get(self.EXTENT):
