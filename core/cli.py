@@ -205,13 +205,13 @@ def print_plan(params, model, infos) -> None:
     import numpy as np
 
     from .engine.inference import plan_run
+    from .engine.pipeline import chunk_done
 
     plan = plan_run(params, model, infos)
     g, layout, spec = plan.grid, plan.layout, model.spec
     dates = len(plan.dates)
     side = max(b - a for a, b in zip(layout.rows.bounds, layout.rows.bounds[1:]))
-    done = sum(1 for c in plan.chunks if (plan.folder / f"{c.name}.tif").exists()
-               or (plan.folder / f"{c.name}.empty").exists())
+    done = sum(1 for c in plan.chunks if chunk_done(plan.folder, c))
     km2 = g.width * g.height * g.res ** 2 / 1e6
     tile_km2 = plan.tiles * (spec.tile_size - spec.overlap) ** 2 * g.res ** 2 / 1e6
     raw_gb = g.width * g.height * plan.bands / 1e9

@@ -37,6 +37,11 @@ REGION_TILE_ROWS, FIRST_REGION_TILE_ROWS = 1000, 1
 
 
 
+def chunk_done(folder: Path, chunk: Chunk) -> bool:
+    """Written by this run or an earlier one: its GeoTIFF, or the marker of a chunk without data."""
+    return (folder / f"{chunk.name}.tif").exists() or (folder / f"{chunk.name}.empty").exists()
+
+
 class TileSource(Protocol):
     """Reads for one thread: ``load`` a region of the grid for one date (one read per chunk:
     a window read per tile costs 3× as much in GDAL's unaligned copy), then ``tile`` cuts and
@@ -83,7 +88,6 @@ class Stats:
     sink_seconds: float = 0.0  # blending, encoding and writing (in their own thread)
     chunks_written: int = 0
     chunks_skipped: int = 0  # already on disk from an earlier, interrupted run
-    pixels_valid: int = 0
 
 
 @dataclass
@@ -117,7 +121,7 @@ class ChunkedRun:
         return self.folder / f"{chunk.name}.tif"
 
     def is_done(self, chunk: Chunk) -> bool:
-        return self.chunk_path(chunk).exists() or (self.folder / f"{chunk.name}.empty").exists()
+        return chunk_done(self.folder, chunk)
 
     def _load_crops(self, producer: str) -> None:
         path = self.folder / f"{producer}.crops.npz"
@@ -450,7 +454,6 @@ class ChunkedRun:
         if not seen.any():
             (self.folder / f"{chunk.name}.empty").touch()
             return
-        self.stats.pixels_valid += int(seen.any(axis=0).sum())
         bands = [probs[d] for d in range(self.dates)]
         if self.dates > 1:
             any_valid = seen.any(axis=0)
