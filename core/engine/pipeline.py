@@ -31,9 +31,10 @@ from .tiling import TileWeights
 
 NODATA = 255
 SCALE = 250.0
-# tile rows per read: the whole chunk (groups of 4 read 8-12 % twice and slowed a UNet-ResNet34),
-# except in the first chunk, where the model would wait for the whole read before its first batch
-REGION_TILE_ROWS, FIRST_REGION_TILE_ROWS = 1000, 1
+# tile rows per read in the first chunk, where the model would otherwise wait for the whole read
+# before its first batch; later chunks are read whole, a chunk ahead (groups of 4 rows read 8-12 %
+# twice and slowed a UNet-ResNet34)
+FIRST_REGION_TILE_ROWS = 1
 
 
 
@@ -239,7 +240,7 @@ class ChunkedRun:
             # that the model's first batch does not wait for the whole chunk
             rows = sorted({j[2] for j in jobs_here if j[0] == "tile"})
             regions: dict[int, list[Future]] = {}
-            step = REGION_TILE_ROWS if started[0] else FIRST_REGION_TILE_ROWS
+            step = max(1, len(rows)) if started[0] else FIRST_REGION_TILE_ROWS
             started[0] = started[0] or bool(rows)
             for g in range(0, len(rows), step):
                 group = set(rows[g:g + step])
