@@ -157,6 +157,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
         raise CliError("--aux takes ROLE=PATH, e.g. --aux dem=dem.tif.")
     if args.out:
         check_candidates_output(args.out)
+    cluster_options = _cluster_options(args)  # a wrong cluster is said before anything is read
     infos = [inspect_mosaic(m) for m in mosaics]
     existing, run_crs = (file_crs(args.out), working_crs(infos[0])) if args.out else (None, None)
     if existing is not None and existing != run_crs and not args.into_file_crs:
@@ -173,10 +174,18 @@ def cmd_infer(args: argparse.Namespace) -> int:
                              args.batch_size, args.device, args.reproject, aux, aoi=aoi)
     if args.dry_run:
         print_plan(params, model, infos)
+        if cluster_options is not None:
+            print_cluster(args.cluster, args.jobs, cluster_options)
         return 0
     if not args.out:
         raise CliError("--out is missing: give the candidates GeoPackage to write (or --dry-run for the plan only).")
-    prob = run_inference(params, _progress_printer(args.quiet), model=model)
+    if cluster_options is not None:
+        from .engine.cluster import connect, run_inference_on_cluster
+
+        with connect(args.cluster, args.jobs, cluster_options) as client:
+            prob = run_inference_on_cluster(params, client, _progress_printer(args.quiet), model=model)
+    else:
+        prob = run_inference(params, _progress_printer(args.quiet), model=model)
     result = vectorize(prob.path, vparams)
     run = {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2,
            "extent": [*list(prob.grid.bounds), prob.grid.crs.to_string()],
@@ -184,20 +193,64 @@ def cmd_infer(args: argparse.Namespace) -> int:
            "probability_raster": prob.path, "seconds": time.monotonic() - start,
            "parameters": {"batch_size": args.batch_size, "band": vparams.band, "fill_holes": vparams.fill_holes,
                           "simplify_m": vparams.simplify_m, "nodata_margin_px": vparams.nodata_margin_px,
-                          "near_nodata_m2": result.near_nodata_m2, "cached": prob.cached}}
+                          "near_nodata_m2": result.near_nodata_m2, "cached": prob.cached,
+                          "cluster": args.cluster or ""}}
     stats = write_candidates(args.out, result, run, reproject=args.into_file_crs)
     summary = {"candidates": stats.found, "new": stats.inserted, "updated": stats.updated,
                "run_id": stats.run_id, "gpkg": str(Path(args.out).resolve()),
-               "probability_raster": str(prob.path), "cached": prob.cached, "device": model.backend.device,
+               "probability_raster": str(prob.path), "cached": prob.cached, "device": prob.model["device"],
                "tiles_run": prob.tiles_run, "tiles_total": prob.tiles_total,
                "near_nodata_m2": result.near_nodata_m2,
                "seconds": round(time.monotonic() - start, 2)}
     print(json.dumps(summary) if args.json else
           f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
-          f"by {model.spec.name} {model.spec.version} on {model.backend.device}; "
+          f"by {model.spec.name} {model.spec.version} on {prob.model['device']}; "
           f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}"
           f"{_near_nodata_note(result, vparams.nodata_margin_px)}")
     return 0
+
+
+def _cluster_options(args: argparse.Namespace) -> dict | None:
+    """None without --cluster; else the dask-jobqueue options of --cluster-option KEY=VALUE
+    (values read as JSON when they parse: numbers, lists, true/false), checked up front."""
+    if not args.cluster:
+        if args.cluster_option or args.jobs != 1:
+            raise CliError("--cluster-option and --jobs need --cluster (slurm or pbs).")
+        return None
+    from .engine.cluster import dask_missing, parse_cluster
+
+    kind, _ = parse_cluster(args.cluster)
+    missing = dask_missing()
+    if missing:
+        raise CliError(f"--cluster {args.cluster}: {missing}")
+    if args.cluster_option and kind not in ("slurm", "pbs"):
+        raise CliError("--cluster-option is for slurm and pbs clusters (the job's cores, memory, walltime…).")
+    options = {}
+    for text in args.cluster_option:
+        key, sep, value = text.partition("=")
+        if not sep or not key:
+            raise CliError(f"--cluster-option {text[:40]} is not KEY=VALUE, e.g. --cluster-option memory=64GB.")
+        try:
+            options[key.strip()] = json.loads(value)
+        except ValueError:
+            options[key.strip()] = value
+    return options
+
+
+def print_cluster(text: str, jobs: int, options: dict) -> None:
+    """The job script a queue cluster would submit (nothing is submitted)."""
+    from .engine.cluster import parse_cluster, queue_cluster
+
+    kind, _ = parse_cluster(text)
+    if kind not in ("slurm", "pbs"):
+        print(f"cluster        {text}")
+        return
+    cluster = queue_cluster(kind, options)
+    try:
+        print(f"cluster        {kind}: {jobs} job(s) of this script (nothing submitted by --dry-run):")
+        print(cluster.job_script())
+    finally:
+        cluster.close()
 
 
 # measured, not derived: Python, numpy, rasterio and onnxruntime loaded (~350 MB at 10 km²), GDAL's
@@ -442,6 +495,14 @@ def build_parser() -> argparse.ArgumentParser:
     infer.add_argument("--cache", help="folder for probability rasters (default ~/.cache/thaw_slump_mapper)")
     infer.add_argument("--json", action="store_true", help="print a JSON summary")
     infer.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    infer.add_argument("--cluster", metavar="local[:N]|tcp://HOST:PORT|slurm|pbs",
+                       help="run the chunks as tasks of a Dask cluster: N worker processes here, a running "
+                            "scheduler, or SLURM/PBS jobs (dask-jobqueue); mosaics, model and --cache must be "
+                            "on a file system every worker sees at the same paths")
+    infer.add_argument("--jobs", type=COUNT, default=1, help="slurm/pbs: batch jobs to start (one worker each)")
+    infer.add_argument("--cluster-option", action="append", default=[], metavar="KEY=VALUE",
+                       help="slurm/pbs: a dask-jobqueue option, e.g. cores=16, memory=64GB, walltime=04:00:00, "
+                            "queue=NAME, account=NAME (defaults: ~/.config/dask/jobqueue.yaml)")
     _add_vectorize_options(infer)
     infer.set_defaults(func=cmd_infer)
 

@@ -17,6 +17,10 @@ class TsmError(Exception):
     def __str__(self) -> str:
         return f"{self.problem} {self.fix}".strip()
 
+    def __reduce__(self):
+        # pickled as problem and fix (a cluster worker's error reaches the client whole)
+        return _rebuild, (type(self), self.problem, self.fix)
+
     @property
     def message(self) -> str:
         """Problem and fix as one :class:`Message` when both are Messages (the plugin translates it)."""
@@ -43,3 +47,9 @@ class Cancelled(TsmError):  # noqa: N818 - reads as "the run was cancelled"
 
     def __init__(self, what: str = "The run") -> None:
         super().__init__(f"{what} was cancelled; nothing half-written was kept.")
+
+
+def _rebuild(cls: type, problem, fix) -> TsmError:
+    error = Exception.__new__(cls)
+    TsmError.__init__(error, problem, fix)
+    return error

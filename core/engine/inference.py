@@ -170,44 +170,111 @@ def plan_run(params: InferenceParams, model: LoadedModel, infos: list[MosaicInfo
                 cache / f"prob_{key}")
 
 
-def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
-                   cancel: CancelToken | None, model: LoadedModel | None) -> ProbabilityRaster:
-    start = time.monotonic()
-    cancel = cancel or CancelToken()
+@dataclass
+class Setup:
+    """What a run derives from its parameters and model before reading a tile. The client and
+    every cluster worker derive it alike; the plan's key (mosaic sizes and times, grid, model hash)
+    tells whether they see the same files."""
+
+    infos: list[MosaicInfo]
+    mask_infos: list
+    band_plans: list
+    plan: Plan
+    mosaics: list[dict]
+    names: list[str]
+    model_info: dict
+
+
+def setup_run(params: InferenceParams, model: LoadedModel) -> Setup:
     if not params.mosaics:
         raise InputError("No mosaic was given.", "Choose at least one mosaic (one per year).")
-    model = model or load_model(params.model_path, params.device)
     spec = model.spec
     infos = [inspect_mosaic(m) for m in params.mosaics]
     mask_infos = [masks.inspect_mask(m.mask) if m.mask else None for m in params.mosaics]
-    plans = [resolve_bands(spec, i.count, dict(i.spec.band_map), Path(i.spec.path).name, dict(params.aux),
-                           i.band_map) for i in infos]
+    band_plans = [resolve_bands(spec, i.count, dict(i.spec.band_map), Path(i.spec.path).name, dict(params.aux),
+                                i.band_map) for i in infos]
     plan = plan_run(params, model, infos)
-    grid, dates = plan.grid, plan.dates
-    mosaics = _mosaic_ids(infos)
-    names = band_names_for(dates)
     model_info = {"name": spec.name, "version": spec.version, "sha256": model.sha256, "kind": model.kind,
                   "device": model.backend.device, "path": str(model.path)}
+    return Setup(infos, mask_infos, band_plans, plan, _mosaic_ids(infos), band_names_for(plan.dates), model_info)
 
+
+def open_cache(params: InferenceParams) -> Path:
     cache = Path(params.cache_dir)
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"Cannot create the cache folder {cache} ({exc.strerror}).",
                           "Choose a writable cache folder in the plugin settings (or --cache).") from exc
-    final = plan.vrt
-    if final.exists():
-        LOGGER.info("probabilities for this extent, mosaics and model are cached: %s", final)
-        os.utime(final)  # recently used: last to be pruned
-        return ProbabilityRaster(final, dates, names, grid, model_info, mosaics, cached=True,
-                                 seconds=time.monotonic() - start, tiles_total=plan.tiles)
-    result = ProbabilityRaster(final, dates, names, grid, model_info, mosaics, cached=False, tiles_total=plan.tiles)
+    return cache
+
+
+def chunk_run(params: InferenceParams, model: LoadedModel, setup: Setup, readers: _Readers,
+              pct: Future) -> ChunkedRun:
+    """The chunked run of this setup: reads through ``readers``, the stretch from ``pct``."""
+    grid, spec = setup.plan.grid, model.spec
+
+    def make_source():
+        return readers.open(pct)
+
+    profile = dict(driver="GTiff", dtype="uint8", nodata=NODATA, crs=grid.crs, transform=grid.transform,
+                   tiled=True, blockxsize=256, blockysize=256, compress="deflate", predictor=2)
+    keep = TileFilter(params.aoi, grid)
+    return ChunkedRun(setup.plan.layout, setup.plan.folder, len(setup.plan.dates), make_source, model.predict,
+                      keep.keeps, profile, params.batch_size, params.read_threads, spec.border)
+
+
+def open_readers(setup: Setup, params: InferenceParams, model: LoadedModel) -> _Readers:
+    return _Readers(setup.infos, setup.mask_infos, setup.band_plans, params.aux, setup.plan.grid, model.spec)
+
+
+def cached_result(setup: Setup, start: float) -> ProbabilityRaster | None:
+    """The finished raster of an earlier identical run, if any."""
+    final = setup.plan.vrt
+    if not final.exists():
+        return None
+    LOGGER.info("probabilities for this extent, mosaics and model are cached: %s", final)
+    os.utime(final)  # recently used: last to be pruned
+    return ProbabilityRaster(final, setup.plan.dates, setup.names, setup.plan.grid, setup.model_info,
+                             setup.mosaics, cached=True, seconds=time.monotonic() - start,
+                             tiles_total=setup.plan.tiles)
+
+
+def finish_run(params: InferenceParams, setup: Setup, cache: Path) -> None:
+    """The VRT over the chunk files (written last: it marks the run complete), then housekeeping."""
+    plan = setup.plan
+    if not any(plan.folder.glob("c*.tif")):
+        shutil.rmtree(plan.folder, ignore_errors=True)
+        raise InputError("The extent holds only NoData in every mosaic: there is nothing to run on.",
+                         "Pan the map onto the imagery (or give an extent with valid pixels).")
+    _write_vrt(plan, setup.names, {"TSM_DATES": json.dumps(plan.dates), "TSM_MODEL": json.dumps(setup.model_info),
+                                   "TSM_MOSAICS": json.dumps(setup.mosaics), "TSM_SCALE": str(SCALE),
+                                   "TSM_PLUGIN_VERSION": about.version(), "TSM_ENGINE": ENGINE_VERSION,
+                                   "TSM_AOI": params.aoi.label if params.aoi is not None else ""})
+    for crops in plan.folder.glob("*.crops.npz"):  # only needed to resume
+        crops.unlink(missing_ok=True)
+    prune_cache(cache, params.cache_limit_mb, keep=plan.vrt)
+
+
+def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
+                   cancel: CancelToken | None, model: LoadedModel | None) -> ProbabilityRaster:
+    start = time.monotonic()
+    cancel = cancel or CancelToken()
+    model = model or load_model(params.model_path, params.device)
+    setup = setup_run(params, model)
+    plan = setup.plan
+    cache = open_cache(params)
+    cached = cached_result(setup, start)
+    if cached is not None:
+        return cached
+    result = ProbabilityRaster(plan.vrt, plan.dates, setup.names, plan.grid, setup.model_info, setup.mosaics,
+                               cached=False, tiles_total=plan.tiles)
     if not plan.chunks:
         raise InputError("The area and the mosaics do not overlap: there is nothing to run on.",
                          "Choose an area (or extent) that lies on the mosaics.")
-    _prepare_folder(plan, params.chunk_px)
+    prepare_folder(plan, params.chunk_px)
     meter = ProgressMeter(plan.tiles, progress)
-    readers = _Readers(infos, mask_infos, plans, params.aux, grid, spec)
+    readers = open_readers(setup, params, model)
     pct = None
     try:
         # the stretch is needed to prepare tiles, not to read them: the first chunk's reads start
@@ -215,18 +282,7 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
         stretch = ThreadPoolExecutor(1, thread_name_prefix="tsm-stretch")
         pct = stretch.submit(readers.percentiles)
         stretch.shutdown(wait=False)
-
-        def make_source():
-            return readers.open(pct)
-
-        def predict(batch: np.ndarray) -> np.ndarray:
-            return model.predict(batch)
-
-        profile = dict(driver="GTiff", dtype="uint8", nodata=NODATA, crs=grid.crs, transform=grid.transform,
-                       tiled=True, blockxsize=256, blockysize=256, compress="deflate", predictor=2)
-        keep = TileFilter(params.aoi, grid)
-        run = ChunkedRun(plan.layout, plan.folder, len(dates), make_source, predict, keep.keeps, profile,
-                         params.batch_size, params.read_threads, spec.border)
+        run = chunk_run(params, model, setup, readers, pct)
         meter_lock = threading.Lock()
 
         def on_tile(n: int, resumed: bool) -> None:
@@ -239,24 +295,14 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
             wait([pct])  # its thread reads the mosaics too: never close them under it
         readers.close()
     result.tiles_run, result.model_seconds, result.stats = stats.tiles_run, stats.model_seconds, stats
-    if not any(plan.folder.glob("c*.tif")):
-        shutil.rmtree(plan.folder, ignore_errors=True)
-        raise InputError("The extent holds only NoData in every mosaic: there is nothing to run on.",
-                         "Pan the map onto the imagery (or give an extent with valid pixels).")
-    _write_vrt(plan, names, {"TSM_DATES": json.dumps(dates), "TSM_MODEL": json.dumps(model_info),
-                             "TSM_MOSAICS": json.dumps(mosaics), "TSM_SCALE": str(SCALE),
-                             "TSM_PLUGIN_VERSION": about.version(), "TSM_ENGINE": ENGINE_VERSION,
-                             "TSM_AOI": params.aoi.label if params.aoi is not None else ""})
-    for crops in plan.folder.glob("*.crops.npz"):  # only needed to resume
-        crops.unlink(missing_ok=True)
-    prune_cache(cache, params.cache_limit_mb, keep=final)
+    finish_run(params, setup, cache)
     result.seconds = time.monotonic() - start
     LOGGER.info("inference: %d of %d tiles run in %.1f s (model %.1f s) on %s", result.tiles_run,
                 result.tiles_total, result.seconds, result.model_seconds, model.backend.device)
     return result
 
 
-def _prepare_folder(plan: Plan, chunk_px: int) -> None:
+def prepare_folder(plan: Plan, chunk_px: int) -> None:
     """The chunk folder of this run: kept from an interrupted run with the same layout (resume),
     emptied when the layout differs."""
     layout = {"height": plan.grid.height, "width": plan.grid.width, "tile": plan.layout.tile,

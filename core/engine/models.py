@@ -44,7 +44,7 @@ def sha256_of(path: Path) -> str:
 
 
 class OnnxBackend:
-    def __init__(self, path: Path, device: str = "auto") -> None:
+    def __init__(self, path: Path, device: str = "auto", threads: int = 0) -> None:
         import onnxruntime as ort
 
         available = ort.get_available_providers()
@@ -59,6 +59,8 @@ class OnnxBackend:
         # idle inference threads sleep instead of spinning: the reading and writing threads of the
         # pipeline need those cores between batches
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        if threads > 0:  # a cluster worker shares its host's cores with other workers
+            options.intra_op_num_threads = threads
         try:
             self.session = ort.InferenceSession(str(path), options, providers=providers)
         except Exception as exc:
@@ -252,13 +254,14 @@ def describe(path: Path, embedded: dict[str, str]) -> tuple[dict[str, Any], str]
     return data, source
 
 
-def load_model(path: str | Path, device: str = "auto") -> LoadedModel:
+def load_model(path: str | Path, device: str = "auto", threads: int = 0) -> LoadedModel:
+    """``threads``: the model's CPU threads (0: all cores; a cluster worker passes its share)."""
     path = Path(path)
     if not path.is_file():
         raise ModelError(Message("model.missing", path=str(path)), Message("model.missing.fix"))
     suffix = path.suffix.lower()
     if suffix in ONNX_SUFFIXES:
-        backend = OnnxBackend(path, device)
+        backend = OnnxBackend(path, device, threads)
         data, source = describe(path, backend.metadata)
         backend.select_output(_output_index(backend.output_names, data.get("output", ""), path.name))
         spec = parse_description(data, source, path.stem, backend.input_shape, backend.output_channels)
@@ -274,6 +277,10 @@ def load_model(path: str | Path, device: str = "auto") -> LoadedModel:
         module = load_torchscript(path, device) if kind == "torchscript" else load_smp_state_dict(path, spec)
         out_channels = spec.torch.classes if spec.torch and kind == "smp" else None
         backend = TorchBackend(module, _torch_device(device), len(spec.bands), out_channels)
+        if threads > 0:
+            import torch
+
+            torch.set_num_threads(threads)
     else:
         raise ModelError(Message("model.format", name=path.name), Message("model.format.fix"))
     return LoadedModel(path, spec, backend, sha256_of(path), kind)

@@ -38,9 +38,10 @@ FIRST_REGION_TILE_ROWS = 1
 
 
 
-def chunk_done(folder: Path, chunk: Chunk) -> bool:
+def chunk_done(folder: Path, chunk: Chunk | str) -> bool:
     """Written by this run or an earlier one: its GeoTIFF, or the marker of a chunk without data."""
-    return (folder / f"{chunk.name}.tif").exists() or (folder / f"{chunk.name}.empty").exists()
+    name = chunk if isinstance(chunk, str) else chunk.name
+    return (folder / f"{name}.tif").exists() or (folder / f"{name}.empty").exists()
 
 
 class TileSource(Protocol):
@@ -212,6 +213,16 @@ class ChunkedRun:
         done_before = {(c.ci, c.cj) for c in chunks if self.is_done(c)}
 
         started = [False]
+        outside: dict[tuple[int, int], bool] = {}
+
+        def owner_done(owner: tuple[int, int]) -> bool:
+            """Done before this run started, or (a chunk outside this run: another process of a
+            cluster run) done by now, with its crops on disk."""
+            if owner in in_run:
+                return owner in done_before
+            if owner not in outside:
+                outside[owner] = chunk_done(self.folder, chunk_name(*owner))
+            return outside[owner]
 
         def plan(chunk: Chunk):
             """The chunk's jobs; its region reads start now, a chunk ahead of the model."""
@@ -224,9 +235,9 @@ class ChunkedRun:
                     continue
                 owner = self.layout.owner(ti, tj)
                 key = (chunk.name, (ti, tj))
-                if owner in done_before and owner not in loaded:  # read when needed: a resumed
-                    self._load_crops(chunk_name(*owner))          # corridor has thousands of them
-                    loaded.add(owner)
+                if owner not in loaded and owner != (chunk.ci, chunk.cj) and owner_done(owner):
+                    self._load_crops(chunk_name(*owner))  # read when needed: a resumed corridor has
+                    loaded.add(owner)                     # thousands of them
                 # a neighbour run earlier leaves its crop: taken by the sink, which gets there
                 # after it has finished that neighbour (the reads run ahead of it)
                 if owner != (chunk.ci, chunk.cj) and (key in self.crops
