@@ -150,6 +150,36 @@ def catalogue() -> dict[str, str]:
         "spec.what.threshold": tr("has a threshold outside (0, 1)"),
         "spec.what.border": tr("has border '{border}'; expected one of {borders}"),
         "spec.what.nodata": tr("has nodata '{nodata}'; expected one of {fills}"),
+        "cluster.dask_missing": tr("Dask is not installed ({missing} missing): {command}"),
+        "cluster.dask_missing.fix": tr("Then restart QGIS (or the command), or run on this computer."),
+        "cluster.no_address": tr("No Dask scheduler address is set."),
+        "cluster.no_address.fix": tr("Set it in Settings > Options > Thaw Slump Mapper (tcp://HOST:PORT), or run on "
+                                     "this computer."),
+        "cluster.not_address": tr("'{text}' is not a scheduler address."),
+        "cluster.not_address.fix": tr("Give the address a running Dask scheduler prints, e.g. tcp://10.0.0.5:8786 "
+                                      "(start one with 'dask scheduler' and workers with 'dask worker ADDRESS')."),
+        "cluster.no_answer": tr("No Dask scheduler answers at {address} ({detail})."),
+        "cluster.no_answer.fix": tr("Start one (dask scheduler; dask worker ADDRESS) or check the address."),
+        "cluster.worker_package": tr("A Dask worker cannot run Thaw Slump Mapper: {detail}"),
+        "cluster.worker_package.fix": tr("Give the workers the plugin folder (same path) and its packages, then run "
+                                         "again."),
+        "cluster.model_missing": tr("The model {path} is not on the worker {worker}."),
+        "cluster.model_missing.fix": tr("Put the model on a file system every worker mounts at the same path (or "
+                                        "copy it there), then run again: finished chunks are kept."),
+        "cluster.model_differs": tr("The model {path} on the worker {worker} is not the file the run was planned "
+                                    "with (its SHA-256 differs)."),
+        "cluster.model_differs.fix": tr("Give every worker the same model file (a shared file system), then run "
+                                        "again."),
+        "cluster.raster_missing": tr("The raster {path} is not on the worker {worker}."),
+        "cluster.raster_missing.fix": tr("Put the mosaics on a file system every worker mounts at the same path, "
+                                         "then run again: finished chunks are kept."),
+        "cluster.files_differ": tr("The worker {worker} sees other mosaic files than the client (sizes or "
+                                   "modification times differ)."),
+        "cluster.files_differ.fix": tr("Give every worker the same files (one shared file system), then run again."),
+        "cluster.workers_died": tr("Workers died again and again running one chunk ({detail}); probably out of "
+                                   "memory."),
+        "cluster.workers_died.fix": tr("Give the workers more memory (or a smaller --batch-size), then run again: "
+                                       "finished chunks are kept."),
     }
 
 

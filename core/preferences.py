@@ -33,6 +33,7 @@ class Preferences:
     debug_log: bool = False
     user_models: tuple[str, ...] = ()
     thumbnail_px: int = 160  # time-lapse thumbnails in the review dock
+    cluster_address: str = ""  # a Dask scheduler (tcp://HOST:PORT) the dock and Processing can send runs to
 
     def normalised(self) -> Preferences:
         """A copy with every field forced into its valid range."""
@@ -50,4 +51,5 @@ class Preferences:
             creator_lab=str(self.creator_lab).strip(),
             user_models=tuple(str(m) for m in self.user_models if str(m)),
             thumbnail_px=min(max(int(self.thumbnail_px), 96), 480),
+            cluster_address=str(self.cluster_address).strip(),
         )

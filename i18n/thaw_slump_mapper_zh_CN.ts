@@ -44,7 +44,7 @@
         <translation>热融滑塌制图运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="78"/>
+        <location filename="../ui/inference/dock.py" line="80"/>
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
@@ -69,72 +69,72 @@
         <translation>训练与 Torch 模型：已停用，因为未安装 torch。ONNX 模型仍可运行。如需启用训练，请运行：</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="27"/>
+        <location filename="../ui/options_page.py" line="32"/>
         <source>Automatic (GPU when available)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="28"/>
+        <location filename="../ui/options_page.py" line="33"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="29"/>
+        <location filename="../ui/options_page.py" line="34"/>
         <source>GPU (CUDA)</source>
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="45"/>
+        <location filename="../ui/options_page.py" line="50"/>
         <source> m²</source>
         <translation> 平方米</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="55"/>
+        <location filename="../ui/options_page.py" line="60"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="57"/>
+        <location filename="../ui/options_page.py" line="62"/>
         <source>Your name, recorded with every review decision</source>
         <translation>您的姓名，将随每个审核决定一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="62"/>
+        <location filename="../ui/options_page.py" line="67"/>
         <source>Write debug messages to the log panel</source>
         <translation>将调试信息写入日志面板</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="63"/>
+        <location filename="../ui/options_page.py" line="74"/>
         <source>Default probability threshold</source>
         <translation>默认概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="64"/>
+        <location filename="../ui/options_page.py" line="75"/>
         <source>Default minimum slump area</source>
         <translation>默认最小滑塌面积</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="65"/>
+        <location filename="../ui/options_page.py" line="76"/>
         <source>Tiles per batch</source>
         <translation>每批瓦片数</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="66"/>
+        <location filename="../ui/options_page.py" line="77"/>
         <source>Compute device</source>
         <translation>计算设备</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="67"/>
+        <location filename="../ui/options_page.py" line="78"/>
         <source>Cache folder for probability rasters</source>
         <translation>概率栅格缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="68"/>
+        <location filename="../ui/options_page.py" line="79"/>
         <source>Cache size limit</source>
         <translation>缓存大小上限</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="69"/>
+        <location filename="../ui/options_page.py" line="80"/>
         <source>Reviewer name</source>
         <translation>审核人姓名</translation>
     </message>
@@ -219,37 +219,37 @@
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="84"/>
+        <location filename="../ui/inference/dock.py" line="86"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="89"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="89"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="89"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="89"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="102"/>
+        <location filename="../ui/inference/dock.py" line="104"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="105"/>
+        <location filename="../ui/inference/dock.py" line="107"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
@@ -259,27 +259,27 @@
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="117"/>
+        <location filename="../ui/inference/dock.py" line="119"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="120"/>
+        <location filename="../ui/inference/dock.py" line="122"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="133"/>
+        <location filename="../ui/inference/dock.py" line="135"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="135"/>
+        <location filename="../ui/inference/dock.py" line="137"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="139"/>
+        <location filename="../ui/inference/dock.py" line="141"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -294,12 +294,12 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="150"/>
+        <location filename="../ui/inference/dock.py" line="152"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="423"/>
+        <location filename="../ui/inference/dock.py" line="434"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
@@ -314,17 +314,17 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="224"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="258"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="212"/>
+        <location filename="../ui/inference/dock.py" line="222"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="431"/>
+        <location filename="../ui/inference/dock.py" line="442"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -334,32 +334,32 @@
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="125"/>
+        <location filename="../ui/inference/controller.py" line="126"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="135"/>
+        <location filename="../ui/inference/controller.py" line="136"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="187"/>
+        <location filename="../ui/inference/controller.py" line="188"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="187"/>
+        <location filename="../ui/inference/controller.py" line="188"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="207"/>
+        <location filename="../ui/inference/controller.py" line="208"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="208"/>
+        <location filename="../ui/inference/controller.py" line="209"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -382,42 +382,42 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="233"/>
+        <location filename="../ui/inference/controller.py" line="234"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="236"/>
+        <location filename="../ui/inference/controller.py" line="237"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="240"/>
+        <location filename="../ui/inference/controller.py" line="241"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="309"/>
+        <location filename="../ui/inference/controller.py" line="321"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="316"/>
+        <location filename="../ui/inference/controller.py" line="328"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="335"/>
+        <location filename="../ui/inference/controller.py" line="348"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="341"/>
+        <location filename="../ui/inference/controller.py" line="354"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="342"/>
+        <location filename="../ui/inference/controller.py" line="355"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
@@ -432,132 +432,132 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="358"/>
+        <location filename="../ui/inference/controller.py" line="371"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="379"/>
+        <location filename="../ui/inference/controller.py" line="392"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="383"/>
+        <location filename="../ui/inference/controller.py" line="396"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="101"/>
+        <location filename="../adapters/layers.py" line="108"/>
         <source>Slump candidates</source>
         <translation>热融滑塌候选</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="147"/>
+        <location filename="../adapters/layers.py" line="154"/>
         <source>Slump probability</source>
         <translation>热融滑塌概率</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="71"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="70"/>
         <source>Run model on mosaics</source>
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="209"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="243"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="89"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="88"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="91"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="90"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="98"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="97"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="98"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="104"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="103"/>
         <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="107"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="106"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="110"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="109"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="222"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="256"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="232"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="266"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="116"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="115"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="122"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="121"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="127"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="126"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="163"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="160"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="189"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="187"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="206"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="240"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="215"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="249"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="227"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="261"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="229"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="263"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
     <message>
-        <location filename="../adapters/layers.py" line="103"/>
+        <location filename="../adapters/layers.py" line="110"/>
         <source>QGIS cannot open the candidates layer in {path}.</source>
         <translation>QGIS 无法打开 {path} 中的候选图层。</translation>
     </message>
@@ -772,22 +772,22 @@
         <translation>所有候选均已审核。</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="59"/>
+        <location filename="../ui/options_page.py" line="64"/>
         <source>e.g. Beiluhe, Qinghai-Tibet Plateau (ARTS RegionName)</source>
         <translation>例如：北麓河，青藏高原（ARTS 的 RegionName）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="61"/>
+        <location filename="../ui/options_page.py" line="66"/>
         <source>e.g. your name and institute (ARTS CreatorLab)</source>
         <translation>例如：您的姓名与单位（ARTS 的 CreatorLab）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="70"/>
+        <location filename="../ui/options_page.py" line="81"/>
         <source>Region name</source>
         <translation>区域名称</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="71"/>
+        <location filename="../ui/options_page.py" line="82"/>
         <source>Creator lab</source>
         <translation>制作单位</translation>
     </message>
@@ -1237,82 +1237,82 @@
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="87"/>
+        <location filename="../ui/inference/dock.py" line="89"/>
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="94"/>
+        <location filename="../ui/inference/dock.py" line="96"/>
         <source>Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as NoData. Double-click to choose one; right-click to remove it.</source>
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="345"/>
+        <location filename="../ui/inference/dock.py" line="355"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="346"/>
+        <location filename="../ui/inference/dock.py" line="356"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="359"/>
+        <location filename="../ui/inference/dock.py" line="369"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="359"/>
+        <location filename="../ui/inference/dock.py" line="369"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="370"/>
+        <location filename="../ui/inference/dock.py" line="380"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="371"/>
+        <location filename="../ui/inference/dock.py" line="381"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="93"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="92"/>
         <source>Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order</source>
         <translation>云/阴影/积雪掩膜（UDM 或 UDM2），每个镶嵌图一个，顺序相同</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="96"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="95"/>
         <source>Without masks: use each PlanetScope scene&apos;s UDM found beside it</source>
         <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="131"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="130"/>
         <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
         <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="138"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="137"/>
         <source>Mask of {mosaic}: {mask}</source>
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="345"/>
+        <location filename="../ui/inference/dock.py" line="355"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="345"/>
+        <location filename="../ui/inference/dock.py" line="355"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="171"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="168"/>
         <source>Warning: {message}</source>
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="192"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="190"/>
         <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
@@ -1327,7 +1327,7 @@
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="374"/>
+        <location filename="../ui/inference/dock.py" line="384"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
@@ -1337,37 +1337,37 @@
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="250"/>
+        <location filename="../ui/inference/controller.py" line="251"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="393"/>
+        <location filename="../ui/inference/controller.py" line="406"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="406"/>
+        <location filename="../ui/inference/controller.py" line="419"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="408"/>
+        <location filename="../ui/inference/controller.py" line="421"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="410"/>
+        <location filename="../ui/inference/controller.py" line="423"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="411"/>
+        <location filename="../ui/inference/controller.py" line="424"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="146"/>
+        <location filename="../ui/inference/dock.py" line="148"/>
         <source>beside the saved project (asked for an unsaved one)</source>
         <translation>保存在工程文件旁（未保存的工程会询问）</translation>
     </message>
@@ -1387,12 +1387,12 @@
         <translation>反射率 0-1</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="40"/>
+        <location filename="../ui/inference/controller.py" line="41"/>
         <source>0-255 values (float)</source>
         <translation>0-255 数值（浮点）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="41"/>
+        <location filename="../ui/inference/controller.py" line="42"/>
         <source>{count} bands {order} · {domain} · {res:.1f} m · {crs}</source>
         <translation>{count} 个波段 {order} · {domain} · {res:.1f} 米 · {crs}</translation>
     </message>
@@ -1627,92 +1627,92 @@
         <translation>请更正波段映射。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="149"/>
+        <location filename="../ui/inference/dock.py" line="151"/>
         <source>Add probability raster</source>
         <translation>添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="194"/>
+        <location filename="../ui/inference/dock.py" line="204"/>
         <source>Tune the last run</source>
         <translation>调整上次运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="195"/>
+        <location filename="../ui/inference/dock.py" line="205"/>
         <source>Threshold and minimum area, applied to the last run&apos;s probabilities at once</source>
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="356"/>
+        <location filename="../ui/inference/controller.py" line="369"/>
         <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
         <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="276"/>
+        <location filename="../ui/inference/controller.py" line="277"/>
         <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="155"/>
+        <location filename="../ui/inference/dock.py" line="157"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="156"/>
+        <location filename="../ui/inference/dock.py" line="158"/>
         <source>Whole ticked mosaics</source>
         <translation>所选镶嵌图全幅</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="157"/>
+        <location filename="../ui/inference/dock.py" line="159"/>
         <source>Polygons of a layer</source>
         <translation>图层中的多边形</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="158"/>
+        <location filename="../ui/inference/dock.py" line="160"/>
         <source>Where the model runs: the map view, the full extent of the ticked mosaics, or a study area or corridor (the polygons of a layer, its selected ones when it has a selection); tiles outside the polygons are skipped</source>
         <translation>模型运行的范围：地图视图、所选镶嵌图的全幅，或研究区/走廊（某图层的多边形；若有选中要素则仅用选中的）；多边形以外的瓦片将被跳过</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="162"/>
+        <location filename="../ui/inference/dock.py" line="164"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="165"/>
+        <location filename="../ui/inference/dock.py" line="167"/>
         <source>The study area or corridor: a polygon layer</source>
         <translation>研究区或走廊：一个面图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="167"/>
+        <location filename="../ui/inference/dock.py" line="169"/>
         <source>Area layer</source>
         <translation>区域图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="171"/>
+        <location filename="../ui/inference/dock.py" line="181"/>
         <source>Run the model over the chosen area (Ctrl+Alt+Shift+R)</source>
         <translation>在所选区域上运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="423"/>
+        <location filename="../ui/inference/dock.py" line="434"/>
         <source>Run on whole mosaics</source>
         <translation>在整幅镶嵌图上运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="423"/>
+        <location filename="../ui/inference/dock.py" line="434"/>
         <source>Run on area</source>
         <translation>在区域上运行</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="101"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="100"/>
         <source>Study area or corridor: polygons (tiles outside them are skipped)</source>
         <translation>研究区或走廊：多边形（其外的瓦片将被跳过）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="143"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="142"/>
         <source>The study area layer cannot be read.</source>
         <translation>无法读取研究区图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="151"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="148"/>
         <source>Give either an extent or a study area, not both.</source>
         <translation>请给出范围或研究区之一，不要同时给出。</translation>
     </message>
@@ -1742,12 +1742,12 @@
         <translation>剩余 {time}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="222"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="256"/>
         <source>Probability raster (*.vrt *.tif *.tiff)</source>
         <translation>概率栅格 (*.vrt *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="80"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="79"/>
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, over a study area or corridor (polygons: tiles outside them are skipped), or over the whole mosaics, and merges the candidate polygons into a GeoPackage. A run that stopped continues where it stopped when it is run again.</source>
         <translation>在一个或多个 PlanetScope 镶嵌图（每个日期一幅）上运行热融滑塌分割模型：可在某个范围内、在研究区或走廊（多边形：其外的瓦片将被跳过）内，或在整幅镶嵌图上运行，并将候选多边形合并到 GeoPackage 中。中断的运行再次运行时会从中断处继续。</translation>
     </message>
@@ -2115,6 +2115,171 @@
         <location filename="../adapters/messages.py" line="152"/>
         <source>has nodata &apos;{nodata}&apos;; expected one of {fills}</source>
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="328"/>
+        <source>Sending the chunks to the Dask scheduler at {address}…</source>
+        <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="171"/>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="172"/>
+        <source>Dask cluster</source>
+        <translation>Dask 集群</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="173"/>
+        <source>Where the model runs: here, or as tasks of the Dask scheduler set in Settings &gt; Options &gt; Thaw Slump Mapper (mosaics, model and cache folder on a shared file system). Needs Dask: pip install &quot;dask[distributed]&quot;</source>
+        <translation>模型在哪里运行：本机，或作为任务发送到 设置 &gt; 选项 &gt; Thaw Slump Mapper 中设定的 Dask 调度器（镶嵌图、模型和缓存文件夹须在共享文件系统上）。需要 Dask：pip install &quot;dask[distributed]&quot;</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="177"/>
+        <source>Run on</source>
+        <translation>运行于</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="69"/>
+        <source>tcp://HOST:PORT of a running Dask scheduler</source>
+        <translation>正在运行的 Dask 调度器的 tcp://主机:端口</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="71"/>
+        <source>Runs with &apos;Run on: Dask cluster&apos; in the inference panel, and the Processing algorithm &apos;Run model on a Dask cluster&apos;, go here</source>
+        <translation>推理面板中选择“运行于：Dask 集群”的运行，以及处理算法“在 Dask 集群上运行模型”，都发送到这里</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="84"/>
+        <source>Dask scheduler</source>
+        <translation>Dask 调度器</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="86"/>
+        <source>Dask is not installed: {command}</source>
+        <translation>未安装 Dask：{command}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="210"/>
+        <source>Run model on a Dask cluster</source>
+        <translation>在 Dask 集群上运行模型</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="213"/>
+        <source>Runs a slump segmentation model like &apos;Run model on mosaics&apos;, with each chunk of the tile grid sent as a task to a running Dask scheduler (its workers load the model once each). The mosaics, the model and the plugin&apos;s cache folder must be on a file system every worker sees at the same paths. Needs Dask: pip install &quot;dask[distributed]&quot;. A run that stopped continues where it stopped.</source>
+        <translation>与“在镶嵌图上运行模型”相同地运行滑塌分割模型，但瓦片网格的每个分块作为一个任务发送到正在运行的 Dask 调度器（每个工作进程只加载一次模型）。镶嵌图、模型和插件的缓存文件夹必须位于每个工作进程都能以相同路径访问的文件系统上。需要 Dask：pip install &quot;dask[distributed]&quot;。中断的运行再次运行时会从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="223"/>
+        <source>Dask scheduler address (tcp://HOST:PORT)</source>
+        <translation>Dask 调度器地址（tcp://主机:端口）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="229"/>
+        <source>Sending the chunks to the Dask scheduler at {address}</source>
+        <translation>正在把分块发送到 {address} 的 Dask 调度器</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="153"/>
+        <source>Dask is not installed ({missing} missing): {command}</source>
+        <translation>未安装 Dask（缺少 {missing}）：{command}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="154"/>
+        <source>Then restart QGIS (or the command), or run on this computer.</source>
+        <translation>然后重启 QGIS（或命令），或在本机运行。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="155"/>
+        <source>No Dask scheduler address is set.</source>
+        <translation>未设置 Dask 调度器地址。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="156"/>
+        <source>Set it in Settings &gt; Options &gt; Thaw Slump Mapper (tcp://HOST:PORT), or run on this computer.</source>
+        <translation>请在 设置 &gt; 选项 &gt; Thaw Slump Mapper 中设置（tcp://主机:端口），或在本机运行。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="158"/>
+        <source>&apos;{text}&apos; is not a scheduler address.</source>
+        <translation>“{text}”不是调度器地址。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="159"/>
+        <source>Give the address a running Dask scheduler prints, e.g. tcp://10.0.0.5:8786 (start one with &apos;dask scheduler&apos; and workers with &apos;dask worker ADDRESS&apos;).</source>
+        <translation>请填写正在运行的 Dask 调度器打印的地址，例如 tcp://10.0.0.5:8786（用“dask scheduler”启动调度器，用“dask worker 地址”启动工作进程）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="161"/>
+        <source>No Dask scheduler answers at {address} ({detail}).</source>
+        <translation>{address} 处没有 Dask 调度器响应（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="162"/>
+        <source>Start one (dask scheduler; dask worker ADDRESS) or check the address.</source>
+        <translation>请启动一个（dask scheduler；dask worker 地址），或检查地址。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="163"/>
+        <source>A Dask worker cannot run Thaw Slump Mapper: {detail}</source>
+        <translation>Dask 工作进程无法运行 Thaw Slump Mapper：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="164"/>
+        <source>Give the workers the plugin folder (same path) and its packages, then run again.</source>
+        <translation>请让工作进程能访问插件文件夹（相同路径）及其依赖包，然后再次运行。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="166"/>
+        <source>The model {path} is not on the worker {worker}.</source>
+        <translation>工作进程 {worker} 上没有模型 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="167"/>
+        <source>Put the model on a file system every worker mounts at the same path (or copy it there), then run again: finished chunks are kept.</source>
+        <translation>请把模型放在每个工作进程都以相同路径挂载的文件系统上（或复制过去），然后再次运行：已完成的分块会保留。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="169"/>
+        <source>The model {path} on the worker {worker} is not the file the run was planned with (its SHA-256 differs).</source>
+        <translation>工作进程 {worker} 上的模型 {path} 不是规划本次运行时所用的文件（SHA-256 不同）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="171"/>
+        <source>Give every worker the same model file (a shared file system), then run again.</source>
+        <translation>请让每个工作进程使用同一个模型文件（共享文件系统），然后再次运行。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="173"/>
+        <source>The raster {path} is not on the worker {worker}.</source>
+        <translation>工作进程 {worker} 上没有栅格 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="174"/>
+        <source>Put the mosaics on a file system every worker mounts at the same path, then run again: finished chunks are kept.</source>
+        <translation>请把镶嵌图放在每个工作进程都以相同路径挂载的文件系统上，然后再次运行：已完成的分块会保留。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="176"/>
+        <source>The worker {worker} sees other mosaic files than the client (sizes or modification times differ).</source>
+        <translation>工作进程 {worker} 看到的镶嵌图文件与客户端不同（大小或修改时间不同）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="178"/>
+        <source>Give every worker the same files (one shared file system), then run again.</source>
+        <translation>请让每个工作进程使用相同的文件（同一个共享文件系统），然后再次运行。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="179"/>
+        <source>Workers died again and again running one chunk ({detail}); probably out of memory.</source>
+        <translation>工作进程在运行同一个分块时反复终止（{detail}）；可能是内存不足。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="181"/>
+        <source>Give the workers more memory (or a smaller --batch-size), then run again: finished chunks are kept.</source>
+        <translation>请给工作进程更多内存（或更小的 --batch-size），然后再次运行：已完成的分块会保留。</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
@@ -9,6 +11,7 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -16,6 +19,8 @@ from qgis.PyQt.QtWidgets import (
 
 from ..adapters import settings
 from ..adapters.i18n import tr
+from ..adapters.messages import localize
+from ..core.engine.cluster import INSTALL_HINT, dask_missing
 from ..core.preferences import DEVICES, Preferences
 from ..resources.paths import icon_path
 
@@ -60,6 +65,12 @@ class OptionsPage(QgsOptionsPageWidget):
         self.creator_lab = QLineEdit()
         self.creator_lab.setPlaceholderText(tr("e.g. your name and institute (ARTS CreatorLab)"))
         self.debug_log = QCheckBox(tr("Write debug messages to the log panel"))
+        self.cluster_address = QLineEdit()
+        self.cluster_address.setPlaceholderText(tr("tcp://HOST:PORT of a running Dask scheduler"))
+        missing = localize(dask_missing())
+        self.cluster_address.setToolTip(missing or tr(
+            "Runs with 'Run on: Dask cluster' in the inference panel, and the Processing algorithm 'Run model on a "
+            "Dask cluster', go here"))
         form.addRow(tr("Default probability threshold"), self.threshold)
         form.addRow(tr("Default minimum slump area"), self.min_area)
         form.addRow(tr("Tiles per batch"), self.batch_size)
@@ -70,6 +81,11 @@ class OptionsPage(QgsOptionsPageWidget):
         form.addRow(tr("Region name"), self.region_name)
         form.addRow(tr("Creator lab"), self.creator_lab)
         form.addRow("", self.debug_log)
+        form.addRow(tr("Dask scheduler"), self.cluster_address)
+        if missing:
+            note = QLabel(tr("Dask is not installed: {command}").format(command=INSTALL_HINT))
+            note.setWordWrap(True)
+            form.addRow("", note)
         self.show_preferences(settings.load())
 
     def show_preferences(self, prefs: Preferences) -> None:
@@ -83,10 +99,13 @@ class OptionsPage(QgsOptionsPageWidget):
         self.region_name.setText(prefs.region_name)
         self.creator_lab.setText(prefs.creator_lab)
         self.debug_log.setChecked(prefs.debug_log)
-        self._user_models = prefs.user_models
+        self.cluster_address.setText(prefs.cluster_address)
+        self._shown = prefs
 
     def preferences(self) -> Preferences:
-        return Preferences(
+        # fields this page does not show (models, thumbnail size) keep their values
+        return replace(
+            self._shown,
             threshold=self.threshold.value(),
             min_area_m2=self.min_area.value(),
             batch_size=self.batch_size.value(),
@@ -97,7 +116,7 @@ class OptionsPage(QgsOptionsPageWidget):
             region_name=self.region_name.text(),
             creator_lab=self.creator_lab.text(),
             debug_log=self.debug_log.isChecked(),
-            user_models=self._user_models,
+            cluster_address=self.cluster_address.text(),
         ).normalised()
 
     def apply(self) -> None:

@@ -23,6 +23,7 @@ from qgis.core import (
 )
 
 from ...core.engine.bands import parse_band_map
+from ...core.engine.cluster import check_address, run_on_scheduler
 from ...core.engine.fit import fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
 from ...core.engine.masks import find_udm, inspect_mask
@@ -169,7 +170,7 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                                      str(model.path), extent, prefs.cache_dir or default_cache_dir(),
                                      prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb, aoi=aoi)
             start = time.monotonic()
-            prob = run_inference(params, _progress_bridge(feedback, token), token, model)
+            prob = self.infer(params, parameters, context, feedback, token, model)
             threshold = parameters.get(self.THRESHOLD)
             min_area = parameters.get(self.MIN_AREA)
             vparams = VectorizeParams(
@@ -179,7 +180,8 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
             stats = write_candidates(out, result, {"threshold": vparams.threshold, "min_area_m2": vparams.min_area_m2,
                                                    "probability_raster": prob.path,
                                                    "seconds": time.monotonic() - start,
-                                                   "parameters": {"processing": True}})
+                                                   "parameters": {"processing": True,
+                                                                  "device": prob.model["device"]}})
         except TsmError as exc:
             raise QgsProcessingException(error_text(exc)) from exc
         feedback.pushInfo(tr("{found} candidates ({new} new, {updated} updated)").format(
@@ -190,6 +192,42 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                                                                   margin=vparams.nodata_margin_px))
         return {self.OUTPUT: out, self.PROBABILITY: str(prob.path), self.COUNT: stats.found,
                 self.NEW: stats.inserted}
+
+
+    def infer(self, params: InferenceParams, parameters, context, feedback, token: CancelToken, model):
+        return run_inference(params, _progress_bridge(feedback, token), token, model)
+
+
+class RunModelOnClusterAlgorithm(RunModelAlgorithm):
+    """The same run with its chunks as tasks of a Dask cluster (a scheduler address)."""
+
+    SCHEDULER = "SCHEDULER"
+
+    def name(self) -> str:
+        return "runmodelcluster"
+
+    def displayName(self) -> str:  # noqa: N802 - QGIS API
+        return tr("Run model on a Dask cluster")
+
+    def shortHelpString(self) -> str:  # noqa: N802 - QGIS API
+        return tr("Runs a slump segmentation model like 'Run model on mosaics', with each chunk of the tile grid sent "
+                  "as a task to a running Dask scheduler (its workers load the model once each). The mosaics, the "
+                  "model and the plugin's cache folder must be on a file system every worker sees at the same paths. "
+                  "Needs Dask: pip install \"dask[distributed]\". A run that stopped continues where it stopped.")
+
+    def createInstance(self) -> RunModelOnClusterAlgorithm:  # noqa: N802 - QGIS API
+        return RunModelOnClusterAlgorithm()
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802 - QGIS API
+        super().initAlgorithm(config)
+        self.addParameter(QgsProcessingParameterString(
+            self.SCHEDULER, tr("Dask scheduler address (tcp://HOST:PORT)"),
+            defaultValue=settings.load().cluster_address or None))
+
+    def infer(self, params: InferenceParams, parameters, context, feedback, token: CancelToken, model):
+        address = check_address(self.parameterAsString(parameters, self.SCHEDULER, context))
+        feedback.pushInfo(tr("Sending the chunks to the Dask scheduler at {address}").format(address=address))
+        return run_on_scheduler(params, address, _progress_bridge(feedback, token), token, model)
 
 
 class VectorizeAlgorithm(QgsProcessingAlgorithm):

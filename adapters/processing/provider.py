@@ -8,7 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 from ...core.about import version
 from ...resources.paths import icon_path
 from ..i18n import tr
-from .engine_algorithms import RunModelAlgorithm, VectorizeAlgorithm
+from .engine_algorithms import RunModelAlgorithm, RunModelOnClusterAlgorithm, VectorizeAlgorithm
 from .environment_algorithm import EnvironmentAlgorithm
 from .evaluate_algorithm import EvaluateAlgorithm
 from .inventory_algorithm import ExportInventoryAlgorithm
@@ -32,6 +32,7 @@ class Provider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:  # noqa: N802 - QGIS API
         self.addAlgorithm(EnvironmentAlgorithm())
         self.addAlgorithm(RunModelAlgorithm())
+        self.addAlgorithm(RunModelOnClusterAlgorithm())
         self.addAlgorithm(VectorizeAlgorithm())
         self.addAlgorithm(ExportInventoryAlgorithm())
         self.addAlgorithm(EvaluateAlgorithm())

@@ -36,6 +36,7 @@ from urllib.parse import urlparse
 import rasterio
 
 from ..errors import Cancelled, InputError, ModelError
+from ..messages import Message
 from ..progress import CancelToken, ProgressCallback, ProgressMeter
 from .aoi import TileFilter
 from .chunks import Chunk
@@ -64,7 +65,7 @@ def dask_missing() -> str:
     missing = [name for name in ("dask", "distributed") if importlib.util.find_spec(name) is None]
     if not missing:
         return ""
-    return f"Dask is not installed ({', '.join(missing)} missing): {INSTALL_HINT}"
+    return Message("cluster.dask_missing", missing=", ".join(missing), command=INSTALL_HINT)
 
 
 def parse_cluster(text: str) -> tuple[str, Any]:
@@ -87,6 +88,27 @@ def parse_cluster(text: str) -> tuple[str, Any]:
     raise InputError(f"'{value[:80]}' is not a cluster.",
                      "Give local, local:N (worker processes here), tcp://HOST:PORT (a running Dask "
                      "scheduler), slurm or pbs (jobs through dask-jobqueue).")
+
+
+def check_address(text: str) -> str:
+    """The scheduler address the plugin sends runs to, checked: Dask installed, an address set and
+    well formed. (QGIS starts no local cluster: its worker processes would start QGIS itself.)"""
+    missing = dask_missing()
+    if missing:
+        raise InputError(missing, Message("cluster.dask_missing.fix"))
+    if not (text or "").strip():
+        raise InputError(Message("cluster.no_address"), Message("cluster.no_address.fix"))
+    kind, address = parse_cluster(text) if "://" in text else ("", "")
+    if kind != "address":
+        raise InputError(Message("cluster.not_address", text=text.strip()[:80]), Message("cluster.not_address.fix"))
+    return address
+
+
+def run_on_scheduler(params: InferenceParams, address: str, progress: ProgressCallback | None = None,
+                     cancel: CancelToken | None = None, model: LoadedModel | None = None) -> ProbabilityRaster:
+    """A run sent to the scheduler at ``address`` (the plugin's dock and Processing)."""
+    with connect(check_address(address)) as client:
+        return run_inference_on_cluster(params, client, progress, cancel, model)
 
 
 def queue_cluster(kind: str, options: dict[str, Any] | None = None):
@@ -114,7 +136,7 @@ def connect(text: str, jobs: int = 1, options: dict[str, Any] | None = None) -> 
     """A Dask client for ``text`` (see :func:`parse_cluster`); a cluster started here is closed on exit."""
     missing = dask_missing()
     if missing:
-        raise InputError(missing, "Or run without a cluster.")
+        raise InputError(missing, Message("cluster.dask_missing.fix"))
     from distributed import Client, LocalCluster
 
     kind, arg = parse_cluster(text)
@@ -128,8 +150,8 @@ def connect(text: str, jobs: int = 1, options: dict[str, Any] | None = None) -> 
             try:
                 client = Client(arg, timeout="20s")
             except OSError as exc:
-                raise InputError(f"No Dask scheduler answers at {arg} ({exc}).",
-                                 "Start one (dask scheduler; dask worker ADDRESS) or check the address.") from exc
+                raise InputError(Message("cluster.no_answer", address=arg, detail=str(exc)[:200]),
+                                 Message("cluster.no_answer.fix")) from exc
         else:
             cluster = queue_cluster(kind, options)
             cluster.scale(jobs=max(1, jobs))
@@ -152,8 +174,8 @@ def _install_package(client) -> None:
         worker_setup.install(client, root)
     except Exception as exc:  # the worker's own words, made one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"A Dask worker cannot run Thaw Slump Mapper: {first}",
-                         "Give the workers the plugin folder (same path) and its packages, then run again.") from exc
+        raise InputError(Message("cluster.worker_package", detail=first[:300]),
+                         Message("cluster.worker_package.fix")) from exc
 
 
 # -- the worker side ------------------------------------------------------------------------------
@@ -189,14 +211,12 @@ def _worker_model(job: ClusterJob) -> LoadedModel:
         if model is not None:
             return model
         if not Path(path).is_file():
-            raise ModelError(f"The model {path} is not on the worker {socket.gethostname()}.",
-                             "Put the model on a file system every worker mounts at the same path "
-                             "(or copy it there), then run again: finished chunks are kept.")
+            raise ModelError(Message("cluster.model_missing", path=path, worker=socket.gethostname()),
+                             Message("cluster.model_missing.fix"))
         model = load_model(path, job.params.device, threads=threads)
         if model.sha256 != job.model_sha256:
-            raise ModelError(f"The model {path} on the worker {socket.gethostname()} is not the file the run "
-                             "was planned with (its SHA-256 differs).",
-                             "Give every worker the same model file (a shared file system), then run again.")
+            raise ModelError(Message("cluster.model_differs", path=path, worker=socket.gethostname()),
+                             Message("cluster.model_differs.fix"))
         _models[(path, job.model_sha256, threads)] = model
         return model
 
@@ -208,17 +228,15 @@ def _worker_setup(job: ClusterJob):
     for m in job.params.mosaics:
         for path in filter(None, (m.path, m.mask)):
             if not Path(path).is_file():
-                raise InputError(f"The raster {path} is not on the worker {socket.gethostname()}.",
-                                 "Put the mosaics on a file system every worker mounts at the same path, "
-                                 "then run again: finished chunks are kept.")
+                raise InputError(Message("cluster.raster_missing", path=path, worker=socket.gethostname()),
+                                 Message("cluster.raster_missing.fix"))
     params, threads = job.params, _model_threads(job)
     if not params.read_threads and threads:  # the task's share of the host, as for the model
         params = replace(params, read_threads=min(4, threads))
     setup = setup_run(params, model)
     if setup.plan.key != job.key:
-        raise InputError(f"The worker {socket.gethostname()} sees other mosaic files than the client "
-                         "(sizes or modification times differ).",
-                         "Give every worker the same files (one shared file system), then run again.")
+        raise InputError(Message("cluster.files_differ", worker=socket.gethostname()),
+                         Message("cluster.files_differ.fix"))
     return model, params, setup
 
 
@@ -340,9 +358,8 @@ def run_inference_on_cluster(params: InferenceParams, client, progress: Progress
                     out = future.result()  # a task's error (TsmError, KilledWorker) is raised here
                 except Exception as exc:
                     if type(exc).__name__ == "KilledWorker":
-                        raise InputError(f"Workers died again and again running one chunk ({exc}); probably "
-                                         "out of memory.", "Give the workers more memory (or a smaller "
-                                         "--batch-size), then run again: finished chunks are kept.") from exc
+                        raise InputError(Message("cluster.workers_died", detail=str(exc)[:200]),
+                                         Message("cluster.workers_died.fix")) from exc
                     raise
                 stats.tiles_run += out["tiles_run"]
                 stats.tiles_recomputed += out["tiles_recomputed"]

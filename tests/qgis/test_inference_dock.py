@@ -444,3 +444,39 @@ def rasterio_open(path):
     import rasterio
 
     return rasterio.open(path)
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    distributed = pytest.importorskip("distributed", reason="Dask is optional (requirements/cluster.txt)")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+        yield cluster.scheduler_address
+
+
+def test_a_run_goes_to_the_dask_scheduler_of_the_settings(setup, dask_scheduler, tmp_path):
+    from thaw_slump_mapper.ui.inference.dock import AREA_MOSAICS, RUN_CLUSTER
+
+    project, dock, controller, _, _ = setup
+    settings.save(Preferences(cache_dir=str(tmp_path / "cache"), cluster_address=dask_scheduler))
+    dock.area.setCurrentIndex(dock.area.findData(AREA_MOSAICS))
+    dock.where.setCurrentIndex(dock.where.findData(RUN_CLUSTER))
+    dock.run_button.click()
+    assert "Dask scheduler" in dock.status.text() and dask_scheduler in dock.status.text()
+    wait_for(lambda: controller.task is None, timeout=180)
+    (layer,) = _candidates(project)
+    assert layer.featureCount() > 0
+    with rasterio_open(controller.last["prob"]) as src:
+        assert "Dask cluster of 2 workers" in src.tags()["TSM_MODEL"] and (src.width, src.height) == (384, 384)
+    assert "Dask cluster" in dock.status.text()  # the summary names what ran it
+
+
+def test_the_cluster_choice_without_an_address_says_where_to_set_it(setup):
+    from thaw_slump_mapper.ui.inference.dock import RUN_CLUSTER
+
+    _, dock, controller, _, _ = setup
+    dock.where.setCurrentIndex(dock.where.findData(RUN_CLUSTER))
+    messages = []
+    controller._message = lambda text, level: messages.append(text)
+    dock.run_button.click()
+    assert controller.task is None and len(messages) == 1
+    assert "No Dask scheduler address is set" in messages[0] and "Options" in messages[0]

@@ -181,3 +181,37 @@ def test_run_model_over_a_study_area_layer_skips_tiles_outside_it(provider, tmp_
     finally:
         QgsProject.instance().removeAllMapLayers()
         settings.save(Preferences())
+
+
+def test_run_model_on_a_dask_cluster_through_processing(provider, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="Dask is optional (requirements/cluster.txt)")
+    import processing
+    import rasterio
+    from qgis.core import QgsProject, QgsRasterLayer
+    from tsm_testkit import bare_soil_model
+
+    from thaw_slump_mapper.adapters import settings
+    from thaw_slump_mapper.core.preferences import Preferences
+    from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+
+    settings.save(Preferences(cache_dir=str(tmp_path / "cache")))
+    scene = generate(tmp_path / "scene", SceneSpec(width=256, height=256, years=(2019, 2021), n_slumps=3, seed=4))
+    layers = [QgsRasterLayer(str(p), str(y)) for p, y in scene.mosaics]
+    QgsProject.instance().addMapLayers(layers)
+    params = {"MOSAICS": [lyr.id() for lyr in layers], "DATES": "2019,2021",
+              "MODEL": str(bare_soil_model(tmp_path / "m.onnx")), "OUTPUT": str(tmp_path / "c.gpkg")}
+    try:
+        with pytest.raises(QgsProcessingException, match="not a scheduler address"):
+            processing.run(f"{PROVIDER_ID}:runmodelcluster", {**params, "SCHEDULER": "local:2"})
+        assert not (tmp_path / "c.gpkg").exists()
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                      dashboard_address=":0") as cluster:
+            out = processing.run(f"{PROVIDER_ID}:runmodelcluster", {**params, "SCHEDULER": cluster.scheduler_address})
+        local = processing.run(f"{PROVIDER_ID}:runmodel", {**params, "OUTPUT": str(tmp_path / "here.gpkg")})
+        assert out["COUNT"] > 0 and out["COUNT"] == local["COUNT"]
+        assert out["PROBABILITY"] == local["PROBABILITY"]  # the same run: the cluster's raster is the cached one
+        with rasterio.open(out["PROBABILITY"]) as src:
+            assert "Dask cluster of 2 workers" in src.tags()["TSM_MODEL"]
+    finally:
+        QgsProject.instance().removeAllMapLayers()
+        settings.save(Preferences())

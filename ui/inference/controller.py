@@ -19,6 +19,7 @@ from ...adapters.messages import error_text, localize
 from ...adapters.tasks import EngineTask
 from ...core.about import PLUGIN_DIR
 from ...core.engine.bands import parse_band_map
+from ...core.engine.cluster import check_address, run_on_scheduler
 from ...core.engine.fit import band_order, bundled_models, domain_key, fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
 from ...core.engine.masks import inspect_mask
@@ -28,7 +29,7 @@ from ...core.engine.vectorize import VectorizeParams, vectorize
 from ...core.errors import TsmError
 from ...core.store.candidates import file_crs, write_candidates
 from ..widgets import disconnect
-from .dock import AREA_LAYER, AREA_VIEW, PROJECT_SCOPE, InferenceDock, RunRequest
+from .dock import AREA_LAYER, AREA_VIEW, PROJECT_SCOPE, RUN_CLUSTER, InferenceDock, RunRequest
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
 
@@ -282,6 +283,13 @@ class InferenceController(QObject):
                 self._message(error_text(exc), Qgis.Critical)
                 return None
         prefs = settings.load()
+        address = ""
+        if request.where == RUN_CLUSTER:
+            try:
+                address = check_address(prefs.cluster_address)
+            except TsmError as exc:
+                self._message(error_text(exc), Qgis.Warning)
+                return None
         params = InferenceParams(
             mosaics=tuple(MosaicSpec(path, date, band_map, mask=mask) for _, path, date, mask in request.mosaics),
             model_path=request.model_path, extent=extent, cache_dir=prefs.cache_dir,
@@ -291,7 +299,10 @@ class InferenceController(QObject):
 
         def work(progress, cancel):
             start = time.monotonic()
-            prob = run_inference(params, progress, cancel, model)
+            if address:
+                prob = run_on_scheduler(params, address, progress, cancel, model)
+            else:
+                prob = run_inference(params, progress, cancel, model)
             cancel.check()
             result = vectorize(prob.path, vparams)
             cancel.check()
@@ -300,7 +311,8 @@ class InferenceController(QObject):
                 "extent": [*list(prob.grid.bounds), prob.grid.crs.to_string()],
                 "aoi": aoi.label if aoi is not None else "",
                 "seconds": time.monotonic() - start, "parameters": {"batch_size": params.batch_size,
-                                                                    "band": vparams.band, "cached": prob.cached}},
+                                                                    "band": vparams.band, "cached": prob.cached,
+                                                                    "cluster": address}},
                 reproject=reproject)
             return {"prob": prob, "stats": stats, "gpkg": gpkg, "band": result.band,
                     "seconds": time.monotonic() - start, "near_nodata_m2": result.near_nodata_m2,
@@ -313,7 +325,8 @@ class InferenceController(QObject):
         task.cancelled.connect(self._cancelled)
         self.task = task
         self.dock.set_running(True)
-        self.dock.set_status(tr("Running on {device}…").format(device=model.backend.device))
+        self.dock.set_status(tr("Sending the chunks to the Dask scheduler at {address}…").format(address=address)
+                             if address else tr("Running on {device}…").format(device=model.backend.device))
         QgsApplication.taskManager().addTask(task)
         return task
 

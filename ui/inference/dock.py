@@ -49,6 +49,7 @@ COL_USE, COL_LAYER, COL_DATE, COL_MASK, COL_CHECK = range(5)
 
 
 AREA_VIEW, AREA_MOSAICS, AREA_LAYER = "view", "mosaics", "layer"
+RUN_HERE, RUN_CLUSTER = "here", "cluster"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class RunRequest:
     min_area_m2: float
     area: str = AREA_VIEW  # AREA_VIEW, AREA_MOSAICS or AREA_LAYER
     area_layer_id: str = ""  # the polygon layer of AREA_LAYER (its selection, when it has one)
+    where: str = RUN_HERE  # RUN_HERE or RUN_CLUSTER (the Dask scheduler of the settings)
 
 
 class InferenceDock(QgsDockWidget):
@@ -165,6 +167,14 @@ class InferenceDock(QgsDockWidget):
         self.area_layer.setToolTip(tr("The study area or corridor: a polygon layer"))
         narrow(self.area_layer)
         area_form.addRow(tr("Area layer"), self.area_layer)
+        self.where = QComboBox()
+        self.where.addItem(tr("This computer"), RUN_HERE)
+        self.where.addItem(tr("Dask cluster"), RUN_CLUSTER)
+        self.where.setToolTip(tr("Where the model runs: here, or as tasks of the Dask scheduler set in Settings > "
+                                 "Options > Thaw Slump Mapper (mosaics, model and cache folder on a shared file "
+                                 "system). Needs Dask: pip install \"dask[distributed]\""))
+        narrow(self.where)
+        area_form.addRow(tr("Run on"), self.where)
         run_layout.addLayout(area_form)
         self._area_form = area_form
         self.run_button = QPushButton(tr("Run on current view"))
@@ -414,7 +424,8 @@ class InferenceDock(QgsDockWidget):
             band_map=self.band_map.text().strip(), output_gpkg=self.output.filePath().strip(),
             add_probability=self.add_probability.isChecked(), threshold=self.threshold.value() / 100,
             min_area_m2=self.min_area.value(), area=self.area.currentData(),
-            area_layer_id=self.area_layer.currentLayer().id() if self.area_layer.currentLayer() else ""))
+            area_layer_id=self.area_layer.currentLayer().id() if self.area_layer.currentLayer() else "",
+            where=self.where.currentData()))
 
     def _area_changed(self) -> None:
         mode = self.area.currentData()
