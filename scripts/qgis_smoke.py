@@ -209,6 +209,58 @@ def run_area_scenario():
     QTimer.singleShot(300, poll)
 
 
+def run_cluster_scenario():
+    # Run on: Dask cluster (the scheduler the smoke runner started), then the Processing algorithm
+    import processing
+    import rasterio
+    from qgis.core import QgsProject
+    from thaw_slump_mapper.adapters import settings
+    from thaw_slump_mapper.ui.inference.dock import AREA_MOSAICS, RUN_CLUSTER
+    from dataclasses import replace
+
+    scene, plugin, dock, layers = scene_in_dock()
+    settings.save(replace(settings.load(), cluster_address=os.environ["TSM_SMOKE_SCHEDULER"]))
+    dock.area.setCurrentIndex(dock.area.findData(AREA_MOSAICS))
+    dock.where.setCurrentIndex(dock.where.findData(RUN_CLUSTER))
+    dock.run_button.click()
+    marker_extra["status_running"] = dock.status.text()
+
+    def poll():
+        if plugin.inference.task is not None:
+            QTimer.singleShot(200, poll)
+            return
+        marker_extra["status"] = dock.status.text()
+        with rasterio.open(plugin.inference.last["prob"]) as src:
+            marker_extra["dock_model_tag"] = src.tags()["TSM_MODEL"]
+        cands = [l for l in QgsProject.instance().mapLayers().values()
+                 if l.customProperty("thaw_slump_mapper/candidates")]
+        marker_extra["candidates"] = cands[0].featureCount() if cands else 0
+        from qgis.PyQt.QtWidgets import QScrollArea
+        scroll = dock.findChild(QScrollArea)
+        if scroll is not None:  # show the run choices, not the mosaic table
+            scroll.ensureWidgetVisible(dock.where)
+        QgsApplication.processEvents()
+        window.grab().save(os.path.join(OUT, "qgis_cluster_dock.png"))
+        out = processing.run("thawslumpmapper:runmodelcluster", {
+            "MOSAICS": [l.id() for l in layers], "DATES": ",".join(str(y) for _, y in scene["mosaics"]),
+            "MODEL": scene["model"], "OUTPUT": scene["gpkg"].replace(".gpkg", "_processing.gpkg"),
+            "SCHEDULER": os.environ["TSM_SMOKE_SCHEDULER"]})
+        marker_extra["processing_count"] = out["COUNT"]
+        dialog = processing.createAlgorithmDialog("thawslumpmapper:runmodelcluster", {
+            "MOSAICS": [l.id() for l in layers], "MODEL": scene["model"]})
+        dialog.show()
+        marker_extra["dialog"] = dialog.windowTitle()
+
+        def shoot_dialog():
+            dialog.grab().save(os.path.join(OUT, "qgis_cluster_processing_dialog.png"))
+            dialog.close()
+            QTimer.singleShot(1000, finish)
+
+        QTimer.singleShot(3000, shoot_dialog)
+
+    QTimer.singleShot(300, poll)
+
+
 def run_inference_scenario():
     # then click Run and wait for the layer
     from qgis.core import QgsProject
@@ -277,6 +329,8 @@ QgsApplication.messageLog().messageReceived.connect(
     lambda message, tag, level: plugin_log.append(message) if tag == "Thaw Slump Mapper" else None)
 if os.environ.get("TSM_SMOKE_SCENARIO") == "area":
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_area_scenario)
+elif os.environ.get("TSM_SMOKE_SCENARIO") == "cluster":
+    QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_cluster_scenario)
 elif os.environ.get("TSM_SMOKE_SCENARIO") in ("inference", "review"):
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_inference_scenario)
 else:
@@ -358,7 +412,7 @@ def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | 
         env = dict(os.environ, TSM_SMOKE_OUT=str(out.resolve()), XDG_RUNTIME_DIR=str(tmp_path))
         env.pop("QT_QPA_PLATFORM", None)  # a real X server (Xvfb) this time
         env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
-        if scenario in ("inference", "review", "area"):
+        if scenario in ("inference", "review", "area", "cluster"):
             env["TSM_SMOKE_SCENARIO"] = scenario
             env["TSM_SMOKE_SCENE"] = json.dumps(prepare_inference_scene(tmp_path))
         env["TSM_SMOKE_TORCH"] = "1" if torch else "0"
@@ -399,14 +453,22 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--timeout", type=int, default=180)
     parser.add_argument("--lang", default="", help="e.g. zh_CN to start QGIS in Chinese")
-    parser.add_argument("--scenario", choices=["", "inference", "review", "area"], default="",
+    parser.add_argument("--scenario", choices=["", "inference", "review", "area", "cluster"], default="",
                         help="inference: run the model on a synthetic scene from the dock first; "
                              "review: then review 20 candidates by keyboard; area: a study-area run from the "
-                             "dock, then through Processing")
+                             "dock, then through Processing; cluster: a run sent to a Dask LocalCluster "
+                             "(2 workers started here) from the dock, then through Processing")
     parser.add_argument("--display", default="", help="an X display with a window manager (e.g. :79 running "
                                                        "Xvfb and openbox) instead of a bare xvfb-run")
     args = parser.parse_args()
-    marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario, display=args.display)
+    if args.scenario == "cluster":  # the scheduler and workers live in this process's LocalCluster
+        from distributed import LocalCluster
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+            os.environ["TSM_SMOKE_SCHEDULER"] = cluster.scheduler_address
+            marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario, display=args.display)
+    else:
+        marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario, display=args.display)
     print(json.dumps(marker, indent=2, ensure_ascii=False))
     sys.exit(0 if ok(marker) else 1)
 
