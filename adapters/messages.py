@@ -176,6 +176,8 @@ def catalogue() -> dict[str, str]:
         "cluster.files_differ": tr("The worker {worker} sees other mosaic files than the client (sizes or "
                                    "modification times differ)."),
         "cluster.files_differ.fix": tr("Give every worker the same files (one shared file system), then run again."),
+        "cluster.no_workers": tr("The Dask scheduler at {address} has no worker after {seconds} s."),
+        "cluster.no_workers.fix": tr("Start workers (dask worker ADDRESS), or check that the batch jobs run."),
         "cluster.workers_died": tr("Workers died again and again running one chunk ({detail}); probably out of "
                                    "memory."),
         "cluster.workers_died.fix": tr("Give the workers more memory (or a smaller --batch-size), then run again: "

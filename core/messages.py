@@ -170,6 +170,8 @@ TEXTS: dict[str, str] = {
     "cluster.files_differ": "The worker {worker} sees other mosaic files than the client (sizes or modification "
                             "times differ).",
     "cluster.files_differ.fix": "Give every worker the same files (one shared file system), then run again.",
+    "cluster.no_workers": "The Dask scheduler at {address} has no worker after {seconds} s.",
+    "cluster.no_workers.fix": "Start workers (dask worker ADDRESS), or check that the batch jobs run.",
     "cluster.workers_died": "Workers died again and again running one chunk ({detail}); probably out of memory.",
     "cluster.workers_died.fix": "Give the workers more memory (or a smaller --batch-size), then run again: finished "
                                 "chunks are kept.",

@@ -2272,14 +2272,24 @@
         <translation>请让每个工作进程使用相同的文件（同一个共享文件系统），然后再次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="179"/>
+        <location filename="../adapters/messages.py" line="181"/>
         <source>Workers died again and again running one chunk ({detail}); probably out of memory.</source>
         <translation>工作进程在运行同一个分块时反复终止（{detail}）；可能是内存不足。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="181"/>
+        <location filename="../adapters/messages.py" line="183"/>
         <source>Give the workers more memory (or a smaller --batch-size), then run again: finished chunks are kept.</source>
         <translation>请给工作进程更多内存（或更小的 --batch-size），然后再次运行：已完成的分块会保留。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="179"/>
+        <source>The Dask scheduler at {address} has no worker after {seconds} s.</source>
+        <translation>{address} 的 Dask 调度器在 {seconds} 秒后仍没有工作进程。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="180"/>
+        <source>Start workers (dask worker ADDRESS), or check that the batch jobs run.</source>
+        <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
     </message>
 </context>
 </TS>

@@ -58,6 +58,7 @@ from .pipeline import Stats, chunk_done
 LOGGER = logging.getLogger("thaw_slump_mapper.cluster")
 INSTALL_HINT = 'pip install "dask[distributed]" dask-jobqueue'
 QUEUES = ("slurm", "pbs")
+WAIT_FOR_WORKERS_S = 600  # batch jobs may wait in the queue
 
 
 def dask_missing() -> str:
@@ -120,7 +121,8 @@ def queue_cluster(kind: str, options: dict[str, Any] | None = None):
 
     cls = {"slurm": dask_jobqueue.SLURMCluster, "pbs": dask_jobqueue.PBSCluster}[kind]
     options = dict(options or {})
-    # one worker process per job, one task at a time: the model uses the job's cores itself
+    # one worker process per job; its threads run chunks side by side, each task's model gets the
+    # job's cores divided by them (a GPU job: cores=1 and job_cpu=N, one task at a time)
     options.setdefault("processes", 1)
     try:
         return cls(**options)
@@ -143,7 +145,7 @@ def connect(text: str, jobs: int = 1, options: dict[str, Any] | None = None) -> 
     cluster = None
     try:
         if kind == "local":
-            n = arg or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+            n = arg or _cores()
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
             client = Client(cluster)
         elif kind == "address":
@@ -164,6 +166,11 @@ def connect(text: str, jobs: int = 1, options: dict[str, Any] | None = None) -> 
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _cores() -> int:
+    """The cores this process may use (its affinity, which batch systems set)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def _install_package(client) -> None:
@@ -277,8 +284,7 @@ def _threads_per_host(client) -> dict[str, int]:
         tasks[host] = tasks.get(host, 0) + int(worker.get("nthreads", 1))
 
     def cores() -> tuple[str, int]:
-        count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        return socket.gethostname(), count
+        return socket.gethostname(), _cores()
 
     out: dict[str, int] = {}
     for address, (name, count) in client.run(cores).items():
@@ -318,9 +324,12 @@ def run_inference_on_cluster(params: InferenceParams, client, progress: Progress
             percentiles = readers.percentiles()
         finally:
             readers.close()
-    workers = len(client.scheduler_info().get("workers", {}))
-    if not workers:
-        client.wait_for_workers(1, timeout=300)
+    if not client.scheduler_info().get("workers"):
+        try:  # jobs of a queue cluster take a while to start
+            client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_S)
+        except TimeoutError as exc:
+            raise InputError(Message("cluster.no_workers", address=client.scheduler.address,
+                                     seconds=WAIT_FOR_WORKERS_S), Message("cluster.no_workers.fix")) from exc
     job = ClusterJob(params, plan.key, model.sha256, percentiles, _threads_per_host(client))
     meter = ProgressMeter(plan.tiles, progress)
     keep = TileFilter(params.aoi, plan.grid)

@@ -176,3 +176,16 @@ def test_the_cli_runs_on_a_local_cluster(scene, tmp_path):
     bad = subprocess.run([*args, "--cluster", "kubernetes"], capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "is not a cluster" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "other.gpkg").exists()
+
+
+def test_a_scheduler_without_workers_is_said_in_one_line(scene, tmp_path, monkeypatch):
+    from distributed import Client, LocalCluster
+
+    from thaw_slump_mapper.core.engine import cluster
+
+    _, mosaics, _ = scene
+    monkeypatch.setattr(cluster, "WAIT_FOR_WORKERS_S", 1)
+    with LocalCluster(n_workers=0, dashboard_address=":0") as empty, Client(empty) as c:
+        with pytest.raises(InputError, match="has no worker after 1 s") as err:
+            run_inference_on_cluster(InferenceParams(mosaics, str(STARTER), cache_dir=str(tmp_path)), c)
+    assert "dask worker" in str(err.value) and not list(tmp_path.glob("prob_*/c*.tif"))
