@@ -7,7 +7,7 @@ machine. Not a test: timings depend on the machine.
 
 Prints per run: wall time, tiles per second, and for the cluster the time inside the tasks, the
 tiles predicted twice (a chunk running beside its neighbour predicts the shared tile row itself)
-and the overhead per chunk = (wall × workers − time inside tasks) / chunks; plus Dask's own
+and the overhead per task = (wall × workers − time inside tasks) / tasks; plus Dask's own
 round trip per task, measured with empty tasks.
 """
 
@@ -78,18 +78,18 @@ def main() -> None:
                         f"({prob.tiles_total / wall:5.1f} tiles/s)")
                 if mode == "cluster":
                     chunks = stats.chunks_run
-                    overhead = (wall * stats.workers - stats.task_seconds) / max(chunks, 1)
-                    line += (f", {chunks} chunks, inside tasks {stats.task_seconds:.1f} s, "
+                    overhead = (wall * stats.workers - stats.task_seconds) / max(stats.tasks, 1)
+                    line += (f", {chunks} chunks in {stats.tasks} tasks, inside tasks {stats.task_seconds:.1f} s, "
                              f"tiles predicted twice {stats.tiles_recomputed} "
                              f"({100 * stats.tiles_recomputed / max(prob.tiles_total, 1):.1f} %), "
-                             f"overhead {overhead:.2f} s per chunk")
+                             f"overhead {overhead:.2f} s per task")
                     rows.append((chunks, overhead, stats.tiles_recomputed))
                 print(line, flush=True)
                 shutil.rmtree(cache, ignore_errors=True)
     one, two = statistics.median(one_s), statistics.median(two_s)
     print(f"median: one process {one:.1f} s, LocalCluster of {args.workers} workers {two:.1f} s "
           f"(cluster / one process = {two / one:.2f}); Dask round trip {1000 * trip:.1f} ms per empty task; "
-          f"overhead per chunk {statistics.median(r[1] for r in rows):.2f} s")
+          f"overhead per task {statistics.median(r[1] for r in rows):.2f} s")
     if args.out is None:
         shutil.rmtree(out, ignore_errors=True)
 
