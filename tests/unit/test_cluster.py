@@ -189,3 +189,18 @@ def test_a_scheduler_without_workers_is_said_in_one_line(scene, tmp_path, monkey
         with pytest.raises(InputError, match="has no worker after 1 s") as err:
             run_inference_on_cluster(InferenceParams(mosaics, str(STARTER), cache_dir=str(tmp_path)), c)
     assert "dask worker" in str(err.value) and not list(tmp_path.glob("prob_*/c*.tif"))
+
+
+def test_tasks_group_neighbouring_chunks_of_a_row_and_keep_every_worker_busy():
+    from thaw_slump_mapper.core.engine.chunks import ChunkLayout
+    from thaw_slump_mapper.core.engine.cluster import task_groups
+
+    chunks = list(ChunkLayout(20_000, 30_000, 256, 64, 2048).chunks())
+    for slots in (1, 2, 8, 64, 1000):
+        groups = task_groups(chunks, slots)
+        assert sorted(c.name for g in groups for c in g) == sorted(c.name for c in chunks)  # each chunk once
+        assert all(len(g) <= 4 for g in groups)
+        assert len(groups) >= min(len(chunks), 4 * slots) or all(len(g) == 1 for g in groups)
+        for g in groups:  # neighbours along one row, left to right
+            assert len({c.ci for c in g}) == 1 and [c.cj for c in g] == list(range(g[0].cj, g[0].cj + len(g)))
+    assert max(len(g) for g in task_groups(chunks, 2)) == 4 and max(len(g) for g in task_groups(chunks, 64)) == 1
