@@ -48,11 +48,15 @@ def load_chips(chips_dir: Path, split: str, roles: list[str]) -> list[Sample]:
         raise ModelError(f"The chips have bands {', '.join(manifest['bands'])} but the model needs "
                          f"{', '.join(missing)}.", "Export the training data for this model.")
     order = [manifest["bands"].index(r) for r in roles]
-    pct = np.asarray(manifest["band_percentiles_2_98"], np.float32)[order]
+    stretches = [np.asarray(s["band_percentiles_2_98"], np.float32)[order] if s.get("band_percentiles_2_98")
+                 else None for s in manifest.get("sources", [])]  # each mosaic's own (inventory chips)
+    default = np.asarray(manifest["band_percentiles_2_98"], np.float32)[order]
     out = []
     for chip in manifest["chips"]:
         if chip["split"] != split:
             continue
+        index = int(chip.get("mosaic") or 0)
+        pct = stretches[index] if index < len(stretches) and stretches[index] is not None else default
         with rasterio.open(chips_dir / chip["image"]) as img, rasterio.open(chips_dir / chip["mask"]) as m:
             values = img.read().astype(np.float32)[order]
             mask = m.read(1)
@@ -188,7 +192,8 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
         new["architecture"] = f"{from_scratch} / {encoder} (segmentation-models-pytorch)"
         if start_info is not None and start_info.provenance:
             p = start_info.provenance
-            origin += f", encoder pretrained: {p['source']} ({p['package']}, {p['licence']}, sha256 {p['sha256'][:12]}…)"
+            origin += (f", encoder pretrained: {p['source']} ({p['package']}, {p['licence']}, "
+                       f"sha256 {p['sha256'][:12]}…)")
     new.update(version=version, provenance=provenance,
                model_card=f"{name} {version}: trained from {origin} on "
                           f"{manifest['counts']['positive']} accepted slumps and {manifest['counts']['negative']} "

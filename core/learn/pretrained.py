@@ -88,7 +88,7 @@ def weights_path(source: Source) -> Path | None:
         return None
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(list(spec.submodule_search_locations)[0]) / source.file
+    path = Path(next(iter(spec.submodule_search_locations))) / source.file
     return path if path.is_file() else None
 
 
