@@ -35,10 +35,9 @@ MILITARY_UNIFORM = 652
 
 
 def imagenet_check(image: Path) -> dict:
+    import segmentation_models_pytorch as smp
     import torch
     from PIL import Image
-
-    import segmentation_models_pytorch as smp
 
     path = pretrained.weights_path(pretrained.LITE0)
     if path is None:
@@ -67,10 +66,9 @@ def imagenet_check(image: Path) -> dict:
 def csmask_check(seed: int = 0) -> dict:
     import onnx
     import onnxruntime as ort
+    import segmentation_models_pytorch as smp
     import torch
     from onnx import numpy_helper
-
-    import segmentation_models_pytorch as smp
 
     source = pretrained.CSMASK
     path = pretrained.weights_path(source)

@@ -103,9 +103,9 @@ def sha256(path: Path) -> str:
 def default_source(roles: list[str], four_band: str = "csmask-b4") -> Source:
     """The pretrained start for a model's bands: blue, green, red and NIR (any order) → the
     cloud-mask B4 (``four_band``); anything else → ImageNet Lite0 (RGB exact, other bands adapted)."""
-    if len(roles) == 4 and set(roles) == set(CSMASK.bands):
+    if len(roles) == 4 and set(roles) == set(SOURCES["csmask-b4"].bands):
         return SOURCES[four_band]
-    return LITE0
+    return SOURCES["imagenet-lite0"]
 
 
 def encoder_for(roles: list[str], choice: str = "auto") -> str:
@@ -128,7 +128,12 @@ def _source_tensors(source: Source, path: Path) -> list[tuple[str, object]]:
                 if t.name.startswith(prefix)]
     import torch
 
-    state = torch.load(str(path), map_location="cpu", weights_only=True)  # plain tensors only, no pickle code
+    try:
+        state = torch.load(str(path), map_location="cpu", weights_only=True)  # plain tensors only, no pickle code
+    except Exception as exc:  # unpickling errors come in many types
+        raise ModelError(Message("model.unsafe", name=path.name), Message("model.unsafe.fix")) from exc
+    if not isinstance(state, dict) or not all(hasattr(v, "numpy") for v in state.values()):
+        raise ModelError(Message("model.not_state_dict", name=path.name), Message("model.not_state_dict.fix"))
     return [(k, v.numpy()) for k, v in state.items()
             if not k.endswith("num_batches_tracked") and not k.startswith("_fc.")]
 
