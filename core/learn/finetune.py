@@ -201,7 +201,7 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
     paths = export_package(model, out_dir, stem, new, config, len(description["bands"]))
     return {"paths": paths, "version": version, "val_iou_before": before, "val_iou_after": after,
             "final_loss": float(np.mean(history[-10:])),
-            "notice": str(start_info.notice) if start_info is not None else "",
+            "notice": start_info.notice if start_info is not None else "",  # a Message: the plugin translates it
             "pretrained": start_info.provenance if start_info is not None else None}
 
 
