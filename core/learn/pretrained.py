@@ -250,3 +250,18 @@ def initial_state(model, roles: list[str], choice: str = "auto", encoder: str | 
                   "normalisation": f"mean {list(source.mean)}, std {list(source.std)} folded into the first "
                                    "convolution and its batch norm"}
     return Pretrained(state, provenance, "")
+
+
+def start_for(config, roles: list[str], choice: str = "auto") -> Pretrained:
+    """The pretrained start of a new network described by a TrainConfig (core.learn.training), for
+    scripts such as scripts/train_starter.py::
+
+        config = TrainConfig(encoder=encoder_for(roles), ...)
+        start = start_for(config, roles)
+        model, history = train(groups, config, init_state=start.state)
+        provenance["pretrained_encoder"] = start.provenance  # None: random (start.notice says why)
+    """
+    import segmentation_models_pytorch as smp
+
+    model = smp.create_model(config.arch, **config.smp_kwargs(len(roles)))
+    return initial_state(model, roles, choice, config.encoder)
