@@ -194,10 +194,10 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
             p = start_info.provenance
             origin += (f", encoder pretrained: {p['source']} ({p['package']}, {p['licence']}, "
                        f"sha256 {p['sha256'][:12]}…)")
+    slumps = f"slumps of {manifest['inventory']['label']}" if "inventory" in manifest else "accepted slumps"
     new.update(version=version, provenance=provenance,
-               model_card=f"{name} {version}: trained from {origin} on "
-                          f"{manifest['counts']['positive']} accepted slumps and {manifest['counts']['negative']} "
-                          f"hard negatives; validation IoU {before} -> {after}.")
+               model_card=f"{name} {version}: trained from {origin} on {manifest['counts']['positive']} {slumps} "
+                          f"and {manifest['counts']['negative']} hard negatives; validation IoU {before} -> {after}.")
     paths = export_package(model, out_dir, stem, new, config, len(description["bands"]))
     return {"paths": paths, "version": version, "val_iou_before": before, "val_iou_after": after,
             "final_loss": float(np.mean(history[-10:])),
