@@ -80,6 +80,12 @@ class InventoryDialog(QDialog):
         self._file_layer = layer if layer is not None and layer.isValid() else None
         self.field.setLayer(self._file_layer or self.layer.currentLayer())
 
+    def done(self, result: int) -> None:
+        """Closing lets go of a file opened to list its fields while QGIS still runs."""
+        super().done(result)
+        self.field.setLayer(None)
+        self._file_layer = None
+
     def chosen_mosaics(self) -> list[str]:
         if self.mosaics is None:
             return []
