@@ -6,7 +6,9 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -49,7 +51,9 @@ def _inventory(alg: QgsProcessingAlgorithm, parameters, context):
 class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
     MOSAICS, MODEL, BAND_MAP, CHIP, BACKGROUND, BLOCK, OUTPUT = (
         "MOSAICS", "MODEL", "BAND_MAP", "CHIP", "BACKGROUND", "BLOCK", "OUTPUT")
-    POSITIVE, NEGATIVE, OUTSIDE = "POSITIVE", "NEGATIVE", "OUTSIDE"
+    STEPS, START = "STEPS", "START"
+    POSITIVE, NEGATIVE, OUTSIDE, TRAINED = "POSITIVE", "NEGATIVE", "OUTSIDE", "TRAINED"
+    STARTS = ("", "Unet", "UnetPlusPlus", "DeepLabV3Plus")
 
     def name(self) -> str:
         return "inventorychips"
@@ -68,7 +72,9 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
                   "the mosaics it was drawn on into image and mask chips with a spatial train/validation split: its "
                   "polygons are positives, those with TrainClass = Negative (or the field and value given) hard "
                   "negatives, and background chips are drawn away from every polygon. Polygons outside every mosaic "
-                  "are counted and left out. Fine-tune or train a model on the chip folder (tsm finetune).")
+                  "are counted and left out. With training steps, the model's Torch weights (.pth beside it) are "
+                  "then fine-tuned on the chips, or a new network is trained (its encoder pretrained when the "
+                  "weights are installed), and the new model package is written into the chip folder.")
 
     def createInstance(self) -> InventoryChipsAlgorithm:  # noqa: N802 - QGIS API
         return InventoryChipsAlgorithm()
@@ -87,7 +93,13 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
                                                        QgsProcessingParameterNumber.Integer, 30, minValue=0))
         self.addParameter(QgsProcessingParameterNumber(self.BLOCK, tr("Spatial block of the split (m)"),
                                                        QgsProcessingParameterNumber.Double, 1000, minValue=1))
+        self.addParameter(QgsProcessingParameterNumber(self.STEPS, tr("Training steps (0: chips only)"),
+                                                       QgsProcessingParameterNumber.Integer, 0, minValue=0))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.START, tr("Start from"), [tr("fine-tune the model"), tr("a new UNet"), tr("a new UNet++"),
+                                           tr("a new DeepLabV3+")], defaultValue=0))
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, tr("Chip folder")))
+        self.addOutput(QgsProcessingOutputFile(self.TRAINED, tr("Trained model (ONNX)")))
         self.addOutput(QgsProcessingOutputNumber(self.POSITIVE, tr("Positive chips")))
         self.addOutput(QgsProcessingOutputNumber(self.NEGATIVE, tr("Hard-negative chips")))
         self.addOutput(QgsProcessingOutputNumber(self.OUTSIDE, tr("Polygons outside every mosaic")))
@@ -107,11 +119,18 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
         if (Path(out) / "manifest.json").exists():
             raise QgsProcessingException(tr("{path} already holds training chips: choose a new folder.").format(
                 path=out))
+        model_path = self.parameterAsFile(parameters, self.MODEL, context)
+        steps = self.parameterAsInt(parameters, self.STEPS, context)
+        start = self.STARTS[self.parameterAsEnum(parameters, self.START, context)]
+        pth = Path(model_path).with_suffix(".pth")
+        if steps and not pth.is_file():  # said before any chip is written
+            raise QgsProcessingException(tr("Training needs the model's Torch weights ({path}), as the starter model "
+                                            "has; set the training steps to 0 for chips only.").format(path=pth))
         try:
             text = self.parameterAsString(parameters, self.BAND_MAP, context).strip()
             bands = tuple(sorted(parse_band_map(text).items())) if text else ()
             inventory = _inventory(self, parameters, context)
-            spec = load_model(self.parameterAsFile(parameters, self.MODEL, context), "cpu").spec
+            spec = load_model(model_path, "cpu").spec
             manifest = export_inventory_chips(
                 inventory, [MosaicSpec(p, guess_date(p), bands) for p in paths], spec, out,
                 chip=self.parameterAsInt(parameters, self.CHIP, context),
@@ -123,8 +142,34 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
         feedback.pushInfo(tr("{p} positive, {n} hard-negative and {b} background chips; {o} polygons outside every "
                              "mosaic left out.").format(p=counts["positive"], n=counts["negative"],
                                                         b=counts["background"], o=inv["outside_mosaics"]))
+        trained = ""
+        if steps:
+            trained = self._train(pth, Path(out), steps, start, feedback)
         return {self.OUTPUT: out, self.POSITIVE: counts["positive"], self.NEGATIVE: counts["negative"],
-                self.OUTSIDE: inv["outside_mosaics"]}
+                self.OUTSIDE: inv["outside_mosaics"], self.TRAINED: trained}
+
+    @staticmethod
+    def _train(pth, chips, steps: int, start: str, feedback) -> str:
+        from ...core.learn.finetune import fine_tune
+        from ...core.progress import CancelToken
+        from ..messages import localize
+
+        token = CancelToken()
+
+        def progress(done: int, total: int, loss: float) -> None:
+            feedback.setProgress(100.0 * done / total)
+            if feedback.isCanceled():
+                token.cancel()
+
+        try:
+            result = fine_tune(pth, chips, chips / "model", steps=steps, progress=progress, cancel=token,
+                               from_scratch=start or None,
+                               on_notice=lambda text: feedback.pushWarning(localize(text)))
+        except TsmError as exc:
+            raise QgsProcessingException(error_text(exc)) from exc
+        feedback.pushInfo(tr("Model {version}: {path} (validation IoU {after}).").format(
+            version=result["version"], path=result["paths"]["onnx"], after=result["val_iou_after"]))
+        return str(result["paths"]["onnx"])
 
 
 class MarkKnownAlgorithm(QgsProcessingAlgorithm):

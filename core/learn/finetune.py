@@ -162,7 +162,7 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
         fresh = smp.create_model(config.arch, **config.smp_kwargs(len(roles_in)))
         start = initial_state(fresh, roles_in, pretrained, encoder)
         if start.notice and on_notice is not None:
-            on_notice(str(start.notice))
+            on_notice(start.notice)  # a Message: the plugin shows it in the interface language
         start_info = start
     scored = {"step": 0}
 

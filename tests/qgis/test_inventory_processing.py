@@ -92,3 +92,31 @@ def test_mark_known_through_processing(provider, tmp_path):
     out = processing.run(f"{PROVIDER_ID}:markknown", {"CANDIDATES": str(gpkg), "INVENTORY": str(TRUTH)})
     assert (out["KNOWN"], out["NEW"]) == (3, 1)
     assert known_ids(gpkg) == {"c0", "c1", "c2"}
+
+
+def test_inventory_chips_then_training_in_one_algorithm(provider, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    out = processing.run(f"{PROVIDER_ID}:inventorychips", {
+        "INVENTORY": str(TRUTH), "MOSAICS": _tiles(6), "MODEL": str(STARTER), "BAND_MAP": "red=1,green=2,blue=3",
+        "CHIP": 64, "BACKGROUND": 2, "STEPS": 2, "START": 0, "OUTPUT": str(tmp_path / "chips")}, feedback=feedback)
+    assert out["TRAINED"].endswith("tsm_starter_0_1_1.onnx") and Path(out["TRAINED"]).is_file()
+    description = json.loads(Path(out["TRAINED"] + ".json").read_text())
+    assert "slumps of GroundTruth_Final_20250625" in description["model_card"]
+
+
+def test_training_without_torch_weights_is_refused_before_any_chip(provider, tmp_path):
+    import shutil
+
+    import processing
+
+    onnx = tmp_path / "only.onnx"
+    shutil.copy(STARTER, onnx)
+    shutil.copy(STARTER.with_suffix(".onnx.json"), tmp_path / "only.onnx.json")
+    with pytest.raises(QgsProcessingException, match="Torch weights"):
+        processing.run(f"{PROVIDER_ID}:inventorychips", {
+            "INVENTORY": str(TRUTH), "MOSAICS": _tiles(1), "MODEL": str(onnx), "STEPS": 5,
+            "OUTPUT": str(tmp_path / "chips")})
+    assert not (tmp_path / "chips").exists()
