@@ -21,6 +21,7 @@ from qgis.core import (
 from ...core.engine.bands import parse_band_map
 from ...core.engine.raster import MosaicSpec, guess_date
 from ...core.errors import TsmError
+from ...core.learn.finetune import ARCHITECTURES
 from ..i18n import tr
 from ..layers import inventory_of_features, raster_file
 from ..messages import error_text
@@ -53,7 +54,7 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
         "MOSAICS", "MODEL", "BAND_MAP", "CHIP", "BACKGROUND", "BLOCK", "OUTPUT")
     STEPS, START = "STEPS", "START"
     POSITIVE, NEGATIVE, OUTSIDE, TRAINED = "POSITIVE", "NEGATIVE", "OUTSIDE", "TRAINED"
-    STARTS = ("", "Unet", "UnetPlusPlus", "DeepLabV3Plus")
+    STARTS = ("", *ARCHITECTURES)  # fine-tune, or a new network of that kind
 
     def name(self) -> str:
         return "inventorychips"
