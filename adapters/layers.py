@@ -271,3 +271,27 @@ def render_layer(layer, bounds: tuple[float, float, float, float], crs_wkt: str,
     job.start()
     job.waitForFinished()
     return QPixmap.fromImage(job.renderedImage())
+
+
+def inventory_of_features(features, fields, crs, label: str, negative_field: str | None = None,
+                          negative_value: str | None = None):
+    """An existing slump inventory (core.store.inventory_file) from QGIS features: a layer, its
+    selection, or a Processing feature source (ARTS negatives by TrainClass unless a field is given)."""
+    from ..core.store.inventory_file import build_inventory
+
+    names = [f.name() for f in fields]
+    records = []
+    for feature in features:
+        geom = shapely_wkt.loads(feature.geometry().asWkt()) if feature.hasGeometry() else None
+        records.append((geom, {n: _plain(feature[n]) for n in names}))
+    return build_inventory(records, _crs_text(crs), label, names, negative_field or None,
+                           negative_value if negative_field else None)
+
+
+def _plain(value):
+    """A QGIS attribute as plain Python (NULL becomes None)."""
+    from qgis.PyQt.QtCore import QVariant
+
+    if isinstance(value, QVariant) and value.isNull():
+        return None
+    return value

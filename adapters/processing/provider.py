@@ -12,6 +12,7 @@ from .engine_algorithms import RunModelAlgorithm, RunModelOnClusterAlgorithm, Ve
 from .environment_algorithm import EnvironmentAlgorithm
 from .evaluate_algorithm import EvaluateAlgorithm
 from .inventory_algorithm import ExportInventoryAlgorithm
+from .inventory_training_algorithms import InventoryChipsAlgorithm, MarkKnownAlgorithm
 
 PROVIDER_ID = "thawslumpmapper"
 
@@ -36,3 +37,5 @@ class Provider(QgsProcessingProvider):
         self.addAlgorithm(VectorizeAlgorithm())
         self.addAlgorithm(ExportInventoryAlgorithm())
         self.addAlgorithm(EvaluateAlgorithm())
+        self.addAlgorithm(InventoryChipsAlgorithm())
+        self.addAlgorithm(MarkKnownAlgorithm())

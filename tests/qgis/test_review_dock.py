@@ -477,3 +477,92 @@ def test_thumbnail_size_is_adjustable_and_remembered(review):
     assert dock._pictures[0].pixmap().width() == 288
     assert settings.load().thumbnail_px == 288
     assert ReviewController(controller.iface, ReviewDock(), lambda: []).dock.thumb_size.value() == 288
+
+
+def _arts_file(path, polygons, crs_wkt):
+    """An ARTS-schema GeoJSON in EPSG:3413 of (polygon in ``crs_wkt``, UID, TrainClass)."""
+    import json
+
+    from rasterio.crs import CRS
+    from rasterio.warp import transform_geom
+    from shapely.geometry import mapping
+
+    feats = [{"type": "Feature", "properties": {"UID": uid, "TrainClass": cls},
+              "geometry": transform_geom(CRS.from_wkt(crs_wkt), CRS.from_epsg(3413), mapping(g))}
+             for g, uid, cls in polygons]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats,
+                                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3413"}}}))
+    return path
+
+
+def test_known_slumps_are_marked_from_an_inventory_and_hidden_on_request(review, tmp_path):
+    from thaw_slump_mapper.core.store.candidates import read_candidates
+    from thaw_slump_mapper.ui.review.inventory_dialog import InventoryDialog
+
+    dock, controller, gpkg, _ = review
+    dock.show_filter.setCurrentIndex(dock.show_filter.findData("all"))
+    dock.start.click()
+    n = len(controller.queue)
+    rows = read_candidates(gpkg)
+    path = _arts_file(tmp_path / "arts.geojson", [(rows[0]["geometry"], "ARTS-A", "Positive"),
+                                                  (rows[1]["geometry"], "ARTS-B", "Positive"),
+                                                  (rows[2]["geometry"], "ARTS-N", "Negative")], controller.crs)
+    dialog = InventoryDialog(None, "known")
+    dialog.file.setFilePath(str(path))
+    assert controller.inventory.mark_with(dialog) == 2  # the negative marks nothing
+    known = {r["candidate_id"]: r["known_uid"] for r in read_candidates(gpkg) if r.get("known_uid")}
+    assert known == {rows[0]["candidate_id"]: "ARTS-A", rows[1]["candidate_id"]: "ARTS-B"}
+    controller.jump(next(i for i, r in enumerate(controller.queue) if r["candidate_id"] == rows[0]["candidate_id"]))
+    assert "already in arts.geojson (ARTS-A)" in dock.header.text()
+    dock.new_only.setChecked(True)  # reopens the queue without the known ones
+    assert len(controller.queue) == n - 2
+    assert not {r["candidate_id"] for r in controller.queue} & set(known)
+    dock.new_only.setChecked(False)
+    assert len(controller.queue) == n
+
+
+def test_train_from_an_inventory_layer_in_the_dock(review, tmp_path):
+    import time
+    from pathlib import Path
+
+    from qgis.core import QgsFeature, QgsGeometry, QgsRasterLayer, QgsVectorLayer
+
+    from thaw_slump_mapper.core.store.candidates import read_candidates
+    from thaw_slump_mapper.ui.review.inventory_dialog import InventoryDialog
+
+    dock, controller, gpkg, _ = review
+    starter = Path(__file__).resolve().parents[2] / "models" / "tsm_starter" / "tsm_starter.onnx"
+    registered = []
+    controller.model_source = lambda: str(starter)
+    controller.on_new_model = registered.append
+    mosaics = controller.mosaics_source()
+    QgsProject.instance().addMapLayers([QgsRasterLayer(p, d) for p, d in mosaics])
+    # the user's own inventory as a layer in the map (in the candidates' CRS), with their own negative field
+    layer = QgsVectorLayer("Polygon?crs=EPSG:32646&field=kind:string", "my slumps", "memory")
+    features = []
+    for i, row in enumerate(read_candidates(gpkg)):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromWkt(row["geometry"].wkt))
+        f.setAttribute("kind", "pond" if i == 0 else "rts")
+        features.append(f)
+    layer.dataProvider().addFeatures(features)
+    QgsProject.instance().addMapLayer(layer)
+    dialog = InventoryDialog(None, "train", mosaics)
+    assert dialog.chosen_mosaics() == [p for p, _ in mosaics]  # the inference panel's ticked mosaics
+    dialog.layer.setLayer(layer)
+    dialog.field.setField("kind")
+    dialog.value.setText("pond")
+    task = controller.inventory.train_with(dialog, 3, "")
+    assert task is not None and not dock.train_inventory.isEnabled()
+    end = time.monotonic() + 300
+    while controller.training is not None and time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    assert controller.training is None and dock.train_inventory.isEnabled()
+    assert registered and Path(registered[0]).exists() and "my slumps_training" in registered[0]
+    manifest = Path(registered[0]).parent.parent / "chips_1" / "manifest.json"
+    import json
+
+    counts = json.loads(manifest.read_text())["counts"]
+    assert counts["negative"] <= 1 and counts["positive"] >= 1
+    assert dock.train_progress.format() == "done: 0.1.1"

@@ -46,6 +46,10 @@ def ws(tmp_path_factory):
     (d / "notes.tif").write_text("not a raster at all\n", encoding="utf-8")
     (d / "truncated.tif").write_bytes((d / "m_2019.tif").read_bytes()[:600])
     (d / "empty.gpkg").write_bytes(b"")
+    far = {"type": "Polygon", "coordinates": [[[9e5, 4e6], [9.001e5, 4e6], [9.001e5, 4.0001e6], [9e5, 4e6]]]}
+    (d / "inv_far.geojson").write_text(json.dumps({
+        "type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3413"}},
+        "features": [{"type": "Feature", "geometry": far, "properties": {"UID": "a", "TrainClass": "Positive"}}]}))
     (d / "model.txt").write_text("weights? no\n", encoding="utf-8")
     (d / "chips_done").mkdir()
     (d / "chips_done" / "manifest.json").write_text('{"chips": []}', encoding="utf-8")
@@ -181,7 +185,33 @@ CASES = [
     ("chips-missing-mosaic", [*CHIPS[:3], "--mosaic", "{ws}/nope.tif@2021", *CHIPS[5:]], 1, "does not exist"),
     ("chips-folder-has-chips", [*CHIPS[:-1], "{ws}/chips_done"], 1, "already holds training chips"),
     ("chips-missing-model", [*CHIPS[:5], "--model", "{ws}/nope.onnx", *CHIPS[7:]], 1, "nope.onnx"),
+    ("chips-candidates-and-inventory", [*CHIPS, "--inventory", "{ws}/inv_far.geojson"], 1, "not both"),
+    ("chips-neither-candidates-nor-inventory", ["export-chips", *CHIPS[3:]], 1, "--inventory"),
+    ("chips-negative-field-without-inventory", [*CHIPS, "--negative-field", "TrainClass"], 1, "--inventory"),
+    ("chips-missing-inventory", ["export-chips", "--inventory", "{ws}/nope.geojson", *CHIPS[3:]], 1,
+     "does not exist"),
+    ("chips-inventory-not-vector", ["export-chips", "--inventory", "{ws}/kept.md", *CHIPS[3:]], 1, "kept.md"),
+    ("chips-inventory-off-the-mosaics", ["export-chips", "--inventory", "{ws}/inv_far.geojson", *CHIPS[3:]], 1,
+     "outside all of them"),
+    ("chips-inventory-unknown-field", ["export-chips", "--inventory", "{ws}/inv_far.geojson", *CHIPS[3:],
+                                       "--negative-field", "Kind", "--negative-value", "x"], 1, "no field 'Kind'"),
+    ("chips-inventory-field-without-value", ["export-chips", "--inventory", "{ws}/inv_far.geojson", *CHIPS[3:],
+                                             "--negative-field", "TrainClass"], 1, "--negative-value"),
+    ("chips-mosaic-folder-without-tifs", [*CHIPS[:3], "--mosaic", "{ws}/chips_done", *CHIPS[5:]], 1,
+     "without GeoTIFFs"),
+    # mark-known
+    ("mark-known-missing-candidates", ["mark-known", "{ws}/nope.gpkg", "--inventory", "{ws}/inv_far.geojson"], 1,
+     "does not exist"),
+    ("mark-known-missing-inventory", ["mark-known", "{ws}/cand.gpkg", "--inventory", "{ws}/nope.geojson"], 1,
+     "does not exist"),
+    ("mark-known-value-without-field", ["mark-known", "{ws}/cand.gpkg", "--inventory", "{ws}/inv_far.geojson",
+                                        "--negative-value", "Negative"], 1, "without its field"),
+    ("mark-known-overlap-above-one", ["mark-known", "{ws}/cand.gpkg", "--inventory", "{ws}/inv_far.geojson",
+                                      "--min-overlap", "2"], 2, "--min-overlap"),
+    ("infer-known-inventory-missing", [*INFER, "--known-inventory", "{ws}/nope.geojson"], 1, "does not exist"),
     # finetune
+    ("finetune-encoder-without-new", [*TUNE, "--encoder", "resnet18"], 1, "--new"),
+    ("finetune-unknown-pretrained", [*TUNE, "--new", "Unet", "--pretrained", "imagenet21k"], 2, "--pretrained"),
     ("finetune-steps-zero", [*TUNE, "--steps", "0"], 2, "--steps"),
     ("finetune-lr-negative", [*TUNE, "--lr", "-1"], 2, "--lr"),
     ("finetune-lr-nan", [*TUNE, "--lr", "nan"], 2, "finite"),

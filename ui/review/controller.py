@@ -27,7 +27,7 @@ from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 from ...adapters import settings
 from ...adapters.i18n import tr
 from ...adapters.layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
-from ...adapters.messages import error_text
+from ...adapters.messages import error_text, localize
 from ...adapters.tasks import EngineTask
 from ...core.engine.raster import MosaicSpec
 from ...core.errors import TsmError
@@ -50,6 +50,7 @@ from ...core.store.training_layers import ArtsContext
 from ..widgets import disconnect
 from .dialogs import ExportDialog, TimelapseDialog
 from .dock import ReviewDock, status_label, thumbnail_pixmap
+from .inventory_actions import InventoryActions
 from .keys import ReviewKeys
 
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
@@ -95,6 +96,7 @@ class ReviewController(QObject):
         self.added: list[str] = []
         self.dialog = None  # the time-lapse window, when open
         self.keys = ReviewKeys(dock, self._key_targets)
+        self.inventory = InventoryActions(self)  # known slumps and training from an existing inventory
         project = QgsProject.instance()
         project.readProject.connect(self._project_changed)
         project.cleared.connect(self._project_changed)
@@ -170,6 +172,8 @@ class ReviewController(QObject):
             rows = [r for r in rows if (r.get("status") or "unreviewed") == show]
         min_m2 = self.dock.min_ha.value() * 1e4
         rows = [r for r in rows if (r.get("area_m2") or r["geometry"].area) >= min_m2]
+        if self.dock.new_only.isChecked():  # slumps an existing inventory already holds are not shown
+            rows = [r for r in rows if not r.get("known_uid")]
         seen = self.dock.seen_in.text().strip()
         if seen:
             rows = [r for r in rows if seen in (r.get("dates_detected") or "")]
@@ -243,6 +247,9 @@ class ReviewController(QObject):
             strip.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs,
                                                      self.dock.thumb_size.value())))
         status = status_label(row.get("status") or "unreviewed")
+        if row.get("known_uid") and not self.dock.blind.isChecked():  # blind: nothing but the images
+            status += " · " + tr("already in {source} ({uid})").format(source=row.get("known_source") or "-",
+                                                                     uid=row["known_uid"])
         if self.dock.blind.isChecked():  # no score, no detection years: judge the images alone
             header = tr("Candidate {n} of {total} · {ha:.2f} ha · {status}").format(
                 n=index + 1, total=len(self.queue), ha=(row.get("area_m2") or 0) / 1e4, status=status)
@@ -519,6 +526,8 @@ class ReviewController(QObject):
         self._message(tr("Model {version} trained (validation IoU {before} → {after}) and added to the model "
                          "chooser.").format(version=spec.version, before=result["val_iou_before"],
                                             after=result["val_iou_after"]), Qgis.Success)
+        if result.get("notice"):  # e.g. pretrained weights not installed: trained from random weights
+            self._message(localize(result["notice"]), Qgis.Info)
 
     def _training_failed(self, message: str, detail: str) -> None:
         self.training = None

@@ -97,6 +97,8 @@ class ReviewDock(QgsDockWidget):
     export_requested = pyqtSignal()
     thumbnail_clicked = pyqtSignal(int)
     train_requested = pyqtSignal(int, str)  # steps, architecture to train from scratch ('' = fine-tune)
+    train_inventory_requested = pyqtSignal(int, str)  # the same, from an existing inventory's polygons
+    mark_known_requested = pyqtSignal()
     cancel_training_requested = pyqtSignal()
     jump_requested = pyqtSignal(int)  # index in the queue of a candidate clicked in the list
     thumbnail_size_changed = pyqtSignal(int)
@@ -149,6 +151,16 @@ class ReviewDock(QgsDockWidget):
         self.blind = QCheckBox(tr("Blind mode"))
         self.blind.setToolTip(tr("Blind mode: hide the model's score and shuffle"))
         form.addRow(self.blind)
+        known_row = QHBoxLayout()
+        self.new_only = QCheckBox(tr("New only"))
+        self.new_only.setToolTip(tr("Hide candidates that overlap a slump of an existing inventory (marked known)"))
+        known_row.addWidget(self.new_only)
+        self.mark_known = QPushButton(tr("Known slumps…"))
+        self.mark_known.setToolTip(tr("Mark the candidates that an existing inventory (ARTS or your own) already "
+                                      "holds as known, with its UID"))
+        self.mark_known.clicked.connect(self.mark_known_requested)
+        known_row.addWidget(self.mark_known, 1)
+        form.addRow(known_row)
         self.start = QPushButton(tr("Start reviewing"))
         self.start.clicked.connect(lambda: self.open_requested.emit(
             self.gpkg.filePath().strip(), "shuffled" if self.blind.isChecked() else self.order.currentData()))
@@ -305,6 +317,13 @@ class ReviewDock(QgsDockWidget):
         self.cancel_training.clicked.connect(self.cancel_training_requested)
         trow.addWidget(self.cancel_training)
         tform.addRow(trow)
+        self.train_inventory = QPushButton(tr("Train from an inventory…"))
+        self.train_inventory.setToolTip(tr("Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, "
+                                           "GeoPackage or a layer) and the mosaics it was drawn on, then the same "
+                                           "training"))
+        self.train_inventory.clicked.connect(lambda: self.train_inventory_requested.emit(
+            self.steps.value(), self.start_from.currentData()))
+        tform.addRow(self.train_inventory)
         self.train_progress = QProgressBar()
         self.train_progress.setFormat(tr("idle"))
         tform.addRow(self.train_progress)
@@ -451,6 +470,7 @@ class ReviewDock(QgsDockWidget):
 
     def set_training(self, running: bool) -> None:
         self.train_button.setEnabled(not running)
+        self.train_inventory.setEnabled(not running)
         self.cancel_training.setEnabled(running)
 
     def set_training_progress(self, step: int, total: int, loss: float, val_iou: float | None = None) -> None:

@@ -1,0 +1,93 @@
+"""A small dialog to choose an existing inventory (a polygon layer, or a file), which of its
+polygons are hard negatives, and — for training — the mosaics it was drawn on."""
+
+from __future__ import annotations
+
+from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QWidget,
+)
+
+from ...adapters.i18n import tr
+
+VECTOR_FILTER = "*.geojson *.json *.gpkg *.shp *.fgb *.kml"
+
+
+class InventoryDialog(QDialog):
+    """``mosaics`` (path, date) pairs ticked in the inference panel: when given, the dialog asks
+    for the mosaics too (training); without them it only asks for the inventory (mark known)."""
+
+    def __init__(self, parent: QWidget | None, title: str, mosaics: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        self.layer = QgsMapLayerComboBox()
+        self.layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.layer.setAllowEmptyLayer(True)
+        self.layer.setLayer(None)
+        form.addRow(tr("Inventory layer"), self.layer)
+        self.file = QgsFileWidget()
+        self.file.setFilter(tr("Vector files ({patterns})").format(patterns=VECTOR_FILTER))
+        self.file.setToolTip(tr("Or a file: ARTS GeoJSON, shapefile or GeoPackage (used instead of the layer)"))
+        form.addRow(tr("or file"), self.file)
+        self.field = QgsFieldComboBox()
+        self.field.setAllowEmptyFieldName(True)
+        self.field.setToolTip(tr("Polygons with this field's value below are hard negatives; empty: ARTS TrainClass "
+                                 "= Negative when the inventory has it"))
+        self.layer.layerChanged.connect(self.field.setLayer)
+        self._file_layer = None  # a chosen file, opened (not added to the project) to list its fields
+        self.file.fileChanged.connect(self._file_chosen)
+        form.addRow(tr("Negatives: field"), self.field)
+        self.value = QLineEdit()
+        self.value.setPlaceholderText(tr("value, e.g. Negative"))
+        form.addRow(tr("Negatives: value"), self.value)
+        self.mosaics: QListWidget | None = None
+        self.band_map: QLineEdit | None = None
+        if mosaics is not None:
+            ticked = {path for path, _ in mosaics}
+            self.mosaics = QListWidget()
+            self.mosaics.setMaximumHeight(120)
+            for layer in QgsProject.instance().mapLayers().values():
+                if isinstance(layer, QgsRasterLayer) and layer.providerType() == "gdal":
+                    path = layer.source().split("|")[0]
+                    item = QListWidgetItem(layer.name())
+                    item.setData(Qt.UserRole, path)
+                    item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+                    item.setCheckState(Qt.Checked if path in ticked else Qt.Unchecked)
+                    self.mosaics.addItem(item)
+            form.addRow(QLabel(tr("Mosaics the inventory was drawn on")))
+            form.addRow(self.mosaics)
+            self.band_map = QLineEdit()
+            self.band_map.setPlaceholderText(tr("band mapping, e.g. red=1,green=2,blue=3 (empty: defaults)"))
+            form.addRow(tr("Bands"), self.band_map)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _file_chosen(self, path: str) -> None:
+        layer = QgsVectorLayer(path, "inventory", "ogr") if path.strip() else None
+        self._file_layer = layer if layer is not None and layer.isValid() else None
+        self.field.setLayer(self._file_layer or self.layer.currentLayer())
+
+    def done(self, result: int) -> None:
+        """Closing lets go of a file opened to list its fields while QGIS still runs."""
+        super().done(result)
+        self.field.setLayer(None)
+        self._file_layer = None
+
+    def chosen_mosaics(self) -> list[str]:
+        if self.mosaics is None:
+            return []
+        return [self.mosaics.item(i).data(Qt.UserRole) for i in range(self.mosaics.count())
+                if self.mosaics.item(i).checkState() == Qt.Checked]
