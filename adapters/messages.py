@@ -99,6 +99,9 @@ def catalogue() -> dict[str, str]:
         "model.output_size.fix": tr("Check the model's tile_size in its description."),
         "model.output_shape": tr("The model returned an array of shape {shape}; expected N×classes×H×W."),
         "model.output_shape.fix": tr("Use a segmentation model (one output map per class)."),
+        "model.no_openvino": tr("The OpenVINO backend was chosen for {name}, and OpenVINO is not available "
+                                "({detail})."),
+        "model.no_openvino.fix": tr("Install it (pip install openvino) or choose the onnxruntime backend."),
         "spec.source.none": tr("none found"),
         "spec.source.embedded": tr("embedded metadata"),
         "spec.source.over_embedded": tr("{path} over embedded metadata"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import about, deps
 from .errors import TsmError
 from .outputs import check_folder, check_new_file
+from .preferences import BACKENDS
 
 
 class CliError(TsmError):
@@ -161,7 +162,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
     existing, run_crs = (file_crs(args.out), working_crs(infos[0])) if args.out else (None, None)
     if existing is not None and existing != run_crs and not args.into_file_crs:
         raise CrsMismatchError(Path(args.out), existing, run_crs)  # said before the model runs
-    model = load_model(args.model, args.device)
+    model = load_model(args.model, args.device, args.backend)
     vparams = _vectorize_params(args, model.spec)  # checked before the model runs, not after
     for info in infos:  # doubts about the inputs, said before the run; errors stop it there
         for level, message in fit_findings(model.spec, info, dict(info.spec.band_map) or None, dict(aux)):
@@ -170,7 +171,8 @@ def cmd_infer(args: argparse.Namespace) -> int:
             if level == "warning":
                 print(f"tsm infer: warning: {message}", file=sys.stderr)
     params = InferenceParams(tuple(mosaics), args.model, extent, args.cache or default_cache_dir(),
-                             args.batch_size, args.device, args.reproject, aux, aoi=aoi)
+                             args.batch_size, args.device, args.reproject, aux, aoi=aoi,
+                             backend=args.backend)
     if args.dry_run:
         print_plan(params, model, infos)
         return 0
@@ -345,7 +347,7 @@ def cmd_iterations(args: argparse.Namespace) -> int:
 def cmd_inspect_model(args: argparse.Namespace) -> int:
     from .engine.models import load_model
 
-    model = load_model(args.model, args.device)
+    model = load_model(args.model, args.device, args.backend)
     spec = model.spec
     if args.json:
         print(json.dumps({**spec.to_dict(), "sha256": model.sha256, "kind": model.kind,
@@ -439,6 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="allow mosaics in different CRSs (warped onto the first one's grid)")
     infer.add_argument("--batch-size", type=COUNT, default=4)
     infer.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    infer.add_argument("--backend", choices=list(BACKENDS), default="auto",
+                       help="runtime of an ONNX model: auto (OpenVINO on the CPU when installed, else onnxruntime), "
+                            "onnxruntime or openvino (pip install openvino)")
     infer.add_argument("--cache", help="folder for probability rasters (default ~/.cache/thaw_slump_mapper)")
     infer.add_argument("--json", action="store_true", help="print a JSON summary")
     infer.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -506,6 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect-model", help="print what a model expects")
     inspect.add_argument("model")
     inspect.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
+    inspect.add_argument("--backend", choices=list(BACKENDS), default="auto", help="runtime of an ONNX model")
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(func=cmd_inspect_model)
     return parser

@@ -96,6 +96,8 @@ TEXTS: dict[str, str] = {
     "model.output_size.fix": "Check the model's tile_size in its description.",
     "model.output_shape": "The model returned an array of shape {shape}; expected N×classes×H×W.",
     "model.output_shape.fix": "Use a segmentation model (one output map per class).",
+    "model.no_openvino": "The OpenVINO backend was chosen for {name}, and OpenVINO is not available ({detail}).",
+    "model.no_openvino.fix": "Install it (pip install openvino) or choose the onnxruntime backend.",
     # model descriptions: sidecar JSON or embedded metadata (core.engine.model_spec)
     "spec.source.none": "none found",
     "spec.source.embedded": "embedded metadata",

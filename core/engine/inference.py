@@ -58,6 +58,7 @@ class InferenceParams:
     aoi: Aoi | None = None  # study area / corridor polygons: tiles outside are skipped
     chunk_px: int = CHUNK_PX  # side of the chunks written (and resumed) one at a time
     read_threads: int = 0  # 0: up to 4, by the CPU count
+    backend: str = "auto"  # runtime of ONNX models (core.preferences.BACKENDS)
 
 
 @dataclass
@@ -176,7 +177,7 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
     cancel = cancel or CancelToken()
     if not params.mosaics:
         raise InputError("No mosaic was given.", "Choose at least one mosaic (one per year).")
-    model = model or load_model(params.model_path, params.device)
+    model = model or load_model(params.model_path, params.device, params.backend)
     spec = model.spec
     infos = [inspect_mosaic(m) for m in params.mosaics]
     mask_infos = [masks.inspect_mask(m.mask) if m.mask else None for m in params.mosaics]

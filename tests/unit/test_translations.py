@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -101,9 +102,16 @@ def tr_literals(path: Path) -> list[tuple[str, int, bool]]:
     return out
 
 
+# strings added on a branch, translated, waiting to be folded into the .ts by the maintainer (so that
+# parallel branches do not conflict in the .ts): {"English": "中文"}
+PENDING = ROOT / "i18n_new_strings.json"
+
+
 def ts_messages() -> dict[str, tuple[str, str]]:
     root = ET.parse(TS).getroot()
     messages = {}
+    if PENDING.exists():
+        messages.update({source: (text, "") for source, text in json.loads(PENDING.read_text("utf-8")).items()})
     for context in root.iter("context"):
         assert context.findtext("name") == "@default"
         for msg in context.iter("message"):
