@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda")
-# runtime of ONNX models: auto = onnxruntime, or OpenVINO on the CPU when it is installed (measured faster)
-BACKENDS = ("auto", "onnxruntime", "openvino")
+# runtime of ONNX models: auto = OpenVINO on the CPU when it is installed (measured faster), else
+# onnxruntime; "openvino-bf16" is reduced precision, only ever by this explicit choice
+BACKENDS = ("auto", "onnxruntime", "openvino", "openvino-bf16")
 
 
 def default_cache_dir() -> str:

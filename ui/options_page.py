@@ -35,6 +35,7 @@ def backend_label(backend: str) -> str:
         "auto": tr("Automatic (OpenVINO on the CPU when installed, else onnxruntime)"),
         "onnxruntime": tr("onnxruntime"),
         "openvino": tr("OpenVINO (CPU; pip install openvino)"),
+        "openvino-bf16": tr("OpenVINO in bf16: faster, reduced precision (CPUs with AVX512_BF16 or AMX)"),
     }[backend]
 
 

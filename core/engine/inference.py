@@ -108,7 +108,10 @@ def _mosaic_ids(infos: list[MosaicInfo]) -> list[dict]:
 def cache_key(mosaics: list[dict], grid: Grid, model: LoadedModel, aux: tuple, aoi: Aoi | None = None) -> str:
     payload = json.dumps({"engine": ENGINE_VERSION, "mosaics": mosaics, "grid": grid.key(),
                           "model": model.sha256, "spec": model.spec.to_dict(), "aux": list(aux),
-                          "aoi": [aoi.wkt, aoi.crs] if aoi is not None else None},
+                          "aoi": [aoi.wkt, aoi.crs] if aoi is not None else None,
+                          # reduced precision gives other probabilities: never the fp32 run's cache
+                          **({"precision": precision} if (precision := getattr(model.backend, "precision", "f32"))
+                             != "f32" else {})},
                          sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 

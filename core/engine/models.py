@@ -143,6 +143,15 @@ def openvino_available() -> bool:
     return True
 
 
+def openvino_bf16_supported() -> bool:
+    """Whether OpenVINO's CPU plugin can run bf16 here (AVX512_BF16 or AMX)."""
+    try:
+        ov = _import_openvino("")
+        return "BF16" in ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    except (ModelError, RuntimeError):
+        return False
+
+
 class OpenVinoBackend:
     """ONNX through OpenVINO on the CPU: same inputs, same outputs as :class:`OnnxBackend`.
 
@@ -414,17 +423,35 @@ def load_model(path: str | Path, device: str = "auto", backend_name: str = "auto
 
 def _onnx_backend(path: Path, device: str, backend_name: str) -> OnnxBackend | OpenVinoBackend:
     """``openvino`` when asked for (a message naming the install when it is missing); ``auto``:
-    onnxruntime for a GPU, else OpenVINO when it is installed and takes the model, else onnxruntime."""
-    if backend_name == "openvino":
+    the runtime an int8 package's accuracy was measured on (the same int8 file loses accuracy on
+    another runtime, README 'Benchmarks'), else onnxruntime for a GPU, else OpenVINO when it is
+    installed and takes the model, else onnxruntime. ``openvino-bf16`` (an explicit choice, never a
+    default) runs OpenVINO in bf16 where the CPU has it (the device string then says "bf16")."""
+    if backend_name == "auto":
+        measured_on = _quantized_runtime(path)
+        if measured_on in ("onnxruntime", "openvino"):
+            backend_name = measured_on
+    if backend_name.startswith("openvino"):
         if device == "cuda":
             LOGGER.warning("GPU requested but the OpenVINO backend runs on the CPU here")
-        return OpenVinoBackend(path)
+        return OpenVinoBackend(path, "bf16" if backend_name.endswith("bf16") else "f32")
     if backend_name == "auto" and not _cuda_wanted(device) and openvino_available():
         try:
             return OpenVinoBackend(path)
         except ModelError as exc:  # an operator OpenVINO lacks, a corrupt file: onnxruntime says which
             LOGGER.info("OpenVINO cannot run %s (%s); using onnxruntime", path.name, exc)
     return OnnxBackend(path, device)
+
+
+def _quantized_runtime(path: Path) -> str:
+    """The runtime an int8 package says its accuracy was measured on (its sidecar), or ''."""
+    try:
+        data, _ = read_sidecar(path)
+    except ModelError:
+        return ""  # said when the description is read
+    quantization = (data.get("provenance") or {}).get("quantization") if isinstance(data.get("provenance"), dict) \
+        else None
+    return str(quantization.get("runtime", "")) if isinstance(quantization, dict) else ""
 
 
 def _cuda_wanted(device: str) -> bool:

@@ -162,3 +162,24 @@ def test_neither_openvino_nor_nncf_can_send_telemetry(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["openvino.tools.ovc.telemetry_stub", "MagicMock"]  # the stubs, not senders
     assert not (tmp_path / "intel").exists()  # no client id or usage count written
+
+
+@needs_openvino
+def test_bf16_is_an_explicit_choice_that_says_so_and_has_its_own_cache(tmp_path):
+    from tsm_testkit import write_raster
+
+    from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+    from thaw_slump_mapper.core.engine.raster import MosaicSpec
+
+    path = conv_model(tmp_path / "m.onnx", np.ones((1, 4, 1, 1)), np.zeros(1), sidecar=BASIC)
+    assert load_model(path, "cpu", "auto").backend.precision == "f32"
+    if not models.openvino_bf16_supported():
+        pytest.skip("this CPU has no bf16 (AVX512_BF16 or AMX)")
+    bf16 = load_model(path, "cpu", "openvino-bf16")
+    assert (bf16.backend.precision, bf16.backend.device) == ("bf16", "CPU (openvino, bf16)")
+    mosaic = write_raster(tmp_path / "a.tif", np.random.default_rng(6).random((4, 80, 80)).astype(np.float32),
+                          nodata=None)
+    runs = [run_inference(InferenceParams((MosaicSpec(str(mosaic), "2020"),), str(path), cache_dir=str(tmp_path / "c"),
+                                          backend=b)) for b in ("openvino", "openvino-bf16", "onnxruntime")]
+    assert [r.cached for r in runs] == [False, False, True]  # fp32 runtimes share their cache, bf16 does not
+    assert runs[1].model["device"] == "CPU (openvino, bf16)"
