@@ -102,6 +102,8 @@ def catalogue() -> dict[str, str]:
         "model.no_openvino": tr("The OpenVINO backend was chosen for {name}, and OpenVINO is not available "
                                 "({detail})."),
         "model.no_openvino.fix": tr("Install it (pip install openvino) or choose the onnxruntime backend."),
+        "model.openvino_failed": tr("OpenVINO cannot run {name} ({detail})."),
+        "model.openvino_failed.fix": tr("Choose the onnxruntime backend (plugin options, or --backend onnxruntime)."),
         "quantize.not_onnx": tr("{name} is not an ONNX model; only ONNX packages are quantised."),
         "quantize.not_onnx.fix": tr("Export the model to ONNX first (an smp package has a .onnx beside its .pth)."),
         "quantize.out_suffix": tr("The int8 model {path} must be an .onnx file."),

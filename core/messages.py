@@ -98,6 +98,8 @@ TEXTS: dict[str, str] = {
     "model.output_shape.fix": "Use a segmentation model (one output map per class).",
     "model.no_openvino": "The OpenVINO backend was chosen for {name}, and OpenVINO is not available ({detail}).",
     "model.no_openvino.fix": "Install it (pip install openvino) or choose the onnxruntime backend.",
+    "model.openvino_failed": "OpenVINO cannot run {name} ({detail}).",
+    "model.openvino_failed.fix": "Choose the onnxruntime backend (plugin options, or --backend onnxruntime).",
     # int8 packages (core.learn.quantize)
     "quantize.not_onnx": "{name} is not an ONNX model; only ONNX packages are quantised.",
     "quantize.not_onnx.fix": "Export the model to ONNX first (an smp package has a .onnx beside its .pth).",

@@ -168,8 +168,8 @@ class OpenVinoBackend:
             model = core.read_model(str(path))
         except Exception as exc:
             first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-            raise ModelError(Message("model.not_onnx", name=path.name, detail=first),
-                             Message("model.not_onnx.fix")) from exc
+            raise ModelError(Message("model.openvino_failed", name=path.name, detail=first),
+                             Message("model.openvino_failed.fix")) from exc
         if len(model.inputs) != 1:
             raise ModelError(Message("model.inputs", name=path.name, count=len(model.inputs)),
                              Message("model.inputs.fix"))
@@ -186,8 +186,8 @@ class OpenVinoBackend:
             self.compiled = core.compile_model(model, "CPU", config)
         except Exception as exc:
             first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-            raise ModelError(Message("model.not_onnx", name=path.name, detail=first),
-                             Message("model.not_onnx.fix")) from exc
+            raise ModelError(Message("model.openvino_failed", name=path.name, detail=first),
+                             Message("model.openvino_failed.fix")) from exc
         actual = self.compiled.get_property("INFERENCE_PRECISION_HINT")
         # what runs, as OpenVINO names it ("f32", "bf16"); said in the device string unless fp32
         self.precision = actual.get_type_name() if hasattr(actual, "get_type_name") else str(actual)

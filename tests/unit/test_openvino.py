@@ -183,3 +183,14 @@ def test_bf16_is_an_explicit_choice_that_says_so_and_has_its_own_cache(tmp_path)
                                           backend=b)) for b in ("openvino", "openvino-bf16", "onnxruntime")]
     assert [r.cached for r in runs] == [False, False, True]  # fp32 runtimes share their cache, bf16 does not
     assert runs[1].model["device"] == "CPU (openvino, bf16)"
+
+
+@needs_openvino
+def test_a_file_openvino_cannot_read_names_openvino_and_the_way_back(tmp_path):
+    path = conv_model(tmp_path / "m.onnx", np.ones((1, 4, 1, 1)), np.zeros(1), sidecar=BASIC)
+    path.write_bytes(path.read_bytes()[:40])
+    with pytest.raises(ModelError) as err:
+        load_model(path, "cpu", "openvino")
+    assert str(err.value).startswith("OpenVINO cannot run m.onnx") and "--backend onnxruntime" in str(err.value)
+    with pytest.raises(ModelError, match="not a valid ONNX model"):  # auto: onnxruntime says what is wrong
+        load_model(path, "cpu", "auto")
