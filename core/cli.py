@@ -16,6 +16,7 @@ from pathlib import Path
 from . import about, deps
 from .errors import TsmError
 from .outputs import check_folder, check_new_file
+from .preferences import BACKENDS
 
 
 class CliError(TsmError):
@@ -166,7 +167,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
     existing, run_crs = (file_crs(args.out), working_crs(infos[0])) if args.out else (None, None)
     if existing is not None and existing != run_crs and not args.into_file_crs:
         raise CrsMismatchError(Path(args.out), existing, run_crs)  # said before the model runs
-    model = load_model(args.model, args.device)
+    model = load_model(args.model, args.device, args.backend)
     vparams = _vectorize_params(args, model.spec)  # checked before the model runs, not after
     for info in infos:  # doubts about the inputs, said before the run; errors stop it there
         for level, message in fit_findings(model.spec, info, dict(info.spec.band_map) or None, dict(aux)):
@@ -175,7 +176,8 @@ def cmd_infer(args: argparse.Namespace) -> int:
             if level == "warning":
                 print(f"tsm infer: warning: {message}", file=sys.stderr)
     params = InferenceParams(tuple(mosaics), args.model, extent, args.cache or default_cache_dir(),
-                             args.batch_size, args.device, args.reproject, aux, aoi=aoi)
+                             args.batch_size, args.device, args.reproject, aux, aoi=aoi,
+                             backend=args.backend)
     if args.dry_run:
         print_plan(params, model, infos)
         if cluster_options is not None:
@@ -474,7 +476,7 @@ def cmd_iterations(args: argparse.Namespace) -> int:
 def cmd_inspect_model(args: argparse.Namespace) -> int:
     from .engine.models import load_model
 
-    model = load_model(args.model, args.device)
+    model = load_model(args.model, args.device, args.backend)
     spec = model.spec
     if args.json:
         print(json.dumps({**spec.to_dict(), "sha256": model.sha256, "kind": model.kind,
@@ -504,6 +506,69 @@ def cmd_inspect_model(args: argparse.Namespace) -> int:
     if spec.model_card:
         lines.append("  model card:       " + spec.model_card.strip().splitlines()[0])
     print("\n".join(lines))
+    return 0
+
+
+def cmd_quantize(args: argparse.Namespace) -> int:
+    from .engine.aoi import read_aoi
+    from .engine.bands import parse_band_map
+    from .engine.fit import fit_findings
+    from .engine.raster import inspect_mosaic, parse_mosaic_arg
+    from .learn import quantize
+
+    start = time.monotonic()
+    band_map = tuple(sorted(parse_band_map(args.band_map).items())) if args.band_map else ()
+
+    def mosaics_of(texts: list[str]) -> list:
+        out = []
+        for text in texts:
+            spec = parse_mosaic_arg(text)
+            out.append(type(spec)(spec.path, spec.date, band_map, args.domain or ""))
+        return out
+
+    # every check before the long work: output, libraries, model, mosaics and their bands, reference
+    model = quantize.check_inputs(args.model, args.out, args.overwrite, args.method)
+    calibrate, check = mosaics_of(args.mosaic), mosaics_of(args.check_mosaic)
+    if check and not args.reference:
+        raise CliError("--check-mosaic needs --reference: the outlines the accuracy is measured against.")
+    for mosaic in calibrate + check:
+        info = inspect_mosaic(mosaic)
+        for level, message in fit_findings(model.spec, info, dict(info.spec.band_map) or None):
+            if level == "error":
+                raise CliError(message)
+    reference = read_aoi(args.reference) if args.reference else None
+    if args.reference:
+        quantize.load_model(Path(args.model), "cpu", args.backend)  # the backend the accuracy is measured on
+    calibration = quantize.collect_calibration(model, calibrate, args.samples, args.seed,
+                                               _progress_printer(args.quiet))
+    print(f"calibration: {calibration.tiles} of {calibration.seen} tiles of {len(calibrate)} mosaic(s)",
+          file=sys.stderr)
+    out = Path(args.out)
+    quantize.quantize_onnx(model.path, out, calibration, args.method)
+    quantize.write_package(model, out, calibration, args.method, None, args.backend)
+    cost = None
+    if reference is not None:
+        where_mosaics = check or calibrate
+        polygons = list(reference.geometry().geoms)
+        fp32 = quantize.accuracy(model.path, where_mosaics, polygons, reference.crs, args.backend)
+        int8 = quantize.accuracy(out, where_mosaics, polygons, reference.crs, args.backend)
+        used = {Path(m.path).resolve() for m in calibrate}
+        shared = sum(Path(m.path).resolve() in used for m in where_mosaics)
+        where = (f"{len(where_mosaics)} mosaic(s), {shared} of them also used for calibration, against "
+                 f"{Path(args.reference).name}")
+        cost = quantize.cost_note(fp32, int8, where)
+        quantize.write_package(model, out, calibration, args.method, cost, args.backend)
+    data = json.loads(quantize.sidecar_of(out).read_text(encoding="utf-8"))
+    if args.json:
+        print(json.dumps({"out": str(out), "sidecar": str(quantize.sidecar_of(out)), "method": args.method,
+                          "calibration_tiles": calibration.tiles, "accuracy": cost,
+                          "seconds": round(time.monotonic() - start, 1)}, indent=2))
+    else:
+        print(f"{out} ({out.stat().st_size / 1e6:.1f} MB, fp32 {model.path.stat().st_size / 1e6:.1f} MB) in "
+              f"{time.monotonic() - start:.0f} s: " + data["model_card"].split("\n")[0])
+    if cost is not None and not cost["within_goal"]:
+        print(f"tsm quantize: warning: int8 loses more than {quantize.GOAL} of pixel IoU or object F1; "
+              "keep using the fp32 model, or calibrate on more tiles (--samples).", file=sys.stderr)
     return 0
 
 
@@ -575,6 +640,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="allow mosaics in different CRSs (warped onto the first one's grid)")
     infer.add_argument("--batch-size", type=COUNT, default=4)
     infer.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    infer.add_argument("--backend", choices=list(BACKENDS), default="auto",
+                       help="runtime of an ONNX model: auto (OpenVINO on the CPU when installed, else onnxruntime), "
+                            "onnxruntime, openvino (pip install openvino) or openvino-bf16 (reduced precision)")
     infer.add_argument("--cache", help="folder for probability rasters (default ~/.cache/thaw_slump_mapper)")
     infer.add_argument("--known-inventory", metavar="PATH",
                        help="an existing inventory (ARTS GeoJSON, shapefile, GeoPackage): candidates overlapping "
@@ -673,9 +741,35 @@ def build_parser() -> argparse.ArgumentParser:
     its.add_argument("--overwrite", action="store_true", help="replace an existing CSV file")
     its.set_defaults(func=cmd_iterations)
 
+    quant = sub.add_parser("quantize", help="write an int8 version of an ONNX model package, calibrated on your "
+                                            "mosaics, with its accuracy cost in its description")
+    quant.add_argument("model", help="the fp32 ONNX model (with its sidecar or embedded description)")
+    quant.add_argument("--mosaic", action="append", required=True, metavar="PATH[@DATE]",
+                       help="a mosaic of your own to calibrate on (repeat); never evaluation data you report on")
+    quant.add_argument("--out", required=True, help="the int8 .onnx to write (its description beside it, .onnx.json)")
+    quant.add_argument("--method", choices=["onnxruntime", "nncf"], default="onnxruntime",
+                       help="onnxruntime's static quantisation (default) or NNCF's post-training quantisation")
+    quant.add_argument("--samples", type=_number(int, 1, 5000), default=128,
+                       help="calibration tiles drawn at random from the mosaics (default 128)")
+    quant.add_argument("--reference", metavar="PATH", help="reference outlines (GeoPackage, shapefile, GeoJSON): "
+                                                           "measure the accuracy cost of int8 against fp32")
+    quant.add_argument("--check-mosaic", action="append", default=[], metavar="PATH[@DATE]",
+                       help="mosaics the accuracy is measured on (default: the --mosaic ones)")
+    quant.add_argument("--band-map", help="override band roles, e.g. red=1,green=2,blue=3")
+    quant.add_argument("--domain", choices=["sr16", "uint8", "reflectance"], help="value domain of the mosaics")
+    quant.add_argument("--backend", choices=["onnxruntime", "openvino"], default="onnxruntime",
+                       help="runtime that runs the int8 model (its accuracy is measured on it; default onnxruntime: "
+                            "the same int8 file lost accuracy on OpenVINO here)")
+    quant.add_argument("--seed", type=int, default=0)
+    quant.add_argument("--overwrite", action="store_true", help="replace an existing --out and its description")
+    quant.add_argument("--json", action="store_true", help="print a JSON summary")
+    quant.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    quant.set_defaults(func=cmd_quantize)
+
     inspect = sub.add_parser("inspect-model", help="print what a model expects")
     inspect.add_argument("model")
     inspect.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
+    inspect.add_argument("--backend", choices=list(BACKENDS), default="auto", help="runtime of an ONNX model")
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(func=cmd_inspect_model)
     return parser

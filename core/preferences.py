@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda")
+# runtime of ONNX models: auto = OpenVINO on the CPU when it is installed (measured faster), else
+# onnxruntime; "openvino-bf16" is reduced precision, only ever by this explicit choice
+BACKENDS = ("auto", "onnxruntime", "openvino", "openvino-bf16")
 
 
 def default_cache_dir() -> str:
@@ -25,6 +28,7 @@ class Preferences:
     min_area_m2: float = 900.0  # 100 PlanetScope pixels; smaller blobs are noise
     batch_size: int = 4
     device: str = "auto"  # auto = CUDA when available, else CPU
+    backend: str = "auto"  # ONNX runtime, one of BACKENDS
     cache_dir: str = field(default_factory=default_cache_dir)
     cache_limit_mb: int = 4096
     reviewer: str = ""
@@ -44,6 +48,7 @@ class Preferences:
             min_area_m2=max(float(self.min_area_m2), 0.0),
             batch_size=min(max(int(self.batch_size), 1), 256),
             device=device,
+            backend=self.backend if self.backend in BACKENDS else "auto",
             cache_dir=self.cache_dir or default_cache_dir(),
             cache_limit_mb=max(int(self.cache_limit_mb), 0),
             reviewer=str(self.reviewer).strip(),

@@ -84,57 +84,57 @@
         <translation>GPU（CUDA）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="50"/>
+        <location filename="../ui/options_page.py" line="59"/>
         <source> m²</source>
         <translation> 平方米</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="60"/>
+        <location filename="../ui/options_page.py" line="74"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="62"/>
+        <location filename="../ui/options_page.py" line="76"/>
         <source>Your name, recorded with every review decision</source>
         <translation>您的姓名，将随每个审核决定一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="67"/>
+        <location filename="../ui/options_page.py" line="81"/>
         <source>Write debug messages to the log panel</source>
         <translation>将调试信息写入日志面板</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="74"/>
+        <location filename="../ui/options_page.py" line="88"/>
         <source>Default probability threshold</source>
         <translation>默认概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="75"/>
+        <location filename="../ui/options_page.py" line="89"/>
         <source>Default minimum slump area</source>
         <translation>默认最小滑塌面积</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="76"/>
+        <location filename="../ui/options_page.py" line="90"/>
         <source>Tiles per batch</source>
         <translation>每批瓦片数</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="77"/>
+        <location filename="../ui/options_page.py" line="91"/>
         <source>Compute device</source>
         <translation>计算设备</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="78"/>
+        <location filename="../ui/options_page.py" line="93"/>
         <source>Cache folder for probability rasters</source>
         <translation>概率栅格缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="79"/>
+        <location filename="../ui/options_page.py" line="94"/>
         <source>Cache size limit</source>
         <translation>缓存大小上限</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="80"/>
+        <location filename="../ui/options_page.py" line="95"/>
         <source>Reviewer name</source>
         <translation>审核人姓名</translation>
     </message>
@@ -314,7 +314,7 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="258"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="259"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
@@ -334,32 +334,32 @@
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="126"/>
+        <location filename="../ui/inference/controller.py" line="128"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="136"/>
+        <location filename="../ui/inference/controller.py" line="138"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="188"/>
+        <location filename="../ui/inference/controller.py" line="190"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="188"/>
+        <location filename="../ui/inference/controller.py" line="190"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="208"/>
+        <location filename="../ui/inference/controller.py" line="210"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="209"/>
+        <location filename="../ui/inference/controller.py" line="211"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -382,42 +382,42 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="234"/>
+        <location filename="../ui/inference/controller.py" line="236"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="237"/>
+        <location filename="../ui/inference/controller.py" line="239"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="241"/>
+        <location filename="../ui/inference/controller.py" line="243"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="321"/>
+        <location filename="../ui/inference/controller.py" line="324"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="328"/>
+        <location filename="../ui/inference/controller.py" line="331"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="348"/>
+        <location filename="../ui/inference/controller.py" line="351"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="354"/>
+        <location filename="../ui/inference/controller.py" line="357"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="355"/>
+        <location filename="../ui/inference/controller.py" line="358"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
@@ -432,17 +432,17 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="371"/>
+        <location filename="../ui/inference/controller.py" line="374"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="392"/>
+        <location filename="../ui/inference/controller.py" line="395"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="396"/>
+        <location filename="../ui/inference/controller.py" line="399"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -462,7 +462,7 @@
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="243"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="244"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
@@ -502,12 +502,12 @@
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="256"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="257"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="266"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="267"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
@@ -532,27 +532,27 @@
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="187"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="188"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="240"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="241"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="249"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="250"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="261"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="262"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="263"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="264"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
@@ -772,22 +772,22 @@
         <translation>所有候选均已审核。</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="64"/>
+        <location filename="../ui/options_page.py" line="78"/>
         <source>e.g. Beiluhe, Qinghai-Tibet Plateau (ARTS RegionName)</source>
         <translation>例如：北麓河，青藏高原（ARTS 的 RegionName）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="66"/>
+        <location filename="../ui/options_page.py" line="80"/>
         <source>e.g. your name and institute (ARTS CreatorLab)</source>
         <translation>例如：您的姓名与单位（ARTS 的 CreatorLab）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="81"/>
+        <location filename="../ui/options_page.py" line="96"/>
         <source>Region name</source>
         <translation>区域名称</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="82"/>
+        <location filename="../ui/options_page.py" line="97"/>
         <source>Creator lab</source>
         <translation>制作单位</translation>
     </message>
@@ -1312,7 +1312,7 @@
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="190"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="191"/>
         <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
@@ -1337,32 +1337,32 @@
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="251"/>
+        <location filename="../ui/inference/controller.py" line="253"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="406"/>
+        <location filename="../ui/inference/controller.py" line="409"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="419"/>
+        <location filename="../ui/inference/controller.py" line="422"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="421"/>
+        <location filename="../ui/inference/controller.py" line="424"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="423"/>
+        <location filename="../ui/inference/controller.py" line="426"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="424"/>
+        <location filename="../ui/inference/controller.py" line="427"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
@@ -1642,12 +1642,12 @@
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="369"/>
+        <location filename="../ui/inference/controller.py" line="372"/>
         <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
         <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="277"/>
+        <location filename="../ui/inference/controller.py" line="279"/>
         <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
@@ -1742,7 +1742,7 @@
         <translation>剩余 {time}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="256"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="257"/>
         <source>Probability raster (*.vrt *.tif *.tiff)</source>
         <translation>概率栅格 (*.vrt *.tif *.tiff)</translation>
     </message>
@@ -1902,222 +1902,222 @@
         <translation>请使用分割模型（每个类别输出一幅图）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="108"/>
+        <location filename="../adapters/messages.py" line="127"/>
         <source>none found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="109"/>
+        <location filename="../adapters/messages.py" line="128"/>
         <source>embedded metadata</source>
         <translation>内嵌元数据</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="110"/>
+        <location filename="../adapters/messages.py" line="129"/>
         <source>{path} over embedded metadata</source>
         <translation>{path}，覆盖内嵌元数据</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="111"/>
+        <location filename="../adapters/messages.py" line="130"/>
         <source>The model description {path} is not valid JSON ({detail}).</source>
         <translation>模型描述 {path} 不是有效的 JSON（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="112"/>
+        <location filename="../adapters/messages.py" line="131"/>
         <source>Fix the file (a JSON object, see the README&apos;s &apos;Model format&apos;) or remove it.</source>
         <translation>请修正该文件（应为一个 JSON 对象，参见 README 的“Model format”一节），或将其删除。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="113"/>
+        <location filename="../adapters/messages.py" line="132"/>
         <source>The model description {path} must be a JSON object.</source>
         <translation>模型描述 {path} 必须是一个 JSON 对象。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="114"/>
+        <location filename="../adapters/messages.py" line="133"/>
         <source>See the README&apos;s &apos;Model format&apos; for an example.</source>
         <translation>示例参见 README 的“Model format”一节。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="115"/>
+        <location filename="../adapters/messages.py" line="134"/>
         <source>The model&apos;s embedded &apos;{name}&apos; is not a JSON object.</source>
         <translation>模型内嵌的“{name}”不是 JSON 对象。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="116"/>
+        <location filename="../adapters/messages.py" line="135"/>
         <source>Re-export the model, or write a sidecar JSON that replaces it.</source>
         <translation>请重新导出模型，或编写一个附属 JSON 文件来取代它。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="117"/>
+        <location filename="../adapters/messages.py" line="136"/>
         <source>This Deepness model is a {type}; Thaw Slump Mapper runs segmentation models only.</source>
         <translation>这个 Deepness 模型是 {type}；热融滑塌制图只运行分割模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="118"/>
+        <location filename="../adapters/messages.py" line="137"/>
         <source>Use a Deepness &apos;Segmentor&apos; model.</source>
         <translation>请使用 Deepness 的“Segmentor”模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="119"/>
+        <location filename="../adapters/messages.py" line="138"/>
         <source>The model description ({source}) lacks {keys}, so the plugin cannot know how to feed the model.</source>
         <translation>模型描述（{source}）缺少 {keys}，插件因此无法知道如何向模型输入数据。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="121"/>
+        <location filename="../adapters/messages.py" line="140"/>
         <source>Write a sidecar JSON beside the model with at least: {keys} (see the README&apos;s &apos;Model format&apos;).</source>
         <translation>请在模型旁编写附属 JSON 文件，至少包含：{keys}（参见 README 的“Model format”一节）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="123"/>
+        <location filename="../adapters/messages.py" line="142"/>
         <source>The model takes {channels} input bands but its description ({source}) lists {count}: {bands}.</source>
         <translation>模型有 {channels} 个输入波段，但其描述（{source}）列出了 {count} 个：{bands}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="125"/>
+        <location filename="../adapters/messages.py" line="144"/>
         <source>Make &apos;bands&apos; in the sidecar JSON list one role per model input channel.</source>
         <translation>请让附属 JSON 文件中的“bands”为模型的每个输入通道列出一个角色。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="126"/>
+        <location filename="../adapters/messages.py" line="145"/>
         <source>The model has a fixed input of {size} pixels but its description ({source}) says tile_size {tile}.</source>
         <translation>模型的输入固定为 {size} 像素，但其描述（{source}）中的 tile_size 为 {tile}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="128"/>
+        <location filename="../adapters/messages.py" line="147"/>
         <source>Set tile_size to {size} in the sidecar JSON.</source>
         <translation>请在附属 JSON 文件中将 tile_size 设为 {size}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="129"/>
+        <location filename="../adapters/messages.py" line="148"/>
         <source>The model outputs {channels} channels but its description ({source}) names {count} classes.</source>
         <translation>模型输出 {channels} 个通道，但其描述（{source}）列出了 {count} 个类别。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="131"/>
+        <location filename="../adapters/messages.py" line="150"/>
         <source>Make &apos;classes&apos; list one name per output channel.</source>
         <translation>请让“classes”为每个输出通道列出一个名称。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="132"/>
+        <location filename="../adapters/messages.py" line="151"/>
         <source>The model description ({source}) {what}.</source>
         <translation>模型描述（{source}）{what}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="133"/>
+        <location filename="../adapters/messages.py" line="152"/>
         <source>Write or fix the sidecar JSON beside the model file (see the README&apos;s &apos;Model format&apos;).</source>
         <translation>请在模型文件旁编写或修正附属 JSON 文件（参见 README 的“Model format”一节）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="135"/>
+        <location filename="../adapters/messages.py" line="154"/>
         <source>has non-numeric values in normalization.{field}</source>
         <translation>中的 normalization.{field} 含有非数值</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="136"/>
+        <location filename="../adapters/messages.py" line="155"/>
         <source>gives {count} values for normalization.{field} but the model has {bands} input bands</source>
         <translation>为 normalization.{field} 给出了 {count} 个值，但模型有 {bands} 个输入波段</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="138"/>
+        <location filename="../adapters/messages.py" line="157"/>
         <source>has a &apos;normalization&apos; that is not an object</source>
         <translation>中的“normalization”不是对象</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="139"/>
+        <location filename="../adapters/messages.py" line="158"/>
         <source>has normalization kind &apos;{kind}&apos;; expected one of {kinds}</source>
         <translation>中的归一化类型为“{kind}”；应为以下之一：{kinds}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="140"/>
+        <location filename="../adapters/messages.py" line="159"/>
         <source>has a meanstd normalization without &apos;mean&apos; and &apos;std&apos;</source>
         <translation>中的 meanstd 归一化缺少“mean”和“std”</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="141"/>
+        <location filename="../adapters/messages.py" line="160"/>
         <source>has a zero or negative standard deviation</source>
         <translation>中有为零或负数的标准差</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="142"/>
+        <location filename="../adapters/messages.py" line="161"/>
         <source>has percentile bounds outside 0 &lt;= low &lt; high &lt;= 100</source>
         <translation>中的百分位界限不满足 0 &lt;= low &lt; high &lt;= 100</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="143"/>
+        <location filename="../adapters/messages.py" line="162"/>
         <source>feeds the raster&apos;s bands in order but the model does not say how many</source>
         <translation>要求按顺序输入栅格的各波段，但模型没有说明波段数</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="144"/>
+        <location filename="../adapters/messages.py" line="163"/>
         <source>has &apos;bands&apos; that is not a list of band roles such as [&quot;blue&quot;, &quot;green&quot;, &quot;red&quot;, &quot;nir&quot;]</source>
         <translation>中的“bands”不是波段角色列表（例如 [&quot;blue&quot;, &quot;green&quot;, &quot;red&quot;, &quot;nir&quot;]）</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="146"/>
+        <location filename="../adapters/messages.py" line="165"/>
         <source>has value_domain &apos;{domain}&apos;; expected one of {domains}</source>
         <translation>中的 value_domain 为“{domain}”；应为以下之一：{domains}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="147"/>
+        <location filename="../adapters/messages.py" line="166"/>
         <source>has activation &apos;{activation}&apos;; expected one of {activations}</source>
         <translation>中的 activation 为“{activation}”；应为以下之一：{activations}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="148"/>
+        <location filename="../adapters/messages.py" line="167"/>
         <source>has a gsd_m that is not a number</source>
         <translation>中的 gsd_m 不是数字</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="149"/>
+        <location filename="../adapters/messages.py" line="168"/>
         <source>has a gsd_m that is not a positive number of metres</source>
         <translation>中的 gsd_m 不是以米为单位的正数</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="150"/>
+        <location filename="../adapters/messages.py" line="169"/>
         <source>has a tile_size that is not a whole number</source>
         <translation>中的 tile_size 不是整数</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="151"/>
+        <location filename="../adapters/messages.py" line="170"/>
         <source>has tile_size {tile}; at least 16 pixels are needed</source>
         <translation>中的 tile_size 为 {tile}；至少需要 16 像素</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="152"/>
+        <location filename="../adapters/messages.py" line="171"/>
         <source>has overlap {overlap}; it must be at least 0 and less than half the tile</source>
         <translation>中的 overlap 为 {overlap}；它必须不小于 0 且小于瓦片尺寸的一半</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="153"/>
+        <location filename="../adapters/messages.py" line="172"/>
         <source>has &apos;classes&apos; that is not a list of class names</source>
         <translation>中的“classes”不是类别名称列表</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="154"/>
+        <location filename="../adapters/messages.py" line="173"/>
         <source>has rts_class {rts_class}, outside its {count} classes</source>
         <translation>中的 rts_class 为 {rts_class}，超出了其 {count} 个类别的范围</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="155"/>
+        <location filename="../adapters/messages.py" line="174"/>
         <source>asks for softmax over a single output channel; use sigmoid</source>
         <translation>要求对单个输出通道做 softmax；请改用 sigmoid</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="156"/>
+        <location filename="../adapters/messages.py" line="175"/>
         <source>has a threshold outside (0, 1)</source>
         <translation>中的 threshold 不在 (0, 1) 范围内</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="157"/>
+        <location filename="../adapters/messages.py" line="176"/>
         <source>has border &apos;{border}&apos;; expected one of {borders}</source>
         <translation>中的 border 为“{border}”；应为以下之一：{borders}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="158"/>
+        <location filename="../adapters/messages.py" line="177"/>
         <source>has nodata &apos;{nodata}&apos;; expected one of {fills}</source>
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="328"/>
+        <location filename="../ui/inference/controller.py" line="331"/>
         <source>Sending the chunks to the Dask scheduler at {address}…</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
     </message>
@@ -2142,152 +2142,152 @@
         <translation>运行于</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="69"/>
+        <location filename="../ui/options_page.py" line="83"/>
         <source>tcp://HOST:PORT of a running Dask scheduler</source>
         <translation>正在运行的 Dask 调度器的 tcp://主机:端口</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="71"/>
+        <location filename="../ui/options_page.py" line="85"/>
         <source>Runs with &apos;Run on: Dask cluster&apos; in the inference panel, and the Processing algorithm &apos;Run model on a Dask cluster&apos;, go here</source>
         <translation>推理面板中选择“运行于：Dask 集群”的运行，以及处理算法“在 Dask 集群上运行模型”，都发送到这里</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="84"/>
+        <location filename="../ui/options_page.py" line="99"/>
         <source>Dask scheduler</source>
         <translation>Dask 调度器</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="86"/>
+        <location filename="../ui/options_page.py" line="101"/>
         <source>Dask is not installed: {command}</source>
         <translation>未安装 Dask：{command}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="210"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="211"/>
         <source>Run model on a Dask cluster</source>
         <translation>在 Dask 集群上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="213"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="214"/>
         <source>Runs a slump segmentation model like &apos;Run model on mosaics&apos;, with each chunk of the tile grid sent as a task to a running Dask scheduler (its workers load the model once each). The mosaics, the model and the plugin&apos;s cache folder must be on a file system every worker sees at the same paths. Needs Dask: pip install &quot;dask[distributed]&quot;. A run that stopped continues where it stopped.</source>
         <translation>与“在镶嵌图上运行模型”相同地运行滑塌分割模型，但瓦片网格的每个分块作为一个任务发送到正在运行的 Dask 调度器（每个工作进程只加载一次模型）。镶嵌图、模型和插件的缓存文件夹必须位于每个工作进程都能以相同路径访问的文件系统上。需要 Dask：pip install &quot;dask[distributed]&quot;。中断的运行再次运行时会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="223"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="224"/>
         <source>Dask scheduler address (tcp://HOST:PORT)</source>
         <translation>Dask 调度器地址（tcp://主机:端口）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="229"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="230"/>
         <source>Sending the chunks to the Dask scheduler at {address}</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="159"/>
+        <location filename="../adapters/messages.py" line="178"/>
         <source>Dask is not installed ({missing} missing): {command}</source>
         <translation>未安装 Dask（缺少 {missing}）：{command}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="160"/>
+        <location filename="../adapters/messages.py" line="179"/>
         <source>Then restart QGIS (or the command), or run on this computer.</source>
         <translation>然后重启 QGIS（或命令），或在本机运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="161"/>
+        <location filename="../adapters/messages.py" line="180"/>
         <source>No Dask scheduler address is set.</source>
         <translation>未设置 Dask 调度器地址。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="162"/>
+        <location filename="../adapters/messages.py" line="181"/>
         <source>Set it in Settings &gt; Options &gt; Thaw Slump Mapper (tcp://HOST:PORT), or run on this computer.</source>
         <translation>请在 设置 &gt; 选项 &gt; Thaw Slump Mapper 中设置（tcp://主机:端口），或在本机运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="164"/>
+        <location filename="../adapters/messages.py" line="183"/>
         <source>&apos;{text}&apos; is not a scheduler address.</source>
         <translation>“{text}”不是调度器地址。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="165"/>
+        <location filename="../adapters/messages.py" line="184"/>
         <source>Give the address a running Dask scheduler prints, e.g. tcp://10.0.0.5:8786 (start one with &apos;dask scheduler&apos; and workers with &apos;dask worker ADDRESS&apos;).</source>
         <translation>请填写正在运行的 Dask 调度器打印的地址，例如 tcp://10.0.0.5:8786（用“dask scheduler”启动调度器，用“dask worker 地址”启动工作进程）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="167"/>
+        <location filename="../adapters/messages.py" line="186"/>
         <source>No Dask scheduler answers at {address} ({detail}).</source>
         <translation>{address} 处没有 Dask 调度器响应（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="168"/>
+        <location filename="../adapters/messages.py" line="187"/>
         <source>Start one (dask scheduler; dask worker ADDRESS) or check the address.</source>
         <translation>请启动一个（dask scheduler；dask worker 地址），或检查地址。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="169"/>
+        <location filename="../adapters/messages.py" line="188"/>
         <source>A Dask worker cannot run Thaw Slump Mapper: {detail}</source>
         <translation>Dask 工作进程无法运行 Thaw Slump Mapper：{detail}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="170"/>
+        <location filename="../adapters/messages.py" line="189"/>
         <source>Give the workers the plugin folder (same path) and its packages, then run again.</source>
         <translation>请让工作进程能访问插件文件夹（相同路径）及其依赖包，然后再次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="172"/>
+        <location filename="../adapters/messages.py" line="191"/>
         <source>The model {path} is not on the worker {worker}.</source>
         <translation>工作进程 {worker} 上没有模型 {path}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="173"/>
+        <location filename="../adapters/messages.py" line="192"/>
         <source>Put the model on a file system every worker mounts at the same path (or copy it there), then run again: finished chunks are kept.</source>
         <translation>请把模型放在每个工作进程都以相同路径挂载的文件系统上（或复制过去），然后再次运行：已完成的分块会保留。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="175"/>
+        <location filename="../adapters/messages.py" line="194"/>
         <source>The model {path} on the worker {worker} is not the file the run was planned with (its SHA-256 differs).</source>
         <translation>工作进程 {worker} 上的模型 {path} 不是规划本次运行时所用的文件（SHA-256 不同）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="177"/>
+        <location filename="../adapters/messages.py" line="196"/>
         <source>Give every worker the same model file (a shared file system), then run again.</source>
         <translation>请让每个工作进程使用同一个模型文件（共享文件系统），然后再次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="179"/>
+        <location filename="../adapters/messages.py" line="198"/>
         <source>The raster {path} is not on the worker {worker}.</source>
         <translation>工作进程 {worker} 上没有栅格 {path}。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="180"/>
+        <location filename="../adapters/messages.py" line="199"/>
         <source>Put the mosaics on a file system every worker mounts at the same path, then run again: finished chunks are kept.</source>
         <translation>请把镶嵌图放在每个工作进程都以相同路径挂载的文件系统上，然后再次运行：已完成的分块会保留。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="182"/>
+        <location filename="../adapters/messages.py" line="201"/>
         <source>The worker {worker} sees other mosaic files than the client (sizes or modification times differ).</source>
         <translation>工作进程 {worker} 看到的镶嵌图文件与客户端不同（大小或修改时间不同）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="184"/>
+        <location filename="../adapters/messages.py" line="203"/>
         <source>Give every worker the same files (one shared file system), then run again.</source>
         <translation>请让每个工作进程使用相同的文件（同一个共享文件系统），然后再次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="187"/>
+        <location filename="../adapters/messages.py" line="206"/>
         <source>Workers died again and again running one chunk ({detail}); probably out of memory.</source>
         <translation>工作进程在运行同一个分块时反复终止（{detail}）；可能是内存不足。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="189"/>
+        <location filename="../adapters/messages.py" line="208"/>
         <source>Give the workers more memory (or a smaller --batch-size), then run again: finished chunks are kept.</source>
         <translation>请给工作进程更多内存（或更小的 --batch-size），然后再次运行：已完成的分块会保留。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="185"/>
+        <location filename="../adapters/messages.py" line="204"/>
         <source>The Dask scheduler at {address} has no worker after {seconds} s.</source>
         <translation>{address} 的 Dask 调度器在 {seconds} 秒后仍没有工作进程。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="186"/>
+        <location filename="../adapters/messages.py" line="205"/>
         <source>Start workers (dask worker ADDRESS), or check that the batch jobs run.</source>
         <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
     </message>
@@ -2565,6 +2565,126 @@
         <location filename="../adapters/processing/inventory_training_algorithms.py" line="206"/>
         <source>Known candidates</source>
         <translation>已知候选</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="40"/>
+        <source>Automatic (OpenVINO on the CPU when installed, else onnxruntime)</source>
+        <translation>自动（已安装 OpenVINO 时在 CPU 上用 OpenVINO，否则用 onnxruntime）</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="41"/>
+        <source>onnxruntime</source>
+        <translation>onnxruntime</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="42"/>
+        <source>OpenVINO (CPU; pip install openvino)</source>
+        <translation>OpenVINO（CPU；安装：pip install openvino）</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="43"/>
+        <source>OpenVINO in bf16: faster, reduced precision (CPUs with AVX512_BF16 or AMX)</source>
+        <translation>OpenVINO bf16：更快，精度降低（适用于支持 AVX512_BF16 或 AMX 的 CPU）</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="68"/>
+        <source>Which runtime runs ONNX models. Both give the same probabilities (fp32); the run record and the dock say which one ran.</source>
+        <translation>运行 ONNX 模型所用的运行时。两者给出相同的概率（fp32）；运行记录和停靠面板会注明实际使用的是哪一个。</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="92"/>
+        <source>ONNX runtime</source>
+        <translation>ONNX 运行时</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="108"/>
+        <source>The OpenVINO backend was chosen for {name}, and OpenVINO is not available ({detail}).</source>
+        <translation>已为 {name} 选择 OpenVINO 后端，但 OpenVINO 不可用（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="110"/>
+        <source>Install it (pip install openvino) or choose the onnxruntime backend.</source>
+        <translation>请安装它（pip install openvino），或改选 onnxruntime 后端。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="111"/>
+        <source>OpenVINO cannot run {name} ({detail}).</source>
+        <translation>OpenVINO 无法运行 {name}（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="112"/>
+        <source>Choose the onnxruntime backend (plugin options, or --backend onnxruntime).</source>
+        <translation>请改选 onnxruntime 后端（插件选项，或 --backend onnxruntime）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="113"/>
+        <source>{name} is not an ONNX model; only ONNX packages are quantised.</source>
+        <translation>{name} 不是 ONNX 模型；只能量化 ONNX 模型包。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="114"/>
+        <source>Export the model to ONNX first (an smp package has a .onnx beside its .pth).</source>
+        <translation>请先将模型导出为 ONNX（smp 模型包的 .pth 旁边有一个 .onnx）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="115"/>
+        <source>The int8 model {path} must be an .onnx file.</source>
+        <translation>int8 模型 {path} 必须是 .onnx 文件。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="116"/>
+        <source>Give --out a name ending in .onnx, e.g. model_int8.onnx.</source>
+        <translation>请为 --out 指定以 .onnx 结尾的文件名，例如 model_int8.onnx。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="117"/>
+        <source>The int8 model {path} would replace the model it is made from.</source>
+        <translation>int8 模型 {path} 会覆盖生成它的原模型。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="118"/>
+        <source>Give --out a new file name.</source>
+        <translation>请为 --out 指定一个新的文件名。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="119"/>
+        <source>{path} already exists.</source>
+        <translation>{path} 已存在。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="120"/>
+        <source>Choose another --out, or add --overwrite to replace it.</source>
+        <translation>请选择其他 --out，或加上 --overwrite 以替换它。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="121"/>
+        <source>The folder {path} does not exist.</source>
+        <translation>文件夹 {path} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="122"/>
+        <source>Create it, or give --out in an existing folder.</source>
+        <translation>请创建该文件夹，或将 --out 指向已有的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="123"/>
+        <source>Quantising with {method} needs {names}, which cannot be imported.</source>
+        <translation>使用 {method} 量化需要 {names}，但无法导入。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="124"/>
+        <source>Install it (pip install {names}) or choose --method onnxruntime.</source>
+        <translation>请安装（pip install {names}），或选择 --method onnxruntime。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="125"/>
+        <source>No tile of the calibration mosaics holds valid pixels.</source>
+        <translation>校准影像的所有图块中都没有有效像元。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="126"/>
+        <source>Give mosaics of your study area with imagery in them (--mosaic).</source>
+        <translation>请提供研究区内含有影像数据的镶嵌图（--mosaic）。</translation>
     </message>
 </context>
 </TS>

@@ -11,6 +11,11 @@ Generated mosaics (uint16, 3 m, written block by block): timing only, the pixels
   torch sees one; where the per-tile overhead goes.
 - file size: the chunk files of the probability raster against a one-shot
   ``gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=2 -co TILED=YES`` copy of the same pixels.
+- precision and runtime (``--precision``, in the same run): raw forward tiles per second of the
+  starter model and a UNet-ResNet34 on onnxruntime fp32, OpenVINO fp32 (THROUGHPUT and LATENCY
+  hints), OpenVINO bf16 where the CPU has it, and int8 (QDQ) packages from ``tsm quantize`` (both
+  methods) on either runtime; medians of interleaved repeats, ratios to onnxruntime fp32, and the
+  accuracy cost on the 16 real tiles where scripts/quantize_starter.py measured it.
 - memory: peak RSS of the whole infer path (probabilities and vectorising) at 10-10,000 km², each
   in a fresh process, with a one-band mosaic and a 1×1-convolution model (cheap on purpose: it
   measures the pipeline's memory, not a network's).
@@ -263,6 +268,69 @@ def corridor(out: Path, km2: float) -> None:
           f"({run['tiles'] * 54000 / km2:,.0f} tiles per date)")
 
 
+def precision(out: Path, repeat: int) -> None:
+    """Raw forward of every runtime and precision, interleaved so that the VM's drift hits them alike."""
+    import statistics
+
+    from thaw_slump_mapper.core.engine.models import (
+        OnnxBackend,
+        OpenVinoBackend,
+        load_model,
+        openvino_bf16_supported,
+    )
+    from thaw_slump_mapper.core.engine.raster import MosaicSpec
+    from thaw_slump_mapper.core.learn import quantize
+
+    costs = {}
+    measured = out.parent / "quant" / "starter_int8_accuracy.json"
+    if measured.exists():  # written by scripts/quantize_starter.py on the 16 real tiles
+        data = json.loads(measured.read_text())
+        costs = {("starter", f"int8 {k.replace(' on ', ' file on ')}"): v for k, v in data["int8"].items()}
+        if "bf16" in data:
+            costs[("starter", "openvino bf16")] = data["bf16"]
+    bf16 = openvino_bf16_supported()
+    print(f"bf16: {'supported' if bf16 else 'NOT supported'} by this CPU's OpenVINO plugin (AVX512_BF16 or AMX)")
+    small = make_mosaic(out / "mosaic_4km2.tif", 4.0)
+    r34, _ = build_r34(out)
+    for name, path, batch, repeats in (("starter", STARTER, 8, repeat * 3), ("UNet-ResNet34", r34, 4, repeat)):
+        fp32 = load_model(path, "cpu", "onnxruntime")
+        variants = {"onnxruntime fp32": lambda p=path: OnnxBackend(p, "cpu"),
+                    "openvino fp32 (THROUGHPUT)": lambda p=path: OpenVinoBackend(p),
+                    "openvino fp32 (LATENCY)": lambda p=path: OpenVinoBackend(p, hint="LATENCY")}
+        if bf16:
+            variants["openvino bf16"] = lambda p=path: OpenVinoBackend(p, "bf16")
+        for method in quantize.METHODS:
+            int8 = out / f"{path.stem}_int8_{method}.onnx"
+            if not int8.exists():
+                spec = fp32.spec
+                band_map = (("red", 1), ("green", 2), ("blue", 3)) if len(spec.bands) == 3 else ()
+                calibration = quantize.collect_calibration(fp32, [MosaicSpec(str(small), "2020", band_map)], 16)
+                quantize.quantize_onnx(path, int8, calibration, method)
+            variants[f"int8 {method} file on onnxruntime"] = lambda p=int8: OnnxBackend(p, "cpu")
+            variants[f"int8 {method} file on openvino"] = lambda p=int8: OpenVinoBackend(p)
+        backends = {k: make() for k, make in variants.items()}
+        spec = fp32.spec
+        x = np.random.default_rng(1).normal(0.5, 0.3, (batch, len(spec.bands), spec.tile_size, spec.tile_size)
+                                            ).astype(np.float32)
+        times: dict[str, list[float]] = {k: [] for k in backends}
+        for b in backends.values():
+            b.run(x)  # warm-up
+        for _ in range(repeats):
+            for k, b in backends.items():
+                t0 = time.perf_counter()
+                b.run(x)
+                times[k].append(time.perf_counter() - t0)
+        base = batch / statistics.median(times["onnxruntime fp32"])
+        print(f"{name}, batch {batch}, median of {repeats} interleaved repeats:")
+        for k, values in times.items():
+            rate = batch / statistics.median(values)
+            cost = costs.get((name, k))
+            note = (f"; on the 16 real tiles: pixel IoU loss {cost['pixel_iou_loss']:+.4f}, object F1 loss "
+                    f"{cost['object_f1_loss']:+.4f} ({'within' if cost['within_goal'] else 'NOT within'} the 0.01 goal)"
+                    if cost else "")
+            print(f"  {k:34s} {rate:7.1f} tiles/s  x{rate / base:.2f} ({backends[k].device}){note}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
@@ -271,6 +339,8 @@ def main() -> None:
     parser.add_argument("--corridor", type=float, default=0.0, help="km² of the corridor rehearsal (0 to skip)")
     parser.add_argument("--skip-r34", action="store_true", help="leave out the UNet-ResNet34 pace (slow on a CPU)")
     parser.add_argument("--repeat", type=int, default=3, help="end-to-end runs per pace figure (the median)")
+    parser.add_argument("--precision", action="store_true",
+                        help="only the runtime/precision comparison (onnxruntime, OpenVINO fp32/bf16, int8)")
     parser.add_argument("--child", nargs=5, metavar=("MOSAIC", "MODEL", "CACHE", "BATCH", "DEVICE"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--vectorise", action="store_true", help=argparse.SUPPRESS)
@@ -281,6 +351,9 @@ def main() -> None:
         return
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} CPU cores")
+    precision(args.out, max(args.repeat, 5))
+    if args.precision:
+        return
     mosaic = make_mosaic(args.out / f"mosaic_{args.pace_km2:g}km2.tif", args.pace_km2)
     starter = pace("starter (ONNX, CPU)", mosaic, STARTER, 8, "cpu", 0.8, args.repeat)
     file_size(starter, args.out)

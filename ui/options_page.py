@@ -21,7 +21,7 @@ from ..adapters import settings
 from ..adapters.i18n import tr
 from ..adapters.messages import localize
 from ..core.engine.cluster import INSTALL_HINT, dask_missing
-from ..core.preferences import DEVICES, Preferences
+from ..core.preferences import BACKENDS, DEVICES, Preferences
 from ..resources.paths import icon_path
 
 PAGE_NAME = "thaw_slump_mapper"
@@ -33,6 +33,15 @@ def device_label(device: str) -> str:
         "cpu": tr("CPU only"),
         "cuda": tr("GPU (CUDA)"),
     }[device]
+
+
+def backend_label(backend: str) -> str:
+    return {
+        "auto": tr("Automatic (OpenVINO on the CPU when installed, else onnxruntime)"),
+        "onnxruntime": tr("onnxruntime"),
+        "openvino": tr("OpenVINO (CPU; pip install openvino)"),
+        "openvino-bf16": tr("OpenVINO in bf16: faster, reduced precision (CPUs with AVX512_BF16 or AMX)"),
+    }[backend]
 
 
 class OptionsPage(QgsOptionsPageWidget):
@@ -53,6 +62,11 @@ class OptionsPage(QgsOptionsPageWidget):
         self.device = QComboBox()
         for device in DEVICES:
             self.device.addItem(device_label(device), device)
+        self.backend = QComboBox()
+        for backend in BACKENDS:
+            self.backend.addItem(backend_label(backend), backend)
+        self.backend.setToolTip(tr("Which runtime runs ONNX models. Both give the same probabilities (fp32); the run "
+                                   "record and the dock say which one ran."))
         self.cache_dir = QgsFileWidget()
         self.cache_dir.setStorageMode(QgsFileWidget.GetDirectory)
         self.cache_limit = QSpinBox()
@@ -75,6 +89,7 @@ class OptionsPage(QgsOptionsPageWidget):
         form.addRow(tr("Default minimum slump area"), self.min_area)
         form.addRow(tr("Tiles per batch"), self.batch_size)
         form.addRow(tr("Compute device"), self.device)
+        form.addRow(tr("ONNX runtime"), self.backend)
         form.addRow(tr("Cache folder for probability rasters"), self.cache_dir)
         form.addRow(tr("Cache size limit"), self.cache_limit)
         form.addRow(tr("Reviewer name"), self.reviewer)
@@ -93,6 +108,7 @@ class OptionsPage(QgsOptionsPageWidget):
         self.min_area.setValue(prefs.min_area_m2)
         self.batch_size.setValue(prefs.batch_size)
         self.device.setCurrentIndex(max(self.device.findData(prefs.device), 0))
+        self.backend.setCurrentIndex(max(self.backend.findData(prefs.backend), 0))
         self.cache_dir.setFilePath(prefs.cache_dir)
         self.cache_limit.setValue(prefs.cache_limit_mb)
         self.reviewer.setText(prefs.reviewer)
@@ -110,6 +126,7 @@ class OptionsPage(QgsOptionsPageWidget):
             min_area_m2=self.min_area.value(),
             batch_size=self.batch_size.value(),
             device=self.device.currentData(),
+            backend=self.backend.currentData(),
             cache_dir=self.cache_dir.filePath(),
             cache_limit_mb=self.cache_limit.value(),
             reviewer=self.reviewer.text(),

@@ -156,7 +156,7 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
         try:
             band_map = tuple(sorted(parse_band_map(self.parameterAsString(parameters, self.BAND_MAP, context))
                                     .items()))
-            model = load_model(self.parameterAsFile(parameters, self.MODEL, context), prefs.device)
+            model = load_model(self.parameterAsFile(parameters, self.MODEL, context), prefs.device, prefs.backend)
             feedback.pushInfo(tr("Model {name} {version} on {device}").format(
                 name=model.spec.name, version=model.spec.version, device=model.backend.device))
             for mask in filter(None, masks):
@@ -168,7 +168,8 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                         feedback.pushInfo(tr("Warning: {message}").format(message=localize(message)))
             params = InferenceParams(tuple(MosaicSpec(p, d, band_map, mask=m) for p, d, m in zip(paths, dates, masks)),
                                      str(model.path), extent, prefs.cache_dir or default_cache_dir(),
-                                     prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb, aoi=aoi)
+                                     prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb, aoi=aoi,
+                                     backend=prefs.backend)
             start = time.monotonic()
             prob = self.infer(params, parameters, context, feedback, token, model)
             threshold = parameters.get(self.THRESHOLD)

@@ -223,7 +223,7 @@ def _worker_model(job: ClusterJob) -> LoadedModel:
         if not Path(path).is_file():
             raise ModelError(Message("cluster.model_missing", path=path, worker=socket.gethostname()),
                              Message("cluster.model_missing.fix"))
-        model = load_model(path, job.params.device, threads=threads)
+        model = load_model(path, job.params.device, job.params.backend, threads=threads)
         if model.sha256 != job.model_sha256:
             raise ModelError(Message("cluster.model_differs", path=path, worker=socket.gethostname()),
                              Message("cluster.model_differs.fix"))
@@ -327,7 +327,7 @@ def run_inference_on_cluster(params: InferenceParams, client, progress: Progress
     start = time.monotonic()
     cancel = cancel or CancelToken()
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB * 2**20):
-        model = model or load_model(params.model_path, params.device)
+        model = model or load_model(params.model_path, params.device, params.backend)
         setup = setup_run(params, model)
         plan = setup.plan
         cache = open_cache(params)

@@ -58,6 +58,7 @@ class InferenceParams:
     aoi: Aoi | None = None  # study area / corridor polygons: tiles outside are skipped
     chunk_px: int = CHUNK_PX  # side of the chunks written (and resumed) one at a time
     read_threads: int = 0  # 0: up to 4, by the CPU count
+    backend: str = "auto"  # runtime of ONNX models (core.preferences.BACKENDS)
 
 
 @dataclass
@@ -107,7 +108,10 @@ def _mosaic_ids(infos: list[MosaicInfo]) -> list[dict]:
 def cache_key(mosaics: list[dict], grid: Grid, model: LoadedModel, aux: tuple, aoi: Aoi | None = None) -> str:
     payload = json.dumps({"engine": ENGINE_VERSION, "mosaics": mosaics, "grid": grid.key(),
                           "model": model.sha256, "spec": model.spec.to_dict(), "aux": list(aux),
-                          "aoi": [aoi.wkt, aoi.crs] if aoi is not None else None},
+                          "aoi": [aoi.wkt, aoi.crs] if aoi is not None else None,
+                          # reduced precision gives other probabilities: never the fp32 run's cache
+                          **({"precision": precision} if (precision := getattr(model.backend, "precision", "f32"))
+                             != "f32" else {})},
                          sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
@@ -260,7 +264,7 @@ def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
                    cancel: CancelToken | None, model: LoadedModel | None) -> ProbabilityRaster:
     start = time.monotonic()
     cancel = cancel or CancelToken()
-    model = model or load_model(params.model_path, params.device)
+    model = model or load_model(params.model_path, params.device, params.backend)
     setup = setup_run(params, model)
     plan = setup.plan
     cache = open_cache(params)

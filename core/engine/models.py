@@ -1,12 +1,13 @@
-"""Load a model file with its description and run it: ONNX Runtime, TorchScript, or a
-segmentation-models-pytorch state dict. Nothing here unpickles arbitrary objects: Torch files
-are read as TorchScript or with ``torch.load(weights_only=True)``."""
+"""Load a model file with its description and run it: ONNX through ONNX Runtime or (optional)
+OpenVINO, TorchScript, or a segmentation-models-pytorch state dict. Nothing here unpickles
+arbitrary objects: Torch files are read as TorchScript or with ``torch.load(weights_only=True)``."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import pickle
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +17,16 @@ import numpy as np
 
 from ..errors import ModelError
 from ..messages import Message
+from ..preferences import BACKENDS
 from .model_spec import ModelSpec, from_metadata_props, parse_description, read_sidecar
 
 LOGGER = logging.getLogger("thaw_slump_mapper.models")
 ONNX_SUFFIXES = (".onnx",)
 TORCH_SUFFIXES = (".pt", ".pth", ".ts", ".torchscript", ".ckpt", ".bin")
+# which runtime runs an ONNX model: "auto" is OpenVINO on the CPU when it is installed (measured as
+# fast or faster, README 'Benchmarks'), else onnxruntime; "openvino" needs the optional package
+ONNX_BACKENDS = BACKENDS
+OPENVINO_PRECISIONS = ("f32", "bf16")  # bf16 only when asked for by name (the benchmark), never by default
 # what a sidecar says to name the network of bare smp weights (in a message, not translated)
 SMP_EXAMPLE = ('"torch": {"format": "smp", "arch": "Unet", "encoder": "resnet34", "in_channels": 4, '
                '"classes": 1}')
@@ -87,19 +93,153 @@ class OnnxBackend:
         self.output_channels = shape[1] if len(shape) == 4 and isinstance(shape[1], int) else None
 
     def run(self, batch: np.ndarray) -> np.ndarray:
-        fixed = self.input_shape[0] if self.input_shape else None
         wanted = [self.output_names[self.output_index]]
-        if not fixed or fixed == len(batch):
-            return self.session.run(wanted, {self.input_name: batch})[0]
-        # a model exported with a fixed batch size: feed it chunks of exactly that size
+        return in_fixed_batches(lambda x: self.session.run(wanted, {self.input_name: x})[0], batch,
+                                self.input_shape[0] if self.input_shape else None)
+
+
+def in_fixed_batches(forward: Any, batch: np.ndarray, fixed: int | None) -> np.ndarray:
+    """``forward(batch)``, or for a model exported with a fixed batch size, ``forward`` on chunks
+    of exactly that size (the last one padded by repeating its last tile, the padding dropped)."""
+    if not fixed or fixed == len(batch):
+        return forward(batch)
+    outs = []
+    for i in range(0, len(batch), fixed):
+        chunk = batch[i:i + fixed]
+        n = len(chunk)
+        if n < fixed:
+            chunk = np.concatenate([chunk, np.repeat(chunk[-1:], fixed - n, axis=0)])
+        outs.append(forward(chunk)[:n])
+    return np.concatenate(outs)
+
+
+def quiet_openvino() -> None:
+    """No usage statistics leave the machine. ``import openvino`` imports its model converter,
+    which sends an "import" event through openvino-telemetry, and NNCF sends events of its own;
+    both ask nothing first (their opt-in dialog is off) and both fall back to a stub that sends
+    nothing when ``openvino_telemetry`` cannot be imported. So it is made unimportable in this
+    process, before OpenVINO or NNCF is imported (tests/unit/test_openvino.py checks both stubs
+    and that no client id is written). The user-wide opt-out is ``opt_in_out --opt_out``."""
+    if "openvino_telemetry" not in sys.modules:
+        sys.modules["openvino_telemetry"] = None  # type: ignore[assignment]
+    elif sys.modules["openvino_telemetry"] is not None:
+        LOGGER.warning("openvino_telemetry was imported before the plugin could turn it off: OpenVINO may send "
+                       "usage statistics (opt out: opt_in_out --opt_out)")
+
+
+def _import_openvino(name: str) -> Any:
+    quiet_openvino()
+    try:
+        import openvino
+    except Exception as exc:
+        raise ModelError(Message("model.no_openvino", name=name, detail=f"{type(exc).__name__}: {str(exc)[:120]}"),
+                         Message("model.no_openvino.fix")) from exc
+    return openvino
+
+
+def openvino_available() -> bool:
+    try:
+        _import_openvino("")
+    except ModelError:
+        return False
+    return True
+
+
+def openvino_bf16_supported() -> bool:
+    """Whether OpenVINO's CPU plugin can run bf16 here (AVX512_BF16 or AMX)."""
+    try:
+        ov = _import_openvino("")
+        return "BF16" in ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    except (ModelError, RuntimeError):
+        return False
+
+
+class OpenVinoBackend:
+    """ONNX through OpenVINO on the CPU: same inputs, same outputs as :class:`OnnxBackend`.
+
+    fp32 unless ``precision`` says otherwise: OpenVINO's CPU plugin would pick bf16 by itself on a
+    CPU that has it, so the hint is always set. ``hint`` LATENCY runs a batch as one request on all
+    cores; THROUGHPUT splits it over parallel requests (streams)."""
+
+    def __init__(self, path: Path, precision: str = "f32", hint: str = "THROUGHPUT", threads: int = 0) -> None:
+        ov = _import_openvino(path.name)
+        if precision not in OPENVINO_PRECISIONS:
+            raise ValueError(f"precision {precision!r}: expected one of {OPENVINO_PRECISIONS}")
+        core = ov.Core()
+        try:
+            model = core.read_model(str(path))
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            raise ModelError(Message("model.openvino_failed", name=path.name, detail=first),
+                             Message("model.openvino_failed.fix")) from exc
+        if len(model.inputs) != 1:
+            raise ModelError(Message("model.inputs", name=path.name, count=len(model.inputs)),
+                             Message("model.inputs.fix"))
+        shape = model.inputs[0].get_partial_shape()
+        self.input_shape = tuple(d.get_length() if d.is_static else None for d in shape)
+        self.output_names = [o.get_any_name() for o in model.outputs]
+        self._output_shapes = [[d.get_length() if d.is_static else None for d in o.get_partial_shape()]
+                               for o in model.outputs]
+        self.metadata = _onnx_metadata(model)
+        config = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": hint}
+        if threads:
+            config["INFERENCE_NUM_THREADS"] = threads
+        try:
+            self.compiled = core.compile_model(model, "CPU", config)
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            raise ModelError(Message("model.openvino_failed", name=path.name, detail=first),
+                             Message("model.openvino_failed.fix")) from exc
+        actual = self.compiled.get_property("INFERENCE_PRECISION_HINT")
+        # what runs, as OpenVINO names it ("f32", "bf16"); said in the device string unless fp32
+        self.precision = actual.get_type_name() if hasattr(actual, "get_type_name") else str(actual)
+        streams = int(self.compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
+        self.requests = [self.compiled.create_infer_request() for _ in range(max(1, streams))]
+        self.output_index = 0
+        self.select_output(0)
+        self.device = "CPU (openvino)" if self.precision == "f32" else f"CPU (openvino, {self.precision})"
+
+    def select_output(self, index: int) -> None:
+        self.output_index = index
+        shape = self._output_shapes[index]
+        self.output_channels = shape[1] if len(shape) == 4 and shape[1] is not None else None
+
+    def _forward(self, batch: np.ndarray) -> np.ndarray:
+        batch = np.ascontiguousarray(batch, dtype=np.float32)
+        parts = len(self.requests) if self.input_shape[0] is None else 1
+        parts = min(parts, len(batch))
+        if parts <= 1:
+            request = self.requests[0]
+            request.infer({0: batch})
+            return request.get_output_tensor(self.output_index).data.copy()
+        # several streams (THROUGHPUT): split the batch, run the parts at once, join them
+        splits = np.array_split(batch, parts)
+        for request, part in zip(self.requests, splits):
+            request.start_async({0: part})
         outs = []
-        for i in range(0, len(batch), fixed):
-            chunk = batch[i:i + fixed]
-            n = len(chunk)
-            if n < fixed:
-                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], fixed - n, axis=0)])
-            outs.append(self.session.run(wanted, {self.input_name: chunk})[0][:n])
+        for request in self.requests[:parts]:
+            request.wait()
+            outs.append(request.get_output_tensor(self.output_index).data.copy())
         return np.concatenate(outs)
+
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        return in_fixed_batches(self._forward, batch, self.input_shape[0])
+
+
+def _onnx_metadata(model: Any) -> dict[str, str]:
+    """The ONNX file's metadata_props, which OpenVINO keeps under rt_info 'framework'."""
+    try:
+        framework = model.get_rt_info()["framework"] if model.has_rt_info(["framework"]) else {}
+        keys = [str(key) for key in framework] if isinstance(framework, dict) else []
+    except (RuntimeError, KeyError, TypeError, AttributeError):  # no metadata at all
+        return {}
+    out = {}
+    for key in keys:
+        try:
+            out[str(key)] = model.get_rt_info(["framework", str(key)]).astype(str)
+        except (RuntimeError, KeyError, TypeError, AttributeError):  # a value that is not text
+            continue
+    return out
 
 
 class TorchBackend:
@@ -254,14 +394,16 @@ def describe(path: Path, embedded: dict[str, str]) -> tuple[dict[str, Any], str]
     return data, source
 
 
-def load_model(path: str | Path, device: str = "auto", threads: int = 0) -> LoadedModel:
-    """``threads``: the model's CPU threads (0: all cores; a cluster worker passes its share)."""
+def load_model(path: str | Path, device: str = "auto", backend_name: str = "auto", threads: int = 0) -> LoadedModel:
+    """``backend_name`` chooses the runtime of an ONNX model (:data:`ONNX_BACKENDS`); Torch files
+    always run on torch. ``threads``: the model's CPU threads (0: all cores; a cluster worker passes
+    its share)."""
     path = Path(path)
     if not path.is_file():
         raise ModelError(Message("model.missing", path=str(path)), Message("model.missing.fix"))
     suffix = path.suffix.lower()
     if suffix in ONNX_SUFFIXES:
-        backend = OnnxBackend(path, device, threads)
+        backend = _onnx_backend(path, device, backend_name, threads)
         data, source = describe(path, backend.metadata)
         backend.select_output(_output_index(backend.output_names, data.get("output", ""), path.name))
         spec = parse_description(data, source, path.stem, backend.input_shape, backend.output_channels)
@@ -284,6 +426,49 @@ def load_model(path: str | Path, device: str = "auto", threads: int = 0) -> Load
     else:
         raise ModelError(Message("model.format", name=path.name), Message("model.format.fix"))
     return LoadedModel(path, spec, backend, sha256_of(path), kind)
+
+
+def _onnx_backend(path: Path, device: str, backend_name: str, threads: int = 0) -> OnnxBackend | OpenVinoBackend:
+    """``openvino`` when asked for (a message naming the install when it is missing); ``auto``:
+    the runtime an int8 package's accuracy was measured on (the same int8 file loses accuracy on
+    another runtime, README 'Benchmarks'), else onnxruntime for a GPU, else OpenVINO when it is
+    installed and takes the model, else onnxruntime. ``openvino-bf16`` (an explicit choice, never a
+    default) runs OpenVINO in bf16 where the CPU has it (the device string then says "bf16")."""
+    if backend_name == "auto":
+        measured_on = _quantized_runtime(path)
+        if measured_on in ("onnxruntime", "openvino"):
+            backend_name = measured_on
+    if backend_name.startswith("openvino"):
+        if device == "cuda":
+            LOGGER.warning("GPU requested but the OpenVINO backend runs on the CPU here")
+        return OpenVinoBackend(path, "bf16" if backend_name.endswith("bf16") else "f32", threads=threads)
+    if backend_name == "auto" and not _cuda_wanted(device) and openvino_available():
+        try:
+            return OpenVinoBackend(path, threads=threads)
+        except ModelError as exc:  # an operator OpenVINO lacks, a corrupt file: onnxruntime says which
+            LOGGER.info("OpenVINO cannot run %s (%s); using onnxruntime", path.name, exc)
+    return OnnxBackend(path, device, threads)
+
+
+def _quantized_runtime(path: Path) -> str:
+    """The runtime an int8 package says its accuracy was measured on (its sidecar), or ''."""
+    try:
+        data, _ = read_sidecar(path)
+    except ModelError:
+        return ""  # said when the description is read
+    quantization = (data.get("provenance") or {}).get("quantization") if isinstance(data.get("provenance"), dict) \
+        else None
+    return str(quantization.get("runtime", "")) if isinstance(quantization, dict) else ""
+
+
+def _cuda_wanted(device: str) -> bool:
+    if device == "cuda":
+        return True
+    if device != "auto":
+        return False
+    import onnxruntime as ort
+
+    return "CUDAExecutionProvider" in ort.get_available_providers()
 
 
 def _output_index(names: list[str], wanted: Any, model_name: str) -> int:

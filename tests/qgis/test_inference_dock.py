@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from tsm_testkit import BASIC, bare_soil_model, conv_model, write_raster
 
 from thaw_slump_mapper.adapters import settings
 from thaw_slump_mapper.adapters.layers import CANDIDATES_PROPERTY, PROBABILITY_PROPERTY
+from thaw_slump_mapper.core.engine.models import openvino_available
 from thaw_slump_mapper.core.preferences import Preferences
 from thaw_slump_mapper.core.synthetic import SceneSpec, generate
 from thaw_slump_mapper.ui.inference.controller import InferenceController
@@ -79,7 +81,11 @@ def test_run_on_current_view_adds_a_styled_candidates_layer(setup, tmp_path):
     assert controller.validate()
     assert "4 bands B,G,R,N · 16-bit SR · 3.0 m · EPSG:32646" in dock.table.item(0, COL_CHECK).text()
     assert "converted to the model's reflectance" in dock.table.item(0, COL_CHECK).toolTip()
-    assert "CPU (onnxruntime)" in dock.model_summary.text()
+    # the dock names the runtime: auto is OpenVINO where it is installed; a new setting loads the model again
+    auto = "CPU (openvino)" if openvino_available() else "CPU (onnxruntime)"
+    assert dock.model_summary.text().endswith(f"runs on {auto}")
+    settings.save(replace(settings.load(), backend="onnxruntime"))
+    assert controller.validate() and dock.model_summary.text().endswith("runs on CPU (onnxruntime)")
     dock.run_button.click()
     assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()
     wait_for(lambda: controller.task is None)

@@ -16,7 +16,8 @@ def _clear():
 def test_round_trip_keeps_every_field(qgis_app):
     _clear()
     prefs = Preferences(threshold=0.35, min_area_m2=2500, batch_size=8, device="cpu", cache_dir="/tmp/c",
-                        cache_limit_mb=100, reviewer="Xia", debug_log=True, user_models=("/a.onnx", "/b.pt"))
+                        backend="openvino", cache_limit_mb=100, reviewer="Xia", debug_log=True,
+                        user_models=("/a.onnx", "/b.pt"))
     settings.save(prefs)
     assert settings.load() == prefs
     _clear()
@@ -29,10 +30,11 @@ def test_hand_edited_garbage_falls_back_to_valid_values(qgis_app):
     qs.setValue("thaw_slump_mapper/threshold", "not a number")
     qs.setValue("thaw_slump_mapper/batch_size", -4)
     qs.setValue("thaw_slump_mapper/device", "quantum")
+    qs.setValue("thaw_slump_mapper/backend", "tensorrt")
     loaded = settings.load()
     assert loaded.threshold == Preferences().threshold
     assert loaded.batch_size == 1
-    assert loaded.device == "auto"
+    assert loaded.device == "auto" and loaded.backend == "auto"
     _clear()
 
 
@@ -44,8 +46,11 @@ def test_options_page_shows_and_applies_preferences(qgis_app):
     page.threshold.setValue(0.25)
     page.batch_size.setValue(16)
     page.device.setCurrentIndex(page.device.findData("cuda"))
+    assert [page.backend.itemData(i) for i in range(page.backend.count())] == [
+        "auto", "onnxruntime", "openvino", "openvino-bf16"]
+    page.backend.setCurrentIndex(page.backend.findData("onnxruntime"))
     page.apply()
     loaded = settings.load()
-    assert (loaded.threshold, loaded.batch_size, loaded.device) == (0.25, 16, "cuda")
+    assert (loaded.threshold, loaded.batch_size, loaded.device, loaded.backend) == (0.25, 16, "cuda", "onnxruntime")
     assert loaded.user_models == ("/m.onnx",)  # not on the page, must survive an apply
     _clear()

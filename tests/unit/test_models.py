@@ -16,7 +16,7 @@ from thaw_slump_mapper.core.errors import ModelError
 
 def test_one_by_one_conv_gives_the_analytic_probability(tmp_path):
     w = np.array([1.0, -2.0, 0.5, 3.0]).reshape(1, 4, 1, 1)
-    model = load_model(conv_model(tmp_path / "m.onnx", w, np.array([0.2]), sidecar=BASIC))
+    model = load_model(conv_model(tmp_path / "m.onnx", w, np.array([0.2]), sidecar=BASIC), "auto", "onnxruntime")
     x = np.random.default_rng(1).random((2, 4, 64, 64)).astype(np.float32)
     expected = sigmoid(np.tensordot(w[0, :, 0, 0], x, axes=([0], [1])) + 0.2)
     assert np.allclose(model.predict(x), expected, atol=1e-6)

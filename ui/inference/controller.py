@@ -51,7 +51,7 @@ class InferenceController(QObject):
         self.iface, self.dock = iface, dock
         self.project = QgsProject.instance()
         self.task: EngineTask | None = None
-        self.models: dict[str, tuple[float, LoadedModel | TsmError]] = {}
+        self.models: dict[str, tuple[tuple[float, str, str], LoadedModel | TsmError]] = {}
         self.last: dict | None = None  # the last successful run: probability raster, run id, gpkg, band
         dock.run_requested.connect(self.run)
         dock.cancel_requested.connect(self.cancel)
@@ -108,13 +108,15 @@ class InferenceController(QObject):
     def model(self, path: str) -> LoadedModel:
         """Load (once per file version) and cache; a failure is cached too and re-raised."""
         mtime = Path(path).stat().st_mtime if Path(path).exists() else -1.0
+        prefs = settings.load()
+        version = (mtime, prefs.device, prefs.backend)  # a new backend in the options loads it again
         cached = self.models.get(path)
-        if cached is None or cached[0] != mtime:
+        if cached is None or cached[0] != version:
             try:
-                value: LoadedModel | TsmError = load_model(path, settings.load().device)
+                value: LoadedModel | TsmError = load_model(path, prefs.device, prefs.backend)
             except TsmError as exc:
                 value = exc
-            self.models[path] = (mtime, value)
+            self.models[path] = (version, value)
             cached = self.models[path]
         if isinstance(cached[1], TsmError):
             raise cached[1]
@@ -293,7 +295,8 @@ class InferenceController(QObject):
         params = InferenceParams(
             mosaics=tuple(MosaicSpec(path, date, band_map, mask=mask) for _, path, date, mask in request.mosaics),
             model_path=request.model_path, extent=extent, cache_dir=prefs.cache_dir,
-            batch_size=prefs.batch_size, device=prefs.device, cache_limit_mb=prefs.cache_limit_mb, aoi=aoi)
+            batch_size=prefs.batch_size, device=prefs.device, backend=prefs.backend,
+            cache_limit_mb=prefs.cache_limit_mb, aoi=aoi)
         vparams = VectorizeParams(threshold=request.threshold, min_area_m2=request.min_area_m2,
                                   band="mean" if len(request.mosaics) > 1 else request.mosaics[0][2] or "mean")
 
