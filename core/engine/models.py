@@ -183,7 +183,10 @@ class OpenVinoBackend:
         self.metadata = _onnx_metadata(model)
         config = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": hint}
         if threads:
+            # a share of the host (a cluster worker): OpenVINO would pin each process's threads to
+            # the first cores, and two workers on one host would share one core
             config["INFERENCE_NUM_THREADS"] = threads
+            config["ENABLE_CPU_PINNING"] = False
         try:
             self.compiled = core.compile_model(model, "CPU", config)
         except Exception as exc:
