@@ -44,7 +44,7 @@
         <translation>热融滑塌制图运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="80"/>
+        <location filename="../ui/inference/dock.py" line="82"/>
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
@@ -219,37 +219,37 @@
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="86"/>
+        <location filename="../ui/inference/dock.py" line="88"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="89"/>
+        <location filename="../ui/inference/dock.py" line="91"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="89"/>
+        <location filename="../ui/inference/dock.py" line="91"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="89"/>
+        <location filename="../ui/inference/dock.py" line="91"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="89"/>
+        <location filename="../ui/inference/dock.py" line="91"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="104"/>
+        <location filename="../ui/inference/dock.py" line="106"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="107"/>
+        <location filename="../ui/inference/dock.py" line="109"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
@@ -259,27 +259,27 @@
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="119"/>
+        <location filename="../ui/inference/dock.py" line="121"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="122"/>
+        <location filename="../ui/inference/dock.py" line="124"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="135"/>
+        <location filename="../ui/inference/dock.py" line="137"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="137"/>
+        <location filename="../ui/inference/dock.py" line="139"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="141"/>
+        <location filename="../ui/inference/dock.py" line="154"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -294,12 +294,12 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="152"/>
+        <location filename="../ui/inference/dock.py" line="165"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="434"/>
+        <location filename="../ui/inference/dock.py" line="453"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
@@ -319,12 +319,12 @@
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="222"/>
+        <location filename="../ui/inference/dock.py" line="235"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="442"/>
+        <location filename="../ui/inference/dock.py" line="461"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -334,32 +334,32 @@
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="128"/>
+        <location filename="../ui/inference/controller.py" line="137"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="138"/>
+        <location filename="../ui/inference/controller.py" line="147"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="190"/>
+        <location filename="../ui/inference/controller.py" line="199"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="190"/>
+        <location filename="../ui/inference/controller.py" line="199"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="210"/>
+        <location filename="../ui/inference/controller.py" line="219"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="211"/>
+        <location filename="../ui/inference/controller.py" line="220"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -382,42 +382,42 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="236"/>
+        <location filename="../ui/inference/controller.py" line="245"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="239"/>
+        <location filename="../ui/inference/controller.py" line="248"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="243"/>
+        <location filename="../ui/inference/controller.py" line="252"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="324"/>
+        <location filename="../ui/inference/controller.py" line="333"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="331"/>
+        <location filename="../ui/inference/controller.py" line="340"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="351"/>
+        <location filename="../ui/inference/controller.py" line="360"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="357"/>
+        <location filename="../ui/inference/controller.py" line="366"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="358"/>
+        <location filename="../ui/inference/controller.py" line="367"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
@@ -432,17 +432,17 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="374"/>
+        <location filename="../ui/inference/controller.py" line="383"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="395"/>
+        <location filename="../ui/inference/controller.py" line="404"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="399"/>
+        <location filename="../ui/inference/controller.py" line="408"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -1237,42 +1237,42 @@
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="89"/>
+        <location filename="../ui/inference/dock.py" line="91"/>
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="96"/>
+        <location filename="../ui/inference/dock.py" line="98"/>
         <source>Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as NoData. Double-click to choose one; right-click to remove it.</source>
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="355"/>
+        <location filename="../ui/inference/dock.py" line="368"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="356"/>
+        <location filename="../ui/inference/dock.py" line="369"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="369"/>
+        <location filename="../ui/inference/dock.py" line="382"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="369"/>
+        <location filename="../ui/inference/dock.py" line="382"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="380"/>
+        <location filename="../ui/inference/dock.py" line="393"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="381"/>
+        <location filename="../ui/inference/dock.py" line="394"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
@@ -1297,12 +1297,12 @@
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="355"/>
+        <location filename="../ui/inference/dock.py" line="368"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="355"/>
+        <location filename="../ui/inference/dock.py" line="368"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
@@ -1327,7 +1327,7 @@
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="384"/>
+        <location filename="../ui/inference/dock.py" line="397"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
@@ -1337,37 +1337,37 @@
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="253"/>
+        <location filename="../ui/inference/controller.py" line="262"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="409"/>
+        <location filename="../ui/inference/controller.py" line="418"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="422"/>
+        <location filename="../ui/inference/controller.py" line="431"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="424"/>
+        <location filename="../ui/inference/controller.py" line="433"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="426"/>
+        <location filename="../ui/inference/controller.py" line="435"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="427"/>
+        <location filename="../ui/inference/controller.py" line="436"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="148"/>
+        <location filename="../ui/inference/dock.py" line="161"/>
         <source>beside the saved project (asked for an unsaved one)</source>
         <translation>保存在工程文件旁（未保存的工程会询问）</translation>
     </message>
@@ -1627,77 +1627,77 @@
         <translation>请更正波段映射。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="151"/>
+        <location filename="../ui/inference/dock.py" line="164"/>
         <source>Add probability raster</source>
         <translation>添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="204"/>
+        <location filename="../ui/inference/dock.py" line="217"/>
         <source>Tune the last run</source>
         <translation>调整上次运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="205"/>
+        <location filename="../ui/inference/dock.py" line="218"/>
         <source>Threshold and minimum area, applied to the last run&apos;s probabilities at once</source>
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="372"/>
+        <location filename="../ui/inference/controller.py" line="381"/>
         <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
         <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="279"/>
+        <location filename="../ui/inference/controller.py" line="288"/>
         <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="157"/>
+        <location filename="../ui/inference/dock.py" line="170"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="158"/>
+        <location filename="../ui/inference/dock.py" line="171"/>
         <source>Whole ticked mosaics</source>
         <translation>所选镶嵌图全幅</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="159"/>
+        <location filename="../ui/inference/dock.py" line="172"/>
         <source>Polygons of a layer</source>
         <translation>图层中的多边形</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="160"/>
+        <location filename="../ui/inference/dock.py" line="173"/>
         <source>Where the model runs: the map view, the full extent of the ticked mosaics, or a study area or corridor (the polygons of a layer, its selected ones when it has a selection); tiles outside the polygons are skipped</source>
         <translation>模型运行的范围：地图视图、所选镶嵌图的全幅，或研究区/走廊（某图层的多边形；若有选中要素则仅用选中的）；多边形以外的瓦片将被跳过</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="164"/>
+        <location filename="../ui/inference/dock.py" line="177"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="167"/>
+        <location filename="../ui/inference/dock.py" line="180"/>
         <source>The study area or corridor: a polygon layer</source>
         <translation>研究区或走廊：一个面图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="169"/>
+        <location filename="../ui/inference/dock.py" line="182"/>
         <source>Area layer</source>
         <translation>区域图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="181"/>
+        <location filename="../ui/inference/dock.py" line="194"/>
         <source>Run the model over the chosen area (Ctrl+Alt+Shift+R)</source>
         <translation>在所选区域上运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="434"/>
+        <location filename="../ui/inference/dock.py" line="453"/>
         <source>Run on whole mosaics</source>
         <translation>在整幅镶嵌图上运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="434"/>
+        <location filename="../ui/inference/dock.py" line="453"/>
         <source>Run on area</source>
         <translation>在区域上运行</translation>
     </message>
@@ -2117,27 +2117,27 @@
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="331"/>
+        <location filename="../ui/inference/controller.py" line="340"/>
         <source>Sending the chunks to the Dask scheduler at {address}…</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="171"/>
+        <location filename="../ui/inference/dock.py" line="184"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="172"/>
+        <location filename="../ui/inference/dock.py" line="185"/>
         <source>Dask cluster</source>
         <translation>Dask 集群</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="173"/>
+        <location filename="../ui/inference/dock.py" line="186"/>
         <source>Where the model runs: here, or as tasks of the Dask scheduler set in Settings &gt; Options &gt; Thaw Slump Mapper (mosaics, model and cache folder on a shared file system). Needs Dask: pip install &quot;dask[distributed]&quot;</source>
         <translation>模型在哪里运行：本机，或作为任务发送到 设置 &gt; 选项 &gt; Thaw Slump Mapper 中设定的 Dask 调度器（镶嵌图、模型和缓存文件夹须在共享文件系统上）。需要 Dask：pip install &quot;dask[distributed]&quot;</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="177"/>
+        <location filename="../ui/inference/dock.py" line="190"/>
         <source>Run on</source>
         <translation>运行于</translation>
     </message>
@@ -2685,6 +2685,26 @@
         <location filename="../adapters/messages.py" line="126"/>
         <source>Give mosaics of your study area with imagery in them (--mosaic).</source>
         <translation>请提供研究区内含有影像数据的镶嵌图（--mosaic）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="141"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="141"/>
+        <source>OpenVINO bf16 (reduced precision)</source>
+        <translation>OpenVINO bf16（降低精度）</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="144"/>
+        <source>Which runtime runs ONNX models on the CPU: automatic (OpenVINO when installed, else onnxruntime), onnxruntime, OpenVINO (the same probabilities), or OpenVINO in bf16 (about twice as fast on CPUs with AVX512_BF16 or AMX, reduced precision). Also in the plugin options.</source>
+        <translation>在 CPU 上运行 ONNX 模型的运行时：自动（已安装时用 OpenVINO，否则用 onnxruntime）、onnxruntime、OpenVINO（概率相同），或 bf16 的 OpenVINO（在支持 AVX512_BF16 或 AMX 的 CPU 上约快一倍，精度降低）。插件选项中也可设置。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="150"/>
+        <source>Runtime</source>
+        <translation>运行时</translation>
     </message>
 </context>
 </TS>

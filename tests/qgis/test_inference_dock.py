@@ -486,3 +486,18 @@ def test_the_cluster_choice_without_an_address_says_where_to_set_it(setup):
     dock.run_button.click()
     assert controller.task is None and len(messages) == 1
     assert "No Dask scheduler address is set" in messages[0] and "Options" in messages[0]
+
+
+def test_the_runtime_is_chosen_in_the_dock_and_the_model_line_names_it(setup):
+    pytest.importorskip("openvino", reason="OpenVINO is optional (requirements/openvino.txt)")
+    _, dock, controller, _, _ = setup
+    dock.show()
+    for backend, words in (("onnxruntime", "CPU (onnxruntime)"), ("openvino", "CPU (openvino)"),
+                           ("openvino-bf16", "CPU (openvino")):
+        dock.runtime.setCurrentIndex(dock.runtime.findData(backend))
+        assert settings.load().backend == backend  # the dock's choice is the setting
+        assert words in dock.model_summary.text()
+    settings.save(replace(settings.load(), backend="onnxruntime"))  # as the options page does
+    controller.validate()
+    assert dock.runtime.currentData() == "onnxruntime" and "CPU (onnxruntime)" in dock.model_summary.text()
+    dock.hide()

@@ -59,6 +59,7 @@ class InferenceController(QObject):
         dock.add_model_requested.connect(self.add_model)
         dock.model_card_requested.connect(self.show_model_card)
         dock.model_changed.connect(self._validate_if_shown)
+        dock.runtime_changed.connect(self._runtime_changed)
         dock.mosaics_changed.connect(self._validate_if_shown)
         dock.natural_colour_requested.connect(self.natural_colour_now)
         dock.visibilityChanged.connect(self._validate_if_shown)
@@ -71,6 +72,7 @@ class InferenceController(QObject):
         self.project.cleared.connect(self._project_changed)
         prefs = settings.load()
         dock.set_tuning(False, prefs.threshold, prefs.min_area_m2)
+        dock.set_runtime(prefs.backend)
         self.refresh_models()
         self.refresh()
 
@@ -105,6 +107,12 @@ class InferenceController(QObject):
                   for p in paths]
         self.dock.set_models(labels, select or self.dock.model_path())
 
+    def _runtime_changed(self, backend: str) -> None:
+        """The dock's runtime is the setting's (the options page shows the same); the model is loaded
+        again on that runtime and its line says which runs it."""
+        settings.save(replace(settings.load(), backend=backend))
+        self._validate_if_shown()
+
     def model(self, path: str) -> LoadedModel:
         """Load (once per file version) and cache; a failure is cached too and re-raised."""
         mtime = Path(path).stat().st_mtime if Path(path).exists() else -1.0
@@ -123,6 +131,7 @@ class InferenceController(QObject):
         return cached[1]
 
     def validate(self, *_) -> bool:
+        self.dock.set_runtime(settings.load().backend)  # the options page may have changed it
         path = self.dock.model_path()
         if not path:
             self.dock.set_model_summary(tr("No model yet: add an ONNX or Torch model file."))
