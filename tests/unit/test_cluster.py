@@ -204,3 +204,19 @@ def test_tasks_group_neighbouring_chunks_of_a_row_and_keep_every_worker_busy():
         for g in groups:  # neighbours along one row, left to right
             assert len({c.ci for c in g}) == 1 and [c.cj for c in g] == list(range(g[0].cj, g[0].cj + len(g)))
     assert max(len(g) for g in task_groups(chunks, 2)) == 4 and max(len(g) for g in task_groups(chunks, 64)) == 1
+
+
+def test_without_dask_the_cluster_choice_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    from thaw_slump_mapper.core.engine import cluster
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
+    for call in (lambda: cluster.check_address("tcp://10.0.0.5:8786"), lambda: cluster.connect("local:2").__enter__()):
+        with pytest.raises(InputError) as err:
+            call()
+        assert "distributed missing" in str(err.value) and 'pip install "dask[distributed]"' in str(err.value)
+    with pytest.raises(InputError, match="No Dask scheduler address is set"):
+        monkeypatch.setattr(importlib.util, "find_spec", real)
+        cluster.check_address("  ")
