@@ -66,32 +66,44 @@ def from_geometries(geoms: list, crs: str, label: str = "") -> Aoi:
     return Aoi(MultiPolygon(polys).wkt, crs, label)
 
 
-def read_aoi(path: str | Path) -> Aoi:
-    """The polygons of every feature of a vector file's first layer (GeoPackage, shapefile,
-    GeoJSON…), read with GDAL's OGR, which comes with QGIS and rasterio's GDAL."""
-    path = Path(path)
+def open_vector(path: Path, what: str, kinds: str, layer_name: str | None = None):
+    """The dataset and layer (the first unless ``layer_name``) of a vector file, read with GDAL's
+    OGR (it comes with QGIS and rasterio's GDAL), its CRS in x/y order. ``what`` names the file in
+    messages ("area file", "inventory"), ``kinds`` the formats to give instead. Hold on to the
+    dataset while the layer is read: OGR frees the layer with it."""
     if not path.exists():
-        raise InputError(f"The area file {path} does not exist.", "Give a GeoPackage, shapefile or GeoJSON path.")
+        raise InputError(f"The {what} {path} does not exist.", f"Give a {kinds} path.")
     try:
         from osgeo import ogr, osr
     except ImportError as exc:  # pragma: no cover - GDAL's Python bindings come with QGIS
-        raise InputError("Reading area files needs GDAL's Python bindings (osgeo), which are not installed.",
+        raise InputError(f"Reading {what}s needs GDAL's Python bindings (osgeo), which are not installed.",
                          "Install python3-gdal (Debian) or the gdal package of your Python.") from exc
     ogr.UseExceptions()
     try:
         ds = ogr.Open(str(path))
     except RuntimeError as exc:
         raise InputError(f"{path.name} cannot be read as a vector file ({str(exc)[:120]}).",
-                         "Give a GeoPackage, shapefile or GeoJSON with polygons.") from exc
+                         f"Give a {kinds} with polygons.") from exc
     if ds is None or ds.GetLayerCount() == 0:
-        raise InputError(f"{path.name} holds no vector layer.",
-                         "Give a GeoPackage, shapefile or GeoJSON with polygons.")
-    layer = ds.GetLayer(0)
+        raise InputError(f"{path.name} holds no vector layer.", f"Give a {kinds} with polygons.")
+    layer = ds.GetLayerByName(layer_name) if layer_name else ds.GetLayer(0)
+    if layer is None:
+        names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
+        raise InputError(f"{path.name} has no layer '{layer_name}' (it has {', '.join(names)}).",
+                         "Give one of those.")
     srs = layer.GetSpatialRef()
     if srs is None:
-        raise InputError(f"{path.name} has no CRS.", "Save the area with its CRS (e.g. as a GeoPackage).")
+        raise InputError(f"{path.name} has no CRS.", f"Save the {what} with its CRS (e.g. as a GeoPackage).")
     if hasattr(srs, "SetAxisMappingStrategy"):  # x = easting/longitude, as rasterio expects
         srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return ds, layer, srs
+
+
+def read_aoi(path: str | Path) -> Aoi:
+    """The polygons of every feature of a vector file's first layer (GeoPackage, shapefile,
+    GeoJSON…)."""
+    path = Path(path)
+    _ds, layer, srs = open_vector(path, "area file", "GeoPackage, shapefile or GeoJSON")
     geoms = []
     for feature in layer:
         g = feature.GetGeometryRef()

@@ -44,12 +44,10 @@ from .inference import (
     GDAL_CACHE_MB,
     InferenceParams,
     ProbabilityRaster,
-    cached_result,
+    begin_run,
     chunk_run,
     finish_run,
-    open_cache,
     open_readers,
-    prepare_folder,
     setup_run,
 )
 from .models import LoadedModel, load_model
@@ -328,16 +326,10 @@ def run_inference_on_cluster(params: InferenceParams, client, progress: Progress
     cancel = cancel or CancelToken()
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB * 2**20):
         model = model or load_model(params.model_path, params.device, params.backend)
-        setup = setup_run(params, model)
-        plan = setup.plan
-        cache = open_cache(params)
-        cached = cached_result(setup, start)
+        setup, cache, cached = begin_run(params, model, start)
         if cached is not None:
             return cached
-        if not plan.chunks:
-            raise InputError("The area and the mosaics do not overlap: there is nothing to run on.",
-                             "Choose an area (or extent) that lies on the mosaics.")
-        prepare_folder(plan, params.chunk_px)
+        plan = setup.plan
         readers = open_readers(setup, params, model)
         try:
             percentiles = readers.percentiles()

@@ -260,23 +260,33 @@ def finish_run(params: InferenceParams, setup: Setup, cache: Path) -> None:
     prune_cache(cache, params.cache_limit_mb, keep=plan.vrt)
 
 
+def begin_run(params: InferenceParams, model: LoadedModel, start: float
+              ) -> tuple[Setup, Path, ProbabilityRaster | None]:
+    """The setup, the cache folder, and the finished raster of an identical earlier run (then
+    nothing is to be done) or else the run's folder prepared (kept from a stopped run: resume)."""
+    setup = setup_run(params, model)
+    cache = open_cache(params)
+    cached = cached_result(setup, start)
+    if cached is not None:
+        return setup, cache, cached
+    if not setup.plan.chunks:
+        raise InputError("The area and the mosaics do not overlap: there is nothing to run on.",
+                         "Choose an area (or extent) that lies on the mosaics.")
+    prepare_folder(setup.plan, params.chunk_px)
+    return setup, cache, None
+
+
 def _run_inference(params: InferenceParams, progress: ProgressCallback | None,
                    cancel: CancelToken | None, model: LoadedModel | None) -> ProbabilityRaster:
     start = time.monotonic()
     cancel = cancel or CancelToken()
     model = model or load_model(params.model_path, params.device, params.backend)
-    setup = setup_run(params, model)
-    plan = setup.plan
-    cache = open_cache(params)
-    cached = cached_result(setup, start)
+    setup, cache, cached = begin_run(params, model, start)
     if cached is not None:
         return cached
+    plan = setup.plan
     result = ProbabilityRaster(plan.vrt, plan.dates, setup.names, plan.grid, setup.model_info, setup.mosaics,
                                cached=False, tiles_total=plan.tiles)
-    if not plan.chunks:
-        raise InputError("The area and the mosaics do not overlap: there is nothing to run on.",
-                         "Choose an area (or extent) that lies on the mosaics.")
-    prepare_folder(plan, params.chunk_px)
     meter = ProgressMeter(plan.tiles, progress)
     readers = open_readers(setup, params, model)
     pct = None

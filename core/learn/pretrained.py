@@ -20,11 +20,11 @@ rescaled as smp does when it adapts ``in_channels``).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..engine.models import sha256_of
 from ..errors import ModelError
 from ..messages import Message
 
@@ -92,12 +92,7 @@ def weights_path(source: Source) -> Path | None:
     return path if path.is_file() else None
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+sha256 = sha256_of  # of a weights file, as of a model
 
 
 def default_source(roles: list[str], four_band: str = "csmask-b4") -> Source:

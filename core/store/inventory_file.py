@@ -17,6 +17,7 @@ from rasterio.warp import transform_geom
 from shapely import wkt as shapely_wkt
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 
+from ..engine.aoi import open_vector
 from ..errors import InputError
 
 ARTS_NEGATIVE = ("TrainClass", "Negative")
@@ -108,30 +109,7 @@ def read_inventory(path: str | Path, layer: str | None = None, negative_field: s
                    negative_value: str | None = None) -> Inventory:
     """The polygons of a vector file's layer (the first unless ``layer``) with GDAL's OGR."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"The inventory {path} does not exist.", "Give an ARTS GeoJSON, shapefile or GeoPackage.")
-    try:
-        from osgeo import ogr, osr
-    except ImportError as exc:  # pragma: no cover - GDAL's Python bindings come with QGIS
-        raise InputError("Reading inventories needs GDAL's Python bindings (osgeo), which are not installed.",
-                         "Install python3-gdal (Debian) or the gdal package of your Python.") from exc
-    ogr.UseExceptions()
-    try:
-        ds = ogr.Open(str(path))
-    except RuntimeError as exc:
-        raise InputError(f"{path.name} cannot be read as a vector file ({str(exc)[:120]}).",
-                         "Give an ARTS GeoJSON, shapefile or GeoPackage with polygons.") from exc
-    if ds is None or ds.GetLayerCount() == 0:
-        raise InputError(f"{path.name} holds no vector layer.", "Give an ARTS GeoJSON, shapefile or GeoPackage.")
-    lyr = ds.GetLayerByName(layer) if layer else ds.GetLayer(0)
-    if lyr is None:
-        names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
-        raise InputError(f"{path.name} has no layer '{layer}' (it has {', '.join(names)}).", "Give one of those.")
-    srs = lyr.GetSpatialRef()
-    if srs is None:
-        raise InputError(f"{path.name} has no CRS.", "Save the inventory with its CRS (e.g. as a GeoPackage).")
-    if hasattr(srs, "SetAxisMappingStrategy"):  # x = easting/longitude, as rasterio expects
-        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    _ds, lyr, srs = open_vector(path, "inventory", "ARTS GeoJSON, shapefile or GeoPackage", layer)
     definition = lyr.GetLayerDefn()
     fields = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
     records = []
