@@ -72,7 +72,7 @@ def open_vector(path: Path, what: str, kinds: str, layer_name: str | None = None
     messages ("area file", "inventory"), ``kinds`` the formats to give instead. Hold on to the
     dataset while the layer is read: OGR frees the layer with it."""
     if not path.exists():
-        raise InputError(f"The {what} {path} does not exist.", f"Give a {kinds} path.")
+        raise InputError(f"The {what} {path} does not exist.", f"Give the path of {kinds}.")
     try:
         from osgeo import ogr, osr
     except ImportError as exc:  # pragma: no cover - GDAL's Python bindings come with QGIS
@@ -83,9 +83,9 @@ def open_vector(path: Path, what: str, kinds: str, layer_name: str | None = None
         ds = ogr.Open(str(path))
     except RuntimeError as exc:
         raise InputError(f"{path.name} cannot be read as a vector file ({str(exc)[:120]}).",
-                         f"Give a {kinds} with polygons.") from exc
+                         f"Give {kinds} with polygons.") from exc
     if ds is None or ds.GetLayerCount() == 0:
-        raise InputError(f"{path.name} holds no vector layer.", f"Give a {kinds} with polygons.")
+        raise InputError(f"{path.name} holds no vector layer.", f"Give {kinds} with polygons.")
     layer = ds.GetLayerByName(layer_name) if layer_name else ds.GetLayer(0)
     if layer is None:
         names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
@@ -103,7 +103,7 @@ def read_aoi(path: str | Path) -> Aoi:
     """The polygons of every feature of a vector file's first layer (GeoPackage, shapefile,
     GeoJSON…)."""
     path = Path(path)
-    _ds, layer, srs = open_vector(path, "area file", "GeoPackage, shapefile or GeoJSON")
+    _ds, layer, srs = open_vector(path, "area file", "a GeoPackage, shapefile or GeoJSON")
     geoms = []
     for feature in layer:
         g = feature.GetGeometryRef()

@@ -109,7 +109,7 @@ def read_inventory(path: str | Path, layer: str | None = None, negative_field: s
                    negative_value: str | None = None) -> Inventory:
     """The polygons of a vector file's layer (the first unless ``layer``) with GDAL's OGR."""
     path = Path(path)
-    _ds, lyr, srs = open_vector(path, "inventory", "ARTS GeoJSON, shapefile or GeoPackage", layer)
+    _ds, lyr, srs = open_vector(path, "inventory", "an ARTS GeoJSON, shapefile or GeoPackage", layer)
     definition = lyr.GetLayerDefn()
     fields = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
     records = []
