@@ -199,7 +199,7 @@ class ClusterJob:
     threads: dict  # host → model threads per task (the host's cores shared by its worker threads)
 
 
-_models: dict[tuple[str, str, int], LoadedModel] = {}
+_models: dict[tuple, LoadedModel] = {}
 _models_lock = threading.Lock()
 
 
@@ -214,8 +214,9 @@ def _worker_model(job: ClusterJob) -> LoadedModel:
     """The model of this worker process, loaded by its first task and kept."""
     path = job.params.model_path
     threads = _model_threads(job)
+    key = (path, job.model_sha256, job.params.device, job.params.backend, threads)
     with _models_lock:
-        model = _models.get((path, job.model_sha256, threads))
+        model = _models.get(key)
         if model is not None:
             return model
         if not Path(path).is_file():
@@ -225,7 +226,7 @@ def _worker_model(job: ClusterJob) -> LoadedModel:
         if model.sha256 != job.model_sha256:
             raise ModelError(Message("cluster.model_differs", path=path, worker=socket.gethostname()),
                              Message("cluster.model_differs.fix"))
-        _models[(path, job.model_sha256, threads)] = model
+        _models[key] = model
         return model
 
 
