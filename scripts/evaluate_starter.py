@@ -1,10 +1,11 @@
 """Measure the starter model honestly and write its model card.
 
-    .venv/bin/python scripts/evaluate_starter.py [--steps N] [--folds 4] [--model PATH.onnx]
+    .venv/bin/python scripts/evaluate_starter.py [--recipe starter-0.1|lite0] [--steps N] [--folds 4]
+                                                 [--model PATH.onnx] [--out PATH.json] [--skip-cv]
 
 1. Cross-validation on the 16 real tiles (../shared/data/rts_tiles_2m): fold k's model is trained
    on the other tiles plus the SYNTHETIC scenes and look-alikes, by the recipe with which
-   scripts/train_starter.py trains the bundled model (starter_data.RECIPE, seed k), and scores
+   scripts/train_starter.py trains the model (starter_data.RECIPES[--recipe], seed k), and scores
    only the tiles it never saw, at the recipe's threshold and minimum area.
 2. HOLDOUT Peel (Sentinel-2, 12 experts): the bundled model's pixel IoU against the experts'
    majority, next to each expert's own IoU against that majority.
@@ -60,7 +61,7 @@ def burn(polys, shape, transform) -> np.ndarray:
     return features.rasterize([(p, 1) for p in polys], out_shape=shape, transform=transform, dtype="uint8") > 0
 
 
-def cross_validate(folds: int, steps: int, work: Path) -> dict:
+def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict) -> dict:
     tiles = starter_data.real_tiles()
     samples = starter_data.real_samples(tiles)
     lookalikes: list = []
@@ -70,8 +71,9 @@ def cross_validate(folds: int, steps: int, work: Path) -> dict:
     for k in range(folds):
         held = [i for i in range(len(tiles)) if i % folds == k]
         train_set = [s for i, s in enumerate(samples) if i not in held]
-        model, _, config, _ = starter_data.train_recipe(train_set, synthetic, lookalikes, seed=k, steps=steps)
-        paths = export_package(model, work / f"fold{k}", "fold", starter_data.description({"fold": k}), config, 3)
+        model, _, config, _ = starter_data.train_recipe(train_set, synthetic, lookalikes, recipe, seed=k, steps=steps)
+        paths = export_package(model, work / f"fold{k}", "fold", starter_data.description({"fold": k}, recipe),
+                               config, 3)
         for i in held:
             uid, path, ref = tiles[i]
             p, polys, transform, _ = predict(paths["onnx"], MosaicSpec(str(path), "tile", (("red", 1), ("green", 2),
@@ -99,7 +101,7 @@ def cross_validate(folds: int, steps: int, work: Path) -> dict:
     prec = obj["matched"] / obj["predicted"] if obj["predicted"] else 0.0
     rec = obj["matched"] / obj["reference"] if obj["reference"] else 0.0
     return {
-        "folds": folds, "tiles": len(tiles), "steps": steps,
+        "folds": folds, "tiles": len(tiles), "steps": steps or recipe["steps"],
         "pixel_iou_pooled": tp / (tp + fp + fn) if tp + fp + fn else 0.0,
         "pixel_iou_median_tile": statistics.median(t["pixel_iou"] for t in per_tile),
         "object_precision_iou50": prec, "object_recall_iou50": rec,
@@ -173,7 +175,8 @@ def deering(work: Path, model: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=starter_data.RECIPE["steps"])
+    parser.add_argument("--recipe", choices=starter_data.RECIPES, default=starter_data.DEFAULT_RECIPE)
+    parser.add_argument("--steps", type=int, help="default: the recipe's")
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--model", type=Path, default=MODEL, help="the trained model the HOLDOUT is scored with")
     parser.add_argument("--out", type=Path, help="default: evaluation.json beside the model")
@@ -185,9 +188,10 @@ def main() -> None:
         work = Path(tmp)
         results = {}
         if not args.skip_cv:  # first: the HOLDOUT needs the trained model only at the end
-            results["cross_validation"] = cross_validate(args.folds, args.steps, work)
-            results["cross_validation"].update(threshold=starter_data.RECIPE["threshold"],
-                                               min_area_m2=starter_data.RECIPE["min_area_m2"])
+            recipe = starter_data.RECIPES[args.recipe]
+            results["cross_validation"] = cross_validate(args.folds, args.steps, work, recipe)
+            results["cross_validation"].update(recipe=args.recipe, threshold=recipe["threshold"],
+                                               min_area_m2=recipe["min_area_m2"])
         if not args.model.exists():
             raise SystemExit("train the starter model first: .venv/bin/python scripts/train_starter.py")
         results.update(holdout_peel=peel(work, args.model), holdout_deering=deering(work, args.model))

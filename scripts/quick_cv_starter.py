@@ -50,10 +50,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", required=True)
     parser.add_argument("--folds", type=int, default=4)
+    parser.add_argument("--recipe", choices=starter_data.RECIPES, default="lite0", help="the base recipe")
     parser.add_argument("--set", nargs="*", default=[], help="recipe overrides key=value (JSON values)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    recipe = json.loads(json.dumps(starter_data.RECIPE))
+    recipe = json.loads(json.dumps(starter_data.RECIPES[args.recipe]))
     for item in args.set:
         key, value = item.split("=", 1)
         if key.startswith("w_"):
@@ -90,8 +91,8 @@ def main() -> None:
                 "object_f1_iou50": round(2 * prec * rec / (prec + rec) if prec + rec else 0.0, 3),
                 "touched": round(agg["touched"] / max(agg["reference"], 1), 3),
                 "candidates_per_tile": round(agg["predicted"] / len(probs), 2)}
-    out = {"name": args.name, "recipe": recipe, "folds": args.folds, "seconds": round(time.monotonic() - t0),
-           "scores": table}
+    out = {"name": args.name, "base": args.recipe, "recipe": recipe, "folds": args.folds,
+           "seconds": round(time.monotonic() - t0), "scores": table}
     for key, v in table.items():
         print(key, v)
     if args.json:
