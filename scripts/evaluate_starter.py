@@ -1,10 +1,12 @@
 """Measure the starter model honestly and write its model card.
 
-    .venv/bin/python scripts/evaluate_starter.py [--steps 700] [--folds 4]
+    .venv/bin/python scripts/evaluate_starter.py [--recipe starter-0.1|lite0] [--steps N] [--folds 4]
+                                                 [--model PATH.onnx] [--out PATH.json] [--skip-cv]
 
 1. Cross-validation on the 16 real tiles (../shared/data/rts_tiles_2m): fold k's model is trained
-   on the other tiles plus the SYNTHETIC scenes, exactly as scripts/train_starter.py trains the
-   bundled model, and scores only the tiles it never saw.
+   on the other tiles plus the SYNTHETIC scenes and look-alikes, by the recipe with which
+   scripts/train_starter.py trains the model (starter_data.RECIPES[--recipe], seed k), and scores
+   only the tiles it never saw, at the recipe's threshold and minimum area.
 2. HOLDOUT Peel (Sentinel-2, 12 experts): the bundled model's pixel IoU against the experts'
    majority, next to each expert's own IoU against that majority.
 3. HOLDOUT Deering (real PlanetScope 4-band SR, no slumps): false detections per km².
@@ -33,12 +35,17 @@ from thaw_slump_mapper.core.engine.inference import InferenceParams, decode, run
 from thaw_slump_mapper.core.engine.raster import MosaicSpec
 from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
 from thaw_slump_mapper.core.learn.evaluate import object_metrics, pixel_metrics
-from thaw_slump_mapper.core.learn.training import TrainConfig, export_package, train
+from thaw_slump_mapper.core.learn.training import export_package
 
 MODEL = starter_data.ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
 
 
-def predict(model: Path, mosaic: MosaicSpec, cache: Path, threshold=0.5, min_area=500.0):
+def predict(model: Path, mosaic: MosaicSpec, cache: Path, threshold: float | None = None,
+            min_area: float | None = None):
+    """Probabilities and candidates; threshold and minimum area default to the model's description."""
+    desc = json.loads(Path(str(model) + ".json").read_text(encoding="utf-8"))
+    threshold = desc.get("threshold", 0.5) if threshold is None else threshold
+    min_area = desc.get("min_area_m2", 500.0) if min_area is None else min_area
     prob = run_inference(InferenceParams((mosaic,), str(model), cache_dir=str(cache)))
     with rasterio.open(prob.path) as src:
         p = decode(src.read(1))
@@ -54,18 +61,19 @@ def burn(polys, shape, transform) -> np.ndarray:
     return features.rasterize([(p, 1) for p in polys], out_shape=shape, transform=transform, dtype="uint8") > 0
 
 
-def cross_validate(folds: int, steps: int, work: Path) -> dict:
+def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict) -> dict:
     tiles = starter_data.real_tiles()
     samples = starter_data.real_samples(tiles)
-    synthetic = starter_data.synthetic_samples()
+    lookalikes: list = []
+    synthetic = starter_data.synthetic_samples(lookalikes=lookalikes)
     per_tile, pooled = [], {"tp": 0, "fp": 0, "fn": 0}
     all_pred, all_ref = [], []
     for k in range(folds):
         held = [i for i in range(len(tiles)) if i % folds == k]
         train_set = [s for i, s in enumerate(samples) if i not in held]
-        model, _ = train([train_set, synthetic], TrainConfig(steps=steps, seed=k), weights=[0.5, 0.5])
-        paths = export_package(model, work / f"fold{k}", "fold", starter_data.description({"fold": k}),
-                               TrainConfig(steps=steps, seed=k), 3)
+        model, _, config, _ = starter_data.train_recipe(train_set, synthetic, lookalikes, recipe, seed=k, steps=steps)
+        paths = export_package(model, work / f"fold{k}", "fold", starter_data.description({"fold": k}, recipe),
+                               config, 3)
         for i in held:
             uid, path, ref = tiles[i]
             p, polys, transform, _ = predict(paths["onnx"], MosaicSpec(str(path), "tile", (("red", 1), ("green", 2),
@@ -93,7 +101,7 @@ def cross_validate(folds: int, steps: int, work: Path) -> dict:
     prec = obj["matched"] / obj["predicted"] if obj["predicted"] else 0.0
     rec = obj["matched"] / obj["reference"] if obj["reference"] else 0.0
     return {
-        "folds": folds, "tiles": len(tiles), "steps": steps,
+        "folds": folds, "tiles": len(tiles), "steps": steps or recipe["steps"],
         "pixel_iou_pooled": tp / (tp + fp + fn) if tp + fp + fn else 0.0,
         "pixel_iou_median_tile": statistics.median(t["pixel_iou"] for t in per_tile),
         "object_precision_iou50": prec, "object_recall_iou50": rec,
@@ -131,10 +139,10 @@ def read_shapes(path: Path, crs_wkt: str) -> list:
     return out
 
 
-def peel(work: Path) -> dict:
+def peel(work: Path, model: Path) -> dict:
     folder = starter_data.DATA / "peel_bykovsky" / "peel"
     s2 = next(folder.glob("S2_*.tif"))
-    p, polys, transform, crs = predict(MODEL, MosaicSpec(str(s2), "2021-08-21", (("blue", 1), ("green", 2),
+    p, polys, transform, crs = predict(model, MosaicSpec(str(s2), "2021-08-21", (("blue", 1), ("green", 2),
                                                                                   ("red", 3))), work / "cache")
     wkt = crs.to_wkt()
     aoi = read_shapes(folder / "Peel_AOI_2500.geojson", wkt)
@@ -154,34 +162,47 @@ def peel(work: Path) -> dict:
             "model_iou_at_best_threshold_not_used": {"iou": best[0], "threshold": round(float(best[1]), 1)}}
 
 
-def deering(work: Path) -> dict:
+def deering(work: Path, model: Path) -> dict:
     folder = starter_data.DATA / "planetscope_deering"
     sr = next(folder.glob("*_SR_clip.tif"))
-    p, polys, transform, _ = predict(MODEL, MosaicSpec(str(sr), "2016-09-09"), work / "cache")
+    p, polys, transform, _ = predict(model, MosaicSpec(str(sr), "2016-09-09"), work / "cache")
     km2 = float(np.isfinite(p).sum() * abs(transform.a) ** 2 / 1e6)
     return {"valid_km2": km2, "false_detections": len(polys),
             "false_detections_per_km2": len(polys) / km2 if km2 else 0.0,
-            "false_area_ha": float(sum(g.area for g in polys) / 1e4)}
+            "false_area_ha": float(sum(g.area for g in polys) / 1e4),
+            "largest_false_ha": float(max((g.area for g in polys), default=0.0) / 1e4)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=700)
+    parser.add_argument("--recipe", choices=starter_data.RECIPES, default=starter_data.DEFAULT_RECIPE)
+    parser.add_argument("--steps", type=int, help="default: the recipe's")
     parser.add_argument("--folds", type=int, default=4)
-    parser.add_argument("--out", type=Path, default=MODEL.parent / "evaluation.json")
+    parser.add_argument("--model", type=Path, default=MODEL, help="the trained model the HOLDOUT is scored with")
+    parser.add_argument("--out", type=Path, help="default: evaluation.json beside the model")
+    parser.add_argument("--skip-cv", action="store_true", help="only the HOLDOUT scores")
     args = parser.parse_args()
-    if not MODEL.exists():
-        raise SystemExit("train the starter model first: .venv/bin/python scripts/train_starter.py")
+    out = args.out or args.model.parent / "evaluation.json"
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="tsm-eval-") as tmp:
         work = Path(tmp)
-        results = {"holdout_peel": peel(work), "holdout_deering": deering(work)}
-        print(json.dumps(results, indent=1), flush=True)
-        results["cross_validation"] = cross_validate(args.folds, args.steps, work)
+        results = {}
+        if not args.skip_cv:  # first: the HOLDOUT needs the trained model only at the end
+            recipe = starter_data.RECIPES[args.recipe]
+            results["cross_validation"] = cross_validate(args.folds, args.steps, work, recipe)
+            results["cross_validation"].update(recipe=args.recipe, threshold=recipe["threshold"],
+                                               min_area_m2=recipe["min_area_m2"])
+        if not args.model.exists():
+            raise SystemExit("train the starter model first: .venv/bin/python scripts/train_starter.py")
+        results.update(holdout_peel=peel(work, args.model), holdout_deering=deering(work, args.model))
+        print(json.dumps({k: results[k] for k in ("holdout_peel", "holdout_deering")}, indent=1), flush=True)
+        if args.skip_cv:
+            return
     results["seconds"] = round(time.monotonic() - start)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    results = {k: results[k] for k in ("holdout_peel", "holdout_deering", "cross_validation", "seconds")}
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in results["cross_validation"].items() if k != "per_tile"}, indent=1))
-    print(f"written: {args.out}")
+    print(f"written: {out}")
 
 
 if __name__ == "__main__":

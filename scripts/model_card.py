@@ -20,6 +20,9 @@ def main() -> None:
     prov = desc["provenance"]
     tiles = "\n".join(f"| {t['tile'][:8]} | {t['fold']} | {t['pixel_iou']:.3f} | {'yes' if t['detected_iou50'] else 'no'} "
                       f"| {t['candidates']} |" for t in cv["per_tile"])
+    enc = prov.get("pretrained_encoder")
+    pretrained = (f" The encoder started from {enc['source']} ({enc['package']}, {enc['licence']}); learning "
+                  f"rate {prov.get('learning_rate', '')}." if enc else "")
     experts = ", ".join(f"{k} {v:.2f}" for k, v in peel["expert_vs_majority_iou"].items())
     text = f"""# Model card: {desc['name']} {desc['version']}
 
@@ -38,7 +41,7 @@ same 0-1 scale. Pixel size {desc['gsd_m']} m (other resolutions are resampled), 
 
 **Training data.** {prov['training_data']}. {prov['steps']} steps of batch {prov['batch']},
 {prov['chip']}² chips, {prov['loss']}, augmentation {prov['augmentation']}, seed {prov['seed']}
-({prov['train_seconds']} s on 2 CPU cores). Reproduce with `make starter-model`, which also
+({prov['train_seconds']} s on 2 CPU cores).{pretrained} Reproduce with `make starter-model`, which also
 reruns the evaluation below and rewrites this card. The HOLDOUT folders of ../shared/data were
 only ever predicted on, never trained or tuned on.
 
@@ -85,6 +88,7 @@ the best IoU over thresholds 0.1-0.9 would have been
 |---|---|
 | valid area | {deering['valid_km2']:.2f} km² |
 | false detections | {deering['false_detections']} ({deering['false_detections_per_km2']:.1f} per km², {deering['false_area_ha']:.2f} ha) |
+| largest false detection | {deering.get('largest_false_ha', float('nan')):.2f} ha |
 
 ## Good at, bad at
 
@@ -92,10 +96,11 @@ the best IoU over thresholds 0.1-0.9 would have been
   slump each) plus synthetic scenes; it has never seen the Qinghai-Tibet Plateau. Expect many
   false candidates (bare ground, water edges, bright scars) and missed slumps; read the numbers
   above as a floor to improve on, not a product.
-- On the real tiles it **touches almost every slump** (any-overlap recall above) but its outlines
-  are poor: no candidate reaches IoU 0.5 with an expert outline (they are fragments of the scar,
-  or spill into bright surroundings), and about two in three candidates are not slumps. Use its
-  candidates as places to look, and draw or edit the outline yourself.
+- On the real tiles it touches {cv['anyoverlap_recall']:.0%} of the slumps (any-overlap recall above),
+  but its outlines are poor: {cv['object_recall_iou50']:.0%} of the expert outlines are matched at
+  IoU 0.5 (the rest are fragments of the scar, or spill into bright surroundings), and
+  {1 - cv['anyoverlap_precision']:.0%} of its candidates touch no slump. Use its candidates as places
+  to look, and draw or edit the outline yourself.
 - It sees colour and texture only: no NIR, no elevation, no time series. Bare soil, gravel and
   bright sediment are its typical confusions; small slumps (< {desc['min_area_m2']} m²) are dropped.
 - The percentile stretch makes results depend somewhat on what else is in the view.

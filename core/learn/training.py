@@ -76,6 +76,8 @@ class TrainConfig:
     lr: float = 2e-3
     seed: int = 0
     positive_share: float = 0.6  # chips centred on a slump pixel, the rest anywhere
+    encoder_lr_scale: float = 1.0  # the encoder's learning rate relative to ``lr`` (a pretrained start: < 1)
+    nodata_share: float = 0.0  # chips given a NoData patch (filled as the engine fills it, mask 0 there)
     extra: dict = field(default_factory=dict)
 
     def smp_kwargs(self, in_channels: int) -> dict:
@@ -114,6 +116,31 @@ def _augment(rng, image, mask, valid):
     return np.ascontiguousarray(image), np.ascontiguousarray(mask), np.ascontiguousarray(valid)
 
 
+def _nodata_patch(rng: np.random.Generator, image, mask, valid):
+    """Cut a NoData region into a chip as real mosaics have them: a scene footprint (a straight
+    edge at any angle) or a masked cloud (a block). The image there is filled as the engine fills
+    NoData (:func:`nodata.fill`), the mask is 0 and the loss counts it: the model learns that a
+    filled region and its boundary are not slumps."""
+    h, w = mask.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    if rng.random() < 0.5:  # footprint edge: a half-plane through a random point
+        angle = rng.uniform(0, 2 * np.pi)
+        cy, cx = rng.uniform(0.15, 0.85) * h, rng.uniform(0.15, 0.85) * w
+        hole = (yy - cy) * np.sin(angle) + (xx - cx) * np.cos(angle) > 0
+    else:  # a block
+        bh, bw = int(rng.integers(h // 6, h // 2)), int(rng.integers(w // 6, w // 2))
+        r, c = int(rng.integers(0, h - bh + 1)), int(rng.integers(0, w - bw + 1))
+        hole = np.zeros((h, w), bool)
+        hole[r:r + bh, c:c + bw] = True
+    keep = valid.astype(bool) & ~hole
+    if not keep.any():
+        return image, mask, valid
+    image = nodata.fill(np.where(hole[None], 0, image).astype(np.float32), keep)
+    mask = np.where(hole, 0, mask).astype(mask.dtype)
+    valid = (valid.astype(bool) | hole).astype(valid.dtype)
+    return image, mask, valid
+
+
 def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] | None = None,
           progress: Callable[[int, int, float], None] | None = None, cancel: CancelToken | None = None,
           init_state: dict | None = None, freeze_norm: bool = False,
@@ -135,8 +162,12 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
     model = smp.create_model(config.arch, **config.smp_kwargs(in_channels))
     if init_state is not None:  # fine-tuning: start from the current model's weights
         model.load_state_dict(init_state, strict=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps)
+    encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
+    rest = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    lrs = [config.lr * config.encoder_lr_scale, config.lr]
+    opt = torch.optim.AdamW([{"params": encoder, "lr": lrs[0]}, {"params": rest, "lr": lrs[1]}],
+                            weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lrs, total_steps=config.steps)
     probs = np.asarray(weights or [1.0] * len(groups), float)
     probs /= probs.sum()
     dev = "cuda" if device in ("auto", "cuda") and torch.cuda.is_available() else "cpu"
@@ -168,6 +199,8 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
             sample = group[rng.integers(len(group))]
             chip = _random_chip(rng, sample, config.chip, rng.random() < config.positive_share)
             x, y, v = _augment(rng, *chip)
+            if config.nodata_share and rng.random() < config.nodata_share:
+                x, y, v = _nodata_patch(rng, x, y, v)
             xs.append(x)
             ys.append(y)
             vs.append(v)
