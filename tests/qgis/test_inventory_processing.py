@@ -14,6 +14,7 @@ from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID, Provider
 ROOT = Path(__file__).resolve().parents[2]
 TILES = ROOT.parent / "shared" / "data" / "rts_tiles_2m"
 TRUTH = TILES / "GroundTruth_Final_20250625.geojson"
+REAL_DATA = pytest.mark.skipif(not TRUTH.is_file(), reason="../shared/data is not beside the project (it is in CI)")
 STARTER = ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
 
 
@@ -42,6 +43,7 @@ def test_both_algorithms_are_registered_and_go_with_the_provider(qgis_processing
     assert registry.algorithmById(f"{PROVIDER_ID}:markknown") is None
 
 
+@REAL_DATA
 def test_inventory_chips_from_the_real_ground_truth(provider, tmp_path):
     import processing
 
@@ -59,6 +61,7 @@ def test_inventory_chips_from_the_real_ground_truth(provider, tmp_path):
             "INVENTORY": str(TRUTH), "MOSAICS": _tiles(1), "MODEL": str(STARTER), "OUTPUT": str(tmp_path / "chips")})
 
 
+@REAL_DATA
 def test_inventory_chips_refuse_a_field_without_its_value(provider, tmp_path):
     import processing
 
@@ -69,6 +72,7 @@ def test_inventory_chips_refuse_a_field_without_its_value(provider, tmp_path):
     assert not (tmp_path / "chips").exists()
 
 
+@REAL_DATA
 def test_mark_known_through_processing(provider, tmp_path):
     import processing
     from shapely.geometry import shape
@@ -94,6 +98,7 @@ def test_mark_known_through_processing(provider, tmp_path):
     assert known_ids(gpkg) == {"c0", "c1", "c2"}
 
 
+@REAL_DATA
 def test_inventory_chips_then_training_in_one_algorithm(provider, tmp_path):
     import processing
     from qgis.core import QgsProcessingFeedback
@@ -107,6 +112,7 @@ def test_inventory_chips_then_training_in_one_algorithm(provider, tmp_path):
     assert "slumps of GroundTruth_Final_20250625" in description["model_card"]
 
 
+@REAL_DATA
 def test_training_without_torch_weights_is_refused_before_any_chip(provider, tmp_path):
     import shutil
 
