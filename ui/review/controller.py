@@ -495,10 +495,15 @@ class ReviewController(QObject):
             return result
 
         last = {"loss": float("nan"), "val": None}
-        task = EngineTask(tr("Thaw slump fine-tuning"), work)
+        return self.start_training_task(tr("Thaw slump fine-tuning"), work, last, self._trained)
+
+    def start_training_task(self, description: str, work, last: dict, on_success) -> EngineTask:
+        """A training run in the background, its step, loss and validation IoU (``last``, updated by
+        ``work``) shown in the dock."""
+        task = EngineTask(description, work)
         task.tiles.connect(lambda done, total, *_: self.dock.set_training_progress(done, total, last["loss"],
                                                                                   last["val"]))
-        task.succeeded.connect(self._trained)
+        task.succeeded.connect(on_success)
         task.failed.connect(self._training_failed)
         task.cancelled.connect(self._training_cancelled)
         self.training = task

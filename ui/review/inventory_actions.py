@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import Qgis, QgsApplication
+from qgis.core import Qgis
 
 from ...adapters.i18n import tr
 from ...adapters.layers import inventory_of_features
@@ -132,16 +132,7 @@ class InventoryActions:
             result["inventory"] = manifest["inventory"]
             return result
 
-        task = EngineTask(tr("Thaw slump training from an inventory"), work)
-        task.tiles.connect(lambda done, total, *_: c.dock.set_training_progress(done, total, last["loss"],
-                                                                               last["val"]))
-        task.succeeded.connect(self._trained)
-        task.failed.connect(c._training_failed)
-        task.cancelled.connect(c._training_cancelled)
-        c.training = task
-        c.dock.set_training(True)
-        QgsApplication.taskManager().addTask(task)
-        return task
+        return c.start_training_task(tr("Thaw slump training from an inventory"), work, last, self._trained)
 
     def _trained(self, result: dict) -> None:
         c = self.c
