@@ -152,6 +152,22 @@ def scene_in_dock():
     return scene, plugin, dock, layers
 
 
+def show_dialog_then_finish(algorithm, params, png):
+    # an algorithm's dialog as the user opens it, one screenshot of it, then the marker
+    import processing
+
+    dialog = processing.createAlgorithmDialog(algorithm, params)
+    dialog.show()
+    marker_extra["dialog"] = dialog.windowTitle()
+
+    def shoot():
+        dialog.grab().save(os.path.join(OUT, png))
+        dialog.close()
+        QTimer.singleShot(1500, finish)
+
+    QTimer.singleShot(3500, shoot)
+
+
 def run_area_scenario():
     # a study area from the dock (Area: polygons of a layer), then the same through Processing
     import processing
@@ -194,17 +210,9 @@ def run_area_scenario():
         QgsProject.instance().addMapLayer(result)
         QTimer.singleShot(1500, lambda: (QgsApplication.processEvents(),
                                          window.grab().save(os.path.join(OUT, "qgis_area_processing.png"))))
-        dialog = processing.createAlgorithmDialog("thawslumpmapper:runmodel", {
-            "MOSAICS": [l.id() for l in layers], "MODEL": scene["model"], "AOI": area.id()})
-        dialog.show()
-        marker_extra["dialog"] = dialog.windowTitle()
-
-        def shoot_dialog():
-            dialog.grab().save(os.path.join(OUT, "qgis_area_processing_dialog.png"))
-            dialog.close()
-            QTimer.singleShot(1500, finish)
-
-        QTimer.singleShot(3500, shoot_dialog)
+        show_dialog_then_finish("thawslumpmapper:runmodel", {
+            "MOSAICS": [l.id() for l in layers], "MODEL": scene["model"], "AOI": area.id()},
+            "qgis_area_processing_dialog.png")
 
     QTimer.singleShot(300, poll)
 
@@ -246,17 +254,8 @@ def run_cluster_scenario():
             "MODEL": scene["model"], "OUTPUT": scene["gpkg"].replace(".gpkg", "_processing.gpkg"),
             "SCHEDULER": os.environ["TSM_SMOKE_SCHEDULER"]})
         marker_extra["processing_count"] = out["COUNT"]
-        dialog = processing.createAlgorithmDialog("thawslumpmapper:runmodelcluster", {
-            "MOSAICS": [l.id() for l in layers], "MODEL": scene["model"]})
-        dialog.show()
-        marker_extra["dialog"] = dialog.windowTitle()
-
-        def shoot_dialog():
-            dialog.grab().save(os.path.join(OUT, "qgis_cluster_processing_dialog.png"))
-            dialog.close()
-            QTimer.singleShot(1000, finish)
-
-        QTimer.singleShot(3000, shoot_dialog)
+        show_dialog_then_finish("thawslumpmapper:runmodelcluster", {
+            "MOSAICS": [l.id() for l in layers], "MODEL": scene["model"]}, "qgis_cluster_processing_dialog.png")
 
     QTimer.singleShot(300, poll)
 
