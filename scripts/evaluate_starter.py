@@ -61,13 +61,14 @@ def burn(polys, shape, transform) -> np.ndarray:
     return features.rasterize([(p, 1) for p in polys], out_shape=shape, transform=transform, dtype="uint8") > 0
 
 
-def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict) -> dict:
+def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict, probs: Path | None = None) -> dict:
     tiles = starter_data.real_tiles()
     samples = starter_data.real_samples(tiles)
     lookalikes: list = []
     synthetic = starter_data.synthetic_samples(lookalikes=lookalikes)
     per_tile, pooled = [], {"tp": 0, "fp": 0, "fn": 0}
     all_pred, all_ref = [], []
+    saved = {}
     for k in range(folds):
         held = [i for i in range(len(tiles)) if i % folds == k]
         train_set = [s for i, s in enumerate(samples) if i not in held]
@@ -79,6 +80,7 @@ def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict) -> d
             p, polys, transform, _ = predict(paths["onnx"], MosaicSpec(str(path), "tile", (("red", 1), ("green", 2),
                                                                                           ("blue", 3))), work / "cache")
             valid = np.isfinite(p)
+            saved[f"prob_{i}"], saved[f"ref_{i}"] = p.astype(np.float32), burn(ref, p.shape, transform)
             m = pixel_metrics(burn(polys, p.shape, transform), burn(ref, p.shape, transform), valid)
             o = object_metrics(polys, ref)
             for key in pooled:
@@ -89,6 +91,8 @@ def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict) -> d
                              "detected_iou50": o["matched"] > 0, "candidates": len(polys)})
             print(f"fold {k} tile {uid[:8]}: pixel IoU {m['pixel_iou']:.3f}, {len(polys)} candidates, "
                   f"matched {o['matched']}/{len(ref)}", flush=True)
+    if probs is not None:  # the held-out probabilities, for looking at other thresholds afterwards
+        np.savez_compressed(probs, **saved)
     tp, fp, fn = pooled["tp"], pooled["fp"], pooled["fn"]
     obj = {"matched": 0, "predicted": 0, "reference": 0, "hit_pred": 0, "hit_ref": 0}
     for i in {t for t, _ in all_ref}:
@@ -181,6 +185,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=MODEL, help="the trained model the HOLDOUT is scored with")
     parser.add_argument("--out", type=Path, help="default: evaluation.json beside the model")
     parser.add_argument("--skip-cv", action="store_true", help="only the HOLDOUT scores")
+    parser.add_argument("--probs", type=Path, help="also save the held-out tiles' probabilities (.npz)")
     args = parser.parse_args()
     out = args.out or args.model.parent / "evaluation.json"
     start = time.monotonic()
@@ -189,17 +194,20 @@ def main() -> None:
         results = {}
         if not args.skip_cv:  # first: the HOLDOUT needs the trained model only at the end
             recipe = starter_data.RECIPES[args.recipe]
-            results["cross_validation"] = cross_validate(args.folds, args.steps, work, recipe)
+            results["cross_validation"] = cross_validate(args.folds, args.steps, work, recipe, args.probs)
             results["cross_validation"].update(recipe=args.recipe, threshold=recipe["threshold"],
                                                min_area_m2=recipe["min_area_m2"])
         if not args.model.exists():
-            raise SystemExit("train the starter model first: .venv/bin/python scripts/train_starter.py")
-        results.update(holdout_peel=peel(work, args.model), holdout_deering=deering(work, args.model))
-        print(json.dumps({k: results[k] for k in ("holdout_peel", "holdout_deering")}, indent=1), flush=True)
+            if args.skip_cv:
+                raise SystemExit("train the starter model first: .venv/bin/python scripts/train_starter.py")
+            print(f"HOLDOUT not scored: no model at {args.model} (train it, then run with --skip-cv)")
+        else:
+            results.update(holdout_peel=peel(work, args.model), holdout_deering=deering(work, args.model))
+            print(json.dumps({k: results[k] for k in ("holdout_peel", "holdout_deering")}, indent=1), flush=True)
         if args.skip_cv:
             return
     results["seconds"] = round(time.monotonic() - start)
-    results = {k: results[k] for k in ("holdout_peel", "holdout_deering", "cross_validation", "seconds")}
+    results = {k: results[k] for k in ("holdout_peel", "holdout_deering", "cross_validation", "seconds") if k in results}
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in results["cross_validation"].items() if k != "per_tile"}, indent=1))
     print(f"written: {out}")

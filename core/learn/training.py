@@ -78,6 +78,17 @@ class TrainConfig:
     positive_share: float = 0.6  # chips centred on a slump pixel, the rest anywhere
     encoder_lr_scale: float = 1.0  # the encoder's learning rate relative to ``lr`` (a pretrained start: < 1)
     nodata_share: float = 0.0  # chips given a NoData patch (filled as the engine fills it, mask 0 there)
+    # Photometric and scale augmentation beyond rot90/flip/brightness (off by default: recipes stay
+    # reproducible). A chip is cut at chip × s (s log-uniform in scale_range) and resized to chip:
+    # slumps of other sizes and imagery of other GSDs; each band gets its own gain in 1 ± band_gain
+    # (other sensors' colour balance); Gaussian noise of sigma up to ``noise`` in half the chips.
+    scale_range: tuple[float, float] = (1.0, 1.0)
+    band_gain: float = 0.0
+    noise: float = 0.0
+    # Exponential moving average of the weights (and batch-norm statistics), e.g. 0.99: the model
+    # returned is the average of the last ~1/(1-ema) steps, steadier than the last step's on few
+    # images. 0 returns the last step's weights.
+    ema: float = 0.0
     extra: dict = field(default_factory=dict)
 
     def smp_kwargs(self, in_channels: int) -> dict:
@@ -104,6 +115,40 @@ def _random_chip(rng: np.random.Generator, s: Sample, size: int, positive: bool)
         r, c = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
     return (s.image[:, r:r + size, c:c + size], s.mask[r:r + size, c:c + size],
             s.valid[r:r + size, c:c + size])
+
+
+def _scaled_chip(rng: np.random.Generator, s: Sample, config: TrainConfig, positive: bool):
+    """A chip cut at ``chip × scale`` and resized to ``chip`` (bilinear image, nearest mask)."""
+    lo, hi = config.scale_range
+    if lo == hi == 1.0:
+        return _random_chip(rng, s, config.chip, positive)
+    scale = float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+    size = max(8, round(config.chip * scale))
+    image, mask, valid = _random_chip(rng, s, size, positive)
+    if size == config.chip:
+        return image, mask, valid
+    from scipy import ndimage
+
+    zoom = config.chip / size
+    image = np.stack([ndimage.zoom(b, zoom, order=1, grid_mode=True, mode="nearest") for b in image])
+    mask = ndimage.zoom(mask, zoom, order=0, grid_mode=True, mode="nearest")
+    valid = ndimage.zoom(valid.astype(np.uint8), zoom, order=0, grid_mode=True, mode="nearest")
+    n = config.chip  # zoom may round one pixel off
+    fit = (slice(0, n), slice(0, n))
+    image, mask, valid = image[(slice(None), *fit)], mask[fit], valid[fit]
+    if image.shape[1:] != (n, n):
+        pad = ((0, n - image.shape[1]), (0, n - image.shape[2]))
+        image = np.pad(image, ((0, 0), *pad), mode="edge")
+        mask, valid = np.pad(mask, pad), np.pad(valid, pad)
+    return image.astype(np.float32), mask.astype(np.uint8), valid.astype(s.valid.dtype)
+
+
+def _photometric(rng: np.random.Generator, image: np.ndarray, config: TrainConfig) -> np.ndarray:
+    if config.band_gain:
+        image = image * rng.uniform(1 - config.band_gain, 1 + config.band_gain, (image.shape[0], 1, 1))
+    if config.noise and rng.random() < 0.5:
+        image = image + rng.normal(0, rng.uniform(0, config.noise), image.shape)
+    return np.clip(image, 0, 1).astype(np.float32)
 
 
 def _augment(rng, image, mask, valid):
@@ -190,6 +235,7 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
                 for param in module.parameters():
                     param.requires_grad_(False)
     start = time.monotonic()
+    ema = {k: t.detach().clone() for k, t in model.state_dict().items()} if config.ema else None
     for step in range(config.steps):
         if cancel is not None:
             cancel.check("Training")
@@ -197,8 +243,10 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
         for _ in range(config.batch):
             group = groups[rng.choice(len(groups), p=probs)]
             sample = group[rng.integers(len(group))]
-            chip = _random_chip(rng, sample, config.chip, rng.random() < config.positive_share)
+            chip = _scaled_chip(rng, sample, config, rng.random() < config.positive_share)
             x, y, v = _augment(rng, *chip)
+            if config.band_gain or config.noise:
+                x = _photometric(rng, x, config)
             if config.nodata_share and rng.random() < config.nodata_share:
                 x, y, v = _nodata_patch(rng, x, y, v)
             xs.append(x)
@@ -216,6 +264,13 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
         loss.backward()
         opt.step()
         sched.step()
+        if ema is not None:
+            with torch.no_grad():
+                for k, t in model.state_dict().items():
+                    if t.dtype.is_floating_point:
+                        ema[k].mul_(config.ema).add_(t.detach(), alpha=1 - config.ema)
+                    else:
+                        ema[k].copy_(t)
         history.append(loss.item())
         if progress is not None:
             progress(step + 1, config.steps, history[-1])
@@ -236,6 +291,8 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
                 float(np.mean(history[-20:])))
     if best_state is not None:
         model.load_state_dict(best_state)
+    elif ema is not None:
+        model.load_state_dict(ema)
     model.eval()
     model.cpu()
     return model, history

@@ -1,0 +1,73 @@
+"""Training augmentation: scale jitter keeps image and mask aligned, defaults draw the chips they
+always drew (recipes stay reproducible), photometric jitter stays in the model's value range."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from thaw_slump_mapper.core.learn.training import Sample, TrainConfig, _photometric, _random_chip, _scaled_chip
+
+
+def _disc_sample(size: int = 171) -> Sample:
+    yy, xx = np.mgrid[0:size, 0:size]
+    mask = ((yy - 80) ** 2 + (xx - 95) ** 2 < 35 ** 2).astype(np.uint8)
+    rng = np.random.default_rng(1)
+    image = np.stack([mask.astype(np.float32), rng.random((size, size), np.float32),
+                      np.full((size, size), 0.5, np.float32)])
+    return Sample(image, mask, np.ones((size, size), bool), "disc")
+
+
+def test_scaled_chips_keep_mask_on_the_image_and_vary_the_slump_size():
+    sample = _disc_sample()
+    config = TrainConfig(chip=64, scale_range=(0.6, 1.6))
+    rng = np.random.default_rng(0)
+    areas = []
+    for _ in range(40):
+        image, mask, valid = _scaled_chip(rng, sample, config, positive=True)
+        assert image.shape == (3, 64, 64) and mask.shape == (64, 64) and valid.shape == (64, 64)
+        assert image.dtype == np.float32 and set(np.unique(mask)) <= {0, 1}
+        agree = ((image[0] >= 0.5) == mask.astype(bool)).mean()
+        assert agree > 0.97, agree  # bilinear edge pixels only
+        areas.append(int(mask.sum()))
+    assert max(areas) > 1.8 * min(a for a in areas if a), areas  # zoomed in and out
+
+
+def test_default_config_draws_the_chips_it_always_drew():
+    sample = _disc_sample()
+    a = _scaled_chip(np.random.default_rng(5), sample, TrainConfig(chip=64), positive=True)
+    b = _random_chip(np.random.default_rng(5), sample, 64, True)
+    for x, y in zip(a, b):
+        assert np.array_equal(x, y)
+
+
+def test_photometric_jitter_stays_in_range_and_changes_bands_apart():
+    image = np.full((3, 32, 32), 0.5, np.float32)
+    rng = np.random.default_rng(3)
+    out = [_photometric(rng, image, TrainConfig(band_gain=0.2, noise=0.1)) for _ in range(20)]
+    assert all(o.dtype == np.float32 and o.min() >= 0 and o.max() <= 1 for o in out)
+    band_means = np.array([o.mean(axis=(1, 2)) for o in out])
+    assert np.ptp(band_means[:, 0] - band_means[:, 1]) > 0.02  # each band its own gain
+    assert any(o.std() > 0.01 for o in out)  # noise in some chips
+    assert np.array_equal(_photometric(rng, image, TrainConfig()), image)
+
+
+def test_ema_returns_the_average_of_the_last_steps_not_the_last_step():
+    import torch
+
+    from thaw_slump_mapper.core.learn.training import train
+
+    rng = np.random.default_rng(0)
+    samples = [Sample(rng.random((3, 64, 64), dtype=np.float32), (rng.random((64, 64)) > 0.5).astype(np.uint8),
+                      np.ones((64, 64), bool), "s") for _ in range(3)]
+    base = dict(encoder="resnet18", decoder_channels=(16, 8, 8, 8, 8), chip=32, batch=2, steps=4,
+                extra={"encoder_depth": 5})
+    last, _ = train([samples], TrainConfig(**base))
+    again, _ = train([samples], TrainConfig(**base))
+    averaged, _ = train([samples], TrainConfig(**base, ema=0.5))
+    key = "segmentation_head.0.weight"
+    last_w, again_w, avg_w = (m.state_dict()[key] for m in (last, again, averaged))
+    assert torch.equal(last_w, again_w)  # same seed, same steps: same weights
+    assert not torch.allclose(avg_w, last_w)  # the average lags the last step
+    assert torch.isfinite(avg_w).all()
+    counts = [m.state_dict()["encoder.bn1.num_batches_tracked"] for m in (last, averaged)]
+    assert int(counts[0]) == int(counts[1]) == 4  # integer buffers are copied, not averaged
