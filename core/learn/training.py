@@ -85,6 +85,10 @@ class TrainConfig:
     scale_range: tuple[float, float] = (1.0, 1.0)
     band_gain: float = 0.0
     noise: float = 0.0
+    gray_share: float = 0.0  # chips turned grey (every band = their mean): shape and texture, not colour
+    # Chips given a slump of the first group (the real images) pasted in with a soft edge ("copy-
+    # paste"): the few real slumps seen on other ground, so the model learns the slump, not its tile.
+    paste_share: float = 0.0
     # Exponential moving average of the weights (and batch-norm statistics), e.g. 0.99: the model
     # returned is the average of the last ~1/(1-ema) steps, steadier than the last step's on few
     # images. 0 returns the last step's weights.
@@ -144,11 +148,50 @@ def _scaled_chip(rng: np.random.Generator, s: Sample, config: TrainConfig, posit
 
 
 def _photometric(rng: np.random.Generator, image: np.ndarray, config: TrainConfig) -> np.ndarray:
+    if config.gray_share and rng.random() < config.gray_share:
+        image = np.repeat(image.mean(axis=0, keepdims=True), image.shape[0], axis=0)
     if config.band_gain:
         image = image * rng.uniform(1 - config.band_gain, 1 + config.band_gain, (image.shape[0], 1, 1))
     if config.noise and rng.random() < 0.5:
         image = image + rng.normal(0, rng.uniform(0, config.noise), image.shape)
     return np.clip(image, 0, 1).astype(np.float32)
+
+
+def slump_patches(samples: list[Sample], min_px: int = 40) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(image C×h×w, mask h×w) around every connected slump of ``samples`` that lies on valid pixels."""
+    from scipy import ndimage
+
+    patches = []
+    for s in samples:
+        labels, n = ndimage.label(s.mask > 0)
+        for index, box in enumerate(ndimage.find_objects(labels), start=1):
+            part = labels[box] == index
+            if part.sum() >= min_px and s.valid[box][part].all():
+                patches.append((s.image[(slice(None), *box)].copy(), part.astype(np.float32)))
+    return patches
+
+
+def _paste(rng: np.random.Generator, image, mask, valid, patches):
+    """Paste one slump patch (random rot90/flip) at a random place, its edge feathered over ~2 px."""
+    from scipy import ndimage
+
+    src, part = patches[rng.integers(len(patches))]
+    k = int(rng.integers(4))
+    src, part = np.rot90(src, k, (1, 2)), np.rot90(part, k)
+    if rng.random() < 0.5:
+        src, part = src[:, :, ::-1], part[:, ::-1]
+    (h, w), (ph, pw) = mask.shape, part.shape
+    if ph > 0.8 * h or pw > 0.8 * w:
+        return image, mask, valid
+    r, c = int(rng.integers(0, h - ph + 1)), int(rng.integers(0, w - pw + 1))
+    alpha = np.clip(ndimage.gaussian_filter(part, 1.0) * part * 1.5, 0, 1)  # soft only inside the outline
+    region = (slice(r, r + ph), slice(c, c + pw))
+    image = image.copy()
+    image[(slice(None), *region)] = alpha * src + (1 - alpha) * image[(slice(None), *region)]
+    mask, valid = mask.copy(), valid.copy()
+    mask[region] = np.maximum(mask[region], part > 0.5)
+    valid[region] = valid[region] | (part > 0.5)
+    return image, mask, valid
 
 
 def _augment(rng, image, mask, valid):
@@ -219,6 +262,7 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
     model.to(dev)
     history = []
     best_state, best_score, waited = None, -1.0, 0
+    patches = slump_patches(groups[0]) if config.paste_share else []
 
     def set_train_mode() -> None:
         model.train()
@@ -245,7 +289,9 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
             sample = group[rng.integers(len(group))]
             chip = _scaled_chip(rng, sample, config, rng.random() < config.positive_share)
             x, y, v = _augment(rng, *chip)
-            if config.band_gain or config.noise:
+            if patches and rng.random() < config.paste_share:
+                x, y, v = _paste(rng, x, y, v, patches)
+            if config.band_gain or config.noise or config.gray_share:
                 x = _photometric(rng, x, config)
             if config.nodata_share and rng.random() < config.nodata_share:
                 x, y, v = _nodata_patch(rng, x, y, v)

