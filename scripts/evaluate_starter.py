@@ -220,9 +220,11 @@ def main() -> None:
         if args.skip_cv:
             return
     results["seconds"] = round(time.monotonic() - start)
-    results = {k: results[k] for k in ("holdout_peel", "holdout_deering", "cross_validation", "seconds") if k in results}
+    order = ("holdout_peel", "holdout_deering", "cross_validation", "seconds")
+    results = {k: results[k] for k in order if k in results}
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in results["cross_validation"].items() if k not in ("per_tile", "goals")}, indent=1))
+    print(json.dumps({k: v for k, v in results["cross_validation"].items() if k not in ("per_tile", "goals")},
+                     indent=1))
     print("Cross-validation goals (issue 15):")
     for g in results["cross_validation"]["goals"]:
         print(f"  {'met    ' if g['met'] else 'NOT met'}  {g['goal']}: {g['value']}")

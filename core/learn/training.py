@@ -163,7 +163,7 @@ def slump_patches(samples: list[Sample], min_px: int = 40) -> list[tuple[np.ndar
 
     patches = []
     for s in samples:
-        labels, n = ndimage.label(s.mask > 0)
+        labels, _ = ndimage.label(s.mask > 0)
         for index, box in enumerate(ndimage.find_objects(labels), start=1):
             part = labels[box] == index
             if part.sum() >= min_px and s.valid[box][part].all():

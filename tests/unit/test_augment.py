@@ -87,7 +87,7 @@ def test_pasted_slump_carries_its_mask_and_pixels():
     donor_small.mask[20:40, 25:45] = 1
     donor_small.image[0] = donor_small.mask
     patches = slump_patches([donor_small])
-    image, mask, valid = _paste(np.random.default_rng(2), small.image, small.mask, small.valid, patches)
+    image, mask, _ = _paste(np.random.default_rng(2), small.image, small.mask, small.valid, patches)
     assert mask.sum() == 400 and small.mask.sum() == 0  # the chip's own arrays are not changed
     inside = image[0][mask.astype(bool)]
     assert inside.mean() > 0.9 and image[0][~mask.astype(bool)].max() == 0  # pixels only inside the outline
