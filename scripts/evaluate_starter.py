@@ -100,7 +100,8 @@ def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict, prob
             all_pred += [(i, g) for g in polys]
             all_ref += [(i, g) for g in ref]
             per_tile.append({"tile": uid, "fold": k, "pixel_iou": round(m["pixel_iou"], 3),
-                             "detected_iou50": o["matched"] > 0, "candidates": len(polys)})
+                             "detected_iou50": o["matched"] > 0, "candidates": len(polys),
+                             "outlines": len(ref), "outlines_touched": round(o["anyoverlap_recall"] * len(ref))})
             print(f"fold {k} tile {uid[:8]}: pixel IoU {m['pixel_iou']:.3f}, {len(polys)} candidates, "
                   f"matched {o['matched']}/{len(ref)}", flush=True)
     if probs is not None:  # the held-out probabilities, for looking at other thresholds afterwards

@@ -110,6 +110,20 @@ RECIPES = {
         "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.2},
         "threshold": 0.5, "min_area_m2": 2000,
     },
+    "lite0-paste": {
+        "encoder": "timm-tf_efficientnet_lite0", "pretrained": "imagenet-lite0", "steps": 600, "lr": 2e-3,
+        "encoder_lr_scale": 0.25, "nodata_share": 0.25, "positive_share": 0.7,
+        "scale_range": [0.7, 1.4], "band_gain": 0.1, "noise": 0.05, "paste_share": 0.3,
+        "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.2},
+        "threshold": 0.5, "min_area_m2": 2000,
+    },
+    "lite0-real": {
+        "encoder": "timm-tf_efficientnet_lite0", "pretrained": "imagenet-lite0", "steps": 600, "lr": 2e-3,
+        "encoder_lr_scale": 0.25, "nodata_share": 0.25, "positive_share": 0.7,
+        "scale_range": [0.7, 1.4], "band_gain": 0.1, "noise": 0.05,
+        "weights": {"real": 0.8, "synthetic": 0.1, "lookalikes": 0.1},
+        "threshold": 0.5, "min_area_m2": 2000,
+    },
 }
 DEFAULT_RECIPE = "starter-0.1"  # the bundled model; `make starter-model STARTER_RECIPE=lite0` for the candidate
 RECIPE = RECIPES[DEFAULT_RECIPE]
@@ -122,7 +136,8 @@ def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> Trai
                        positive_share=recipe["positive_share"],
                        scale_range=tuple(recipe.get("scale_range", (1.0, 1.0))),
                        band_gain=recipe.get("band_gain", 0.0), noise=recipe.get("noise", 0.0),
-                       ema=recipe.get("ema", 0.0), gray_share=recipe.get("gray_share", 0.0))
+                       ema=recipe.get("ema", 0.0), gray_share=recipe.get("gray_share", 0.0),
+                       paste_share=recipe.get("paste_share", 0.0))
 
 
 def train_recipe(real: list[Sample], synthetic: list[Sample], lookalikes: list[Sample], recipe: dict = RECIPE,
