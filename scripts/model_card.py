@@ -65,7 +65,7 @@ def _weak_spots(cv: dict) -> str:
     lines = []
     if missed:
         lines.append(f"- It found **nothing** of the slump in {len(missed)} of {len(tiles)} held-out tiles "
-                     f"({', '.join(missed)}; see the sheet of tiles in the README): slumps that look unlike the "
+                     f"({', '.join(missed)}): slumps that look unlike the "
                      "twelve it learnt from in that fold. A slump unlike any it has seen is likely to be "
                      "missed: look around its candidates, not only at them.")
     if crowded:
