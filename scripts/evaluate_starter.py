@@ -194,6 +194,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipe", choices=starter_data.RECIPES, default=starter_data.DEFAULT_RECIPE)
     parser.add_argument("--steps", type=int, help="default: the recipe's")
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="recipe overrides (JSON values)")
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--model", type=Path, default=MODEL, help="the trained model the HOLDOUT is scored with")
     parser.add_argument("--out", type=Path, help="default: evaluation.json beside the model")
@@ -206,9 +207,9 @@ def main() -> None:
         work = Path(tmp)
         results = {}
         if not args.skip_cv:  # first: the HOLDOUT needs the trained model only at the end
-            recipe = starter_data.RECIPES[args.recipe]
+            recipe = starter_data.recipe_with(args.recipe, args.set)
             results["cross_validation"] = cross_validate(args.folds, args.steps, work, recipe, args.probs)
-            results["cross_validation"].update(recipe=args.recipe, threshold=recipe["threshold"],
+            results["cross_validation"].update(recipe=" ".join([args.recipe, *args.set]), threshold=recipe["threshold"],
                                                min_area_m2=recipe["min_area_m2"])
             results["cross_validation"]["goals"] = goals(results["cross_validation"])
         if not args.model.exists():

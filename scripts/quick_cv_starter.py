@@ -54,14 +54,7 @@ def main() -> None:
     parser.add_argument("--set", nargs="*", default=[], help="recipe overrides key=value (JSON values)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    recipe = json.loads(json.dumps(starter_data.RECIPES[args.recipe]))
-    for item in args.set:
-        key, value = item.split("=", 1)
-        if key.startswith("w_"):
-            recipe["weights"][key[2:]] = json.loads(value)
-        else:
-            recipe[key] = json.loads(value) if value[:1] in "0123456789-[{\"tfn" and value not in ("none",) \
-                else value
+    recipe = starter_data.recipe_with(args.recipe, args.set)
     tiles = starter_data.real_tiles()
     real = starter_data.real_samples(tiles)
     lookalikes: list = []

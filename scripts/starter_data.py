@@ -103,31 +103,32 @@ RECIPES = {
         "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.2},
         "threshold": 0.5, "min_area_m2": 2000,
     },
-    "lite0-long": {
-        "encoder": "timm-tf_efficientnet_lite0", "pretrained": "imagenet-lite0", "steps": 1000, "lr": 2e-3,
-        "encoder_lr_scale": 0.25, "nodata_share": 0.25, "positive_share": 0.7,
-        "scale_range": [0.7, 1.4], "band_gain": 0.1, "noise": 0.05, "gray_share": 0.15, "ema": 0.99,
-        "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.2},
-        "threshold": 0.5, "min_area_m2": 2000,
-    },
-    "lite0-paste": {
-        "encoder": "timm-tf_efficientnet_lite0", "pretrained": "imagenet-lite0", "steps": 600, "lr": 2e-3,
-        "encoder_lr_scale": 0.25, "nodata_share": 0.25, "positive_share": 0.7,
-        "scale_range": [0.7, 1.4], "band_gain": 0.1, "noise": 0.05, "paste_share": 0.3,
-        "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.2},
-        "threshold": 0.5, "min_area_m2": 2000,
-    },
-    "lite0-real": {
-        "encoder": "timm-tf_efficientnet_lite0", "pretrained": "imagenet-lite0", "steps": 600, "lr": 2e-3,
-        "encoder_lr_scale": 0.25, "nodata_share": 0.25, "positive_share": 0.7,
-        "scale_range": [0.7, 1.4], "band_gain": 0.1, "noise": 0.05,
-        "weights": {"real": 0.8, "synthetic": 0.1, "lookalikes": 0.1},
-        "threshold": 0.5, "min_area_m2": 2000,
-    },
 }
 DEFAULT_RECIPE = "starter-0.1"  # the bundled model; `make starter-model STARTER_RECIPE=lite0` for the candidate
 RECIPE = RECIPES[DEFAULT_RECIPE]
 ROLES = ["red", "green", "blue"]
+
+
+def recipe_with(name: str, overrides: list[str] | None = None) -> dict:
+    """A copy of RECIPES[name] with ``key=value`` overrides (JSON values; ``w_real=0.8`` sets a batch
+    weight), as the experiments in docs/measurements/starter_candidates.json were run."""
+    recipe = json.loads(json.dumps(RECIPES[name]))
+    for item in overrides or []:
+        key, value = item.split("=", 1)
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            parsed = value
+        if key.startswith("w_"):
+            recipe["weights"][key[2:]] = parsed
+        elif key in recipe or key in OPTIONAL_KEYS:
+            recipe[key] = parsed
+        else:
+            raise SystemExit(f"unknown recipe key {key!r}; known: {', '.join(sorted({*recipe, *OPTIONAL_KEYS}))}")
+    return recipe
+
+
+OPTIONAL_KEYS = ("scale_range", "band_gain", "noise", "gray_share", "paste_share", "ema")
 
 
 def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> TrainConfig:
@@ -138,6 +139,26 @@ def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> Trai
                        band_gain=recipe.get("band_gain", 0.0), noise=recipe.get("noise", 0.0),
                        ema=recipe.get("ema", 0.0), gray_share=recipe.get("gray_share", 0.0),
                        paste_share=recipe.get("paste_share", 0.0))
+
+
+def augmentation_text(config: TrainConfig) -> str:
+    parts = ["rot90, flips, brightness/contrast"]
+    lo, hi = config.scale_range
+    if (lo, hi) != (1.0, 1.0):
+        parts.append(f"scale {lo}-{hi}x")
+    if config.band_gain:
+        parts.append(f"per-band gain ±{config.band_gain:.0%}")
+    if config.noise:
+        parts.append(f"Gaussian noise up to sigma {config.noise} in half the chips")
+    if config.gray_share:
+        parts.append(f"{config.gray_share:.0%} of the chips grey")
+    if config.paste_share:
+        parts.append(f"a real slump pasted into {config.paste_share:.0%} of the chips")
+    parts.append(f"NoData patches in {config.nodata_share:.0%} of the chips (filled as the engine fills NoData, "
+                 "mask 0 there)")
+    if config.ema:
+        parts.append(f"weights averaged (EMA {config.ema})")
+    return ", ".join(parts)
 
 
 def train_recipe(real: list[Sample], synthetic: list[Sample], lookalikes: list[Sample], recipe: dict = RECIPE,

@@ -26,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipe", choices=starter_data.RECIPES, default=starter_data.DEFAULT_RECIPE)
     parser.add_argument("--steps", type=int, help="default: the recipe's")
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="recipe overrides (JSON values)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=starter_data.ROOT / "models" / "tsm_starter")
     parser.add_argument("--data", type=Path, default=starter_data.DATA)
@@ -37,7 +38,7 @@ def main() -> None:
     real = starter_data.real_samples(tiles)
     lookalikes: list = []
     synthetic = starter_data.synthetic_samples(lookalikes=lookalikes)
-    recipe = starter_data.RECIPES[args.recipe]
+    recipe = starter_data.recipe_with(args.recipe, args.set)
     model, history, config, pretrained = starter_data.train_recipe(
         real, synthetic, lookalikes, recipe, seed=args.seed, steps=args.steps,
         progress=lambda s, n, loss: print(f"\rstep {s}/{n} loss {loss:.3f}", end="", flush=True)
@@ -53,11 +54,10 @@ def main() -> None:
     provenance = {"training_data": data,
                   "steps": config.steps, "batch": config.batch, "chip": config.chip, "seed": config.seed,
                   "loss": "BCE + soft Dice",
-                  "augmentation": f"rot90, flips, brightness/contrast, NoData patches in {config.nodata_share:.0%} "
-                                  "of the chips (filled as the engine fills NoData, mask 0 there)",
+                  "augmentation": starter_data.augmentation_text(config),
                   "pretrained_encoder": pretrained,
                   "learning_rate": f"{config.lr} (encoder x{config.encoder_lr_scale}), one-cycle",
-                  "recipe": args.recipe, "final_loss": round(sum(history[-20:]) / 20, 4),
+                  "recipe": " ".join([args.recipe, *args.set]), "final_loss": round(sum(history[-20:]) / 20, 4),
                   "command": "make starter-model" + ("" if args.recipe == starter_data.DEFAULT_RECIPE
                                                      else f" STARTER_RECIPE={args.recipe}"),
                   "train_seconds": round(time.monotonic() - start)}
