@@ -37,7 +37,8 @@ demo: package
 	@$(PY) scripts/demo.py
 
 # Reproduce the bundled model and its model card (CPU is enough: minutes, not hours).
-# STARTER_RECIPE=lite0 trains the pretrained-encoder candidate (docs/measurements/starter_candidates.json).
+# STARTER_RECIPE=lite0-aug trains the best pretrained-encoder candidate so far (not bundled: see
+# docs/measurements/starter_candidates.json); `lite0` is the first round's.
 STARTER_RECIPE ?= starter-0.1
 starter-model: setup
 	$(PY) scripts/train_starter.py --recipe $(STARTER_RECIPE)

@@ -73,7 +73,8 @@ def burn(polys, shape, transform) -> np.ndarray:
     return features.rasterize([(p, 1) for p in polys], out_shape=shape, transform=transform, dtype="uint8") > 0
 
 
-def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict, probs: Path | None = None) -> dict:
+def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict, probs: Path | None = None,
+                   seed_base: int = 0) -> dict:
     tiles = starter_data.real_tiles()
     samples = starter_data.real_samples(tiles)
     lookalikes: list = []
@@ -84,7 +85,8 @@ def cross_validate(folds: int, steps: int | None, work: Path, recipe: dict, prob
     for k in range(folds):
         held = [i for i in range(len(tiles)) if i % folds == k]
         train_set = [s for i, s in enumerate(samples) if i not in held]
-        model, _, config, _ = starter_data.train_recipe(train_set, synthetic, lookalikes, recipe, seed=k, steps=steps)
+        model, _, config, _ = starter_data.train_recipe(train_set, synthetic, lookalikes, recipe, seed=seed_base + k,
+                                                      steps=steps)
         paths = export_package(model, work / f"fold{k}", "fold", starter_data.description({"fold": k}, recipe),
                                config, 3)
         for i in held:
@@ -196,6 +198,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, help="default: the recipe's")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="recipe overrides (JSON values)")
     parser.add_argument("--folds", type=int, default=4)
+    parser.add_argument("--seed-base", type=int, default=0, help="fold k trains with seed BASE+k (seed spread)")
     parser.add_argument("--model", type=Path, default=MODEL, help="the trained model the HOLDOUT is scored with")
     parser.add_argument("--out", type=Path, help="default: evaluation.json beside the model")
     parser.add_argument("--skip-cv", action="store_true", help="only the HOLDOUT scores")
@@ -208,7 +211,8 @@ def main() -> None:
         results = {}
         if not args.skip_cv:  # first: the HOLDOUT needs the trained model only at the end
             recipe = starter_data.recipe_with(args.recipe, args.set)
-            results["cross_validation"] = cross_validate(args.folds, args.steps, work, recipe, args.probs)
+            results["cross_validation"] = cross_validate(args.folds, args.steps, work, recipe, args.probs,
+                                                           args.seed_base)
             results["cross_validation"].update(recipe=" ".join([args.recipe, *args.set]), threshold=recipe["threshold"],
                                                min_area_m2=recipe["min_area_m2"])
             results["cross_validation"]["goals"] = goals(results["cross_validation"])

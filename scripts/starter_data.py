@@ -79,10 +79,10 @@ LOOKALIKE_CROP = 160  # px: a 128 px chip drawn from it still holds most of the 
 
 # The starter model's training recipes, shared by train_starter.py and evaluate_starter.py (each
 # cross-validation fold is trained exactly like the bundled model). ``starter-0.1`` is the bundled
-# model (random init, 700 steps); ``lite0`` is the candidate of issue 15 part 2, chosen by quick
-# 4-fold CV on the 16 real tiles (scripts/quick_cv_starter.py, docs/measurements/
-# starter_candidates.json) and NOT bundled: it misses the CV goals. The HOLDOUT folders played no
-# part in either.
+# model (random init, 700 steps); ``lite0`` (first round) and ``lite0-aug`` (second round: scale,
+# band-gain and noise augmentation, 600 steps; the best so far) are the candidates of issue 15
+# part 2, measured by 4-fold CV on the 16 real tiles (docs/measurements/starter_candidates.json)
+# and NOT bundled: they miss the CV goals. The HOLDOUT folders played no part in any of them.
 RECIPES = {
     "starter-0.1": {
         "encoder": "tu-mobilenetv3_small_100", "pretrained": "none", "steps": 700, "lr": 2e-3,
@@ -104,7 +104,7 @@ RECIPES = {
         "threshold": 0.5, "min_area_m2": 2000,
     },
 }
-DEFAULT_RECIPE = "starter-0.1"  # the bundled model; `make starter-model STARTER_RECIPE=lite0` for the candidate
+DEFAULT_RECIPE = "starter-0.1"  # the bundled model; `make starter-model STARTER_RECIPE=lite0-aug` for the candidate
 RECIPE = RECIPES[DEFAULT_RECIPE]
 ROLES = ["red", "green", "blue"]
 
