@@ -45,6 +45,20 @@ def fake_iface(main_window):
     return iface
 
 
+@pytest.fixture
+def provider(qgis_processing):
+    """The plugin's Processing provider, registered for one test; its layers go with it."""
+    from qgis.core import QgsApplication, QgsProject
+
+    from thaw_slump_mapper.adapters.processing.provider import Provider
+
+    provider = Provider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    yield provider
+    QgsApplication.processingRegistry().removeProvider(provider)
+    QgsProject.instance().removeAllMapLayers()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _keep_project_wrapper(qgis_app):
     """Hold the Python wrapper of QgsProject.instance() for the whole session. pytest-qgis 2.1.0

@@ -18,15 +18,6 @@ REAL_DATA = pytest.mark.skipif(not TRUTH.is_file(), reason="../shared/data is no
 STARTER = ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
 
 
-@pytest.fixture
-def provider(qgis_processing):
-    provider = Provider()
-    QgsApplication.processingRegistry().addProvider(provider)
-    yield provider
-    QgsApplication.processingRegistry().removeProvider(provider)
-    QgsProject.instance().removeAllMapLayers()
-
-
 def _tiles(n: int) -> list[str]:
     layers = [QgsRasterLayer(str(p), p.stem) for p in sorted(TILES.glob("*.tif"))[:n]]
     QgsProject.instance().addMapLayers(layers)

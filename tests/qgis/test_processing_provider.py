@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import QgsProcessingException, QgsProcessingFeedback
 
-from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID, Provider
-
-
-@pytest.fixture
-def provider(qgis_processing):
-    provider = Provider()
-    QgsApplication.processingRegistry().addProvider(provider)
-    yield provider
-    QgsApplication.processingRegistry().removeProvider(provider)
+from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID
 
 
 def test_check_environment_reports_every_package(provider):
