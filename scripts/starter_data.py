@@ -114,6 +114,8 @@ def recipe_with(name: str, overrides: list[str] | None = None) -> dict:
     weight), as the experiments in docs/measurements/starter_candidates.json were run."""
     recipe = json.loads(json.dumps(RECIPES[name]))
     for item in overrides or []:
+        if "=" not in item:
+            raise SystemExit(f"--set {item}: give KEY=VALUE, e.g. steps=600 or w_real=0.8")
         key, value = item.split("=", 1)
         try:
             parsed = json.loads(value)

@@ -33,12 +33,12 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.data / starter_data.TILES).is_dir():
         raise SystemExit(f"the real tiles are not at {args.data / starter_data.TILES}; pass --data")
+    recipe = starter_data.recipe_with(args.recipe, args.set)
     start = time.monotonic()
     tiles = starter_data.real_tiles(args.data)
     real = starter_data.real_samples(tiles)
     lookalikes: list = []
     synthetic = starter_data.synthetic_samples(lookalikes=lookalikes)
-    recipe = starter_data.recipe_with(args.recipe, args.set)
     model, history, config, pretrained = starter_data.train_recipe(
         real, synthetic, lookalikes, recipe, seed=args.seed, steps=args.steps,
         progress=lambda s, n, loss: print(f"\rstep {s}/{n} loss {loss:.3f}", end="", flush=True)
