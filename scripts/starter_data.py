@@ -130,7 +130,8 @@ def recipe_with(name: str, overrides: list[str] | None = None) -> dict:
     return recipe
 
 
-OPTIONAL_KEYS = ("scale_range", "band_gain", "noise", "gray_share", "paste_share", "ema")
+OPTIONAL_KEYS = ("scale_range", "band_gain", "noise", "gray_share", "paste_share", "ema", "arch", "chip", "batch",
+                 "decoder_channels")
 
 
 def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> TrainConfig:
@@ -140,7 +141,9 @@ def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> Trai
                        scale_range=tuple(recipe.get("scale_range", (1.0, 1.0))),
                        band_gain=recipe.get("band_gain", 0.0), noise=recipe.get("noise", 0.0),
                        ema=recipe.get("ema", 0.0), gray_share=recipe.get("gray_share", 0.0),
-                       paste_share=recipe.get("paste_share", 0.0))
+                       paste_share=recipe.get("paste_share", 0.0), arch=recipe.get("arch", "Unet"),
+                       chip=recipe.get("chip", 128), batch=recipe.get("batch", 8),
+                       decoder_channels=tuple(recipe.get("decoder_channels", (96, 48, 24, 16, 8))))
 
 
 def augmentation_text(config: TrainConfig) -> str:
@@ -185,7 +188,7 @@ def train_recipe(real: list[Sample], synthetic: list[Sample], lookalikes: list[S
 def description(provenance: dict, recipe: dict = RECIPE) -> dict:
     return {
         "format": "thaw-slump-mapper/1", "name": "tsm-starter", "version": "0.1.0",
-        "architecture": f"Unet / {recipe['encoder']} (segmentation-models-pytorch)",
+        "architecture": f"{recipe.get('arch', 'Unet')} / {recipe['encoder']} (segmentation-models-pytorch)",
         "bands": ["red", "green", "blue"], "value_domain": "reflectance",
         "normalization": {"kind": "percentile", "low": 2, "high": 98},
         "gsd_m": GSD, "tile_size": 256, "overlap": 64, "classes": ["rts"], "rts_class": 0,
