@@ -194,9 +194,8 @@ def deering(work: Path, model: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipe", choices=starter_data.RECIPES, default=starter_data.DEFAULT_RECIPE)
+    starter_data.add_recipe_arguments(parser)
     parser.add_argument("--steps", type=int, help="default: the recipe's")
-    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="recipe overrides (JSON values)")
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--seed-base", type=int, default=0, help="fold k trains with seed BASE+k (seed spread)")
     parser.add_argument("--model", type=Path, default=MODEL, help="the trained model the HOLDOUT is scored with")

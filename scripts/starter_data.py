@@ -109,6 +109,15 @@ RECIPE = RECIPES[DEFAULT_RECIPE]
 ROLES = ["red", "green", "blue"]
 
 
+def add_recipe_arguments(parser, default: str = DEFAULT_RECIPE) -> None:
+    """--recipe and --set, the same in every starter script. ``--set`` collects every occurrence
+    (``--set a=1 --set b=2`` and ``--set a=1 b=2`` are the same); a plain ``nargs`` would keep only
+    the last one and silently train another recipe than the one asked for."""
+    parser.add_argument("--recipe", choices=RECIPES, default=default)
+    parser.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                        help="recipe overrides (JSON values; w_NAME=… sets a batch weight); repeat it or list several")
+
+
 def recipe_with(name: str, overrides: list[str] | None = None) -> dict:
     """A copy of RECIPES[name] with ``key=value`` overrides (JSON values; ``w_real=0.8`` sets a batch
     weight), as the experiments in docs/measurements/starter_candidates.json were run."""

@@ -24,9 +24,8 @@ from thaw_slump_mapper.core.learn.training import export_package
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipe", choices=starter_data.RECIPES, default=starter_data.DEFAULT_RECIPE)
+    starter_data.add_recipe_arguments(parser)
     parser.add_argument("--steps", type=int, help="default: the recipe's")
-    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="recipe overrides (JSON values)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=starter_data.ROOT / "models" / "tsm_starter")
     parser.add_argument("--data", type=Path, default=starter_data.DATA)

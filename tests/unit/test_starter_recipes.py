@@ -3,6 +3,7 @@ a mistyped key or a missing '=' stops with one line (before minutes of data load
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -36,3 +37,12 @@ def test_bad_override_is_one_line(item, words):
     with pytest.raises(SystemExit) as stop:
         starter_data.recipe_with("lite0-aug", [item])
     assert words in str(stop.value) and "\n" not in str(stop.value)
+
+
+@pytest.mark.parametrize("argv", [["--set", "chip=192", "--set", "batch=4"], ["--set", "chip=192", "batch=4"]])
+def test_every_set_is_kept(argv):
+    parser = argparse.ArgumentParser()
+    starter_data.add_recipe_arguments(parser)
+    args = parser.parse_args(["--recipe", "lite0-aug", *argv])
+    config = starter_data.recipe_config(starter_data.recipe_with(args.recipe, args.set))
+    assert (config.chip, config.batch) == (192, 4)
