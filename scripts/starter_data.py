@@ -158,9 +158,12 @@ def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> Trai
                        scale_range=tuple(recipe.get("scale_range", (1.0, 1.0))),
                        band_gain=recipe.get("band_gain", 0.0), noise=recipe.get("noise", 0.0),
                        ema=recipe.get("ema", 0.0), gray_share=recipe.get("gray_share", 0.0),
-                       paste_share=recipe.get("paste_share", 0.0), arch=recipe.get("arch", "Unet"),
-                       chip=recipe.get("chip", 128), batch=recipe.get("batch", 8),
-                       decoder_channels=tuple(recipe.get("decoder_channels", (96, 48, 24, 16, 8))))
+                       paste_share=recipe.get("paste_share", 0.0), arch=recipe.get("arch", DEFAULTS.arch),
+                       chip=recipe.get("chip", DEFAULTS.chip), batch=recipe.get("batch", DEFAULTS.batch),
+                       decoder_channels=tuple(recipe.get("decoder_channels", DEFAULTS.decoder_channels)))
+
+
+DEFAULTS = TrainConfig()  # the network of every recipe that does not name its own
 
 
 def augmentation_text(config: TrainConfig) -> str:
