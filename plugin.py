@@ -12,6 +12,7 @@ from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMessageBox
 from .adapters import log, settings
 from .adapters.help import open_guide
 from .adapters.i18n import install_translator, remove_translator, tr
+from .adapters.messages import localize
 from .adapters.processing.provider import Provider
 from .core import about, deps
 from .resources.paths import icon_path
@@ -138,7 +139,7 @@ class ThawSlumpMapperPlugin:
         box = QMessageBox(self.iface.mainWindow())
         box.setWindowTitle(tr("Thaw Slump Mapper environment"))
         box.setText("\n\n".join(summary_lines(self.statuses)))
-        box.setDetailedText("\n".join(deps.report(self.statuses)))
+        box.setDetailedText("\n".join(localize(line) for line in deps.report(self.statuses)))
         box.exec_()
 
     def unload(self) -> None:

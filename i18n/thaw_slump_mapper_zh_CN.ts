@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../ui/stub.py" line="91"/>
+        <location filename="../ui/stub.py" line="92"/>
         <source>&amp;Thaw Slump Mapper</source>
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
@@ -14,32 +14,32 @@
         <translation>热融滑塌制图</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="61"/>
+        <location filename="../plugin.py" line="62"/>
         <source>Inference panel</source>
         <translation>推理面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="61"/>
+        <location filename="../plugin.py" line="62"/>
         <source>Review panel</source>
         <translation>审核面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="73"/>
+        <location filename="../plugin.py" line="74"/>
         <source>{panel} ({shortcut})</source>
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="96"/>
+        <location filename="../plugin.py" line="97"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="99"/>
+        <location filename="../plugin.py" line="100"/>
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="139"/>
+        <location filename="../plugin.py" line="140"/>
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
     </message>
@@ -139,57 +139,57 @@
         <translation>审核人姓名</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="37"/>
+        <location filename="../ui/stub.py" line="38"/>
         <source>Thaw Slump Mapper: setup needed</source>
         <translation>热融滑塌制图：需要安装依赖</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="39"/>
+        <location filename="../ui/stub.py" line="40"/>
         <source>Thaw Slump Mapper cannot start because these Python packages are missing or broken:</source>
         <translation>热融滑塌制图无法启动，因为以下 Python 包缺失或已损坏：</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="47"/>
+        <location filename="../ui/stub.py" line="48"/>
         <source>Run this command in a terminal, then restart QGIS:</source>
         <translation>请在终端中运行以下命令，然后重新启动 QGIS：</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="54"/>
+        <location filename="../ui/stub.py" line="55"/>
         <source>Copy command</source>
         <translation>复制命令</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="72"/>
+        <location filename="../ui/stub.py" line="73"/>
         <source>Thaw Slump Mapper: setup needed…</source>
         <translation>热融滑塌制图：需要安装依赖…</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="77"/>
+        <location filename="../ui/stub.py" line="78"/>
         <source>see details</source>
         <translation>详见说明</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="78"/>
+        <location filename="../ui/stub.py" line="79"/>
         <source>Missing or broken Python packages: {names}. Open Plugins ▸ Thaw Slump Mapper for the command that installs them.</source>
         <translation>缺失或损坏的 Python 包：{names}。请打开“插件 ▸ 热融滑塌制图”查看安装命令。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/environment_algorithm.py" line="26"/>
+        <location filename="../adapters/processing/environment_algorithm.py" line="27"/>
         <source>Check environment</source>
         <translation>检查运行环境</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/environment_algorithm.py" line="29"/>
+        <location filename="../adapters/processing/environment_algorithm.py" line="30"/>
         <source>Setup</source>
         <translation>安装与配置</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/environment_algorithm.py" line="35"/>
+        <location filename="../adapters/processing/environment_algorithm.py" line="36"/>
         <source>Lists the Python packages Thaw Slump Mapper uses, their versions and whether they work, and prints the command that installs anything missing.</source>
         <translation>列出热融滑塌制图使用的 Python 包、其版本及是否可用，并给出安装缺失包的命令。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/environment_algorithm.py" line="42"/>
+        <location filename="../adapters/processing/environment_algorithm.py" line="43"/>
         <source>Also import optional packages (slow: torch)</source>
         <translation>同时导入可选包（较慢：torch）</translation>
     </message>
@@ -199,12 +199,12 @@
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/environment_algorithm.py" line="45"/>
+        <location filename="../adapters/processing/environment_algorithm.py" line="46"/>
         <source>Required packages work</source>
         <translation>必需包可用</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/environment_algorithm.py" line="46"/>
+        <location filename="../adapters/processing/environment_algorithm.py" line="47"/>
         <source>Training is available</source>
         <translation>可以训练</translation>
     </message>
@@ -214,7 +214,7 @@
         <translation>热融滑塌制图 {version}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="91"/>
+        <location filename="../plugin.py" line="92"/>
         <source>Run model on current view</source>
         <translation>在当前视图运行模型</translation>
     </message>
@@ -422,12 +422,12 @@
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="535"/>
+        <location filename="../ui/review/controller.py" line="540"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="541"/>
+        <location filename="../ui/review/controller.py" line="546"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1142,17 +1142,17 @@
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="522"/>
+        <location filename="../ui/review/controller.py" line="527"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_actions.py" line="154"/>
+        <location filename="../ui/review/inventory_actions.py" line="145"/>
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="526"/>
+        <location filename="../ui/review/controller.py" line="531"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1397,7 +1397,7 @@
         <translation>{count} 个波段 {order} · {domain} · {res:.1f} 米 · {crs}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="102"/>
+        <location filename="../plugin.py" line="103"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
@@ -2362,7 +2362,7 @@
         <translation>用编目训练热融滑塌模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_actions.py" line="155"/>
+        <location filename="../ui/review/inventory_actions.py" line="146"/>
         <source>Model {version} trained from {slumps} slumps of {source} ({outside} polygons outside the mosaics left out; validation IoU {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已用 {source} 中的 {slumps} 个滑塌训练完成（镶嵌图范围外的 {outside} 个多边形未使用；验证 IoU {after}），并已加入模型选择框。</translation>
     </message>
@@ -2705,6 +2705,111 @@
         <location filename="../ui/inference/dock.py" line="150"/>
         <source>Runtime</source>
         <translation>运行时</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="210"/>
+        <source>{dist} ({kind}, {purpose}): {state}</source>
+        <translation>{dist}（{kind}，{purpose}）：{state}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="211"/>
+        <source>required</source>
+        <translation>必需</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="212"/>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="213"/>
+        <source>present</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="214"/>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="215"/>
+        <source>needs {missing}, which is not installed</source>
+        <translation>需要 {missing}，但它未安装</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="216"/>
+        <source>installed but broken: {detail}</source>
+        <translation>已安装但无法使用：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="217"/>
+        <source>installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS loaded; reinstall it built against the system GEOS: pip install --force-reinstall --no-binary shapely shapely (needs libgeos-dev)</source>
+        <translation>已安装但在此进程中无法使用：它自带的 GEOS 与 QGIS 加载的 GEOS 冲突；请基于系统 GEOS 重新构建安装：pip install --force-reinstall --no-binary shapely shapely（需要 libgeos-dev）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="220"/>
+        <source>version {version} is too old, {spec} is needed</source>
+        <translation>版本 {version} 过旧，需要 {spec}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="221"/>
+        <source>version {version} is too new, {spec} is needed</source>
+        <translation>版本 {version} 过新，需要 {spec}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="222"/>
+        <source>arrays</source>
+        <translation>数组运算</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="223"/>
+        <source>runs ONNX models</source>
+        <translation>运行 ONNX 模型</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="224"/>
+        <source>candidate polygons</source>
+        <translation>候选多边形</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="225"/>
+        <source>reads and writes rasters</source>
+        <translation>读写栅格</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="226"/>
+        <source>training and Torch models</source>
+        <translation>训练与 Torch 模型</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="227"/>
+        <source>UNet / UNet++ / DeepLabV3+ architectures</source>
+        <translation>UNet / UNet++ / DeepLabV3+ 网络结构</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="228"/>
+        <source>faster CPU inference (runtime &apos;auto&apos;)</source>
+        <translation>更快的 CPU 推理（运行时“auto”）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="229"/>
+        <source>runs on a Dask cluster</source>
+        <translation>在 Dask 集群上运行</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="230"/>
+        <source>SLURM/PBS clusters</source>
+        <translation>SLURM/PBS 集群</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="231"/>
+        <source>ImageNet start for new RGB models</source>
+        <translation>新 RGB 模型的 ImageNet 预训练起点</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="232"/>
+        <source>Sentinel-2 start for new 4-band models</source>
+        <translation>新四波段模型的 Sentinel-2 预训练起点</translation>
     </message>
 </context>
 </TS>

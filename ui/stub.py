@@ -20,12 +20,13 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..adapters.i18n import install_translator, remove_translator, tr
+from ..adapters.messages import localize
 from ..core.deps import PackageStatus, install_command, missing_required
 from ..resources.paths import icon_path
 
 
 def problem_lines(statuses: list[PackageStatus], error: str = "") -> list[str]:
-    lines = [f"{s.requirement.dist}: {s.error}" for s in missing_required(statuses)]
+    lines = [f"{s.requirement.dist}: {localize(s.error)}" for s in missing_required(statuses)]
     if error:
         lines.append(error)
     return lines

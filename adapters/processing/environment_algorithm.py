@@ -11,6 +11,7 @@ from qgis.core import (
 
 from ...core import deps
 from ..i18n import tr
+from ..messages import localize
 
 
 class EnvironmentAlgorithm(QgsProcessingAlgorithm):
@@ -53,7 +54,7 @@ class EnvironmentAlgorithm(QgsProcessingAlgorithm):
                 break
             statuses.append(deps.check(req, import_it=req.required or import_optional))
             feedback.setProgress(100.0 * (i + 1) / len(deps.REQUIREMENTS))
-        lines = deps.report(statuses)
+        lines = [localize(line) for line in deps.report(statuses)]
         command = deps.install_command(statuses, include_optional=True)
         if command:
             lines.append(command)

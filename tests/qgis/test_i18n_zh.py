@@ -193,3 +193,24 @@ def test_a_model_that_is_no_model_is_explained_in_chinese_in_the_dock(qgis_app, 
     finally:
         controller.unload()
         i18n.remove_translator(translator)
+
+
+def test_the_package_report_speaks_chinese(provider):
+    """The environment box's details and Processing's environment check: package lines in Chinese."""
+    import processing
+
+    from thaw_slump_mapper.adapters.messages import localize
+    from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID
+    from thaw_slump_mapper.core import deps
+
+    torch = next(r for r in deps.REQUIREMENTS if r.module == "torch")
+    ghost = deps.Requirement("tsm_ghost_zh", "tsm-ghost-zh", "", torch.purpose, False)
+    (line,) = deps.report([deps.check(ghost)])
+    translator = i18n.install_translator("zh_CN")
+    try:
+        assert localize(line) == "tsm-ghost-zh（可选，训练与 Torch 模型）：未安装"
+        report = processing.run(f"{PROVIDER_ID}:checkenvironment", {})["REPORT"]
+    finally:
+        i18n.remove_translator(translator)
+    assert "numpy（必需，数组运算）：" in report and "onnxruntime（必需，运行 ONNX 模型）：" in report
+    assert "(required" not in report

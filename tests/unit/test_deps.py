@@ -120,6 +120,21 @@ def test_report_has_one_plain_line_per_package():
                      "torch (optional, training and Torch models): not installed"]
 
 
+def test_report_lines_carry_their_keys_for_translation(fake_modules):
+    from thaw_slump_mapper.core.messages import TEXTS, Message
+
+    assert all(isinstance(r.purpose, Message) and r.purpose.key in TEXTS for r in deps.REQUIREMENTS)
+    torch = next(r for r in deps.REQUIREMENTS if r.module == "torch")
+    ghost = Requirement("tsm_fake_absent", "tsm-fake-absent", "", torch.purpose, False)
+    (fake_modules / "tsm_fake_old.py").write_text("__version__ = '1.0'\n")
+    old = deps.check(_req("tsm_fake_old", spec=">=2", min_version=(2,)))
+    missing, = deps.report([deps.check(ghost)])
+    assert missing == "tsm-fake-absent (optional, training and Torch models): not installed"
+    assert missing.key == "deps.line" and missing.args["kind"].key == "deps.optional"
+    assert missing.args["purpose"].key == "deps.purpose.torch" and missing.args["state"].key == "deps.not_installed"
+    assert old.error.key == "deps.too_old" and old.error == "version 1.0 is too old, tsm-fake-old>=2 is needed"
+
+
 def test_openvino_and_weight_wheels_are_located_never_imported(monkeypatch):
     imported = []
     monkeypatch.setattr(deps.importlib, "import_module", lambda name: imported.append(name))
