@@ -326,7 +326,35 @@ marker_extra = {}
 plugin_log = []
 QgsApplication.messageLog().messageReceived.connect(
     lambda message, tag, level: plugin_log.append(message) if tag == "Thaw Slump Mapper" else None)
-if os.environ.get("TSM_SMOKE_SCENARIO") == "area":
+def run_environment_scenario():
+    # the plugin's environment box (modal, as from the menu) with its details open, one screenshot
+    from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+
+    def shoot():
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
+            return
+        box = boxes[0]
+        for button in box.buttons():
+            if box.buttonRole(button) == QMessageBox.ActionRole:  # "Show Details..."
+                button.click()
+
+        def save():
+            QApplication.primaryScreen().grabWindow(0).save(os.path.join(OUT, "qgis_environment.png"))
+            marker_extra["environment_box"] = box.windowTitle()
+            marker_extra["environment_details"] = box.detailedText()
+            box.done(0)
+
+        QTimer.singleShot(1000, save)
+
+    QTimer.singleShot(2500, shoot)
+    plugins.get("thaw_slump_mapper").show_environment()  # returns when shoot() closes the box
+    QTimer.singleShot(1000, finish)
+
+
+if os.environ.get("TSM_SMOKE_SCENARIO") == "environment":
+    QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_environment_scenario)
+elif os.environ.get("TSM_SMOKE_SCENARIO") == "area":
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_area_scenario)
 elif os.environ.get("TSM_SMOKE_SCENARIO") == "cluster":
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_cluster_scenario)
@@ -411,8 +439,9 @@ def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | 
         env = dict(os.environ, TSM_SMOKE_OUT=str(out.resolve()), XDG_RUNTIME_DIR=str(tmp_path))
         env.pop("QT_QPA_PLATFORM", None)  # a real X server (Xvfb) this time
         env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
-        if scenario in ("inference", "review", "area", "cluster"):
+        if scenario:
             env["TSM_SMOKE_SCENARIO"] = scenario
+        if scenario in ("inference", "review", "area", "cluster"):
             env["TSM_SMOKE_SCENE"] = json.dumps(prepare_inference_scene(tmp_path))
         env["TSM_SMOKE_TORCH"] = "1" if torch else "0"
         env_dir = venv_of_current_python() if env_dir is None else env_dir
@@ -452,9 +481,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--timeout", type=int, default=180)
     parser.add_argument("--lang", default="", help="e.g. zh_CN to start QGIS in Chinese")
-    parser.add_argument("--scenario", choices=["", "inference", "review", "area", "cluster"], default="",
+    parser.add_argument("--scenario", choices=["", "inference", "review", "area", "cluster", "environment"],
+                        default="",
                         help="inference: run the model on a synthetic scene from the dock first; "
-                             "review: then review 20 candidates by keyboard; area: a study-area run from the "
+                             "review: then review 20 candidates by keyboard; environment: the environment box with "
+                             "its details; area: a study-area run from the "
                              "dock, then through Processing; cluster: a run sent to a Dask LocalCluster "
                              "(2 workers started here) from the dock, then through Processing")
     parser.add_argument("--display", default="", help="an X display with a window manager (e.g. :79 running "
