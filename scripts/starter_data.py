@@ -104,14 +104,9 @@ RECIPES = {
         "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.2},
         "threshold": 0.5, "min_area_m2": 2000,
     },
-    "lite0-scenes": {  # third round: lite0-aug without the synthetic look-alike crops (best CV pixel IoU)
-        "encoder": "timm-tf_efficientnet_lite0", "pretrained": "imagenet-lite0", "steps": 600, "lr": 2e-3,
-        "encoder_lr_scale": 0.25, "nodata_share": 0.25, "positive_share": 0.7,
-        "scale_range": [0.7, 1.4], "band_gain": 0.1, "noise": 0.05,
-        "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.0},
-        "threshold": 0.5, "min_area_m2": 2000,
-    },
 }
+# third round: lite0-aug without the synthetic look-alike crops (the best CV pixel IoU so far)
+RECIPES["lite0-scenes"] = {**RECIPES["lite0-aug"], "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.0}}
 DEFAULT_RECIPE = "starter-0.1"  # the bundled model; `make starter-model STARTER_RECIPE=lite0-aug` for the candidate
 RECIPE = RECIPES[DEFAULT_RECIPE]
 ROLES = ["red", "green", "blue"]
@@ -151,6 +146,9 @@ OPTIONAL_KEYS = ("scale_range", "band_gain", "noise", "gray_share", "paste_share
                  "decoder_channels")
 
 
+DEFAULTS = TrainConfig()  # the network of every recipe that does not name its own
+
+
 def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> TrainConfig:
     return TrainConfig(encoder=recipe["encoder"], steps=steps or recipe["steps"], lr=recipe["lr"], seed=seed,
                        encoder_lr_scale=recipe["encoder_lr_scale"], nodata_share=recipe["nodata_share"],
@@ -162,8 +160,6 @@ def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> Trai
                        chip=recipe.get("chip", DEFAULTS.chip), batch=recipe.get("batch", DEFAULTS.batch),
                        decoder_channels=tuple(recipe.get("decoder_channels", DEFAULTS.decoder_channels)))
 
-
-DEFAULTS = TrainConfig()  # the network of every recipe that does not name its own
 
 
 def augmentation_text(config: TrainConfig) -> str:
