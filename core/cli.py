@@ -566,6 +566,10 @@ def cmd_quantize(args: argparse.Namespace) -> int:
     else:
         print(f"{out} ({out.stat().st_size / 1e6:.1f} MB, fp32 {model.path.stat().st_size / 1e6:.1f} MB) in "
               f"{time.monotonic() - start:.0f} s: " + data["model_card"].split("\n")[0])
+    steps = data["provenance"]["quantization"].get("kernel_steps")
+    if steps is not None and steps > 1:
+        print(f"tsm quantize: warning: this CPU's int8 kernels differ from the quantised model by {steps:g} "
+              "output steps (saturation); check its accuracy with --reference before using it.", file=sys.stderr)
     if cost is not None and not cost["within_goal"]:
         print(f"tsm quantize: warning: int8 loses more than {quantize.GOAL} of pixel IoU or object F1; "
               "keep using the fp32 model, or calibrate on more tiles (--samples).", file=sys.stderr)
