@@ -215,8 +215,13 @@ def catalogue() -> dict[str, str]:
         "deps.needs": tr("needs {missing}, which is not installed"),
         "deps.broken": tr("installed but broken: {detail}"),
         "deps.broken_geos": tr("installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS "
-                               "loaded; reinstall it built against the system GEOS: pip install --force-reinstall "
-                               "--no-binary shapely shapely (needs libgeos-dev)"),
+                               "loaded; it must be built against the system's GEOS (the install command does that)"),
+        "deps.numpy_gdal": tr("numpy {version} (in {path}) does not work with the GDAL bindings that QGIS and "
+                              "rasterio use, which were built for another numpy ({detail}); the system's own numpy "
+                              "must be used"),
+        "deps.terminal": tr("Run this command in a terminal, then restart QGIS:"),
+        "deps.terminal.windows": tr("Run this command in the OSGeo4W Shell (Start menu ▸ QGIS ▸ OSGeo4W Shell), "
+                                    "then restart QGIS:"),
         "deps.too_old": tr("version {version} is too old, {spec} is needed"),
         "deps.too_new": tr("version {version} is too new, {spec} is needed"),
         "deps.purpose.numpy": tr("arrays"),

@@ -210,8 +210,12 @@ TEXTS: dict[str, str] = {
     "deps.needs": "needs {missing}, which is not installed",
     "deps.broken": "installed but broken: {detail}",
     "deps.broken_geos": "installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS loaded; "
-                        "reinstall it built against the system GEOS: pip install --force-reinstall --no-binary "
-                        "shapely shapely (needs libgeos-dev)",
+                        "it must be built against the system's GEOS (the install command does that)",
+    "deps.numpy_gdal": "numpy {version} (in {path}) does not work with the GDAL bindings that QGIS and rasterio "
+                       "use, which were built for another numpy ({detail}); the system's own numpy must be used",
+    "deps.terminal": "Run this command in a terminal, then restart QGIS:",
+    "deps.terminal.windows": "Run this command in the OSGeo4W Shell (Start menu ▸ QGIS ▸ OSGeo4W Shell), then "
+                             "restart QGIS:",
     "deps.too_old": "version {version} is too old, {spec} is needed",
     "deps.too_new": "version {version} is too new, {spec} is needed",
     "deps.purpose.numpy": "arrays",

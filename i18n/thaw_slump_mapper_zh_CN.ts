@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../ui/stub.py" line="92"/>
+        <location filename="../ui/stub.py" line="125"/>
         <source>&amp;Thaw Slump Mapper</source>
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
@@ -139,37 +139,37 @@
         <translation>审核人姓名</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="38"/>
+        <location filename="../ui/stub.py" line="50"/>
         <source>Thaw Slump Mapper: setup needed</source>
         <translation>热融滑塌制图：需要安装依赖</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="40"/>
+        <location filename="../ui/stub.py" line="52"/>
         <source>Thaw Slump Mapper cannot start because these Python packages are missing or broken:</source>
         <translation>热融滑塌制图无法启动，因为以下 Python 包缺失或已损坏：</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="48"/>
+        <location filename="../adapters/messages.py" line="222"/>
         <source>Run this command in a terminal, then restart QGIS:</source>
         <translation>请在终端中运行以下命令，然后重新启动 QGIS：</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="55"/>
+        <location filename="../ui/stub.py" line="67"/>
         <source>Copy command</source>
         <translation>复制命令</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="73"/>
+        <location filename="../ui/stub.py" line="101"/>
         <source>Thaw Slump Mapper: setup needed…</source>
         <translation>热融滑塌制图：需要安装依赖…</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="78"/>
+        <location filename="../ui/stub.py" line="106"/>
         <source>see details</source>
         <translation>详见说明</translation>
     </message>
     <message>
-        <location filename="../ui/stub.py" line="79"/>
+        <location filename="../ui/stub.py" line="107"/>
         <source>Missing or broken Python packages: {names}. Open Plugins ▸ Thaw Slump Mapper for the command that installs them.</source>
         <translation>缺失或损坏的 Python 包：{names}。请打开“插件 ▸ 热融滑塌制图”查看安装命令。</translation>
     </message>
@@ -457,7 +457,7 @@
         <translation>热融滑塌概率</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="70"/>
+        <location filename="../adapters/processing/setup_needed.py" line="23"/>
         <source>Run model on mosaics</source>
         <translation>在镶嵌影像上运行模型</translation>
     </message>
@@ -537,7 +537,7 @@
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="241"/>
+        <location filename="../adapters/processing/setup_needed.py" line="25"/>
         <source>Vectorise probability raster</source>
         <translation>矢量化概率栅格</translation>
     </message>
@@ -922,7 +922,7 @@
         <translation>导出编目…</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_algorithm.py" line="32"/>
+        <location filename="../adapters/processing/setup_needed.py" line="26"/>
         <source>Export inventory</source>
         <translation>导出编目</translation>
     </message>
@@ -1157,7 +1157,7 @@
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="30"/>
+        <location filename="../adapters/processing/setup_needed.py" line="27"/>
         <source>Evaluate against reference outlines</source>
         <translation>与参考轮廓对比评估</translation>
     </message>
@@ -2162,7 +2162,7 @@
         <translation>未安装 Dask：{command}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="211"/>
+        <location filename="../adapters/processing/setup_needed.py" line="24"/>
         <source>Run model on a Dask cluster</source>
         <translation>在 Dask 集群上运行模型</translation>
     </message>
@@ -2337,7 +2337,7 @@
         <translation>请选择一个多边形图层或文件。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="183"/>
+        <location filename="../adapters/processing/setup_needed.py" line="29"/>
         <source>Mark candidates already in an inventory</source>
         <translation>标记已在编目中的候选</translation>
     </message>
@@ -2457,7 +2457,7 @@
         <translation>编目</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="63"/>
+        <location filename="../adapters/processing/setup_needed.py" line="28"/>
         <source>Training chips from an inventory</source>
         <translation>由编目生成训练切片</translation>
     </message>
@@ -2742,74 +2742,104 @@
         <translation>已安装但无法使用：{detail}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="217"/>
-        <source>installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS loaded; reinstall it built against the system GEOS: pip install --force-reinstall --no-binary shapely shapely (needs libgeos-dev)</source>
-        <translation>已安装但在此进程中无法使用：它自带的 GEOS 与 QGIS 加载的 GEOS 冲突；请基于系统 GEOS 重新构建安装：pip install --force-reinstall --no-binary shapely shapely（需要 libgeos-dev）</translation>
-    </message>
-    <message>
-        <location filename="../adapters/messages.py" line="220"/>
+        <location filename="../adapters/messages.py" line="225"/>
         <source>version {version} is too old, {spec} is needed</source>
         <translation>版本 {version} 过旧，需要 {spec}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="221"/>
+        <location filename="../adapters/messages.py" line="226"/>
         <source>version {version} is too new, {spec} is needed</source>
         <translation>版本 {version} 过新，需要 {spec}</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="222"/>
+        <location filename="../adapters/messages.py" line="227"/>
         <source>arrays</source>
         <translation>数组运算</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="223"/>
+        <location filename="../adapters/messages.py" line="228"/>
         <source>runs ONNX models</source>
         <translation>运行 ONNX 模型</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="224"/>
+        <location filename="../adapters/messages.py" line="229"/>
         <source>candidate polygons</source>
         <translation>候选多边形</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="225"/>
+        <location filename="../adapters/messages.py" line="230"/>
         <source>reads and writes rasters</source>
         <translation>读写栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="226"/>
+        <location filename="../adapters/messages.py" line="231"/>
         <source>training and Torch models</source>
         <translation>训练与 Torch 模型</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="227"/>
+        <location filename="../adapters/messages.py" line="232"/>
         <source>UNet / UNet++ / DeepLabV3+ architectures</source>
         <translation>UNet / UNet++ / DeepLabV3+ 网络结构</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="228"/>
+        <location filename="../adapters/messages.py" line="233"/>
         <source>faster CPU inference (runtime &apos;auto&apos;)</source>
         <translation>更快的 CPU 推理（运行时“auto”）</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="229"/>
+        <location filename="../adapters/messages.py" line="234"/>
         <source>runs on a Dask cluster</source>
         <translation>在 Dask 集群上运行</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="230"/>
+        <location filename="../adapters/messages.py" line="235"/>
         <source>SLURM/PBS clusters</source>
         <translation>SLURM/PBS 集群</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="231"/>
+        <location filename="../adapters/messages.py" line="236"/>
         <source>ImageNet start for new RGB models</source>
         <translation>新 RGB 模型的 ImageNet 预训练起点</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="232"/>
+        <location filename="../adapters/messages.py" line="237"/>
         <source>Sentinel-2 start for new 4-band models</source>
         <translation>新四波段模型的 Sentinel-2 预训练起点</translation>
+    </message>
+    <message>
+        <location filename="../ui/stub.py" line="43"/>
+        <source> Install with: {command} (then restart QGIS).</source>
+        <translation> 安装命令：{command}（然后重启 QGIS）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/stub.py" line="44"/>
+        <source>Thaw Slump Mapper cannot run: {missing}.</source>
+        <translation>Thaw Slump Mapper 无法运行：{missing}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="217"/>
+        <source>installed but broken in this process: its bundled GEOS clashes with the GEOS QGIS loaded; it must be built against the system&apos;s GEOS (the install command does that)</source>
+        <translation>已安装但在此进程中损坏：其自带的 GEOS 与 QGIS 加载的 GEOS 冲突；必须针对系统的 GEOS 编译（安装命令会这样做）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="219"/>
+        <source>numpy {version} (in {path}) does not work with the GDAL bindings that QGIS and rasterio use, which were built for another numpy ({detail}); the system&apos;s own numpy must be used</source>
+        <translation>numpy {version}（位于 {path}）无法与 QGIS 和 rasterio 使用的 GDAL 绑定配合，这些绑定是针对另一个 numpy 编译的（{detail}）；必须使用系统自带的 numpy</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="223"/>
+        <source>Run this command in the OSGeo4W Shell (Start menu ▸ QGIS ▸ OSGeo4W Shell), then restart QGIS:</source>
+        <translation>请在 OSGeo4W Shell（开始菜单 ▸ QGIS ▸ OSGeo4W Shell）中运行此命令，然后重启 QGIS：</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/setup_needed.py" line="42"/>
+        <source>{name} (setup needed)</source>
+        <translation>{name}（需要安装依赖）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/setup_needed.py" line="69"/>
+        <source>Thaw Slump Mapper (setup needed)</source>
+        <translation>Thaw Slump Mapper（需要安装依赖）</translation>
     </message>
 </context>
 </TS>

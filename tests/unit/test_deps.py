@@ -77,21 +77,137 @@ def _status(module: str, ok: bool) -> deps.PackageStatus:
     return deps.PackageStatus(req, "1" if ok else None, "" if ok else "not installed")
 
 
-def test_install_command_uses_apt_for_gdal_bound_packages_on_debian(monkeypatch, tmp_path):
+def _system(kind: str, apt: dict | None = None) -> deps.System:
+    return deps.System(kind, "/usr/bin/python3" if kind != "windows" else "python", (apt or {}).get)
+
+
+BOOKWORM = {"python3-numpy": "1:1.24.2-1+deb12u1", "python3-rasterio": "1.3.5-1", "python3-shapely": "1.8.5-2+b1"}
+TRIXIE = {"python3-numpy": "1:2.2.4+ds-1", "python3-rasterio": "1.4.3-2+b1", "python3-shapely": "2.1.0-1",
+          "python3-onnxruntime": "1.21.0+dfsg-1"}
+
+
+def test_install_command_on_debian_12_uses_apt_where_it_can_and_a_venv_for_the_rest(monkeypatch, tmp_path):
+    monkeypatch.setenv(deps.ENV_VAR, str(tmp_path / "env"))
+    statuses = [_status("rasterio", False), _status("onnxruntime", False), _status("shapely", False),
+                _status("numpy", True), _status("torch", False)]
+    command = deps.install_command(statuses, system=_system("debian", BOOKWORM))
+    # apt's shapely 1.8 is too old: built from source against the GEOS that QGIS uses
+    assert command.startswith("sudo apt-get install python3-rasterio libgeos-dev python3-dev")
+    assert f'/usr/bin/python3" -m venv --system-site-packages "{tmp_path / "env"}"' in command
+    pip = command.split(" && ")[-1]
+    assert pip.startswith(f'"{tmp_path / "env" / "bin" / "python"}" -m pip install --no-binary shapely ')
+    assert '"onnxruntime>=1.16"' in pip and '"shapely>=2"' in pip and "torch" not in pip
+    assert '"numpy==1"' in pip  # the numpy that is there stays (never a second, newer copy)
+    assert "numpy<2" not in command
+
+
+def test_install_command_on_debian_13_is_apt_alone(monkeypatch, tmp_path):
+    monkeypatch.setenv(deps.ENV_VAR, str(tmp_path / "env"))
+    statuses = [_status("rasterio", False), _status("onnxruntime", False), _status("shapely", False),
+                _status("numpy", True)]
+    command = deps.install_command(statuses, system=_system("debian", TRIXIE))
+    assert command == "sudo apt-get install python3-rasterio python3-onnxruntime python3-shapely"
+    # optional packages apt lacks still go into the plugin's venv, beside apt's numpy 2
+    with_torch = deps.install_command([*statuses, _status("torch", False)], include_optional=True,
+                                      system=_system("debian", TRIXIE))
+    assert with_torch.startswith("sudo apt-get install python3-rasterio python3-onnxruntime python3-shapely")
+    assert '"torch>=2.0"' in with_torch and '"torchvision"' in with_torch
+
+
+def test_install_command_elsewhere_is_a_venv_from_the_python_qgis_embeds(monkeypatch, tmp_path):
     monkeypatch.setenv(deps.ENV_VAR, str(tmp_path / "env"))
     statuses = [_status("rasterio", False), _status("onnxruntime", False), _status("numpy", True),
                 _status("torch", False)]
-    debian = deps.install_command(statuses, debian=True)
-    assert debian.startswith("sudo apt-get install python3-rasterio && ")
-    assert f'-m venv --system-site-packages "{tmp_path / "env"}"' in debian
-    assert '"onnxruntime>=1.16"' in debian and "torch" not in debian
-    other = deps.install_command(statuses, include_optional=True, debian=False)
-    assert "apt-get" not in other and '"rasterio>=1.3"' in other
-    assert '"torch>=2.0"' in other and '"torchvision"' in other
+    windows = deps.install_command(statuses, include_optional=True, system=_system("windows"))
+    assert "apt-get" not in windows and windows.startswith('"python" -m venv --system-site-packages')
+    assert str(tmp_path / "env" / "Scripts" / "python.exe") in windows and "--no-binary" not in windows
+    assert '"rasterio>=1.3"' in windows and '"torch>=2.0"' in windows and '"torchvision"' in windows
+    assert deps.install_command(statuses, system=_system("macos")).startswith(
+        '"/usr/bin/python3" -m venv --system-site-packages')
+    assert _system("windows").terminal.key == "deps.terminal.windows" and _system("macos").terminal.key == \
+        "deps.terminal"
+
+
+def test_a_broken_copy_in_the_plugin_environment_is_removed_first(monkeypatch, tmp_path):
+    env = tmp_path / "env"
+    monkeypatch.setenv(deps.ENV_VAR, str(env))
+    req = next(r for r in deps.REQUIREMENTS if r.module == "shapely")
+    wheel = deps.PackageStatus(req, "2.1.1", "installed but broken in this process",
+                               str(deps.env_site_packages(env) / "shapely" / "__init__.py"))
+    numpy_req = next(r for r in deps.REQUIREMENTS if r.module == "numpy")
+    from thaw_slump_mapper.core.messages import Message
+
+    numpy2 = deps.PackageStatus(numpy_req, "2.0.0", Message("deps.numpy_gdal", version="2.0.0", path="p",
+                                                            detail="ImportError"),
+                                str(deps.env_site_packages(env) / "numpy" / "__init__.py"))
+    command = deps.install_command([wheel, numpy2], system=_system("debian", TRIXIE))
+    assert command.split(" && ") == [
+        "sudo apt-get install python3-shapely",
+        f'"{env / "bin" / "python"}" -m pip uninstall -y shapely',
+        f'"{env / "bin" / "python"}" -m pip uninstall -y numpy']  # apt's numpy 2 is then the one
+    system_copy = deps.PackageStatus(req, "1.8.5", "too old", "/usr/lib/python3/dist-packages/shapely/__init__.py")
+    assert "uninstall" not in deps.install_command([system_copy], system=_system("debian", BOOKWORM))
 
 
 def test_install_command_is_empty_when_nothing_is_missing():
     assert deps.install_command([_status("numpy", True), _status("torch", False)]) == ""
+
+
+def test_numpy_2_is_not_refused_and_unknown_versions_are_judged_by_the_self_test(fake_modules):
+    numpy = next(r for r in deps.REQUIREMENTS if r.module == "numpy")
+    assert not numpy.max_version and "<2" not in numpy.pip_spec
+    # Debian's shapely 2.2.0 reports "0+unknown": a version that says nothing is not "too old"
+    (fake_modules / "tsm_fake_unknown.py").write_text("__version__ = '0+unknown'\n")
+    status = deps.check(_req("tsm_fake_unknown", spec=">=2", min_version=(2,)))
+    assert status.ok, status.error
+    assert not deps._known(deps._parse_version("0+unknown")) and deps._known((0, 6))
+
+
+def test_shapely_is_judged_by_its_api_not_its_version_string(monkeypatch):
+    import shapely
+
+    req = next(r for r in deps.REQUIREMENTS if r.module == "shapely")
+    monkeypatch.setattr(shapely, "__version__", "0+unknown")
+    assert deps.check(req).ok  # the real shapely 2 works, whatever it says of itself
+    monkeypatch.delattr(shapely, "STRtree")  # shapely 1.8 had no such array API at the top level
+    assert "too old" in deps.check(req).error
+
+
+def test_numpy_self_test_runs_through_gdal():
+    numpy = deps.check(next(r for r in deps.REQUIREMENTS if r.module == "numpy"))
+    assert numpy.ok and numpy.location.endswith("__init__.py")
+    pytest.importorskip("osgeo.gdal_array")
+    import numpy as np
+
+    class OtherNumpy:  # a numpy whose arrays GDAL cannot take: what an ABI mismatch looks like
+        __version__ = "9.0"
+        __file__ = np.__file__
+        uint8 = np.uint8
+
+        @staticmethod
+        def arange(*a, **k):
+            return "not an array"
+
+        array_equal = staticmethod(np.array_equal)
+
+    broken = deps._numpy_fits_gdal(OtherNumpy)
+    assert broken.key == "deps.numpy_gdal" and "numpy 9.0" in broken
+
+
+def test_debian_versions_are_read_without_epoch_and_revision():
+    assert deps._debian_version("1:2.2.4+ds-1") == (2, 2, 4)
+    assert deps._debian_version("1.21.0+dfsg-1") == (1, 21, 0)
+    assert deps._debian_version("2.2.0-1+b1") == (2, 2, 0)
+
+
+def test_apt_candidate_reads_apt_cache_policy(monkeypatch):
+    import subprocess
+
+    out = "python3-shapely:\n  Installed: (none)\n  Candidate: 2.1.0-1\n  Version table:\n"
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, out, ""))
+    assert deps.apt_candidate("python3-shapely") == "2.1.0-1"
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "", ""))
+    assert deps.apt_candidate("python3-onnxruntime") is None  # apt has no such package here
 
 
 def test_plugin_environment_goes_first_on_sys_path(monkeypatch, tmp_path):
