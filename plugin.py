@@ -7,13 +7,14 @@ import logging
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMessageBox
+from qgis.PyQt.QtWidgets import QDockWidget, QMessageBox
 
 from .adapters import log, settings
 from .adapters.help import open_guide
 from .adapters.i18n import install_translator, remove_translator, tr
 from .adapters.messages import localize
 from .adapters.processing.provider import Provider
+from .adapters.qt_compat import QAction
 from .core import about, deps
 from .resources.paths import icon_path
 from .ui.environment import summary_lines
@@ -66,7 +67,7 @@ class ThawSlumpMapperPlugin:
              tr("Review panel"), "Ctrl+Alt+R"),
         )
         for key, dock, icon, text, shortcut in docks:
-            self.iface.addDockWidget(Qt.RightDockWidgetArea, dock)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             action = dock.toggleViewAction()
             action.setIcon(QIcon(icon_path(icon)))
             action.setText(text)
@@ -122,7 +123,7 @@ class ThawSlumpMapperPlugin:
             window.tabifyDockWidget(first, dock)
         first.raise_()
         # a third of the screen at 1366 px: wide enough for the docks' contents without scrolling
-        window.resizeDocks([first], [min(460, max(400, window.width() // 3))], Qt.Horizontal)
+        window.resizeDocks([first], [min(460, max(400, window.width() // 3))], Qt.Orientation.Horizontal)
         QgsSettings().setValue(LAYOUT_KEY, True)
 
     def _add_action(self, action: QAction, owned: bool = True, toolbar: bool = True) -> None:
@@ -140,7 +141,7 @@ class ThawSlumpMapperPlugin:
         box.setWindowTitle(tr("Thaw Slump Mapper environment"))
         box.setText("\n\n".join(summary_lines(self.statuses)))
         box.setDetailedText("\n".join(localize(line) for line in deps.report(self.statuses)))
-        box.exec_()
+        box.exec()
 
     def unload(self) -> None:
         if self._waiting_for_init:

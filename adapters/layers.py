@@ -207,7 +207,7 @@ def style_natural_colour(layer: QgsRasterLayer, roles: dict[str, int] | None = N
     for band, setter in zip(bands, (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement,
                                     renderer.setBlueContrastEnhancement)):
         enhancement = QgsContrastEnhancement(provider.dataType(band))
-        enhancement.setContrastEnhancementAlgorithm(QgsContrastEnhancement.StretchToMinimumMaximum)
+        enhancement.setContrastEnhancementAlgorithm(QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum)
         enhancement.setMinimumValue(low)
         enhancement.setMaximumValue(high)
         setter(enhancement)

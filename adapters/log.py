@@ -11,15 +11,15 @@ from ..core.about import LOG_TAG, PLUGIN_ID
 LOGGER = logging.getLogger(PLUGIN_ID)
 
 _LEVELS = (
-    (logging.ERROR, Qgis.Critical),
-    (logging.WARNING, Qgis.Warning),
-    (logging.INFO, Qgis.Info),
+    (logging.ERROR, Qgis.MessageLevel.Critical),
+    (logging.WARNING, Qgis.MessageLevel.Warning),
+    (logging.INFO, Qgis.MessageLevel.Info),
 )
 
 
 class QgsLogHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
-        level = next((q for py, q in _LEVELS if record.levelno >= py), Qgis.Info)
+        level = next((q for py, q in _LEVELS if record.levelno >= py), Qgis.MessageLevel.Info)
         try:
             QgsMessageLog.logMessage(self.format(record), LOG_TAG, level, notifyUser=False)
         except RuntimeError:  # the application is shutting down

@@ -51,7 +51,7 @@ class EngineTask(QgsTask):
     tiles = pyqtSignal(int, int, float, float)  # done, total, seconds left (-1 unknown), tiles per second
 
     def __init__(self, description: str, work: Work, describe_tiles: bool = False) -> None:
-        super().__init__(description, QgsTask.CanCancel)
+        super().__init__(description, QgsTask.Flag.CanCancel)
         self.work = work
         self.token = CancelToken()
         self.result: Any = None

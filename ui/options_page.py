@@ -68,7 +68,7 @@ class OptionsPage(QgsOptionsPageWidget):
         self.backend.setToolTip(tr("Which runtime runs ONNX models. Both give the same probabilities (fp32); the run "
                                    "record and the dock say which one ran."))
         self.cache_dir = QgsFileWidget()
-        self.cache_dir.setStorageMode(QgsFileWidget.GetDirectory)
+        self.cache_dir.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.cache_limit = QSpinBox()
         self.cache_limit.setRange(0, 1_000_000)
         self.cache_limit.setSuffix(tr(" MB"))

@@ -11,7 +11,6 @@ import sys
 from qgis.core import Qgis
 from qgis.PyQt.QtGui import QGuiApplication, QIcon
 from qgis.PyQt.QtWidgets import (
-    QAction,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -23,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..adapters.i18n import install_translator, remove_translator, tr
 from ..adapters.messages import localize
+from ..adapters.qt_compat import QAction
 from ..core.deps import PackageStatus, install_command, missing_required, this_system
 from ..resources.paths import icon_path
 
@@ -63,10 +63,10 @@ class SetupDialog(QDialog):
         command = QPlainTextEdit(self.command)
         command.setReadOnly(True)
         layout.addWidget(command)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = QPushButton(tr("Copy command"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.command))
-        buttons.addButton(copy, QDialogButtonBox.ActionRole)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(640, 360)
@@ -113,7 +113,7 @@ class StubPlugin:
         )
 
     def show_setup(self) -> None:
-        SetupDialog(self.statuses, self.error, self.iface.mainWindow()).exec_()
+        SetupDialog(self.statuses, self.error, self.iface.mainWindow()).exec()
 
     def unload(self) -> None:
         if self.provider is not None:

@@ -23,7 +23,7 @@ def scrolling(body: QWidget) -> QScrollArea:
     screen scrolls instead of growing the QGIS window past it (1366×768 laptops)."""
     area = QScrollArea()
     area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.NoFrame)
+    area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(body)
     area.setMinimumHeight(120)
     return area
@@ -44,5 +44,5 @@ def help_row(section: str) -> QHBoxLayout:
 
 def narrow(combo: QComboBox, characters: int = 14) -> None:
     """A combo box whose longest entry does not set the dock's width (the popup still shows it whole)."""
-    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(characters)

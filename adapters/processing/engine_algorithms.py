@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputFile,
@@ -35,6 +34,7 @@ from ...core.preferences import default_cache_dir
 from ...core.progress import CancelToken
 from ...core.store.candidates import write_candidates
 from .. import settings
+from ..compat import NUMBER_DOUBLE, SOURCE_RASTER, SOURCE_VECTOR_POLYGON
 from ..i18n import tr
 from ..layers import aoi_of_features, extent_of, raster_file
 from ..messages import error_text, localize
@@ -86,12 +86,12 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 - QGIS API
         self.addParameter(QgsProcessingParameterMultipleLayers(self.MOSAICS, tr("Mosaics (one per date)"),
-                                                               QgsProcessing.TypeRaster))
+                                                               SOURCE_RASTER))
         self.addParameter(QgsProcessingParameterString(
             self.DATES, tr("Dates, comma-separated in mosaic order (empty: from file names)"), optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.MASKS, tr("Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order"),
-            QgsProcessing.TypeRaster, optional=True))
+            SOURCE_RASTER, optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
             self.FIND_UDM, tr("Without masks: use each PlanetScope scene's UDM found beside it"), defaultValue=True))
         self.addParameter(QgsProcessingParameterFile(self.MODEL, tr("Model file (ONNX, TorchScript or smp weights)")))
@@ -99,12 +99,12 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                                                        optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.AOI, tr("Study area or corridor: polygons (tiles outside them are skipped)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [SOURCE_VECTOR_POLYGON], optional=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.THRESHOLD, tr("Probability threshold (empty: the model's)"), QgsProcessingParameterNumber.Double,
+            self.THRESHOLD, tr("Probability threshold (empty: the model's)"), NUMBER_DOUBLE,
             optional=True, minValue=0.01, maxValue=0.99))
         self.addParameter(QgsProcessingParameterNumber(
-            self.MIN_AREA, tr("Minimum area in m² (empty: the model's)"), QgsProcessingParameterNumber.Double,
+            self.MIN_AREA, tr("Minimum area in m² (empty: the model's)"), NUMBER_DOUBLE,
             optional=True, minValue=0))
         self.addParameter(QgsProcessingParameterString(
             self.BAND_MAP, tr("Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)"), optional=True))
@@ -257,10 +257,10 @@ class VectorizeAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFile(self.PROB, tr("Probability raster"),
                                                      fileFilter=tr("Probability raster (*.vrt *.tif *.tiff)")))
         self.addParameter(QgsProcessingParameterNumber(self.THRESHOLD, tr("Probability threshold"),
-                                                       QgsProcessingParameterNumber.Double, 0.5, minValue=0.01,
+                                                       NUMBER_DOUBLE, 0.5, minValue=0.01,
                                                        maxValue=0.99))
         self.addParameter(QgsProcessingParameterNumber(self.MIN_AREA, tr("Minimum area in m²"),
-                                                       QgsProcessingParameterNumber.Double, 900, minValue=0))
+                                                       NUMBER_DOUBLE, 900, minValue=0))
         self.addParameter(QgsProcessingParameterEnum(self.BAND, tr("Band for several dates"), BANDS, defaultValue=0))
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Candidates GeoPackage"),
                                                                 tr("GeoPackage (*.gpkg)")))

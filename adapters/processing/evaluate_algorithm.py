@@ -13,6 +13,7 @@ from qgis.core import (
 
 from ...core.errors import TsmError
 from ...core.learn.evaluate import evaluate_files
+from ..compat import NUMBER_DOUBLE
 from ..i18n import tr
 from ..messages import error_text
 
@@ -50,7 +51,7 @@ class EvaluateAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFile(self.AREA, tr("Evaluated area (optional)"), fileFilter=gpkg,
                                                      optional=True))
         self.addParameter(QgsProcessingParameterNumber(self.IOU, tr("IoU for a match"),
-                                                       QgsProcessingParameterNumber.Double, 0.5, minValue=0.01,
+                                                       NUMBER_DOUBLE, 0.5, minValue=0.01,
                                                        maxValue=1.0))
         self.addParameter(QgsProcessingParameterFileDestination(self.REPORT, tr("Report"), tr("Markdown (*.md)")))
         for key in KEYS:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
@@ -17,6 +16,7 @@ from qgis.core import (
 from ...core.errors import TsmError
 from ...core.review.inventory import export_inventory
 from ...core.store.gpkg import connect, table_srs
+from ..compat import NUMBER_DOUBLE, SOURCE_VECTOR_LINE
 from ..i18n import tr
 from ..layers import raster_file, shapely_lines
 from ..messages import error_text
@@ -49,9 +49,9 @@ class ExportInventoryAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFile(self.CANDIDATES, tr("Candidates GeoPackage"),
                                                      fileFilter=tr("GeoPackage (*.gpkg)")))
         self.addParameter(QgsProcessingParameterVectorLayer(
-            self.ROADS, tr("Roads and railways (optional)"), [QgsProcessing.TypeVectorLine], optional=True))
+            self.ROADS, tr("Roads and railways (optional)"), [SOURCE_VECTOR_LINE], optional=True))
         self.addParameter(QgsProcessingParameterNumber(self.DISTANCE, tr("Flag slumps closer than (m)"),
-                                                       QgsProcessingParameterNumber.Double, 500, minValue=0))
+                                                       NUMBER_DOUBLE, 500, minValue=0))
         self.addParameter(QgsProcessingParameterRasterLayer(self.DEM, tr("DEM (optional)"), optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Inventory GeoPackage"),
                                                                 tr("GeoPackage (*.gpkg)")))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputFile,
@@ -22,6 +21,7 @@ from ...core.engine.bands import parse_band_map
 from ...core.engine.raster import MosaicSpec, guess_date
 from ...core.errors import TsmError
 from ...core.learn.finetune import ARCHITECTURES
+from ..compat import NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_RASTER, SOURCE_VECTOR_POLYGON
 from ..i18n import tr
 from ..layers import inventory_of_features, raster_file
 from ..messages import error_text
@@ -30,7 +30,7 @@ INVENTORY, NEGATIVE_FIELD, NEGATIVE_VALUE = "INVENTORY", "NEGATIVE_FIELD", "NEGA
 
 
 def _inventory_parameters(alg: QgsProcessingAlgorithm, label: str) -> None:
-    alg.addParameter(QgsProcessingParameterFeatureSource(INVENTORY, label, [QgsProcessing.TypeVectorPolygon]))
+    alg.addParameter(QgsProcessingParameterFeatureSource(INVENTORY, label, [SOURCE_VECTOR_POLYGON]))
     alg.addParameter(QgsProcessingParameterField(
         NEGATIVE_FIELD, tr("Field marking hard negatives (empty: ARTS TrainClass when present)"),
         parentLayerParameterName=INVENTORY, optional=True))
@@ -83,19 +83,19 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 - QGIS API
         _inventory_parameters(self, tr("Inventory (slump polygons)"))
         self.addParameter(QgsProcessingParameterMultipleLayers(self.MOSAICS, tr("Mosaics the inventory was drawn on"),
-                                                               QgsProcessing.TypeRaster))
+                                                               SOURCE_RASTER))
         self.addParameter(QgsProcessingParameterFile(self.MODEL, tr("Model the chips are for (bands, pixel size)")))
         self.addParameter(QgsProcessingParameterString(
             self.BAND_MAP, tr("Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(self.CHIP, tr("Chip size (pixels)"),
-                                                       QgsProcessingParameterNumber.Integer, 128, minValue=32,
+                                                       NUMBER_INTEGER, 128, minValue=32,
                                                        maxValue=4096))
         self.addParameter(QgsProcessingParameterNumber(self.BACKGROUND, tr("Background chips"),
-                                                       QgsProcessingParameterNumber.Integer, 30, minValue=0))
+                                                       NUMBER_INTEGER, 30, minValue=0))
         self.addParameter(QgsProcessingParameterNumber(self.BLOCK, tr("Spatial block of the split (m)"),
-                                                       QgsProcessingParameterNumber.Double, 1000, minValue=1))
+                                                       NUMBER_DOUBLE, 1000, minValue=1))
         self.addParameter(QgsProcessingParameterNumber(self.STEPS, tr("Training steps (0: chips only)"),
-                                                       QgsProcessingParameterNumber.Integer, 0, minValue=0))
+                                                       NUMBER_INTEGER, 0, minValue=0))
         self.addParameter(QgsProcessingParameterEnum(
             self.START, tr("Start from"), [tr("fine-tune the model"), tr("a new UNet"), tr("a new UNet++"),
                                            tr("a new DeepLabV3+")], defaultValue=0))
@@ -202,7 +202,7 @@ class MarkKnownAlgorithm(QgsProcessingAlgorithm):
         _inventory_parameters(self, tr("Inventory of known slumps"))
         self.addParameter(QgsProcessingParameterNumber(
             self.MIN_OVERLAP, tr("Share of a candidate that must overlap (0: any overlap)"),
-            QgsProcessingParameterNumber.Double, 0.0, minValue=0.0, maxValue=0.99))
+            NUMBER_DOUBLE, 0.0, minValue=0.0, maxValue=0.99))
         self.addOutput(QgsProcessingOutputNumber(self.KNOWN, tr("Known candidates")))
         self.addOutput(QgsProcessingOutputNumber(self.NEW, tr("New candidates")))
 

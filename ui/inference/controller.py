@@ -227,47 +227,48 @@ class InferenceController(QObject):
         except TsmError as exc:
             browser.setPlainText(error_text(exc))
         layout.addWidget(browser)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout.addWidget(buttons)
         dialog.resize(640, 520)
-        dialog.exec_()
+        dialog.exec()
 
-    def _message(self, text: str, level=Qgis.Info, detail: str = "") -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info, detail: str = "") -> None:
         bar = self.iface.messageBar()
+        seconds = 0 if level == Qgis.MessageLevel.Critical else 8
         if detail:
-            bar.pushMessage(tr("Thaw Slump Mapper"), text, detail, level, 0 if level == Qgis.Critical else 8)
+            bar.pushMessage(tr("Thaw Slump Mapper"), text, detail, level, seconds)
         else:
-            bar.pushMessage(tr("Thaw Slump Mapper"), text, level, 0 if level == Qgis.Critical else 8)
+            bar.pushMessage(tr("Thaw Slump Mapper"), text, level, seconds)
 
     def run(self, request: RunRequest) -> EngineTask | None:
         if self.task is not None:
-            self._message(tr("A run is already going; cancel it or wait."), Qgis.Warning)
+            self._message(tr("A run is already going; cancel it or wait."), Qgis.MessageLevel.Warning)
             return None
         if not request.mosaics:
             self._message(tr("No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel."),
-                          Qgis.Warning)
+                          Qgis.MessageLevel.Warning)
             return None
         if not request.model_path:
-            self._message(tr("No model is chosen. Add a model file with 'Add model…'."), Qgis.Warning)
+            self._message(tr("No model is chosen. Add a model file with 'Add model…'."), Qgis.MessageLevel.Warning)
             return None
         try:
             model = self.model(request.model_path)
             band_map = tuple(sorted(parse_band_map(request.band_map).items())) if request.band_map else ()
         except TsmError as exc:
-            self._message(error_text(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.MessageLevel.Critical)
             return None
         gpkg = request.output_gpkg or self.dock.default_output(self.project) or self._ask_output()
         if not gpkg:
             self._message(tr("Choose where the candidates go (a GeoPackage), or save the project first."),
-                          Qgis.Warning)
+                          Qgis.MessageLevel.Warning)
             return None
         reproject = False
         try:
             existing = file_crs(gpkg)
             run_crs = working_crs(inspect_mosaic(MosaicSpec(request.mosaics[0][1], request.mosaics[0][2])))
         except TsmError as exc:
-            self._message(error_text(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.MessageLevel.Critical)
             return None
         if existing is not None and existing != run_crs:
             choice = self._ask_other_crs(gpkg, existing, run_crs)
@@ -286,12 +287,12 @@ class InferenceController(QObject):
             layer = self.project.mapLayer(request.area_layer_id) if request.area_layer_id else None
             if layer is None:
                 self._message(tr("No area layer is chosen. Add a polygon layer of the study area or corridor and "
-                                 "choose it under Area."), Qgis.Warning)
+                                 "choose it under Area."), Qgis.MessageLevel.Warning)
                 return None
             try:
                 aoi = aoi_of(layer)
             except TsmError as exc:
-                self._message(error_text(exc), Qgis.Critical)
+                self._message(error_text(exc), Qgis.MessageLevel.Critical)
                 return None
         prefs = settings.load()
         address = ""
@@ -299,7 +300,7 @@ class InferenceController(QObject):
             try:
                 address = check_address(prefs.cluster_address)
             except TsmError as exc:
-                self._message(error_text(exc), Qgis.Warning)
+                self._message(error_text(exc), Qgis.MessageLevel.Warning)
                 return None
         params = InferenceParams(
             mosaics=tuple(MosaicSpec(path, date, band_map, mask=mask) for _, path, date, mask in request.mosaics),
@@ -365,14 +366,14 @@ class InferenceController(QObject):
                                 "clouds) were left out.").format(area=out["near_nodata_m2"] / 1e4, margin=out["margin"])
         self.dock.set_finished(tr("done"))
         self.dock.set_status(summary + (" " + tr("Probabilities came from the cache.") if prob.cached else ""))
-        self._message(summary, Qgis.Success)
+        self._message(summary, Qgis.MessageLevel.Success)
 
     def _failed(self, message: str, detail: str) -> None:
         self.task = None
         self.dock.set_running(False)
         self.dock.set_finished(tr("failed"))
         self.dock.set_status(message)
-        self._message(message, Qgis.Critical, detail)
+        self._message(message, Qgis.MessageLevel.Critical, detail)
 
     def _cancelled(self) -> None:
         self.task = None
@@ -380,7 +381,7 @@ class InferenceController(QObject):
         self.dock.set_finished(tr("cancelled"))
         self.dock.set_status(tr("Cancelled; no candidates were written. Finished chunks are kept: running the "
                                 "same area again continues where this run stopped."))
-        self._message(tr("Run cancelled; nothing was written."), Qgis.Info)
+        self._message(tr("Run cancelled; nothing was written."), Qgis.MessageLevel.Info)
 
     def revectorize(self, threshold: float, min_area: float) -> EngineTask | None:
         if self.last is None or self.task is not None:
@@ -426,15 +427,15 @@ class InferenceController(QObject):
     def _ask_other_crs(self, gpkg: str, existing, run_crs) -> str:
         """'new', 'reproject' or 'cancel' for a run whose CRS differs from the file's."""
         box = QMessageBox(self.iface.mainWindow())
-        box.setIcon(QMessageBox.Question)
+        box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("Thaw Slump Mapper"))
         box.setText(tr("{file} holds candidates in {file_crs}, but this run is in {run_crs}.").format(
             file=Path(gpkg).name, file_crs=crs_label(existing), run_crs=crs_label(run_crs)))
         box.setInformativeText(tr("Another area is best kept in its own file. Reprojecting into this file is "
                                   "possible, but distorts outlines far from its zone."))
-        new = box.addButton(tr("Write to a new file"), QMessageBox.AcceptRole)
-        reproject = box.addButton(tr("Reproject into this file"), QMessageBox.DestructiveRole)
-        box.addButton(QMessageBox.Cancel)
+        new = box.addButton(tr("Write to a new file"), QMessageBox.ButtonRole.AcceptRole)
+        reproject = box.addButton(tr("Reproject into this file"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(new)
-        box.exec_()
+        box.exec()
         return {id(new): "new", id(reproject): "reproject"}.get(id(box.clickedButton()), "cancel")

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from qgis.core import QgsMapLayerProxyModel, QgsProject
+from qgis.core import QgsProject
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -35,6 +35,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ...adapters.compat import LAYER_FILTER_POLYGON
 from ...adapters.i18n import tr
 from ...adapters.layers import file_rasters, raster_file
 from ...adapters.tasks import progress_text
@@ -90,16 +91,16 @@ class InferenceDock(QgsDockWidget):
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([tr("Use"), tr("Layer"), tr("Date"), tr("Mask"), tr("Check")])
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(COL_USE, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(COL_LAYER, QHeaderView.Stretch)
-        header.setSectionResizeMode(COL_DATE, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(COL_MASK, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(COL_CHECK, QHeaderView.Stretch)
+        header.setSectionResizeMode(COL_USE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_LAYER, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_DATE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_MASK, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_CHECK, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeaderItem(COL_MASK).setToolTip(tr(
             "Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as "
             "NoData. Double-click to choose one; right-click to remove it."))
         self.table.cellDoubleClicked.connect(self._cell_double_clicked)
-        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._mask_menu)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
@@ -132,7 +133,7 @@ class InferenceDock(QgsDockWidget):
         self.fit_label.setWordWrap(True)
         model_layout.addWidget(self.fit_label)
         form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.band_map = QLineEdit()
         self.band_map.setPlaceholderText(tr("default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4"))
         self.band_map.editingFinished.connect(self.mosaics_changed)
@@ -154,9 +155,10 @@ class InferenceDock(QgsDockWidget):
         run_box = QGroupBox(tr("Run"), body)
         run_layout = QVBoxLayout(run_box)
         out_form = QFormLayout()
-        out_form.setRowWrapPolicy(QFormLayout.WrapAllRows)  # the label above: narrow docks keep their width
+        # the label above: narrow docks keep their width
+        out_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.output = QgsFileWidget()
-        self.output.setStorageMode(QgsFileWidget.SaveFile)
+        self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output.setFilter(tr("GeoPackage (*.gpkg)"))
         self.output.lineEdit().setPlaceholderText(tr("beside the saved project (asked for an unsaved one)"))
         out_form.addRow(tr("Candidates GeoPackage"), self.output)
@@ -165,7 +167,7 @@ class InferenceDock(QgsDockWidget):
         self.add_probability.setToolTip(tr("Also add the probability raster"))
         run_layout.addWidget(self.add_probability)
         area_form = QFormLayout()
-        area_form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        area_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.area = QComboBox()
         self.area.addItem(tr("Current map view"), AREA_VIEW)
         self.area.addItem(tr("Whole ticked mosaics"), AREA_MOSAICS)
@@ -176,7 +178,7 @@ class InferenceDock(QgsDockWidget):
         narrow(self.area)
         area_form.addRow(tr("Area"), self.area)
         self.area_layer = QgsMapLayerComboBox()
-        self.area_layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.area_layer.setFilters(LAYER_FILTER_POLYGON)
         self.area_layer.setToolTip(tr("The study area or corridor: a polygon layer"))
         narrow(self.area_layer)
         area_form.addRow(tr("Area layer"), self.area_layer)
@@ -217,9 +219,9 @@ class InferenceDock(QgsDockWidget):
         tune = QGroupBox(tr("Tune the last run"), body)
         tune.setToolTip(tr("Threshold and minimum area, applied to the last run's probabilities at once"))
         tune_form = QFormLayout(tune)
-        tune_form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        tune_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         slider_row = QHBoxLayout()
-        self.threshold = QSlider(Qt.Horizontal)
+        self.threshold = QSlider(Qt.Orientation.Horizontal)
         self.threshold.setRange(5, 95)
         self.threshold.setValue(50)
         self.threshold_label = QLabel("0.50")
@@ -245,7 +247,7 @@ class InferenceDock(QgsDockWidget):
         self.min_area.valueChanged.connect(self._tuning_changed)
         self.environment = QLabel()
         self.environment.setWordWrap(True)
-        self.environment.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.environment.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.environment.setStyleSheet("color: #555;")
         layout.addWidget(self.environment)
         layout.addStretch(1)
@@ -268,17 +270,17 @@ class InferenceDock(QgsDockWidget):
             self.table.insertRow(row)
             choice = saved.get(layer.id(), {})
             use = QTableWidgetItem()
-            use.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled)
-            use.setCheckState(Qt.Checked if choice.get("use") else Qt.Unchecked)
-            use.setData(Qt.UserRole, layer.id())
+            use.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            use.setCheckState(Qt.CheckState.Checked if choice.get("use") else Qt.CheckState.Unchecked)
+            use.setData(Qt.ItemDataRole.UserRole, layer.id())
             name = QTableWidgetItem(layer.name())
-            name.setFlags(Qt.ItemIsEnabled)
-            name.setData(Qt.UserRole, raster_file(layer))
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            name.setData(Qt.ItemDataRole.UserRole, raster_file(layer))
             date = QTableWidgetItem(choice.get("date") or best_date(layer.name(), raster_file(layer)))
             mask = QTableWidgetItem()
-            mask.setFlags(Qt.ItemIsEnabled)
+            mask.setFlags(Qt.ItemFlag.ItemIsEnabled)
             check = QTableWidgetItem("")
-            check.setFlags(Qt.ItemIsEnabled)
+            check.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for col, item in ((COL_USE, use), (COL_LAYER, name), (COL_DATE, date), (COL_MASK, mask),
                               (COL_CHECK, check)):
                 self.table.setItem(row, col, item)
@@ -296,7 +298,7 @@ class InferenceDock(QgsDockWidget):
     def _rename_slot(self, layer_id: str, layer):
         def renamed() -> None:
             for row in range(self.table.rowCount()):
-                if self.table.item(row, COL_USE).data(Qt.UserRole) == layer_id:
+                if self.table.item(row, COL_USE).data(Qt.ItemDataRole.UserRole) == layer_id:
                     self.table.item(row, COL_LAYER).setText(layer.name())
         return renamed
 
@@ -337,33 +339,33 @@ class InferenceDock(QgsDockWidget):
     def save_choices(self, project: QgsProject) -> None:
         choices = self.saved_choices(project)
         for row in range(self.table.rowCount()):
-            layer_id = self.table.item(row, COL_USE).data(Qt.UserRole)
-            choices[layer_id] = {"use": self.table.item(row, COL_USE).checkState() == Qt.Checked,
+            layer_id = self.table.item(row, COL_USE).data(Qt.ItemDataRole.UserRole)
+            choices[layer_id] = {"use": self.table.item(row, COL_USE).checkState() == Qt.CheckState.Checked,
                                  "date": self.table.item(row, COL_DATE).text().strip(),
-                                 "mask": self.table.item(row, COL_MASK).data(Qt.UserRole) or ""}
+                                 "mask": self.table.item(row, COL_MASK).data(Qt.ItemDataRole.UserRole) or ""}
         project.writeEntry(PROJECT_SCOPE, "mosaics", json.dumps(choices))
 
     def set_mosaic_used(self, layer_id: str, used: bool, date: str = "") -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, COL_USE).data(Qt.UserRole) == layer_id:
+            if self.table.item(row, COL_USE).data(Qt.ItemDataRole.UserRole) == layer_id:
                 if date:
                     self.table.item(row, COL_DATE).setText(date)
-                self.table.item(row, COL_USE).setCheckState(Qt.Checked if used else Qt.Unchecked)
+                self.table.item(row, COL_USE).setCheckState(Qt.CheckState.Checked if used else Qt.CheckState.Unchecked)
 
     def selected_mosaics(self) -> list[tuple[str, str, str, str]]:
         out = []
         for row in range(self.table.rowCount()):
-            if self.table.item(row, COL_USE).checkState() == Qt.Checked:
-                out.append((self.table.item(row, COL_USE).data(Qt.UserRole),
-                            self.table.item(row, COL_LAYER).data(Qt.UserRole),
+            if self.table.item(row, COL_USE).checkState() == Qt.CheckState.Checked:
+                out.append((self.table.item(row, COL_USE).data(Qt.ItemDataRole.UserRole),
+                            self.table.item(row, COL_LAYER).data(Qt.ItemDataRole.UserRole),
                             self.table.item(row, COL_DATE).text().strip(),
-                            self.table.item(row, COL_MASK).data(Qt.UserRole) or ""))
+                            self.table.item(row, COL_MASK).data(Qt.ItemDataRole.UserRole) or ""))
         return out
 
     # --- masks ---------------------------------------------------------------------------------
     def _show_mask(self, row: int, path: str) -> None:
         item = self.table.item(row, COL_MASK)
-        item.setData(Qt.UserRole, path)
+        item.setData(Qt.ItemDataRole.UserRole, path)
         name = Path(path).name.lower()
         item.setText("—" if not path else tr("UDM2") if "udm2" in name else tr("UDM") if "udm" in name else tr("mask"))
         item.setToolTip(path or tr("No mask: double-click to choose a UDM or UDM2 file."))
@@ -378,7 +380,8 @@ class InferenceDock(QgsDockWidget):
             self.choose_mask(row)
 
     def choose_mask(self, row: int) -> None:
-        start = self.table.item(row, COL_MASK).data(Qt.UserRole) or self.table.item(row, COL_LAYER).data(Qt.UserRole)
+        start = (self.table.item(row, COL_MASK).data(Qt.ItemDataRole.UserRole)
+                 or self.table.item(row, COL_LAYER).data(Qt.ItemDataRole.UserRole))
         path, _ = QFileDialog.getOpenFileName(self, tr("Mask of {layer}").format(
             layer=self.table.item(row, COL_LAYER).text()), str(Path(start).parent) if start else "",
             tr("Rasters (*.tif *.tiff);;All files (*)"))
@@ -392,14 +395,14 @@ class InferenceDock(QgsDockWidget):
         menu = QMenu(self.table)
         menu.addAction(tr("Choose mask…"), lambda: self.choose_mask(row))
         remove = menu.addAction(tr("No mask"), lambda: self.set_mask(row, ""))
-        remove.setEnabled(bool(self.table.item(row, COL_MASK).data(Qt.UserRole)))
+        remove.setEnabled(bool(self.table.item(row, COL_MASK).data(Qt.ItemDataRole.UserRole)))
         menu.addSeparator()
         menu.addAction(tr("Show the ticked mosaics in natural colour"), self.natural_colour_requested)
-        menu.exec_(self.table.viewport().mapToGlobal(pos))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def set_check(self, layer_id: str, text: str, ok: bool, tooltip: str = "") -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, COL_USE).data(Qt.UserRole) == layer_id:
+            if self.table.item(row, COL_USE).data(Qt.ItemDataRole.UserRole) == layer_id:
                 item = self.table.item(row, COL_CHECK)
                 item.setText(("✔ " if ok else "✖ ") + text)
                 item.setToolTip(tooltip or text)
@@ -413,7 +416,7 @@ class InferenceDock(QgsDockWidget):
         self.model_combo.clear()
         for label, path in models:
             self.model_combo.addItem(label, path)
-            self.model_combo.setItemData(self.model_combo.count() - 1, path, Qt.ToolTipRole)
+            self.model_combo.setItemData(self.model_combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
         index = self.model_combo.findData(current) if current else 0
         self.model_combo.setCurrentIndex(max(index, 0))
         self.model_combo.blockSignals(False)

@@ -17,7 +17,6 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtCore import QObject, QTimer
@@ -25,6 +24,7 @@ from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from ...adapters import settings
+from ...adapters.compat import GEOMETRY_POLYGON
 from ...adapters.i18n import tr
 from ...adapters.layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
 from ...adapters.messages import error_text, localize
@@ -122,7 +122,7 @@ class ReviewController(QObject):
         self.keys.set_active(False)
         self._clear_band()
 
-    def _message(self, text: str, level=Qgis.Warning) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Warning) -> None:
         self.iface.messageBar().pushMessage(tr("Thaw Slump Mapper"), text, level, 8)
 
     def open(self, gpkg: str, order: str) -> bool:
@@ -138,7 +138,7 @@ class ReviewController(QObject):
                 conn.close()
         except (TsmError, Exception) as exc:  # noqa: BLE001 - a foreign file must not raise into Qt
             self._message(tr("Cannot read candidates from {path}: {error}").format(path=gpkg, error=exc),
-                          Qgis.Critical)
+                          Qgis.MessageLevel.Critical)
             return False
         self.gpkg = gpkg
         # the queue shows THIS reviewer's verdicts: a second reviewer starts from zero
@@ -184,7 +184,7 @@ class ReviewController(QObject):
         if prefs.reviewer:
             return prefs.reviewer
         name, ok = QInputDialog.getText(self.iface.mainWindow(), tr("Reviewer"),
-                                        tr("Your name, recorded with every decision:"), QLineEdit.Normal, "")
+                                        tr("Your name, recorded with every decision:"), QLineEdit.EchoMode.Normal, "")
         # the keys that follow go to the review again, not to wherever the dialog left the focus
         self.iface.mainWindow().activateWindow()
         self.dock.setFocus()
@@ -234,7 +234,7 @@ class ReviewController(QObject):
         canvas.setExtent(QgsRectangle(rect))
         canvas.refresh()
         self._clear_band()
-        self.band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        self.band = QgsRubberBand(canvas, GEOMETRY_POLYGON)
         self.band.setToGeometry(geom, None)
         self.band.setColor(QColor(255, 220, 0, 220))
         self.band.setFillColor(QColor(0, 0, 0, 0))
@@ -314,7 +314,7 @@ class ReviewController(QObject):
                             notes=self.dock.notes.text().strip() or None, context=context,
                             **(self.dock.decision_details() if status == "accepted" else {}))
         except TsmError as exc:
-            self._message(error_text(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.MessageLevel.Critical)
             return
         row["status"] = status
         self.dock.set_queue_status(self.index, status)
@@ -325,7 +325,7 @@ class ReviewController(QObject):
         nxt = next_unreviewed(self.queue, self.index)
         if nxt is None:
             self._update_counters()
-            self._message(tr("Every candidate has been reviewed."), Qgis.Success)
+            self._message(tr("Every candidate has been reviewed."), Qgis.MessageLevel.Success)
             return
         self.show(nxt)
 
@@ -336,7 +336,7 @@ class ReviewController(QObject):
         names = reviewers(self.gpkg)
         if len(names) < 2:
             self._message(tr("Agreement needs decisions from two reviewers; so far: {names}.").format(
-                names=", ".join(names) or "-"), Qgis.Info)
+                names=", ".join(names) or "-"), Qgis.MessageLevel.Info)
             return
         verdicts = {n: reviewer_statuses(self.gpkg, n) for n in names}
         lines = []
@@ -391,7 +391,7 @@ class ReviewController(QObject):
         layer = self._layer()
         if layer.isEditable() and not layer.commitChanges():
             self._message(tr("QGIS could not save the edits: {errors}").format(
-                errors="; ".join(layer.commitErrors())), Qgis.Critical)
+                errors="; ".join(layer.commitErrors())), Qgis.MessageLevel.Critical)
             return
         reviewer = self.reviewer()
         if not reviewer:
@@ -402,7 +402,8 @@ class ReviewController(QObject):
             for cid in self.added:
                 record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
                                 notes=tr("drawn by hand: missed by the model"))
-            self._message(tr("{n} missed slump(s) added to the positives.").format(n=len(self.added)), Qgis.Success)
+            self._message(tr("{n} missed slump(s) added to the positives.").format(n=len(self.added)),
+                          Qgis.MessageLevel.Success)
             self.editing = None
             order = self.dock.order.currentData()
             current = self.queue[self.index]["candidate_id"] if self.queue else None
@@ -426,7 +427,7 @@ class ReviewController(QObject):
             self._message(tr("Open a candidates GeoPackage first."))
             return
         dialog = ExportDialog(self.iface.mainWindow(), str(Path(self.gpkg).with_name("rts_inventory.gpkg")))
-        if dialog.exec_():
+        if dialog.exec():
             self.export(dialog.output.filePath(), dialog.roads.currentLayer(), dialog.distance.value(),
                         dialog.dem.currentLayer())
 
@@ -437,7 +438,7 @@ class ReviewController(QObject):
         if Path(out).exists() and overwrite is None:
             answer = QMessageBox.question(self.iface.mainWindow(), tr("Export inventory"),
                                           tr("{path} exists. Replace it?").format(path=out))
-            overwrite = answer == QMessageBox.Yes
+            overwrite = answer == QMessageBox.StandardButton.Yes
             if not overwrite:
                 return -1
         roads = shapely_lines(roads_layer, self.crs) if roads_layer is not None else None
@@ -446,12 +447,12 @@ class ReviewController(QObject):
             n = export_inventory(self.gpkg, out, overwrite=bool(overwrite), roads=roads, near_m=near_m,
                                  dem_path=dem or None)
         except TsmError as exc:
-            self._message(error_text(exc), Qgis.Critical)
+            self._message(error_text(exc), Qgis.MessageLevel.Critical)
             return -1
         layer = QgsVectorLayer(f"{out}|layername={INVENTORY_LAYER}", tr("RTS inventory"), "ogr")
         if layer.isValid():
             QgsProject.instance().addMapLayer(layer)
-        self._message(tr("{n} accepted slumps exported to {path}.").format(n=n, path=out), Qgis.Success)
+        self._message(tr("{n} accepted slumps exported to {path}.").format(n=n, path=out), Qgis.MessageLevel.Success)
         return n
 
     def train(self, steps: int, from_scratch: str = "") -> EngineTask | None:
@@ -465,7 +466,7 @@ class ReviewController(QObject):
         pth = Path(model_path).with_suffix(".pth") if model_path else None
         if pth is None or not pth.exists():
             self._message(tr("Fine-tuning needs the model's Torch weights (.pth beside the .onnx, as the starter "
-                             "model has)."), Qgis.Warning)
+                             "model has)."), Qgis.MessageLevel.Warning)
             return None
         mosaics = [MosaicSpec(p, d) for p, d in self.mosaics_source()]
         if not mosaics:
@@ -530,15 +531,15 @@ class ReviewController(QObject):
         self.dock.train_progress.setFormat(tr("done: {version}").format(version=spec.version))
         self._message(tr("Model {version} trained (validation IoU {before} → {after}) and added to the model "
                          "chooser.").format(version=spec.version, before=result["val_iou_before"],
-                                            after=result["val_iou_after"]), Qgis.Success)
+                                            after=result["val_iou_after"]), Qgis.MessageLevel.Success)
         if result.get("notice"):  # e.g. pretrained weights not installed: trained from random weights
-            self._message(localize(result["notice"]), Qgis.Info)
+            self._message(localize(result["notice"]), Qgis.MessageLevel.Info)
 
     def _training_failed(self, message: str, detail: str) -> None:
         self.training = None
         self.dock.set_training(False)
         self.dock.train_progress.setFormat(tr("failed"))
-        self.iface.messageBar().pushMessage(tr("Thaw Slump Mapper"), message, detail, Qgis.Critical, 0)
+        self.iface.messageBar().pushMessage(tr("Thaw Slump Mapper"), message, detail, Qgis.MessageLevel.Critical, 0)
 
     def _training_cancelled(self) -> None:
         self.training = None

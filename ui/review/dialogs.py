@@ -13,32 +13,32 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QShortcut,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from ...adapters.compat import LAYER_FILTER_LINE, LAYER_FILTER_RASTER
 from ...adapters.i18n import tr
+from ...adapters.qt_compat import QShortcut
 
 
 class ExportDialog(QDialog):
     """Where the inventory goes, and optional roads/railways and DEM for its attributes."""
 
     def __init__(self, parent: QWidget | None, default_path: str) -> None:
-        from qgis.core import QgsMapLayerProxyModel
         from qgis.gui import QgsMapLayerComboBox
 
         super().__init__(parent)
         self.setWindowTitle(tr("Export inventory"))
         form = QFormLayout(self)
         self.output = QgsFileWidget()
-        self.output.setStorageMode(QgsFileWidget.SaveFile)
+        self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output.setFilter(tr("GeoPackage (*.gpkg)"))
         self.output.setFilePath(default_path)
         form.addRow(tr("Inventory GeoPackage"), self.output)
         self.roads = QgsMapLayerComboBox()
-        self.roads.setFilters(QgsMapLayerProxyModel.LineLayer)
+        self.roads.setFilters(LAYER_FILTER_LINE)
         self.roads.setAllowEmptyLayer(True)
         self.roads.setLayer(None)
         form.addRow(tr("Roads and railways (optional)"), self.roads)
@@ -48,11 +48,11 @@ class ExportDialog(QDialog):
         self.distance.setSuffix(tr(" m"))
         form.addRow(tr("Flag slumps closer than"), self.distance)
         self.dem = QgsMapLayerComboBox()
-        self.dem.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.dem.setFilters(LAYER_FILTER_RASTER)
         self.dem.setAllowEmptyLayer(True)
         self.dem.setLayer(None)
         form.addRow(tr("DEM (optional)"), self.dem)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -74,12 +74,12 @@ class TimelapseDialog(QDialog):
         self.frames, self.index, self.px = frames, start, px
         layout = QVBoxLayout(self)
         self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignCenter)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setMinimumSize(self.MIN_PX, self.MIN_PX)  # not the pixmap's size: the window may shrink
-        self.picture.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.picture.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.picture, 1)
         self.caption = QLabel()
-        self.caption.setAlignment(Qt.AlignCenter)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.caption)
         row = QHBoxLayout()
         for text, slot in ((tr("◀ Previous"), lambda: self.step(-1)), (tr("Play / pause (Space)"), self.toggle),
@@ -95,8 +95,8 @@ class TimelapseDialog(QDialog):
         self._resized.setSingleShot(True)
         self._resized.setInterval(250)
         self._resized.timeout.connect(self._size_settled)
-        for key, slot in ((Qt.Key_Left, lambda: self.step(-1)), (Qt.Key_Right, lambda: self.step(1)),
-                          (Qt.Key_Space, self.toggle)):
+        for key, slot in ((Qt.Key.Key_Left, lambda: self.step(-1)), (Qt.Key.Key_Right, lambda: self.step(1)),
+                          (Qt.Key.Key_Space, self.toggle)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(slot)
         self.show_frame()

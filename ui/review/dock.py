@@ -22,7 +22,6 @@ from qgis.PyQt.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QShortcut,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -31,6 +30,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ...adapters.i18n import tr
+from ...adapters.qt_compat import QShortcut, sequence_code
 from ...core.learn.finetune import ARCHITECTURES
 from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
 from ..widgets import help_row, narrow, scrolling
@@ -73,10 +73,10 @@ def confidence_label(level: str) -> str:
 def thumbnail_pixmap(rgb, outline, show_outline: bool) -> QPixmap:
     """QPixmap of an H×W×3 uint8 array with the candidate outline drawn on top."""
     h, w, _ = rgb.shape
-    image = QImage(rgb.data, w, h, 3 * w, QImage.Format_RGB888).copy()
+    image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
     if show_outline:
         painter = QPainter(image)
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor(255, 220, 0), 1.5))
         for ring in outline:
             painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
@@ -114,7 +114,7 @@ class ReviewDock(QgsDockWidget):
         source.setObjectName("ThawSlumpMapperCandidatesGroup")
         self.source_group = source  # folded once a review starts: the thumbnails need the room
         form = QFormLayout(source)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.gpkg = QgsFileWidget()
         self.gpkg.setFilter(tr("GeoPackage (*.gpkg)"))
         form.addRow(tr("Candidates GeoPackage"), self.gpkg)
@@ -205,7 +205,7 @@ class ReviewDock(QgsDockWidget):
 
         decide = QGroupBox(tr("Decision"), body)
         dform = QFormLayout(decide)
-        dform.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        dform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         # no reason carries over from one candidate to the next: R without a reason for this
         # candidate asks for one, 1-9 reject at once (a sticky "9 other" made wrong training labels)
         self.reason = QComboBox()
@@ -277,15 +277,15 @@ class ReviewDock(QgsDockWidget):
         self.queue_table = QTableWidget(0, 4)
         self.queue_table.setHorizontalHeaderLabels([tr("#"), tr("Probability"), tr("Area (ha)"), tr("Status")])
         self.queue_table.verticalHeader().setVisible(False)
-        self.queue_table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.queue_table.setSelectionBehavior(QTableWidget.SelectRows)
-        self.queue_table.setSelectionMode(QTableWidget.SingleSelection)
+        self.queue_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.queue_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.queue_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.queue_table.setSortingEnabled(True)
         self.queue_table.setMinimumHeight(160)
         self.queue_table.setToolTip(tr("Click a candidate to go to it; click a column header to sort. The review "
                                        "keys keep working here."))
         self.queue_table.cellClicked.connect(
-            lambda row, _col: self.jump_requested.emit(self.queue_table.item(row, 0).data(Qt.UserRole)))
+            lambda row, _col: self.jump_requested.emit(self.queue_table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
         list_layout.addWidget(self.queue_table)
         layout.addWidget(listing)
         training = QgsCollapsibleGroupBox(tr("Train the model on these decisions"), body)
@@ -294,7 +294,7 @@ class ReviewDock(QgsDockWidget):
         training.setSaveCollapsedState(True)
         self.training_group = training
         tform = QFormLayout(training)
-        tform.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        tform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.steps = QSpinBox()
         self.steps.setRange(10, 100000)
         self.steps.setValue(300)
@@ -364,10 +364,10 @@ class ReviewDock(QgsDockWidget):
     def _bind(self, key: str, slot) -> None:
         sequence = QKeySequence(key)
         shortcut = QShortcut(sequence, self)
-        shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)
         self._shortcuts.append(shortcut)
-        self._keymap[int(sequence[0])] = slot
+        self._keymap[sequence_code(sequence)] = slot
 
     def handle_key(self, code: int) -> bool:
         """A review key pressed elsewhere in the QGIS window (ui/review/keys.py): True if handled."""
@@ -415,12 +415,12 @@ class ReviewDock(QgsDockWidget):
             if pixmap is None:
                 picture.setText(tr("no image"))
                 picture.setFixedSize(self.thumb_size.value(), self.thumb_size.value())
-                picture.setAlignment(Qt.AlignCenter)
+                picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
             else:
                 picture.setPixmap(pixmap)
             v.addWidget(picture)
             label = QLabel(caption)
-            label.setAlignment(Qt.AlignCenter)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             v.addWidget(label)
             self.strip.addWidget(cell)
         self.strip.addStretch(1)
@@ -450,19 +450,19 @@ class ReviewDock(QgsDockWidget):
                       status_label(row.get("status") or "unreviewed"))
             for col, value in enumerate(values):
                 item = QTableWidgetItem()
-                item.setData(Qt.DisplayRole, value)  # numbers sort as numbers
-                item.setData(Qt.UserRole, i)
+                item.setData(Qt.ItemDataRole.DisplayRole, value)  # numbers sort as numbers
+                item.setData(Qt.ItemDataRole.UserRole, i)
                 table.setItem(i, col, item)
         table.setSortingEnabled(True)
 
     def set_queue_status(self, index: int, status: str) -> None:
         for row in range(self.queue_table.rowCount()):
-            if self.queue_table.item(row, 0).data(Qt.UserRole) == index:
-                self.queue_table.item(row, 3).setData(Qt.DisplayRole, status_label(status))
+            if self.queue_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == index:
+                self.queue_table.item(row, 3).setData(Qt.ItemDataRole.DisplayRole, status_label(status))
 
     def select_in_queue(self, index: int) -> None:
         for row in range(self.queue_table.rowCount()):
-            if self.queue_table.item(row, 0).data(Qt.UserRole) == index:
+            if self.queue_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == index:
                 self.queue_table.blockSignals(True)
                 self.queue_table.selectRow(row)
                 self.queue_table.blockSignals(False)

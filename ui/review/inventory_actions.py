@@ -53,7 +53,7 @@ class InventoryActions:
             c._message(tr("Open a candidates GeoPackage first."))
             return -1
         dialog = InventoryDialog(c.iface.mainWindow(), tr("Mark candidates already in an inventory"))
-        if not dialog.exec_():
+        if not dialog.exec():
             return -1
         return self.mark_with(dialog)
 
@@ -64,10 +64,10 @@ class InventoryActions:
         try:
             stats = mark_known(c.gpkg, inventory_from_dialog(dialog))
         except TsmError as exc:
-            c._message(error_text(exc), Qgis.Critical)
+            c._message(error_text(exc), Qgis.MessageLevel.Critical)
             return -1
         c._message(tr("{known} of {total} candidates are already in {source}; {new} are new.").format(
-            known=stats.known, total=stats.candidates, source=stats.source, new=stats.new), Qgis.Success)
+            known=stats.known, total=stats.candidates, source=stats.source, new=stats.new), Qgis.MessageLevel.Success)
         if c.queue:
             c.open(c.gpkg, c.dock.order.currentData())
         return stats.known
@@ -75,7 +75,7 @@ class InventoryActions:
     def train_from_inventory(self, steps: int, from_scratch: str) -> EngineTask | None:
         c = self.c
         dialog = InventoryDialog(c.iface.mainWindow(), tr("Train from an inventory"), c.mosaics_source())
-        if not dialog.exec_():
+        if not dialog.exec():
             return None
         return self.train_with(dialog, steps, from_scratch)
 
@@ -102,7 +102,7 @@ class InventoryActions:
             bands = tuple(sorted(parse_band_map(text).items())) if text else ()
             inventory = inventory_from_dialog(dialog)
         except TsmError as exc:
-            c._message(error_text(exc), Qgis.Critical)
+            c._message(error_text(exc), Qgis.MessageLevel.Critical)
             return None
         mosaics = [MosaicSpec(p, guess_date(p), bands) for p in paths]
         base = Path(dialog.file.filePath().strip() or paths[0]).parent / f"{Path(inventory.label).stem}_training"
@@ -146,6 +146,6 @@ class InventoryActions:
         c._message(tr("Model {version} trained from {slumps} slumps of {source} ({outside} polygons outside the "
                       "mosaics left out; validation IoU {after}) and added to the model chooser.").format(
             version=result["version"], slumps=result["chips"]["positive"], source=inv["label"],
-            outside=inv["outside_mosaics"], after=result["val_iou_after"]), Qgis.Success)
+            outside=inv["outside_mosaics"], after=result["val_iou_after"]), Qgis.MessageLevel.Success)
         if result.get("notice"):
-            c._message(localize(result["notice"]), Qgis.Info)
+            c._message(localize(result["notice"]), Qgis.MessageLevel.Info)

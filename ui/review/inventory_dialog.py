@@ -3,7 +3,7 @@ polygons are hard negatives, and — for training — the mosaics it was drawn o
 
 from __future__ import annotations
 
-from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
@@ -17,6 +17,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ...adapters.compat import LAYER_FILTER_POLYGON
 from ...adapters.i18n import tr
 
 VECTOR_FILTER = "*.geojson *.json *.gpkg *.shp *.fgb *.kml"
@@ -30,9 +31,9 @@ class InventoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         form = QFormLayout(self)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.layer = QgsMapLayerComboBox()
-        self.layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.layer.setFilters(LAYER_FILTER_POLYGON)
         self.layer.setAllowEmptyLayer(True)
         self.layer.setLayer(None)
         form.addRow(tr("Inventory layer"), self.layer)
@@ -61,16 +62,16 @@ class InventoryDialog(QDialog):
                 if isinstance(layer, QgsRasterLayer) and layer.providerType() == "gdal":
                     path = layer.source().split("|")[0]
                     item = QListWidgetItem(layer.name())
-                    item.setData(Qt.UserRole, path)
-                    item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-                    item.setCheckState(Qt.Checked if path in ticked else Qt.Unchecked)
+                    item.setData(Qt.ItemDataRole.UserRole, path)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)
                     self.mosaics.addItem(item)
             form.addRow(QLabel(tr("Mosaics the inventory was drawn on")))
             form.addRow(self.mosaics)
             self.band_map = QLineEdit()
             self.band_map.setPlaceholderText(tr("band mapping, e.g. red=1,green=2,blue=3 (empty: defaults)"))
             form.addRow(tr("Bands"), self.band_map)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -89,5 +90,5 @@ class InventoryDialog(QDialog):
     def chosen_mosaics(self) -> list[str]:
         if self.mosaics is None:
             return []
-        return [self.mosaics.item(i).data(Qt.UserRole) for i in range(self.mosaics.count())
-                if self.mosaics.item(i).checkState() == Qt.Checked]
+        return [self.mosaics.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.mosaics.count())
+                if self.mosaics.item(i).checkState() == Qt.CheckState.Checked]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 
-from qgis.PyQt.QtCore import QEvent, QObject, Qt
+from qgis.PyQt.QtCore import QEvent, QObject
 from qgis.PyQt.QtWidgets import QApplication
 
+from ...adapters.qt_compat import event_code
+
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
-MODIFIERS = Qt.ControlModifier | Qt.ShiftModifier | Qt.AltModifier | Qt.MetaModifier
 
 
 class ReviewKeys(QObject):
@@ -52,10 +53,9 @@ class ReviewKeys(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         # an exception escaping a filter would abort QGIS (PyQt's rule for virtuals): log it instead
         try:
-            if event.type() != QEvent.KeyPress or event.isAutoRepeat():
+            if event.type() != QEvent.Type.KeyPress or event.isAutoRepeat():
                 return False
-            code = int(event.key()) | int(event.modifiers() & MODIFIERS)
-            return self.dock.handle_key(code)
+            return self.dock.handle_key(event_code(event))
         except Exception:
             LOGGER.exception("review key forwarding failed")
             return False
