@@ -46,7 +46,7 @@ def install(zip_path: Path, profiles_path: Path, profile: str) -> dict[str, str]
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(plugins)
     ini_path = profile_dir / "QGIS" / "QGIS3.ini"
-    ini = QSettings(str(ini_path), QSettings.IniFormat)
+    ini = QSettings(str(ini_path), QSettings.Format.IniFormat)
     ini.setValue(f"PythonPlugins/{PLUGIN}", True)
     ini.sync()
     result = {"plugin": str(target), "settings": str(ini_path)}

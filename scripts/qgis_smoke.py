@@ -377,7 +377,7 @@ def install_profile(zip_path: Path, profiles: Path, lang: str) -> Path:
     plugins_dir.mkdir(parents=True)
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(plugins_dir)
-    ini = QSettings(str(profile / "QGIS" / "QGIS3.ini"), QSettings.IniFormat)
+    ini = QSettings(str(profile / "QGIS" / "QGIS3.ini"), QSettings.Format.IniFormat)
     ini.setValue(f"PythonPlugins/{PLUGIN}", True)
     ini.setValue("qgis/checkVersion", False)
     ini.setValue("qgis/showTips", False)
