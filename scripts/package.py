@@ -22,7 +22,7 @@ PACKAGE = "thaw_slump_mapper"
 TOP_FILES = ("metadata.txt", "__init__.py", "plugin.py", "LICENSE", "README.md")
 TOP_DIRS = ("core", "adapters", "ui", "models", "resources", "i18n")
 EXTRA_FILES = ("requirements/runtime.txt", "requirements/train.txt", "requirements/constraints.txt")
-SKIP_SUFFIXES = (".pyc", ".pyo", ".pth")  # Torch weights stay in the repository; the zip runs ONNX
+SKIP_SUFFIXES = (".pyc", ".pyo")  # the starter's Torch weights (.pth) travel: fine-tuning starts from them
 SKIP_PARTS = ("__pycache__", ".pytest_cache", ".ruff_cache")
 LIMIT_BYTES = 25 * 1024 * 1024  # plugins.qgis.org's upload limit
 

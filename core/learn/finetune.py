@@ -103,7 +103,8 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
         raise InputError(f"{steps} training steps: there must be at least one.", "Give --steps 300, for example.")
     if not math.isfinite(lr) or lr <= 0:
         raise InputError(f"The learning rate {lr} is not a positive number.", "Give --lr 2e-4, for example.")
-    if not base_pth.is_file():
+    # a new network needs only the base's description (bands, normalisation); fine-tuning its weights
+    if not base_pth.is_file() and not (from_scratch and base_pth.with_name(base_pth.name + ".json").is_file()):
         raise InputError(f"The model {base_pth} does not exist.", "Give the .pth of a model package.")
     if not (chips_dir / "manifest.json").is_file():
         raise InputError(f"{chips_dir} holds no training chips (no manifest.json).",

@@ -464,7 +464,8 @@ class ReviewController(QObject):
             return None
         model_path = self.model_source() if self.model_source is not None else ""
         pth = Path(model_path).with_suffix(".pth") if model_path else None
-        if pth is None or not pth.exists():
+        # a new network needs only the model's description; fine-tuning needs its weights
+        if pth is None or not (pth.exists() or (from_scratch and pth.with_name(pth.name + ".json").exists())):
             self._message(tr("Fine-tuning needs the model's Torch weights (.pth beside the .onnx, as the starter "
                              "model has)."), Qgis.MessageLevel.Warning)
             return None

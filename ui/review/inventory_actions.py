@@ -89,7 +89,8 @@ class InventoryActions:
             return None
         model_path = c.model_source() if c.model_source is not None else ""
         pth = Path(model_path).with_suffix(".pth") if model_path else None
-        if pth is None or not pth.exists():
+        # a new network needs only the model's description; fine-tuning needs its weights
+        if pth is None or not (pth.exists() or (from_scratch and pth.with_name(pth.name + ".json").exists())):
             c._message(tr("Fine-tuning needs the model's Torch weights (.pth beside the .onnx, as the starter "
                           "model has)."))
             return None
