@@ -5,6 +5,7 @@ from __future__ import annotations
 from qgis.core import QgsRasterLayer, QgsVectorLayer, QgsWkbTypes
 from tsm_testkit import bare_soil_model
 
+from thaw_slump_mapper.adapters.compat import GEOMETRY_POLYGON
 from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
 from thaw_slump_mapper.core.engine.raster import MosaicSpec
 from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
@@ -24,7 +25,7 @@ def test_candidates_and_probabilities_open_in_qgis(qgis_app, tmp_path):
     assert layer.isValid()
     assert layer.featureCount() == len(result.candidates) > 0
     assert layer.crs().authid() == "EPSG:32646"
-    assert QgsWkbTypes.geometryType(layer.wkbType()) == QgsWkbTypes.PolygonGeometry
+    assert QgsWkbTypes.geometryType(layer.wkbType()) == GEOMETRY_POLYGON
     names = layer.fields().names()
     assert "max_prob" in names and "status" in names
     feature = next(layer.getFeatures())

@@ -28,7 +28,7 @@ def test_zh_cn_locale_translates_the_actions_and_docks(fake_iface, locale):
         plugin.unload()
         settings.remove("locale/overrideFlag")
         settings.remove("locale/userLocale")
-        QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QApplication.processEvents()
     # the translator is gone with the plugin: English again
     assert i18n.tr("Inference panel") == "Inference panel"

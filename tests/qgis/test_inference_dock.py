@@ -152,7 +152,7 @@ def test_engine_errors_reach_the_message_bar_with_the_fix(setup, fake_iface, tmp
     dock.run_button.click()
     wait_for(lambda: controller.task is None)
     _, text, detail, level, _ = fake_iface.messageBar().pushMessage.call_args.args
-    assert level == Qgis.Critical and "needs 'nir'" in text and "--band-map" in text
+    assert level == Qgis.MessageLevel.Critical and "needs 'nir'" in text and "--band-map" in text
     assert "Traceback" in detail  # the full detail is offered, the message itself stays plain
 
 
@@ -364,7 +364,7 @@ def test_no_layer_the_run_adds_makes_qgis_warn_about_temporary_layers(setup, tmp
     assert prob.isValid() and prob.source() == str(gpkg.with_name("cand_probability") / cached.name)
     assert prob.bandCount() == 4 and prob.dataProvider().sample(prob.extent().center(), 1)[1]  # chunks came along
     # a result, not a mosaic: not offered in the mosaic table
-    assert prob.id() not in [dock.table.item(r, 0).data(Qt.UserRole) for r in range(dock.table.rowCount())]
+    assert prob.id() not in [dock.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(dock.table.rowCount())]
 
 
 def test_the_mosaic_table_shows_several_rows_and_the_dock_fits_a_narrow_width(setup, scene):

@@ -17,7 +17,7 @@ DOCK_NAMES = {"ThawSlumpMapperInferenceDock", "ThawSlumpMapperReviewDock"}
 
 
 def _flush_deletes():
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QApplication.processEvents()
 
 

@@ -71,17 +71,17 @@ def test_keyboard_review_commits_each_decision(review):
     first = controller.queue[0]["candidate_id"]
     assert canvas.extent().contains(controller.queue[0]["geometry"].centroid.x,
                                     controller.queue[0]["geometry"].centroid.y)
-    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key.Key_A)
     assert _status(gpkg)[first] == "accepted/"  # committed before anything else happens
     second = controller.queue[1]["candidate_id"]
-    _key(dock, Qt.Key_1)  # reject as water
+    _key(dock, Qt.Key.Key_1)  # reject as water
     assert _status(gpkg)[second] == "rejected/water"
     third = controller.queue[2]["candidate_id"]
-    _key(dock, Qt.Key_U)
+    _key(dock, Qt.Key.Key_U)
     assert _status(gpkg)[third] == "unsure/"
-    _key(dock, Qt.Key_Space)  # skip the fourth
+    _key(dock, Qt.Key.Key_Space)  # skip the fourth
     assert controller.index == 4 % n
-    _key(dock, Qt.Key_B)  # back to the skipped one
+    _key(dock, Qt.Key.Key_B)  # back to the skipped one
     assert controller.index == 3
     assert f"3 of {n} reviewed" in dock.counters.text()
     reviewer = sqlite3.connect(gpkg).execute("SELECT DISTINCT reviewer FROM candidates WHERE status != "
@@ -92,8 +92,8 @@ def test_keyboard_review_commits_each_decision(review):
 def test_reopening_resumes_at_the_first_undecided_candidate(review):
     dock, controller, _gpkg, _ = review
     dock.start.click()
-    _key(dock, Qt.Key_A)
-    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key.Key_A)
+    _key(dock, Qt.Key.Key_A)
     total = len(controller.queue)
     dock.start.click()  # as after a restart: the queue is read again from the GeoPackage
     assert controller.queue[controller.index]["status"] == "unreviewed"
@@ -116,8 +116,8 @@ def test_second_reviewer_blind_mode_and_agreement(review, monkeypatch):
     dock, controller, _gpkg, _ = review
     dock.start.click()
     first_two = [r["candidate_id"] for r in controller.queue[:2]]
-    _key(dock, Qt.Key_A)
-    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key.Key_A)
+    _key(dock, Qt.Key.Key_A)
     settings.save(Preferences(reviewer="Second"))
     dock.blind.setChecked(True)
     dock.start.click()
@@ -143,7 +143,7 @@ def test_accept_records_activity_first_year_and_criteria(review):
     dock.initiation.setCurrentIndex(dock.initiation.findData("2020"))
     dock.criteria["colour_contrast"].setChecked(True)
     dock.criteria["upslope_retreat"].setChecked(True)
-    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key.Key_A)
     row = sqlite3.connect(gpkg).execute("SELECT activity, initiation_period, criteria FROM candidates WHERE "
                                         "candidate_id = ?", (cid,)).fetchone()
     assert row == ("active", "2020", "colour_contrast,upslope_retreat")
@@ -208,7 +208,7 @@ def test_export_inventory_from_the_dock_with_roads_and_dem(review, tmp_path, mon
 
     dock, controller, _gpkg, _ = review
     dock.start.click()
-    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key.Key_A)
     roads = QgsVectorLayer("LineString?crs=EPSG:4326", "roads", "memory")  # another CRS on purpose
     feature = QgsFeature()
     feature.setGeometry(QgsGeometry.fromWkt("LINESTRING(93.34 34.87, 93.36 34.87)"))
@@ -238,8 +238,8 @@ def test_export_inventory_through_processing(review, tmp_path, qgis_processing):
 
     dock, _controller, gpkg, _ = review
     dock.start.click()
-    _key(dock, Qt.Key_A)
-    _key(dock, Qt.Key_A)
+    _key(dock, Qt.Key.Key_A)
+    _key(dock, Qt.Key.Key_A)
     provider = Provider()
     QgsApplication.processingRegistry().addProvider(provider)
     try:
@@ -320,7 +320,7 @@ def test_fine_tune_from_the_dock_registers_the_next_model(review, tmp_path):
     dock.show_filter.setCurrentIndex(dock.show_filter.findData("all"))
     dock.start.click()
     for _ in range(len(controller.queue)):  # accept everything: enough positives to learn from
-        _key(dock, Qt.Key_A)
+        _key(dock, Qt.Key.Key_A)
     dock.steps.setValue(10)
     dock.train_button.click()
     assert not dock.train_button.isEnabled()
@@ -355,20 +355,20 @@ def test_reject_reason_never_carries_over_to_the_next_candidate(review):
     dock, controller, gpkg, _ = review
     dock.start.click()
     first, second = controller.queue[0]["candidate_id"], controller.queue[1]["candidate_id"]
-    _key(dock, Qt.Key_9)  # reject the first as "other"
+    _key(dock, Qt.Key.Key_9)  # reject the first as "other"
     assert _status(gpkg)[first] == "rejected/other"
     assert dock.reason.currentData() is None  # the next candidate starts without a reason
-    _key(dock, Qt.Key_R)  # R alone does not reject: it asks for a reason
+    _key(dock, Qt.Key.Key_R)  # R alone does not reject: it asks for a reason
     assert _status(gpkg)[second] == "unreviewed/" and controller.queue[controller.index]["candidate_id"] == second
     assert dock.reason_hint.isVisibleTo(dock)
-    _key(dock, Qt.Key_2)  # a number rejects at once, with that reason
+    _key(dock, Qt.Key.Key_2)  # a number rejects at once, with that reason
     assert _status(gpkg)[second] == "rejected/snow_ice"
 
 
 def _in_window(fake_iface, dock, canvas):
     window = fake_iface.mainWindow()
     window.setCentralWidget(canvas)
-    window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.show()
     QApplication.setActiveWindow(window)
     QApplication.processEvents()
@@ -383,27 +383,27 @@ def test_review_keys_work_with_the_focus_on_the_map_but_not_in_other_panels(revi
     other = QDockWidget("Layers", window)
     search = QLineEdit()
     other.setWidget(search)
-    window.addDockWidget(Qt.LeftDockWidgetArea, other)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, other)
     dock.start.click()
     assert dock.listening.isVisibleTo(dock)  # the dock says it is listening
     first, second = controller.queue[0]["candidate_id"], controller.queue[1]["candidate_id"]
     canvas.setFocus()  # one click on the map
     QApplication.processEvents()
     assert QApplication.focusWidget() is canvas
-    QTest.keyClick(canvas, Qt.Key_A)
+    QTest.keyClick(canvas, Qt.Key.Key_A)
     assert _status(gpkg)[first] == "accepted/"
     search.setFocus()
     QApplication.processEvents()
-    QTest.keyClick(search, Qt.Key_U)  # typing in another panel stays typing
+    QTest.keyClick(search, Qt.Key.Key_U)  # typing in another panel stays typing
     assert search.text() == "u" and _status(gpkg)[second] == "unreviewed/"
     canvas.setFocus()
-    QTest.keyClick(canvas, Qt.Key_3)  # numbers reject from the map too
+    QTest.keyClick(canvas, Qt.Key.Key_3)  # numbers reject from the map too
     assert _status(gpkg)[second] == "rejected/cloud_shadow"
     controller.unload()  # review over: the map gets its keys back
     third = controller.queue[2]["candidate_id"]
     canvas.setFocus()
     QApplication.processEvents()
-    QTest.keyClick(canvas, Qt.Key_A)
+    QTest.keyClick(canvas, Qt.Key.Key_A)
     assert _status(gpkg)[third] == "unreviewed/"
 
 
@@ -419,9 +419,9 @@ def test_time_lapse_window_follows_the_candidate_and_keeps_space_for_itself(revi
     QApplication.setActiveWindow(dialog)
     dialog.setFocus()
     QApplication.processEvents()
-    QTest.keyClick(dialog, Qt.Key_Space)  # plays the years; does not skip the candidate behind
+    QTest.keyClick(dialog, Qt.Key.Key_Space)  # plays the years; does not skip the candidate behind
     assert dialog.timer.isActive() and controller.index == 0
-    QTest.keyClick(dialog, Qt.Key_A)  # decide from the time-lapse window
+    QTest.keyClick(dialog, Qt.Key.Key_A)  # decide from the time-lapse window
     assert _status(gpkg)[first] == "accepted/"
     assert controller.dialog is dialog and dialog.isVisible() and dialog.frames is not frames_before
     dialog.close()
@@ -449,20 +449,21 @@ def test_the_candidate_list_sorts_jumps_and_follows_the_decisions(review):
     dock.start.click()
     table = dock.queue_table
     assert table.rowCount() == len(controller.queue)
-    table.sortItems(2, Qt.AscendingOrder)  # by area, smallest first
-    areas = [table.item(r, 2).data(Qt.DisplayRole) for r in range(table.rowCount())]
+    table.sortItems(2, Qt.SortOrder.AscendingOrder)  # by area, smallest first
+    areas = [table.item(r, 2).data(Qt.ItemDataRole.DisplayRole) for r in range(table.rowCount())]
     assert areas == sorted(areas)
     row = table.rowCount() - 1  # the largest candidate
-    target = table.item(row, 0).data(Qt.UserRole)
+    target = table.item(row, 0).data(Qt.ItemDataRole.UserRole)
     table.cellClicked.emit(row, 1)
     assert controller.index == target
     assert round(controller.queue[target]["area_m2"] / 1e4, 2) == max(areas)
     QApplication.setActiveWindow(dock)
     table.setFocus()
     QApplication.processEvents()
-    QTest.keyClick(table, Qt.Key_A)  # the review keys keep working in the list
+    QTest.keyClick(table, Qt.Key.Key_A)  # the review keys keep working in the list
     assert _status(gpkg)[controller.queue[target]["candidate_id"]] == "accepted/"
-    statuses = {table.item(r, 0).data(Qt.UserRole): table.item(r, 3).text() for r in range(table.rowCount())}
+    role = Qt.ItemDataRole.UserRole
+    statuses = {table.item(r, 0).data(role): table.item(r, 3).text() for r in range(table.rowCount())}
     assert statuses[target] == "accepted"
 
 

@@ -20,7 +20,7 @@ def test_missing_required_package_loads_the_stub_with_install_help(fake_iface, m
 
     plugin.initGui()
     _title, text, level, duration = fake_iface.messageBar().pushMessage.call_args.args
-    assert "tsm-ghost-package" in text and level == Qgis.Warning and duration == 0
+    assert "tsm-ghost-package" in text and level == Qgis.MessageLevel.Warning and duration == 0
     assert [a.text() for m in fake_iface.test_menus.values() for a in m.actions()] == [
         "Thaw Slump Mapper: setup needed…"]
 
