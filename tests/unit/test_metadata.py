@@ -16,11 +16,13 @@ def test_metadata_has_every_field_the_plugin_repository_requires():
     assert not missing
 
 
-def test_version_is_semantic_and_qgis_range_is_the_ltr_baseline():
+def test_version_is_semantic_and_qgis_range_is_3_22_to_qgis_4():
     meta = about.metadata()
     assert re.fullmatch(r"\d+\.\d+\.\d+", about.version())
     assert meta["qgisminimumversion"] == "3.22"
-    assert meta["qgismaximumversion"].startswith("3.")
+    # QGIS 4 (Qt 6) loads only plugins that declare supportsQt6, and compares the maximum version
+    assert meta["qgismaximumversion"] == "4.99"
+    assert meta["supportsqt6"] == "True"
     assert meta["hasprocessingprovider"] == "yes"
 
 
