@@ -202,7 +202,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
                           "near_nodata_m2": result.near_nodata_m2, "cached": prob.cached,
                           "cluster": args.cluster or ""}}
     stats = write_candidates(args.out, result, run, reproject=args.into_file_crs)
-    summary = {"candidates": stats.found, "new": stats.inserted, "updated": stats.updated,
+    summary = {"candidates": stats.found, "new": stats.inserted, "updated": stats.updated, "merged": stats.merged,
                "run_id": stats.run_id, "gpkg": str(Path(args.out).resolve()),
                "probability_raster": str(prob.path), "cached": prob.cached, "device": prob.model["device"],
                "tiles_run": prob.tiles_run, "tiles_total": prob.tiles_total,
@@ -215,7 +215,8 @@ def cmd_infer(args: argparse.Namespace) -> int:
         known = mark_known(args.out, read_inventory(args.known_inventory))
         summary["known"] = known.known
     print(json.dumps(summary) if args.json else
-          f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated) in {args.out} "
+          f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated"
+          f"{f', {stats.merged} merged into one' if stats.merged else ''}) in {args.out} "
           f"by {model.spec.name} {model.spec.version} on {prob.model['device']}; "
           f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}"
           f"{_near_nodata_note(result, vparams.nodata_margin_px)}"

@@ -15,6 +15,7 @@ from pathlib import Path
 from rasterio.crs import CRS
 from rasterio.warp import transform_geom
 from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
 from shapely.strtree import STRtree
 
 from .. import about
@@ -102,6 +103,7 @@ class MergeStats:
     found: int
     inserted: int
     updated: int
+    merged: int = 0  # unreviewed candidates of one place folded into one
 
 
 def now_iso() -> str:
@@ -141,11 +143,18 @@ def file_crs(gpkg_path: str | Path) -> CRS | None:
         conn.close()
 
 
-def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_iou: float = 0.3,
+def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_overlap: float = 0.3,
                      replace_run_id: str | None = None, reproject: bool = False) -> MergeStats:
     """Merge ``result`` into the GeoPackage in one transaction and record the run. A file that
     holds another CRS raises CrsMismatchError unless ``reproject`` (then the new polygons are
     transformed into the file's CRS).
+
+    One place, one candidate: a detection that covers at least ``min_overlap`` of the smaller of
+    itself and a candidate already in the file is that candidate (runs at other thresholds, areas
+    or models find the same slump with other outlines). A decided candidate keeps its decision and
+    outline, and only a part of the detection well outside it (at least the run's minimum area and
+    a third of the detection) becomes a new candidate; unreviewed ones of the same place merge
+    into one, which takes the new outline.
 
     ``replace_run_id``: a re-vectorisation of that run (new threshold or minimum area): the
     unreviewed candidates it last wrote are replaced instead of merged, so polygons that no longer
@@ -176,13 +185,13 @@ def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_i
             if replace_run_id:
                 # everything that run last touched and nobody has reviewed is re-derived from it
                 conn.execute(f'DELETE FROM "{LAYER}" WHERE run_id = ? AND status = ?', (replace_run_id, "unreviewed"))
-            existing = [(fid, decode_geometry(blob), status) for fid, blob, status in
-                        conn.execute(f'SELECT fid, geom, status FROM "{LAYER}"')]
-            tree = STRtree([g for _, g, _ in existing]) if existing else None
+            index = _Index([(fid, decode_geometry(blob), status) for fid, blob, status in
+                            conn.execute(f'SELECT fid, geom, status FROM "{LAYER}"')])
             dates = ",".join(result.meta.get("dates", []))
             mosaic_ids = json.dumps([m.get("path") for m in result.meta.get("mosaics", [])])
             model = result.meta.get("model", {})
-            inserted = updated = 0
+            min_area = float(run.get("min_area_m2") or 0.0)
+            inserted = updated = merged = 0
             for cand, geom in zip(result.candidates, geoms):
                 a = cand.attributes
                 values = {
@@ -194,31 +203,43 @@ def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_i
                     "mosaic_ids": mosaic_ids, "mosaic_dates": dates, "run_id": run_id, "updated_at": created,
                     "plugin_version": about.version(),
                 }
-                match = None
-                if tree is not None:
-                    best = 0.0
-                    for i in tree.query(geom):
-                        iou = _iou(geom, existing[i][1])
-                        if iou >= min_iou and iou > best:
-                            best, match = iou, existing[i]
-                if match is not None:
-                    fid, _, status = match
-                    if status == "unreviewed":
-                        values["geom"] = encode_geometry(geom, srs_id)
-                    sets = ", ".join(f'"{k}" = ?' for k in values)
-                    conn.execute(f'UPDATE "{LAYER}" SET {sets} WHERE fid = ?', (*values.values(), fid))
+                # 1. A place already decided keeps its decision and outline and is not offered again;
+                #    only what lies well outside it (a genuinely new part) goes on as a candidate.
+                decided = index.overlapping(geom, min_overlap, reviewed=True)
+                if decided:
+                    best = max(decided, key=lambda row: _iou(geom, row[1]))
+                    _update(conn, best[0], values)
                     updated += 1
-                else:
-                    values.update(geom=encode_geometry(geom, srs_id), candidate_id=a["candidate_id"],
-                                  first_run_id=run_id, created_at=created)
-                    cols = ", ".join(f'"{k}"' for k in values)
-                    marks = ", ".join("?" for _ in values)
-                    try:
-                        conn.execute(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', tuple(values.values()))
-                    except sqlite3.IntegrityError:  # same position, below the IoU bar: keep one id
-                        values["candidate_id"] = str(uuid.uuid4())
-                        conn.execute(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', tuple(values.values()))
-                    inserted += 1
+                    geom = _new_part(geom, [row[1] for row in decided], min_area)
+                    if geom is None:
+                        continue
+                    values = {**values, "area_m2": geom.area, "perimeter_m": geom.length}
+                # 2. Unreviewed candidates of the same place become one: the best match takes the new
+                #    outline and keeps its id, the others (nobody has looked at them) merge into it.
+                same = index.overlapping(geom, min_overlap, reviewed=False)
+                if same:
+                    keep = max(same, key=lambda row: _iou(geom, row[1]))
+                    _update(conn, keep[0], {**values, "geom": encode_geometry(geom, srs_id)})
+                    index.replace(keep[0], geom)
+                    for fid, _, _ in same:
+                        if fid != keep[0]:
+                            conn.execute(f'DELETE FROM "{LAYER}" WHERE fid = ?', (fid,))
+                            index.remove(fid)
+                            merged += 1
+                    if not decided:
+                        updated += 1
+                    continue
+                values.update(geom=encode_geometry(geom, srs_id), candidate_id=a["candidate_id"],
+                              first_run_id=run_id, created_at=created)
+                cols = ", ".join(f'"{k}"' for k in values)
+                marks = ", ".join("?" for _ in values)
+                try:
+                    cur = conn.execute(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', tuple(values.values()))
+                except sqlite3.IntegrityError:  # same position, below the overlap bar: keep one id
+                    values["candidate_id"] = str(uuid.uuid4())
+                    cur = conn.execute(f'INSERT INTO "{LAYER}" ({cols}) VALUES ({marks})', tuple(values.values()))
+                index.add(cur.lastrowid, geom, "unreviewed")
+                inserted += 1
             update_extent(conn, LAYER)
             record = {
                 "run_id": run_id, "created_at": created, "plugin_version": about.version(),
@@ -237,7 +258,66 @@ def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_i
                          tuple(record.values()))
     finally:
         conn.close()
-    return MergeStats(run_id, len(result.candidates), inserted, updated)
+    return MergeStats(run_id, len(result.candidates), inserted, updated, merged)
+
+
+def overlap(a, b) -> float:
+    """The share of the smaller polygon that the two have in common (1 when one holds the other)."""
+    smaller = min(a.area, b.area)
+    return a.intersection(b).area / smaller if smaller > 0 else 0.0
+
+
+class _Index:
+    """The file's candidates during one merge: an STRtree over what was there, plus what this run
+    changed (a handful), so that each detection sees the file as it is now."""
+
+    def __init__(self, rows: list[tuple[int, object, str]]) -> None:
+        self.rows = {fid: (fid, geom, status) for fid, geom, status in rows}
+        self.order = [fid for fid, _, _ in rows]
+        self.tree = STRtree([geom for _, geom, _ in rows]) if rows else None
+        self.changed: set[int] = set()
+
+    def overlapping(self, geom, min_overlap: float, reviewed: bool) -> list[tuple[int, object, str]]:
+        near = {self.order[i] for i in self.tree.query(geom)} if self.tree is not None else set()
+        near |= self.changed
+        out = []
+        for fid in near:
+            row = self.rows.get(fid)
+            if row is None or (row[2] != "unreviewed") != reviewed:
+                continue
+            if row[1].intersects(geom) and overlap(geom, row[1]) >= min_overlap:
+                out.append(row)
+        return sorted(out)
+
+    def replace(self, fid: int, geom) -> None:
+        self.rows[fid] = (fid, geom, self.rows[fid][2])
+        self.changed.add(fid)
+
+    def add(self, fid: int, geom, status: str) -> None:
+        self.rows[fid] = (fid, geom, status)
+        self.changed.add(fid)
+
+    def remove(self, fid: int) -> None:
+        self.rows.pop(fid, None)
+        self.changed.discard(fid)
+
+
+def _update(conn, fid: int, values: dict) -> None:
+    sets = ", ".join(f'"{k}" = ?' for k in values)
+    conn.execute(f'UPDATE "{LAYER}" SET {sets} WHERE fid = ?', (*values.values(), fid))
+
+
+def _new_part(geom, decided: list, min_area: float):
+    """The largest piece of ``geom`` outside the decided outlines, if it is a place of its own:
+    at least ``min_area`` and a third of the detection (growth at a slump's edge is not)."""
+    rest = geom.difference(unary_union(decided))
+    pieces = [p for p in getattr(rest, "geoms", [rest]) if p.geom_type == "Polygon" and not p.is_empty]
+    if not pieces:
+        return None
+    piece = max(pieces, key=lambda p: p.area)
+    if piece.area < max(min_area, geom.area / 3):
+        return None
+    return piece
 
 
 def read_candidates(gpkg_path: str | Path) -> list[dict]:
