@@ -16,7 +16,7 @@ from pathlib import Path
 from . import about, deps
 from .errors import TsmError
 from .outputs import check_folder, check_new_file
-from .preferences import BACKENDS
+from .preferences import BACKENDS, CHIPS
 
 
 class CliError(TsmError):
@@ -420,7 +420,9 @@ def cmd_export_chips(args: argparse.Namespace) -> int:
         manifest = export_chips(args.candidates, mosaics, spec, args.out, chip=args.chip, background=background,
                                 block_m=args.block, val_share=args.val)
     print(f"{sum(manifest['counts'].values())} chips ({manifest['counts']}) split {manifest['splits']} in {args.out}; "
-          f"{manifest['dropped_at_split_borders_or_nodata']} dropped at split borders or NoData")
+          f"{manifest['dropped']['nodata']} left out as mostly NoData, "
+          f"{manifest['dropped']['background_near_both_splits']} background chips left out near both splits"
+          + (f"; {manifest['note']}" if manifest["note"] else ""))
     if inventory is not None:
         inv = manifest["inventory"]
         rule = "=".join(inv["negative_rule"]) if inv["negative_rule"] else "none"
@@ -705,11 +707,13 @@ def build_parser() -> argparse.ArgumentParser:
     chips.add_argument("--band-map", help="band roles of the mosaics, e.g. red=1,green=2,blue=3")
     chips.add_argument("--model", required=True, help="the model the chips are for (bands, pixel size)")
     chips.add_argument("--out", required=True, help="output folder")
-    chips.add_argument("--chip", type=_number(int, 32, 4096), default=128, help="chip size in pixels")
-    chips.add_argument("--background", type=_number(int, 0), default=30, help="random background chips")
-    chips.add_argument("--block", type=POSITIVE, default=1000.0, help="spatial block size (m) of the split")
-    chips.add_argument("--val", type=_number(float, 0.0, 1.0, high_open=True), default=0.25,
-                       help="share of blocks for validation")
+    chips.add_argument("--chip", type=_number(int, 32, 4096), default=CHIPS.chip, help="chip size in pixels")
+    chips.add_argument("--background", type=_number(int, 0), default=CHIPS.background,
+                       help="random background chips")
+    chips.add_argument("--block", type=POSITIVE, default=CHIPS.block_m,
+                       help="examples whose chips come closer than this (m) stay on one side of the split")
+    chips.add_argument("--val", type=_number(float, 0.0, 1.0, high_open=True), default=CHIPS.val_share,
+                       help="share of the positives held out for validation")
     chips.add_argument("--overwrite", action="store_true", help="write into a folder that already holds chips")
     chips.set_defaults(func=cmd_export_chips)
 

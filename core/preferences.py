@@ -23,6 +23,21 @@ def default_cache_dir() -> str:
 
 
 @dataclass(frozen=True)
+class ChipDefaults:
+    """Training chips: one set of defaults for the review dock, the inventory dialog, Processing and
+    `tsm export-chips` (core.learn.chips)."""
+
+    chip: int = 128  # pixels
+    background: int = 20  # random chips beside the examples
+    block_m: float = 300.0  # examples whose chips come closer than this stay on one side of the split
+    val_share: float = 0.25  # share of the positives held out for validation
+    seed: int = 0
+
+
+CHIPS = ChipDefaults()
+
+
+@dataclass(frozen=True)
 class Preferences:
     threshold: float = 0.5  # probability above which a pixel is a slump candidate
     min_area_m2: float = 900.0  # 100 PlanetScope pixels; smaller blobs are noise

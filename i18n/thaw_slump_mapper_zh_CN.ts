@@ -14,37 +14,37 @@
         <translation>热融滑塌制图</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="62"/>
+        <location filename="../plugin.py" line="63"/>
         <source>Inference panel</source>
         <translation>推理面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="62"/>
+        <location filename="../plugin.py" line="63"/>
         <source>Review panel</source>
         <translation>审核面板</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="74"/>
+        <location filename="../plugin.py" line="75"/>
         <source>{panel} ({shortcut})</source>
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="97"/>
+        <location filename="../plugin.py" line="98"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="100"/>
+        <location filename="../plugin.py" line="101"/>
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="140"/>
+        <location filename="../plugin.py" line="141"/>
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="82"/>
+        <location filename="../ui/inference/dock.py" line="83"/>
         <source>Thaw Slump Inference</source>
         <translation>热融滑塌推理</translation>
     </message>
@@ -194,7 +194,7 @@
         <translation>同时导入可选包（较慢：torch）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="55"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="56"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
@@ -214,42 +214,42 @@
         <translation>热融滑塌制图 {version}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="92"/>
+        <location filename="../plugin.py" line="93"/>
         <source>Run model on current view</source>
         <translation>在当前视图运行模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="88"/>
+        <location filename="../ui/inference/dock.py" line="89"/>
         <source>Mosaics (one per year)</source>
         <translation>镶嵌影像（每年一幅）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="91"/>
+        <location filename="../ui/inference/dock.py" line="92"/>
         <source>Use</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="91"/>
+        <location filename="../ui/inference/dock.py" line="92"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="91"/>
+        <location filename="../ui/inference/dock.py" line="92"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="91"/>
+        <location filename="../ui/inference/dock.py" line="92"/>
         <source>Check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="106"/>
+        <location filename="../ui/inference/dock.py" line="107"/>
         <source>Tick the rasters that are PlanetScope mosaics and correct their dates.</source>
         <translation>勾选属于 PlanetScope 镶嵌影像的栅格，并更正其日期。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="109"/>
+        <location filename="../ui/inference/dock.py" line="110"/>
         <source>Add PlanetScope mosaics (GeoTIFF) to the project; they appear here.</source>
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
@@ -259,47 +259,47 @@
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="121"/>
+        <location filename="../ui/inference/dock.py" line="122"/>
         <source>Add model…</source>
         <translation>添加模型…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="124"/>
+        <location filename="../ui/inference/dock.py" line="125"/>
         <source>Model card</source>
         <translation>模型说明卡</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="137"/>
+        <location filename="../ui/inference/dock.py" line="138"/>
         <source>default: PlanetScope order, e.g. blue=1,green=2,red=3,nir=4</source>
         <translation>默认：PlanetScope 波段顺序，例如 blue=1,green=2,red=3,nir=4</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="139"/>
+        <location filename="../ui/inference/dock.py" line="140"/>
         <source>Band mapping</source>
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="154"/>
+        <location filename="../ui/inference/dock.py" line="155"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="200"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="202"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件（*.gpkg）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="200"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="202"/>
         <source>Candidates GeoPackage</source>
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="165"/>
+        <location filename="../ui/inference/dock.py" line="167"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="453"/>
+        <location filename="../ui/inference/dock.py" line="456"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
@@ -319,12 +319,12 @@
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="235"/>
+        <location filename="../ui/inference/dock.py" line="237"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="461"/>
+        <location filename="../ui/inference/dock.py" line="464"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -382,67 +382,67 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="245"/>
+        <location filename="../ui/inference/controller.py" line="246"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="248"/>
+        <location filename="../ui/inference/controller.py" line="249"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="252"/>
+        <location filename="../ui/inference/controller.py" line="253"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="333"/>
+        <location filename="../ui/inference/controller.py" line="334"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="340"/>
+        <location filename="../ui/inference/controller.py" line="341"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="360"/>
+        <location filename="../ui/inference/controller.py" line="361"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="366"/>
+        <location filename="../ui/inference/controller.py" line="367"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="367"/>
+        <location filename="../ui/inference/controller.py" line="368"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="540"/>
+        <location filename="../ui/review/controller.py" line="542"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="546"/>
+        <location filename="../ui/review/controller.py" line="548"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="383"/>
+        <location filename="../ui/inference/controller.py" line="384"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="404"/>
+        <location filename="../ui/inference/controller.py" line="405"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="408"/>
+        <location filename="../ui/inference/controller.py" line="409"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -497,7 +497,7 @@
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="88"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="89"/>
         <source>Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)</source>
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
@@ -512,12 +512,12 @@
         <translation>找到的候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="207"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="209"/>
         <source>New candidates</source>
         <translation>新增候选数</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="118"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="120"/>
         <source>Every mosaic must be a raster file (GeoTIFF); web layers cannot be read by the engine.</source>
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
@@ -952,7 +952,7 @@
         <translation>数字高程模型（可选）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="186"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="188"/>
         <source>Review</source>
         <translation>审核</translation>
     </message>
@@ -972,17 +972,17 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="438"/>
+        <location filename="../ui/review/controller.py" line="439"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="451"/>
+        <location filename="../ui/review/controller.py" line="452"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="454"/>
+        <location filename="../ui/review/controller.py" line="455"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -1117,7 +1117,7 @@
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="461"/>
+        <location filename="../ui/review/controller.py" line="462"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
@@ -1127,32 +1127,32 @@
         <translation>已有一次训练正在进行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_actions.py" line="93"/>
+        <location filename="../ui/review/inventory_actions.py" line="94"/>
         <source>Fine-tuning needs the model&apos;s Torch weights (.pth beside the .onnx, as the starter model has).</source>
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="472"/>
+        <location filename="../ui/review/controller.py" line="474"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="498"/>
+        <location filename="../ui/review/controller.py" line="500"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="527"/>
+        <location filename="../ui/review/controller.py" line="529"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_actions.py" line="145"/>
+        <location filename="../ui/review/inventory_actions.py" line="146"/>
         <source>done: {version}</source>
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="531"/>
+        <location filename="../ui/review/controller.py" line="533"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1162,42 +1162,42 @@
         <translation>与参考轮廓对比评估</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="66"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="67"/>
         <source>Training and evaluation</source>
         <translation>训练与评估</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="39"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="40"/>
         <source>Object precision, recall and F1 (one-to-one at the IoU given, and any overlap) and pixel measures of predicted outlines against reference outlines, with a Markdown report.</source>
         <translation>计算预测轮廓相对参考轮廓的目标级精确率、召回率和 F1（按给定 IoU 一一匹配，以及任意重叠匹配）和像素级指标，并生成 Markdown 报告。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="47"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="48"/>
         <source>Predictions (candidates or inventory)</source>
         <translation>预测结果（候选或编目）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="49"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="50"/>
         <source>Reference outlines</source>
         <translation>参考轮廓</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="50"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="51"/>
         <source>Evaluated area (optional)</source>
         <translation>评估区域（可选）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="52"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="53"/>
         <source>IoU for a match</source>
         <translation>匹配所需 IoU</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="55"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="56"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件（*.md）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="69"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="70"/>
         <source>Slump detection accuracy</source>
         <translation>热融滑塌识别精度</translation>
     </message>
@@ -1207,22 +1207,22 @@
         <translation>微调推理面板中选择的模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="101"/>
         <source>a new UNet</source>
         <translation>新建 UNet</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="101"/>
         <source>a new UNet++</source>
         <translation>新建 UNet++</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="101"/>
         <source>a new DeepLabV3+</source>
         <translation>新建 DeepLabV3+</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="101"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
@@ -1237,42 +1237,42 @@
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="91"/>
+        <location filename="../ui/inference/dock.py" line="92"/>
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="98"/>
+        <location filename="../ui/inference/dock.py" line="99"/>
         <source>Cloud, shadow and snow mask of the mosaic (PlanetScope UDM or UDM2): masked pixels count as NoData. Double-click to choose one; right-click to remove it.</source>
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="368"/>
+        <location filename="../ui/inference/dock.py" line="370"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="369"/>
+        <location filename="../ui/inference/dock.py" line="371"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="382"/>
+        <location filename="../ui/inference/dock.py" line="385"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="382"/>
+        <location filename="../ui/inference/dock.py" line="385"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="393"/>
+        <location filename="../ui/inference/dock.py" line="396"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="394"/>
+        <location filename="../ui/inference/dock.py" line="397"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
@@ -1297,12 +1297,12 @@
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="368"/>
+        <location filename="../ui/inference/dock.py" line="370"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="368"/>
+        <location filename="../ui/inference/dock.py" line="370"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
@@ -1327,7 +1327,7 @@
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="397"/>
+        <location filename="../ui/inference/dock.py" line="400"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
@@ -1337,37 +1337,37 @@
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="262"/>
+        <location filename="../ui/inference/controller.py" line="263"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="418"/>
+        <location filename="../ui/inference/controller.py" line="419"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="431"/>
+        <location filename="../ui/inference/controller.py" line="432"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="433"/>
+        <location filename="../ui/inference/controller.py" line="434"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="435"/>
+        <location filename="../ui/inference/controller.py" line="436"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="436"/>
+        <location filename="../ui/inference/controller.py" line="437"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="161"/>
+        <location filename="../ui/inference/dock.py" line="163"/>
         <source>beside the saved project (asked for an unsaved one)</source>
         <translation>保存在工程文件旁（未保存的工程会询问）</translation>
     </message>
@@ -1397,7 +1397,7 @@
         <translation>{count} 个波段 {order} · {domain} · {res:.1f} 米 · {crs}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="103"/>
+        <location filename="../plugin.py" line="104"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
@@ -1627,77 +1627,77 @@
         <translation>请更正波段映射。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="164"/>
+        <location filename="../ui/inference/dock.py" line="166"/>
         <source>Add probability raster</source>
         <translation>添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="217"/>
+        <location filename="../ui/inference/dock.py" line="219"/>
         <source>Tune the last run</source>
         <translation>调整上次运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="218"/>
+        <location filename="../ui/inference/dock.py" line="220"/>
         <source>Threshold and minimum area, applied to the last run&apos;s probabilities at once</source>
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="381"/>
+        <location filename="../ui/inference/controller.py" line="382"/>
         <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
         <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="288"/>
+        <location filename="../ui/inference/controller.py" line="289"/>
         <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="170"/>
+        <location filename="../ui/inference/dock.py" line="172"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="171"/>
+        <location filename="../ui/inference/dock.py" line="173"/>
         <source>Whole ticked mosaics</source>
         <translation>所选镶嵌图全幅</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="172"/>
+        <location filename="../ui/inference/dock.py" line="174"/>
         <source>Polygons of a layer</source>
         <translation>图层中的多边形</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="173"/>
+        <location filename="../ui/inference/dock.py" line="175"/>
         <source>Where the model runs: the map view, the full extent of the ticked mosaics, or a study area or corridor (the polygons of a layer, its selected ones when it has a selection); tiles outside the polygons are skipped</source>
         <translation>模型运行的范围：地图视图、所选镶嵌图的全幅，或研究区/走廊（某图层的多边形；若有选中要素则仅用选中的）；多边形以外的瓦片将被跳过</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="177"/>
+        <location filename="../ui/inference/dock.py" line="179"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="180"/>
+        <location filename="../ui/inference/dock.py" line="182"/>
         <source>The study area or corridor: a polygon layer</source>
         <translation>研究区或走廊：一个面图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="182"/>
+        <location filename="../ui/inference/dock.py" line="184"/>
         <source>Area layer</source>
         <translation>区域图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="194"/>
+        <location filename="../ui/inference/dock.py" line="196"/>
         <source>Run the model over the chosen area (Ctrl+Alt+Shift+R)</source>
         <translation>在所选区域上运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="453"/>
+        <location filename="../ui/inference/dock.py" line="456"/>
         <source>Run on whole mosaics</source>
         <translation>在整幅镶嵌图上运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="453"/>
+        <location filename="../ui/inference/dock.py" line="456"/>
         <source>Run on area</source>
         <translation>在区域上运行</translation>
     </message>
@@ -2117,27 +2117,27 @@
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="340"/>
+        <location filename="../ui/inference/controller.py" line="341"/>
         <source>Sending the chunks to the Dask scheduler at {address}…</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="184"/>
+        <location filename="../ui/inference/dock.py" line="186"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="185"/>
+        <location filename="../ui/inference/dock.py" line="187"/>
         <source>Dask cluster</source>
         <translation>Dask 集群</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="186"/>
+        <location filename="../ui/inference/dock.py" line="188"/>
         <source>Where the model runs: here, or as tasks of the Dask scheduler set in Settings &gt; Options &gt; Thaw Slump Mapper (mosaics, model and cache folder on a shared file system). Needs Dask: pip install &quot;dask[distributed]&quot;</source>
         <translation>模型在哪里运行：本机，或作为任务发送到 设置 &gt; 选项 &gt; Thaw Slump Mapper 中设定的 Dask 调度器（镶嵌图、模型和缓存文件夹须在共享文件系统上）。需要 Dask：pip install &quot;dask[distributed]&quot;</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="190"/>
+        <location filename="../ui/inference/dock.py" line="192"/>
         <source>Run on</source>
         <translation>运行于</translation>
     </message>
@@ -2342,7 +2342,7 @@
         <translation>标记已在编目中的候选</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="218"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="220"/>
         <source>{known} of {total} candidates are already in {source}; {new} are new.</source>
         <translation>{total} 个候选中有 {known} 个已在 {source} 中；{new} 个是新的。</translation>
     </message>
@@ -2352,72 +2352,72 @@
         <translation>用编目训练</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_actions.py" line="98"/>
+        <location filename="../ui/review/inventory_actions.py" line="99"/>
         <source>Tick the mosaics the inventory was drawn on.</source>
         <translation>请勾选勾绘该编目所用的镶嵌图。</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_actions.py" line="135"/>
+        <location filename="../ui/review/inventory_actions.py" line="136"/>
         <source>Thaw slump training from an inventory</source>
         <translation>用编目训练热融滑塌模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_actions.py" line="146"/>
+        <location filename="../ui/review/inventory_actions.py" line="147"/>
         <source>Model {version} trained from {slumps} slumps of {source} ({outside} polygons outside the mosaics left out; validation IoU {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已用 {source} 中的 {slumps} 个滑塌训练完成（镶嵌图范围外的 {outside} 个多边形未使用；验证 IoU {after}），并已加入模型选择框。</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="38"/>
+        <location filename="../ui/review/inventory_dialog.py" line="39"/>
         <source>Inventory layer</source>
         <translation>编目图层</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="40"/>
+        <location filename="../ui/review/inventory_dialog.py" line="41"/>
         <source>Vector files ({patterns})</source>
         <translation>矢量文件（{patterns}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="41"/>
+        <location filename="../ui/review/inventory_dialog.py" line="42"/>
         <source>Or a file: ARTS GeoJSON, shapefile or GeoPackage (used instead of the layer)</source>
         <translation>或一个文件：ARTS GeoJSON、shapefile 或 GeoPackage（代替图层使用）</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="42"/>
+        <location filename="../ui/review/inventory_dialog.py" line="43"/>
         <source>or file</source>
         <translation>或文件</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="45"/>
+        <location filename="../ui/review/inventory_dialog.py" line="46"/>
         <source>Polygons with this field&apos;s value below are hard negatives; empty: ARTS TrainClass = Negative when the inventory has it</source>
         <translation>该字段取下方数值的多边形为困难负样本；留空：若编目有 ARTS 字段则使用 TrainClass = Negative</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="50"/>
+        <location filename="../ui/review/inventory_dialog.py" line="51"/>
         <source>Negatives: field</source>
         <translation>负样本：字段</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="52"/>
+        <location filename="../ui/review/inventory_dialog.py" line="53"/>
         <source>value, e.g. Negative</source>
         <translation>取值，例如 Negative</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="53"/>
+        <location filename="../ui/review/inventory_dialog.py" line="54"/>
         <source>Negatives: value</source>
         <translation>负样本：取值</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="85"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="86"/>
         <source>Mosaics the inventory was drawn on</source>
         <translation>勾绘该编目所用的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="71"/>
+        <location filename="../ui/review/inventory_dialog.py" line="72"/>
         <source>band mapping, e.g. red=1,green=2,blue=3 (empty: defaults)</source>
         <translation>波段映射，例如 red=1,green=2,blue=3（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="72"/>
+        <location filename="../ui/review/inventory_dialog.py" line="73"/>
         <source>Bands</source>
         <translation>波段</translation>
     </message>
@@ -2437,22 +2437,22 @@
         <translation>{encoder} 编码器没有随附的预训练权重，因此训练从随机权重开始；如需预训练起点，请选择自动编码器。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="34"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="35"/>
         <source>Field marking hard negatives (empty: ARTS TrainClass when present)</source>
         <translation>标记困难负样本的字段（留空：若有则用 ARTS 的 TrainClass）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="37"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="38"/>
         <source>Value of that field for a negative</source>
         <translation>该字段表示负样本的取值</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="44"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="45"/>
         <source>The inventory layer cannot be read.</source>
         <translation>无法读取编目图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="47"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="48"/>
         <source>inventory</source>
         <translation>编目</translation>
     </message>
@@ -2462,107 +2462,102 @@
         <translation>由编目生成训练切片</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="72"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="73"/>
         <source>Turns an existing slump inventory (ARTS GeoJSON, shapefile, GeoPackage or any polygon layer) and the mosaics it was drawn on into image and mask chips with a spatial train/validation split: its polygons are positives, those with TrainClass = Negative (or the field and value given) hard negatives, and background chips are drawn away from every polygon. Polygons outside every mosaic are counted and left out. With training steps, the model&apos;s Torch weights (.pth beside it) are then fine-tuned on the chips, or a new network is trained (its encoder pretrained when the weights are installed), and the new model package is written into the chip folder.</source>
         <translation>把现有的热融滑塌编目（ARTS GeoJSON、shapefile、GeoPackage 或任意多边形图层）及其勾绘所用的镶嵌图转换为影像和掩膜切片，并按空间划分训练集和验证集：其多边形为正样本，TrainClass = Negative（或给定字段和取值）的多边形为困难负样本，背景切片取自远离所有多边形的位置。位于所有镶嵌图之外的多边形会被计数并略去。若设置了训练步数，随后会在切片上微调该模型的 Torch 权重（与模型同目录的 .pth），或训练一个新网络（若已安装预训练权重，其编码器从预训练权重开始），新的模型包写入切片文件夹。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="84"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="85"/>
         <source>Inventory (slump polygons)</source>
         <translation>编目（热融滑塌多边形）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="87"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="88"/>
         <source>Model the chips are for (bands, pixel size)</source>
         <translation>切片所针对的模型（波段、像元大小）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="90"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="91"/>
         <source>Chip size (pixels)</source>
         <translation>切片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="93"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="94"/>
         <source>Background chips</source>
         <translation>背景切片</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="95"/>
-        <source>Spatial block of the split (m)</source>
-        <translation>划分的空间区块（米）</translation>
-    </message>
-    <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="97"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
         <source>Training steps (0: chips only)</source>
         <translation>训练步数（0：只生成切片）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="101"/>
         <source>fine-tune the model</source>
         <translation>微调该模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="102"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="104"/>
         <source>Chip folder</source>
         <translation>切片文件夹</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="103"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="105"/>
         <source>Trained model (ONNX)</source>
         <translation>训练得到的模型（ONNX）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="104"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="106"/>
         <source>Positive chips</source>
         <translation>正样本切片</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="105"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="107"/>
         <source>Hard-negative chips</source>
         <translation>困难负样本切片</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="106"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="108"/>
         <source>Polygons outside every mosaic</source>
         <translation>位于所有镶嵌图之外的多边形</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="121"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="123"/>
         <source>{path} already holds training chips: choose a new folder.</source>
         <translation>{path} 中已有训练切片：请选择新文件夹。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="128"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="130"/>
         <source>Training needs the model&apos;s Torch weights ({path}), as the starter model has; set the training steps to 0 for chips only.</source>
         <translation>训练需要该模型的 Torch 权重（{path}），入门模型就带有；若只生成切片，请将训练步数设为 0。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="143"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="145"/>
         <source>{p} positive, {n} hard-negative and {b} background chips; {o} polygons outside every mosaic left out.</source>
         <translation>{p} 个正样本、{n} 个困难负样本和 {b} 个背景切片；位于所有镶嵌图之外的 {o} 个多边形已略去。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="171"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="173"/>
         <source>Model {version}: {path} (validation IoU {after}).</source>
         <translation>模型 {version}：{path}（验证 IoU {after}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="192"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="194"/>
         <source>Marks the candidates that overlap a slump of an existing inventory (ARTS or your own) as known, with the inventory&apos;s UID in the field known_uid, so that a review can show new candidates only and the iteration log counts new slumps apart from known ones.</source>
         <translation>将与现有编目（ARTS 或您自己的）中某个热融滑塌重叠的候选标记为已知，并把编目的 UID 写入字段 known_uid，这样审查时可以只显示新候选，迭代日志也会把新发现的滑塌与已知滑塌分开计数。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="202"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="204"/>
         <source>Inventory of known slumps</source>
         <translation>已知热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="203"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="205"/>
         <source>Share of a candidate that must overlap (0: any overlap)</source>
         <translation>候选需重叠的面积比例（0：任何重叠）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/inventory_training_algorithms.py" line="206"/>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="208"/>
         <source>Known candidates</source>
         <translation>已知候选</translation>
     </message>
@@ -2687,22 +2682,22 @@
         <translation>请提供研究区内含有影像数据的镶嵌图（--mosaic）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="141"/>
+        <location filename="../ui/inference/dock.py" line="142"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="141"/>
+        <location filename="../ui/inference/dock.py" line="142"/>
         <source>OpenVINO bf16 (reduced precision)</source>
         <translation>OpenVINO bf16（降低精度）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="144"/>
+        <location filename="../ui/inference/dock.py" line="145"/>
         <source>Which runtime runs ONNX models on the CPU: automatic (OpenVINO when installed, else onnxruntime), onnxruntime, OpenVINO (the same probabilities), or OpenVINO in bf16 (about twice as fast on CPUs with AVX512_BF16 or AMX, reduced precision). Also in the plugin options.</source>
         <translation>在 CPU 上运行 ONNX 模型的运行时：自动（已安装时用 OpenVINO，否则用 onnxruntime）、onnxruntime、OpenVINO（概率相同），或 bf16 的 OpenVINO（在支持 AVX512_BF16 或 AMX 的 CPU 上约快一倍，精度降低）。插件选项中也可设置。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="150"/>
+        <location filename="../ui/inference/dock.py" line="151"/>
         <source>Runtime</source>
         <translation>运行时</translation>
     </message>
@@ -2840,6 +2835,11 @@
         <location filename="../adapters/processing/setup_needed.py" line="69"/>
         <source>Thaw Slump Mapper (setup needed)</source>
         <translation>Thaw Slump Mapper（需要安装依赖）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/inventory_training_algorithms.py" line="96"/>
+        <source>Examples closer than this stay on one side of the split (m)</source>
+        <translation>距离小于此值的样本划入同一侧（训练或验证）（米）</translation>
     </message>
 </context>
 </TS>

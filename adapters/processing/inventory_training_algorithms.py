@@ -21,6 +21,7 @@ from ...core.engine.bands import parse_band_map
 from ...core.engine.raster import MosaicSpec, guess_date
 from ...core.errors import TsmError
 from ...core.learn.finetune import ARCHITECTURES
+from ...core.preferences import CHIPS
 from ..compat import NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_RASTER, SOURCE_VECTOR_POLYGON
 from ..i18n import tr
 from ..layers import inventory_of_features, raster_file
@@ -88,12 +89,13 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             self.BAND_MAP, tr("Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(self.CHIP, tr("Chip size (pixels)"),
-                                                       NUMBER_INTEGER, 128, minValue=32,
+                                                       NUMBER_INTEGER, CHIPS.chip, minValue=32,
                                                        maxValue=4096))
         self.addParameter(QgsProcessingParameterNumber(self.BACKGROUND, tr("Background chips"),
-                                                       NUMBER_INTEGER, 30, minValue=0))
-        self.addParameter(QgsProcessingParameterNumber(self.BLOCK, tr("Spatial block of the split (m)"),
-                                                       NUMBER_DOUBLE, 1000, minValue=1))
+                                                       NUMBER_INTEGER, CHIPS.background, minValue=0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.BLOCK, tr("Examples closer than this stay on one side of the split (m)"), NUMBER_DOUBLE,
+            CHIPS.block_m, minValue=1))
         self.addParameter(QgsProcessingParameterNumber(self.STEPS, tr("Training steps (0: chips only)"),
                                                        NUMBER_INTEGER, 0, minValue=0))
         self.addParameter(QgsProcessingParameterEnum(

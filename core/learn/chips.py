@@ -3,14 +3,19 @@ anywhere else (a GPU cluster).
 
 Chips are GeoTIFFs with the model's input bands (raw mosaic values, bands named by role) and a
 mask GeoTIFF (1 = accepted slump, 0 = not); positives and hard negatives are centred on the
-reviewed outlines, background chips are drawn at random. The train/validation split is by
-spatial blocks, and a chip that would reach into a block of the other split is dropped, so no
-two neighbouring chips sit on both sides. manifest.json/manifest.csv describe every chip.
+reviewed outlines, background chips are drawn at random away from anything not yet decided.
+Every polygon is read from the mosaic that covers most of it (ties: the later one; any CRS),
+so a review spread over many tiles or scenes keeps every decided example, and each mosaic keeps
+its own stretch. manifest.json/manifest.csv describe every chip.
+
+The train/validation split is by groups of examples: chips that come within ``block_m`` of each
+other are one group and go to one side, groups are drawn for validation until it holds its share
+of the positives, and a background chip near groups of both sides is left out. So no two
+neighbouring chips sit on both sides, and scattered small areas (tiles far apart) still get a
+validation set; one cluster alone cannot be split (the manifest says so).
 
 An existing inventory (core.store.inventory_file) gives the same chips: its slumps are the
-positives, its negatives (ARTS TrainClass = Negative, or a field and value) the hard negatives,
-and background chips are drawn away from every polygon; each polygon is read from the mosaic
-that covers most of it (any CRS), and each mosaic keeps its own stretch.
+positives, its negatives (ARTS TrainClass = Negative, or a field and value) the hard negatives.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import csv
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,8 +39,9 @@ from ..engine.bands import resolve_bands
 from ..engine.model_spec import ModelSpec
 from ..engine.raster import Grid, MosaicInfo, MosaicReader, MosaicSpec, inspect_mosaic
 from ..errors import InputError
+from ..preferences import CHIPS
 from ..store.candidates import read_candidates
-from ..store.inventory_file import Inventory
+from ..store.inventory_file import Inventory, InventoryPolygon
 
 
 @dataclass
@@ -53,12 +60,7 @@ class ChipRecord:
     mosaic: int = 0  # index into the manifest's "sources" (the mosaic the chip was read from)
 
 
-def block_split(x: float, y: float, block_m: float, val_share: float, seed: int) -> str:
-    """Deterministic split of the block containing (x, y)."""
-    key = f"{seed}:{math.floor(x / block_m)}:{math.floor(y / block_m)}".encode()
-    value = int(hashlib.sha256(key).hexdigest()[:8], 16) / 0xFFFFFFFF
-    return "val" if value < val_share else "train"
-
+DEFAULTS = CHIPS  # one set of defaults for dock, Processing and CLI (core.preferences)
 
 
 @dataclass
@@ -69,7 +71,7 @@ class _Source:
     read_bands: list[int]
     roles: list[str]
     positives: list  # shapely, burnt into the masks
-    avoid: list  # every polygon, kept out of background chips (inventory mode)
+    avoid: list  # polygons nobody has decided on (unreviewed candidates): kept out of background chips
 
 
 @dataclass
@@ -78,7 +80,6 @@ class _Target:
     cid: str
     centre: Point
     source: int
-    keep: tuple[float, float, float, float] | None = None  # bounds that must stay inside the chip
 
 
 def _source(info: MosaicInfo, spec: ModelSpec) -> tuple[list[int], list[str]]:
@@ -87,21 +88,9 @@ def _source(info: MosaicInfo, spec: ModelSpec) -> tuple[list[int], list[str]]:
     return read_bands, sorted(positions, key=positions.get)
 
 
-def _fit_block(lo: float, size: float, keep: tuple[float, float] | None, block_lo: float, block_m: float,
-               res: float) -> float:
-    """Slide a chip [lo, lo + size] into the block [block_lo, block_lo + block_m] while it keeps
-    ``keep`` inside; the original position when it cannot."""
-    low, high = block_lo, block_lo + block_m - size
-    if keep is not None:
-        low, high = max(low, keep[1] - size), min(high, keep[0])
-    low, high = math.ceil(low / res - 1e-9) * res, math.floor(high / res + 1e-9) * res
-    if low > high:
-        return lo
-    return min(max(lo, low), high)
-
-
-def _write_chips(out: Path, targets: list[_Target], sources: list[_Source], spec: ModelSpec, chip: int,
-                 block_m: float, val_share: float, seed: int, slide: bool) -> tuple[list[ChipRecord], int]:
+def _write_chips(out: Path, targets: list[_Target], sources: list[_Source], spec: ModelSpec,
+                 chip: int) -> tuple[list[ChipRecord], int]:
+    """Every target's chip and mask; a chip that is mostly NoData is left out (counted)."""
     res = spec.gsd_m
     half = chip * res / 2
     records: list[ChipRecord] = []
@@ -110,21 +99,6 @@ def _write_chips(out: Path, targets: list[_Target], sources: list[_Source], spec
     for n, t in enumerate(targets):
         src, c = sources[t.source], t.centre
         x0, y1 = math.floor((c.x - half) / res) * res, math.floor((c.y + half) / res) * res
-        split = block_split(c.x, c.y, block_m, val_share, seed)
-
-        def straddles(x0: float, y1: float, split: str = split) -> bool:
-            corners = [(x0, y1 - chip * res), (x0, y1), (x0 + chip * res, y1 - chip * res), (x0 + chip * res, y1)]
-            return any(block_split(x, y, block_m, val_share, seed) != split for x, y in corners)
-
-        if straddles(x0, y1) and slide:  # slide the chip into its centre's block, the outline still inside
-            bx, by = math.floor(c.x / block_m) * block_m, math.floor(c.y / block_m) * block_m
-            keep = t.keep
-            x0 = _fit_block(x0, chip * res, (keep[0], keep[2]) if keep else None, bx, block_m, res)
-            y0 = _fit_block(y1 - chip * res, chip * res, (keep[1], keep[3]) if keep else None, by, block_m, res)
-            y1 = y0 + chip * res
-        if straddles(x0, y1):
-            dropped += 1  # would reach into a block of the other split
-            continue
         bounds = (x0, y1 - chip * res, x0 + chip * res, y1)
         info = src.info
         grid = Grid(info.crs, Affine(res, 0, x0, 0, -res, y1), chip, chip)
@@ -148,9 +122,81 @@ def _write_chips(out: Path, targets: list[_Target], sources: list[_Source], spec
         with rasterio.open(mask_path, "w", driver="GTiff", width=chip, height=chip, count=1, dtype="uint8",
                            crs=info.crs, transform=grid.transform, nodata=255) as dst:
             dst.write(mask, 1)
-        records.append(ChipRecord(str(image_path.relative_to(out)), str(mask_path.relative_to(out)), split, t.kind,
+        records.append(ChipRecord(str(image_path.relative_to(out)), str(mask_path.relative_to(out)), "train", t.kind,
                                   t.cid, info.spec.label, *bounds, int((mask == 1).sum()), t.source))
     return records, dropped
+
+
+def _key(seed: int, record: ChipRecord) -> float:
+    text = f"{seed}:{record.mosaic}:{record.minx:.1f}:{record.miny:.1f}".encode()
+    return int(hashlib.sha256(text).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
+def split_groups(records: list[ChipRecord], block_m: float, val_share: float, seed: int,
+                 same_ground: Callable[[int, int], bool] = lambda a, b: True) -> tuple[int, list[int]]:
+    """Set each record's split (see the module's description). Returns the number of example groups
+    and the indices of background records that sat near both sides (to be left out).
+    ``same_ground(i, j)``: whether chips of mosaics i and j can be neighbours (a shared CRS)."""
+    examples = [i for i, r in enumerate(records) if r.kind != "background"]
+    parent = {i: i for i in examples}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def reach(r: ChipRecord):  # the chip's footprint grown by the distance that makes neighbours
+        return box(r.minx, r.miny, r.maxx, r.maxy).buffer(block_m / 2, join_style=2)
+
+    shapes = {i: reach(records[i]) for i in examples}
+    if examples:
+        tree = STRtree([shapes[i] for i in examples])
+        for a in examples:
+            for j in tree.query(shapes[a]):
+                b = examples[int(j)]
+                if b != a and shapes[a].intersects(shapes[b]) and same_ground(records[a].mosaic, records[b].mosaic):
+                    parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in examples:
+        groups.setdefault(root(i), []).append(i)
+    positives = sum(records[i].kind == "positive" for i in examples)
+    with_positives = [g for g in groups.values() if any(records[i].kind == "positive" for i in g)]
+    val_groups: set[int] = set()
+    if len(with_positives) >= 2 and val_share > 0:
+        val_pos = 0
+        for g in sorted(with_positives, key=lambda g: _key(seed, records[min(g)])):
+            n = sum(records[i].kind == "positive" for i in g)
+            if val_pos >= val_share * positives or positives - val_pos - n < 1:
+                continue
+            val_groups.add(min(g))
+            val_pos += n
+        for g in groups.values():  # groups of negatives alone: drawn with the validation share
+            if not any(records[i].kind == "positive" for i in g) and _key(seed, records[min(g)]) < val_share:
+                val_groups.add(min(g))
+    for g in groups.values():
+        for i in g:
+            records[i].split = "val" if min(g) in val_groups else "train"
+    conflicts: list[int] = []
+    placed: list[tuple[int, object]] = []
+    tree = STRtree([shapes[i] for i in examples]) if examples else None
+    for i, r in enumerate(records):
+        if r.kind != "background":
+            continue
+        grown = reach(r)
+        near = set()
+        for e in (examples[int(j)] for j in tree.query(grown)) if tree is not None else ():
+            if shapes[e].intersects(grown) and same_ground(r.mosaic, records[e].mosaic):
+                near.add(records[e].split)
+        for b, other in placed:  # background chips placed before this one are neighbours too
+            if other.intersects(grown) and same_ground(r.mosaic, records[b].mosaic):
+                near.add(records[b].split)
+        if len(near) > 1:
+            conflicts.append(i)
+            continue
+        r.split = near.pop() if near else ("val" if val_groups and _key(seed, r) < val_share else "train")
+        placed.append((i, grown))
+    return len(groups), conflicts
 
 
 def _percentiles(src: _Source) -> list[list[float]]:
@@ -166,12 +212,11 @@ def _percentiles(src: _Source) -> list[list[float]]:
 
 
 def _manifest(out: Path, records: list[ChipRecord], sources: list[_Source], spec: ModelSpec, chip: int,
-              block_m: float, val_share: float, seed: int, dropped: int, extra: dict) -> dict:
+              block_m: float, val_share: float, seed: int, dropped: dict, groups: int, extra: dict) -> dict:
     note = ""
-    if records and not any(r.split == "train" for r in records):
-        for r in records:  # an area too small for a spatial split: train on everything, validate on nothing
-            r.split = "train"
-        note = "area smaller than the spatial blocks: every chip is used for training, none for validation"
+    if records and not any(r.split == "val" for r in records):
+        note = (f"the examples form {groups} group(s) with positives too close to split: every chip is used for "
+                "training, none for validation")
     used = sorted({r.mosaic for r in records} | {0})
     stretch = {i: _percentiles(sources[i]) for i in used}
     first = sources[0].info
@@ -180,7 +225,8 @@ def _manifest(out: Path, records: list[ChipRecord], sources: list[_Source], spec
         "band_percentiles_2_98": stretch[0],
         "bands": sources[0].roles, "value_domain": first.domain,
         "source_mosaic": str(Path(first.spec.path).resolve()), "block_m": block_m, "val_share": val_share,
-        "seed": seed, "dropped_at_split_borders_or_nodata": dropped, "note": note,
+        "seed": seed, "groups": groups, "dropped": dropped,
+        "dropped_at_split_borders_or_nodata": sum(dropped.values()), "note": note,
         "counts": {k: sum(1 for r in records if r.kind == k) for k in ("positive", "negative", "background")},
         "splits": {s: sum(1 for r in records if r.split == s) for s in ("train", "val")},
         **extra,
@@ -198,47 +244,8 @@ def _manifest(out: Path, records: list[ChipRecord], sources: list[_Source], spec
     return manifest
 
 
-def export_chips(gpkg: str | Path, mosaics: list[MosaicSpec], spec: ModelSpec, out_dir: str | Path,
-                 chip: int = 128, background: int = 20, block_m: float = 600.0, val_share: float = 0.25,
-                 seed: int = 0) -> dict:
-    """Chips from the review decisions of a candidates GeoPackage, read from the latest mosaic."""
-    out = Path(out_dir)
-    rows = read_candidates(gpkg)
-    infos = [inspect_mosaic(m) for m in mosaics]  # every input checked before anything is written
-    info = infos[-1]  # the latest mosaic: the slumps as they were last outlined
-    read_bands, roles = _source(info, spec)
-    positives = [r["geometry"] for r in rows if r.get("status") == "accepted"]
-    negatives = [r for r in rows if r.get("status") == "rejected"]
-    if not positives:
-        raise InputError("There are no accepted slumps to learn from.", "Review candidates (accept some) first.")
-    (out / "images").mkdir(parents=True, exist_ok=True)
-    (out / "masks").mkdir(parents=True, exist_ok=True)
-    half = chip * spec.gsd_m / 2
-    rng = np.random.default_rng(seed)
-    left, bottom, right, top = info.bounds
-    targets = [_Target("positive", r["candidate_id"], r["geometry"].centroid, 0)
-               for r in rows if r.get("status") == "accepted"]
-    targets += [_Target("negative", r["candidate_id"], r["geometry"].centroid, 0) for r in negatives]
-    for i in range(background):
-        targets.append(_Target("background", f"bg{i}", Point(rng.uniform(left + half, right - half),
-                                                             rng.uniform(bottom + half, top - half)), 0))
-    sources = [_Source(info, read_bands, roles, positives, [])]
-    records, dropped = _write_chips(out, targets, sources, spec, chip, block_m, val_share, seed, slide=False)
-    return _manifest(out, records, sources, spec, chip, block_m, val_share, seed, dropped, {})
-
-
-def export_inventory_chips(inventory: Inventory, mosaics: list[MosaicSpec], spec: ModelSpec, out_dir: str | Path,
-                           chip: int = 128, background: int = 30, block_m: float = 1000.0, val_share: float = 0.25,
-                           seed: int = 0) -> dict:
-    """Chips from an existing inventory drawn on ``mosaics``: its slumps are positives, its
-    negatives hard negatives, and ``background`` chips are drawn away from every polygon. Each
-    polygon is read from the mosaic that covers most of it; polygons outside every mosaic are
-    counted in the manifest (``inventory.outside_mosaics``), not an error. A chip that would reach
-    into a block of the other split first slides within its own block, keeping the outline inside."""
-    out = Path(out_dir)
-    if not mosaics:
-        raise InputError("No mosaic was given for the inventory.", "Give the mosaics its slumps were drawn on.")
-    infos = [inspect_mosaic(m) for m in mosaics]  # every input checked before anything is written
+def _sources(inventory: Inventory, infos: list[MosaicInfo], spec: ModelSpec, undecided: list,
+             undecided_crs: str) -> list[_Source]:
     sources = []
     for info in infos:
         read_bands, roles = _source(info, spec)
@@ -247,55 +254,118 @@ def export_inventory_chips(inventory: Inventory, mosaics: list[MosaicSpec], spec
                              f"{Path(infos[0].spec.path).name} gives {', '.join(sources[0].roles)}.",
                              "Give mosaics with the same bands (or the same band mapping).")
         local = inventory.in_crs(info.crs)
+        others = Inventory(undecided_crs, [InventoryPolygon(g, "", False) for g in undecided], "", [], None)
         sources.append(_Source(info, read_bands, roles, [p.geometry for p in local if not p.negative],
-                               [p.geometry for p in local]))
+                               [p.geometry for p in others.in_crs(info.crs)] if undecided else []))
+    return sources
+
+
+def _export(inventory: Inventory, mosaics: list[MosaicSpec], spec: ModelSpec, out: Path, chip: int, background: int,
+            block_m: float, val_share: float, seed: int, undecided: list, extra: Callable[[dict], dict]) -> dict:
+    """Chips of ``inventory``'s polygons, each from the mosaic covering most of it, and their
+    manifest; ``extra(kept)`` adds the caller's part (``kept``: background placed, polygons outside)."""
+    if not mosaics:
+        raise InputError("No mosaic was given.", "Give the mosaics the outlines were drawn on.")
+    infos = [inspect_mosaic(m) for m in mosaics]  # every input checked before anything is written
+    sources = _sources(inventory, infos, spec, undecided, inventory.crs)
+    in_source = [inventory.in_crs(s.info.crs) for s in sources]
     footprints = [box(*s.info.bounds) for s in sources]
     targets: list[_Target] = []
     outside = {"positive": 0, "negative": 0}
     for k, polygon in enumerate(inventory.polygons):
         kind = "negative" if polygon.negative else "positive"
         best, best_area = None, 0.0
-        for i, s in enumerate(sources):
-            g = s.avoid[k]
+        for i in range(len(sources)):
+            g = in_source[i][k].geometry
             area = g.intersection(footprints[i]).area / max(g.area, 1e-12)
             if area > 0 and area >= best_area:  # ties: the later mosaic (the latest year)
                 best, best_area = i, area
         if best is None:
             outside[kind] += 1
             continue
-        g = sources[best].avoid[k]
+        g = in_source[best][k].geometry
         targets.append(_Target(kind, polygon.uid, g.representative_point() if not g.centroid.within(g) else
-                               g.centroid, best, g.bounds))
+                               g.centroid, best))
     if not any(t.kind == "positive" for t in targets):
         raise InputError(f"None of the {len(inventory.positives)} slumps of {inventory.label} lies on the "
                          f"{len(infos)} mosaic(s) given ({outside['positive']} outside all of them).",
-                         "Give the mosaics the inventory was drawn on (any CRS is fine).")
+                         "Give the mosaics the outlines were drawn on (any CRS is fine).")
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "masks").mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     half = chip * spec.gsd_m / 2
-    margin = 2 * spec.gsd_m  # a background chip stays this far from any polygon
-    avoid_trees = [STRtree(s.avoid) if s.avoid else None for s in sources]
+    margin = 2 * spec.gsd_m  # a background chip stays this far from the polygons it avoids
+    # First away from every polygon; where the mosaics are small tiles full of outlines, then away
+    # from the undecided ones only (the masks carry the labelled slumps, so nothing is mislabelled).
+    labelled = [[p.geometry for p in polys] for polys in in_source]
     placed, tries = 0, 0
-    while placed < background and tries < background * 50:
-        tries += 1
-        i = int(rng.integers(len(sources)))
-        left, bottom, right, top = sources[i].info.bounds
-        if right - left < 2 * half or top - bottom < 2 * half:
-            continue
-        c = Point(rng.uniform(left + half, right - half), rng.uniform(bottom + half, top - half))
-        window = box(c.x - half - margin, c.y - half - margin, c.x + half + margin, c.y + half + margin)
-        tree = avoid_trees[i]
-        if tree is not None and any(sources[i].avoid[j].intersects(window) for j in tree.query(window)):
-            continue
-        targets.append(_Target("background", f"bg{placed}", c, i))
-        placed += 1
-    records, dropped = _write_chips(out, targets, sources, spec, chip, block_m, val_share, seed, slide=True)
-    extra = {"inventory": {"label": inventory.label, "polygons": len(inventory.polygons),
-                           "positives": len(inventory.positives), "negatives": len(inventory.negatives),
-                           "negative_rule": list(inventory.negative_rule) if inventory.negative_rule else None,
-                           "outside_mosaics": outside["positive"] + outside["negative"],
-                           "outside_positives": outside["positive"], "outside_negatives": outside["negative"],
-                           "without_polygon": inventory.skipped, "background_wanted": background,
-                           "background_placed": placed}}
-    return _manifest(out, records, sources, spec, chip, block_m, val_share, seed, dropped, extra)
+    for avoid_sets in ([s.avoid + labelled[i] for i, s in enumerate(sources)], [s.avoid for s in sources]):
+        trees = [STRtree(a) if a else None for a in avoid_sets]
+        tries = 0
+        while placed < background and tries < background * 50:
+            tries += 1
+            i = int(rng.integers(len(sources)))
+            left, bottom, right, top = sources[i].info.bounds
+            if right - left < 2 * half or top - bottom < 2 * half:
+                continue
+            c = Point(rng.uniform(left + half, right - half), rng.uniform(bottom + half, top - half))
+            window = box(c.x - half - margin, c.y - half - margin, c.x + half + margin, c.y + half + margin)
+            tree = trees[i]
+            if tree is not None and any(avoid_sets[i][j].intersects(window) for j in tree.query(window)):
+                continue
+            targets.append(_Target("background", f"bg{placed}", c, i))
+            placed += 1
+    records, nodata = _write_chips(out, targets, sources, spec, chip)
+    crs = [src.info.crs for src in sources]
+    groups, conflicts = split_groups(records, block_m, val_share, seed, lambda a, b: crs[a] == crs[b])
+    for i in conflicts:
+        (out / records[i].image).unlink(missing_ok=True)
+        (out / records[i].mask).unlink(missing_ok=True)
+    drop = set(conflicts)
+    records = [r for i, r in enumerate(records) if i not in drop]
+    kept = {"placed": placed, "outside": outside}
+    dropped = {"nodata": nodata, "background_near_both_splits": len(conflicts)}
+    return _manifest(out, records, sources, spec, chip, block_m, val_share, seed, dropped, groups, extra(kept))
+
+
+def export_chips(gpkg: str | Path, mosaics: list[MosaicSpec], spec: ModelSpec, out_dir: str | Path,
+                 chip: int = DEFAULTS.chip, background: int = DEFAULTS.background, block_m: float = DEFAULTS.block_m,
+                 val_share: float = DEFAULTS.val_share, seed: int = DEFAULTS.seed) -> dict:
+    """Chips from the review decisions of a candidates GeoPackage: every accepted slump (edited or
+    drawn by hand) and every rejection, each read from the mosaic that covers most of it."""
+    from ..store.candidates import file_crs
+
+    out = Path(out_dir)
+    rows = read_candidates(gpkg)
+    decided = [r for r in rows if r.get("status") in ("accepted", "rejected")]
+    if not any(r.get("status") == "accepted" for r in decided):
+        raise InputError("There are no accepted slumps to learn from.", "Review candidates (accept some) first.")
+    crs = file_crs(gpkg)
+    review = Inventory(crs.to_wkt(), [InventoryPolygon(r["geometry"], r["candidate_id"], r["status"] == "rejected")
+                                      for r in decided], Path(gpkg).name, [], None)
+    undecided = [r["geometry"] for r in rows if r.get("status") not in ("accepted", "rejected")]
+    return _export(review, mosaics, spec, out, chip, background, block_m, val_share, seed, undecided, lambda kept: {
+        "review": {"accepted": len(review.positives), "rejected": len(review.negatives),
+                   "outside_mosaics": sum(kept["outside"].values()), "background_wanted": background,
+                   "background_placed": kept["placed"]}})
+
+
+def export_inventory_chips(inventory: Inventory, mosaics: list[MosaicSpec], spec: ModelSpec, out_dir: str | Path,
+                           chip: int = DEFAULTS.chip, background: int = DEFAULTS.background,
+                           block_m: float = DEFAULTS.block_m, val_share: float = DEFAULTS.val_share,
+                           seed: int = DEFAULTS.seed) -> dict:
+    """Chips from an existing inventory drawn on ``mosaics``: its slumps are positives, its
+    negatives hard negatives, and ``background`` chips are drawn at random (their masks carry the
+    inventory's slumps). Polygons outside every mosaic are counted in the manifest
+    (``inventory.outside_mosaics``), not an error."""
+    def extra(kept: dict) -> dict:
+        outside = kept["outside"]
+        return {"inventory": {
+            "label": inventory.label, "polygons": len(inventory.polygons), "positives": len(inventory.positives),
+            "negatives": len(inventory.negatives),
+            "negative_rule": list(inventory.negative_rule) if inventory.negative_rule else None,
+            "outside_mosaics": outside["positive"] + outside["negative"], "outside_positives": outside["positive"],
+            "outside_negatives": outside["negative"], "without_polygon": inventory.skipped,
+            "background_wanted": background, "background_placed": kept["placed"]}}
+
+    return _export(inventory, mosaics, spec, Path(out_dir), chip, background, block_m, val_share, seed, [], extra)

@@ -109,7 +109,7 @@ for r in read_candidates(gpkg):
     ok = any(iou(r["geometry"], t) > 0.1 for t in truth)
     record_decision(gpkg, r["candidate_id"], "accepted" if ok else "rejected", "auto",
                     reject_reason=None if ok else "other")
-export_chips(gpkg, mosaics, spec, work / "chips", chip=64, background=6, block_m=400, val_share=0.3)
+export_chips(gpkg, mosaics, spec, work / "chips", chip=64, background=6, block_m=60, val_share=0.3)
 tuned = fine_tune(starter.with_suffix(".pth"), work / "chips", work / "tuned", steps=3)
 import shutil
 shutil.copy(starter.with_suffix(".pth.json"), work / "described.pth.json")  # a new network needs no weights
