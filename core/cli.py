@@ -96,6 +96,28 @@ def _progress_printer(quiet: bool):
     return show
 
 
+class _training_printer:  # noqa: N801 - used like the function _progress_printer
+    """Step, loss, latest validation IoU and time left of a training run, on a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet, self.began, self.shown, self.val = quiet, time.monotonic(), 0.0, None
+
+    def validation(self, step: int, iou: float) -> None:
+        self.val = iou
+
+    def step(self, done: int, total: int, loss: float) -> None:
+        now = time.monotonic()
+        if self.quiet or not sys.stderr.isatty() or (now - self.shown < 1.0 and done < total):
+            return
+        self.shown = now
+        left = (now - self.began) / done * (total - done) if done else None
+        val = f", validation IoU {self.val:.3f}" if self.val is not None else ""
+        eta = f", about {_duration(left)} left" if left is not None and done < total else ""
+        print(f"\r  step {done}/{total}, loss {loss:.3f}{val}{eta}   ", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+
+
 def _duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.0f} s"
@@ -451,9 +473,10 @@ def cmd_finetune(args: argparse.Namespace) -> int:
         raise CliError("--encoder and --pretrained are for a new network: add --new Unet (or UnetPlusPlus, "
                        "DeepLabV3Plus), or leave them out to fine-tune --model.")
     check_folder(args.out, create=True)
+    show = _training_printer(args.quiet)
     result = fine_tune(args.model, args.chips, args.out, steps=args.steps, lr=args.lr, seed=args.seed,
                        overwrite=args.overwrite, from_scratch=args.new, encoder=args.encoder,
-                       pretrained=args.pretrained,
+                       pretrained=args.pretrained, progress=show.step, on_validation=show.validation,
                        on_notice=lambda text: print(f"tsm finetune: notice: {text}", file=sys.stderr))
     start = result.get("pretrained")
     origin = f"; encoder from {start['source']} ({start['package']})" if start else ""
@@ -725,6 +748,7 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--lr", type=POSITIVE, default=2e-4)
     tune.add_argument("--overwrite", action="store_true", help="replace a package of the same version in --out")
     tune.add_argument("--seed", type=int, default=0)
+    tune.add_argument("--quiet", action="store_true", help="no progress on stderr")
     tune.add_argument("--new", choices=["Unet", "UnetPlusPlus", "DeepLabV3Plus"],
                       help="train a new network of this kind for --model's bands instead of fine-tuning it")
     tune.add_argument("--encoder", default="auto",
