@@ -320,6 +320,25 @@ def _new_part(geom, decided: list, min_area: float):
     return piece
 
 
+def fill_imagery_dates(gpkg_path: str | Path, candidate_ids: list[str], dates: list[str]) -> int:
+    """Give outlines drawn by hand the dates of the imagery they were drawn on (the ticked mosaics),
+    so that their ARTS BaseMapDate and UID name the imagery, not the day of the review. Only
+    candidates without dates are changed; returns how many."""
+    text = ",".join(d for d in dates if d)
+    if not text or not candidate_ids:
+        return 0
+    path = Path(gpkg_path)
+    conn = connect(path, create=False)
+    try:
+        with transaction(conn, path):
+            marks = ", ".join("?" for _ in candidate_ids)
+            cur = conn.execute(f'UPDATE "{LAYER}" SET mosaic_dates = ? WHERE candidate_id IN ({marks}) '
+                               "AND (mosaic_dates IS NULL OR mosaic_dates = '')", (text, *candidate_ids))
+            return cur.rowcount
+    finally:
+        conn.close()
+
+
 def read_candidates(gpkg_path: str | Path) -> list[dict]:
     """Every candidate as a dict with a shapely ``geometry`` (for tests, the CLI and review)."""
     conn = connect(gpkg_path, create=False)

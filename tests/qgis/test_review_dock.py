@@ -199,6 +199,9 @@ def test_a_missed_slump_drawn_by_hand_becomes_a_positive(review):
     assert status == "accepted" and "missed by the model" in notes
     assert conn.execute("SELECT TrainClass FROM positives WHERE candidate_id=?",
                         (feature["candidate_id"],)).fetchone() == ("Positive",)
+    # drawn on the ticked mosaics (2019-2021): ARTS BaseMapDate names that imagery, not the review day
+    assert conn.execute("SELECT BaseMapDate FROM positives WHERE candidate_id=?",
+                        (feature["candidate_id"],)).fetchone() == ("2019-01-01,2021-12-31",)
 
 
 def test_export_inventory_from_the_dock_with_roads_and_dem(review, tmp_path, monkeypatch):

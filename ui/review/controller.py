@@ -44,7 +44,7 @@ from ...core.review.decisions import (
 )
 from ...core.review.inventory import INVENTORY_LAYER, export_inventory
 from ...core.review.thumbnails import timelapse, window_bounds
-from ...core.store.candidates import read_candidates
+from ...core.store.candidates import fill_imagery_dates, read_candidates
 from ...core.store.gpkg import connect, table_srs
 from ...core.store.training_layers import ArtsContext
 from ..widgets import disconnect
@@ -399,6 +399,8 @@ class ReviewController(QObject):
         context = self._arts_context(reviewer)
         if self.editing == "missed":
             disconnect((layer.committedFeaturesAdded,), self._collect_added)
+            # drawn on the ticked mosaics: their dates are the imagery's (ARTS BaseMapDate), not today's
+            fill_imagery_dates(self.gpkg, self.added, [d for _, d in self.mosaics_source()])
             for cid in self.added:
                 record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
                                 notes=tr("drawn by hand: missed by the model"))
