@@ -90,6 +90,7 @@ class ThawSlumpMapperPlugin:
         self.review.on_new_model = self.inference.add_model_path
         # the review opens the file the last run wrote (the dock and controller die with the plugin)
         self.inference.candidates_written.connect(self.docks["review"].gpkg.setFilePath)
+        self.inference.candidates_written.connect(self.review.file_changed)  # counters follow the file
         run_action = QAction(QIcon(icon_path("inference.svg")), tr("Run model on current view"), window)
         run_action.setShortcut("Ctrl+Alt+Shift+R")
         run_action.triggered.connect(self.docks["inference"].request_run)

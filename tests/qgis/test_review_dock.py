@@ -104,6 +104,34 @@ def test_reopening_resumes_at_the_first_undecided_candidate(review):
     assert len(controller.queue) == total and controller.index == 2  # jumps over the decided ones
 
 
+def test_a_run_into_the_open_file_updates_the_queue_and_counters_at_once(review, tmp_path):
+    """Seen: "28 of 28 reviewed" while 17 new candidates waited, until Start reviewing was pressed."""
+    import numpy as np
+    import rasterio
+    from tsm_testkit import ORIGIN, UTM
+
+    dock, controller, gpkg, _ = review
+    dock.start.click()
+    _key(dock, Qt.Key.Key_A)
+    in_view = controller.queue[controller.index]["candidate_id"]
+    total = len(controller.all_rows)
+    v = np.zeros((40, 40), np.uint8)  # a new run finds two slumps far from the others
+    v[5:15, 5:15] = v[25:35, 25:35] = 220
+    with rasterio.open(tmp_path / "p2.tif", "w", driver="GTiff", width=40, height=40, count=1, dtype="uint8",
+                       nodata=255, crs=UTM, transform=rasterio.transform.from_origin(ORIGIN[0] + 3000, ORIGIN[1], 3, 3)
+                       ) as dst:
+        dst.write(v, 1)
+        dst.set_band_description(1, "2021")
+        dst.update_tags(TSM_DATES='["2021"]', TSM_MODEL='{"name": "t", "version": "1"}')
+    write_candidates(gpkg, vectorize(tmp_path / "p2.tif", VectorizeParams(0.5, 0)), {"threshold": 0.5})
+    controller.file_changed(str(gpkg))  # what the inference dock's candidates_written signal calls
+    assert len(controller.all_rows) == total + 2
+    assert f"1 of {total + 2} reviewed" in dock.counters.text()
+    assert controller.queue[controller.index]["candidate_id"] == in_view  # the reviewer stays where they were
+    controller.file_changed(str(tmp_path / "another.gpkg"))  # another file: nothing changes
+    assert len(controller.all_rows) == total + 2
+
+
 def test_thumbnails_are_prepared_ahead(review):
     dock, controller, _, _ = review
     dock.start.click()

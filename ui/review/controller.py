@@ -161,6 +161,18 @@ class ReviewController(QObject):
         self.show(first if first is not None else 0)
         return True
 
+    def file_changed(self, gpkg: str) -> None:
+        """A run wrote into the file under review: the queue and counters follow the file at once
+        (new candidates join, merged ones go), and the reviewer stays on the candidate in view."""
+        if not self.gpkg or not gpkg or Path(gpkg).resolve() != Path(self.gpkg).resolve():
+            return
+        current = self.queue[self.index]["candidate_id"] if self.queue and 0 <= self.index < len(self.queue) else None
+        if not self.open(self.gpkg, self.dock.order.currentData()):
+            return
+        at = next((i for i, r in enumerate(self.queue) if r["candidate_id"] == current), None)
+        if at is not None:
+            self.show(at)
+
     def _filtered(self, rows: list[dict]) -> list[dict]:
         show = self.dock.show_filter.currentData()
         if show == "disagreements":
