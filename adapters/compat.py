@@ -13,27 +13,32 @@ from __future__ import annotations
 from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProcessing, QgsProcessingParameterNumber, QgsWkbTypes
 
 
-def _pick(new_enum: str, member: str, old):
-    """``Qgis.<new_enum>.<member>`` when this QGIS has that enum, else ``old()`` (evaluated only
-    then: QGIS 4 lacks the old name)."""
-    scoped = getattr(Qgis, new_enum, None)
-    return getattr(scoped, member) if scoped is not None else old()
+def _pick(new, old):
+    """``new()`` where this QGIS has the moved enum, else ``old()``: each is evaluated only where
+    it exists (QGIS 3.22 lacks the new name, QGIS 4 the old one)."""
+    try:
+        return new()
+    except AttributeError:
+        return old()
 
 
 # Processing source types (Qgis.ProcessingSourceType from 3.36)
-SOURCE_RASTER = _pick("ProcessingSourceType", "Raster", lambda: QgsProcessing.SourceType.TypeRaster)
-SOURCE_VECTOR_LINE = _pick("ProcessingSourceType", "VectorLine", lambda: QgsProcessing.SourceType.TypeVectorLine)
-SOURCE_VECTOR_POLYGON = _pick("ProcessingSourceType", "VectorPolygon",
+SOURCE_RASTER = _pick(lambda: Qgis.ProcessingSourceType.Raster, lambda: QgsProcessing.SourceType.TypeRaster)
+SOURCE_VECTOR_LINE = _pick(lambda: Qgis.ProcessingSourceType.VectorLine,
+                           lambda: QgsProcessing.SourceType.TypeVectorLine)
+SOURCE_VECTOR_POLYGON = _pick(lambda: Qgis.ProcessingSourceType.VectorPolygon,
                               lambda: QgsProcessing.SourceType.TypeVectorPolygon)
 
 # numeric Processing parameters (Qgis.ProcessingNumberParameterType from 3.36)
-NUMBER_DOUBLE = _pick("ProcessingNumberParameterType", "Double", lambda: QgsProcessingParameterNumber.Type.Double)
-NUMBER_INTEGER = _pick("ProcessingNumberParameterType", "Integer", lambda: QgsProcessingParameterNumber.Type.Integer)
+NUMBER_DOUBLE = _pick(lambda: Qgis.ProcessingNumberParameterType.Double,
+                      lambda: QgsProcessingParameterNumber.Type.Double)
+NUMBER_INTEGER = _pick(lambda: Qgis.ProcessingNumberParameterType.Integer,
+                       lambda: QgsProcessingParameterNumber.Type.Integer)
 
 # layer combo box filters (Qgis.LayerFilter from 3.34)
-LAYER_FILTER_LINE = _pick("LayerFilter", "LineLayer", lambda: QgsMapLayerProxyModel.Filter.LineLayer)
-LAYER_FILTER_POLYGON = _pick("LayerFilter", "PolygonLayer", lambda: QgsMapLayerProxyModel.Filter.PolygonLayer)
-LAYER_FILTER_RASTER = _pick("LayerFilter", "RasterLayer", lambda: QgsMapLayerProxyModel.Filter.RasterLayer)
+LAYER_FILTER_LINE = _pick(lambda: Qgis.LayerFilter.LineLayer, lambda: QgsMapLayerProxyModel.Filter.LineLayer)
+LAYER_FILTER_POLYGON = _pick(lambda: Qgis.LayerFilter.PolygonLayer, lambda: QgsMapLayerProxyModel.Filter.PolygonLayer)
+LAYER_FILTER_RASTER = _pick(lambda: Qgis.LayerFilter.RasterLayer, lambda: QgsMapLayerProxyModel.Filter.RasterLayer)
 
 # geometry types (Qgis.GeometryType from 3.30)
-GEOMETRY_POLYGON = _pick("GeometryType", "Polygon", lambda: QgsWkbTypes.GeometryType.PolygonGeometry)
+GEOMETRY_POLYGON = _pick(lambda: Qgis.GeometryType.Polygon, lambda: QgsWkbTypes.GeometryType.PolygonGeometry)
