@@ -7,7 +7,7 @@ VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 ZIP := dist/thaw_slump_mapper-$(VERSION).zip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup test test-unit test-qgis lint demo package install i18n clean starter-model
+.PHONY: setup test test-fast test-unit test-slow test-qgis lint demo package install i18n clean starter-model
 
 setup:
 	@scripts/setup.sh
@@ -15,15 +15,24 @@ setup:
 lint: setup
 	$(VENV)/bin/ruff check .
 
+# The unit suite (minutes on 2 cores) and, apart, the unit tests marked slow by nature (whole
+# runs in subprocesses, Dask clusters, the review-and-fine-tune loop at full size).
 test-unit: setup
-	$(PY) -m pytest -p no:qgis tests/unit
+	$(PY) -m pytest -p no:qgis -m "not slow" tests/unit
+
+test-slow: setup
+	$(PY) -m pytest -p no:qgis -m slow tests/unit
 
 test-qgis: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/qgis
 
-# The whole suite, headless: lint, pure unit tests (no QGIS), QGIS tests (offscreen, plus the
-# real qgis binary under Xvfb). Two pytest runs because a process holds one QgsApplication.
-test: lint test-unit test-qgis
+# The whole suite, headless: lint, pure unit tests (no QGIS), the slow ones, QGIS tests
+# (offscreen, plus the real qgis binary under Xvfb). Separate pytest runs because a process
+# holds one QgsApplication. CI (.ci/run) runs all of it.
+test: lint test-unit test-slow test-qgis
+
+# For developers: lint and the unit suite without the slow tests.
+test-fast: lint test-unit
 
 package: setup
 	@$(PY) scripts/package.py

@@ -33,14 +33,14 @@ from thaw_slump_mapper.core.progress import CancelToken
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "models" / "tsm_starter" / "tsm_starter.onnx"
-CHUNK_PX = 300  # 9 chunks on the scene below: seams everywhere
+CHUNK_PX = 192  # one 256 px tile (64 px overlap) a chunk: 9 chunks on the scene below, seams everywhere
 
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory):
     """Three years, a NoData corner in one of them; the single-process run as the reference."""
     tmp = tmp_path_factory.mktemp("cluster")
-    generated = synthetic.generate(tmp / "scene", synthetic.SceneSpec(width=1100, height=900,
+    generated = synthetic.generate(tmp / "scene", synthetic.SceneSpec(width=640, height=576,
                                                                       nodata_corner_year=2020))
     mosaics = tuple(MosaicSpec(str(p), str(y)) for p, y in generated.mosaics)
     reference = run_inference(InferenceParams(mosaics, str(STARTER), cache_dir=str(tmp / "one"), chunk_px=CHUNK_PX))
@@ -71,7 +71,7 @@ def test_a_local_cluster_writes_the_same_raster_and_candidates_as_one_process(sc
     assert result.stats.workers == 2 and result.stats.chunks_run == 9
     ours, tags = _read(result.path)
     theirs, _ = _read(reference.path)
-    assert ours.shape == (5, 900, 1100)  # three dates, mean, max
+    assert ours.shape == (5, 576, 640)  # three dates, mean, max
     assert np.array_equal(ours, theirs)
     assert (ours != 255).sum() > 0.5 * ours.size  # a real raster, not NoData everywhere
     assert len(_candidates(result.path)) > 0 and _candidates(result.path) == _candidates(reference.path)
@@ -81,6 +81,7 @@ def test_a_local_cluster_writes_the_same_raster_and_candidates_as_one_process(sc
     assert os.getpid() not in pids  # the work ran in other processes
 
 
+@pytest.mark.slow  # a cluster of its own, a worker killed and restarted
 def test_a_worker_killed_in_the_middle_does_not_lose_the_run(scene, tmp_path):
     _, mosaics, reference = scene
     with connect("local:2") as c:
@@ -161,6 +162,7 @@ def test_the_slurm_cluster_builds_and_prints_a_sane_job_script():
         queue_cluster("slurm", {"walltime": "01:00:00"})  # no cores or memory: one line, how to give them
 
 
+@pytest.mark.slow  # tsm in a fresh process starting a cluster of its own
 def test_the_cli_runs_on_a_local_cluster(scene, tmp_path):
     _, mosaics, reference = scene
     out = tmp_path / "candidates.gpkg"

@@ -165,7 +165,7 @@ def test_cli_export_chips_from_an_inventory_and_train_a_new_model(scene, tmp_pat
     sc, inventory, _ = scene
     out = tmp_path / "chips"
     code = main(["export-chips", "--inventory", str(inventory), "--mosaic", str(sc.mosaics[0][0]), "--model",
-                 str(STARTER), "--out", str(out), "--chip", "64", "--background", "4", "--block", "5000"])
+                 str(STARTER), "--out", str(out), "--chip", "32", "--background", "4", "--block", "5000"])
     text = capsys.readouterr().out
     assert code == 0, text
     assert "2 polygons outside every mosaic (1 slumps, 1 negatives) left out" in text
@@ -188,7 +188,7 @@ def test_cli_finetune_new_network_says_when_the_pretrained_wheel_is_missing(scen
     sc, inventory, _ = scene
     out = tmp_path / "chips"
     assert main(["export-chips", "--inventory", str(inventory), "--mosaic", str(sc.mosaics[0][0]), "--model",
-                 str(STARTER), "--out", str(out), "--chip", "64", "--background", "2", "--block", "5000"]) == 0
+                 str(STARTER), "--out", str(out), "--chip", "32", "--background", "2", "--block", "5000"]) == 0
     capsys.readouterr()
     assert main(["finetune", "--model", str(STARTER.with_suffix(".pth")), "--chips", str(out), "--out",
                  str(tmp_path / "model"), "--steps", "1", "--new", "Unet"]) == 0

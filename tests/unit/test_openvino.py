@@ -147,6 +147,7 @@ def test_auto_runs_on_openvino_on_the_cpu_when_installed(tmp_path):
 
 
 @needs_openvino
+@pytest.mark.slow  # a fresh process importing openvino and nncf
 def test_neither_openvino_nor_nncf_can_send_telemetry(tmp_path):
     # a fresh process: ``import openvino`` itself sends an "import" event unless quieted, and NNCF
     # stubs its own telemetry under pytest only

@@ -115,6 +115,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # 20 reviewer processes started and killed
 def test_killing_the_reviewer_never_loses_a_committed_decision(gpkg):
     ids = _ids(gpkg)
     rng = random.Random(7)
