@@ -40,7 +40,7 @@ def reviewed(tmp_path_factory):
 
 def test_chips_masks_and_manifest(reviewed):
     gpkg, mosaics, spec, tmp = reviewed
-    manifest = export_chips(gpkg, list(mosaics), spec, tmp / "chips", chip=64, background=30, block_m=640,
+    manifest = export_chips(gpkg, list(mosaics), spec, tmp / "chips", chip=64, background=30, block_m=60,
                             val_share=0.5)
     counts = manifest["counts"]
     assert counts["positive"] > 0 and counts["negative"] > 0 and counts["background"] > 0
@@ -81,7 +81,7 @@ def test_fine_tuning_the_starter_model_writes_the_next_version(reviewed, tmp_pat
     gpkg, mosaics, _, _ = reviewed
     starter = Path(__file__).resolve().parents[2] / "models" / "tsm_starter" / "tsm_starter.pth"
     spec = load_model(starter.with_suffix(".onnx")).spec
-    export_chips(gpkg, list(mosaics), spec, tmp_path / "chips", chip=64, background=10, block_m=640, val_share=0.5)
+    export_chips(gpkg, list(mosaics), spec, tmp_path / "chips", chip=64, background=10, block_m=60, val_share=0.5)
     result = fine_tune(starter, tmp_path / "chips", tmp_path / "tuned", steps=4)  # the package, not the learning
     assert result["version"] == next_version(spec.version) == "0.1.1"
     tuned = load_model(result["paths"]["onnx"])  # the new package runs in the engine
@@ -154,7 +154,7 @@ def test_training_a_new_architecture_from_scratch(reviewed, tmp_path, arch):
     spec = load_model(starter / "tsm_starter.onnx").spec
     # the smallest chips a new network takes (its encoder's stride) and a few steps: the test is about
     # the new architecture's package and its validation reports, not about what it learns
-    export_chips(gpkg, list(mosaics), spec, tmp_path / "chips", chip=32, background=5, block_m=640, val_share=0.5)
+    export_chips(gpkg, list(mosaics), spec, tmp_path / "chips", chip=32, background=5, block_m=60, val_share=0.5)
     scores = []
     result = fine_tune(starter / "tsm_starter.pth", tmp_path / "chips", tmp_path / "new", steps=2,
                        from_scratch=arch, on_validation=lambda step, iou: scores.append((step, iou)))

@@ -70,7 +70,7 @@ def test_second_iteration_finds_more_slumps_than_the_first(tmp_path):
     log_iteration(gpkg, spec.name, spec.version, len(first.candidates), recall=m1["object_recall"],
                   precision=m1["object_precision"])
 
-    export_chips(gpkg, list(mosaics), spec, tmp_path / "chips", chip=128, background=10, block_m=800,
+    export_chips(gpkg, list(mosaics), spec, tmp_path / "chips", chip=128, background=10, block_m=100,
                  val_share=0.3)
     tuned = fine_tune(STARTER / "tsm_starter.pth", tmp_path / "chips", tmp_path / "model_v2", steps=80)
     second, spec2 = _infer(tuned["paths"]["onnx"], mosaics, tmp_path / "c2")
