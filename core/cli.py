@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import about, deps
 from .errors import TsmError
-from .outputs import check_folder, check_new_file
+from .outputs import atomic_files, check_folder, check_new_file
 from .preferences import BACKENDS, CHIPS
 
 
@@ -570,20 +570,23 @@ def cmd_quantize(args: argparse.Namespace) -> int:
     print(f"calibration: {calibration.tiles} of {calibration.seen} tiles of {len(calibrate)} mosaic(s)",
           file=sys.stderr)
     out = Path(args.out)
-    quantize.quantize_onnx(model.path, out, calibration, args.method)
-    quantize.write_package(model, out, calibration, args.method, None, args.backend)
-    cost = None
-    if reference is not None:
-        where_mosaics = check or calibrate
-        polygons = list(reference.geometry().geoms)
-        fp32 = quantize.accuracy(model.path, where_mosaics, polygons, reference.crs, args.backend)
-        int8 = quantize.accuracy(out, where_mosaics, polygons, reference.crs, args.backend)
-        used = {Path(m.path).resolve() for m in calibrate}
-        shared = sum(Path(m.path).resolve() in used for m in where_mosaics)
-        where = (f"{len(where_mosaics)} mosaic(s), {shared} of them also used for calibration, against "
-                 f"{Path(args.reference).name}")
-        cost = quantize.cost_note(fp32, int8, where)
-        quantize.write_package(model, out, calibration, args.method, cost, args.backend)
+    # the model and its description under temporary names (a pair: the sidecar of the one is the other),
+    # moved into place when complete, the model last; a full disk or a failure leaves neither behind
+    with atomic_files([quantize.sidecar_of(out), out], "int8 model") as (_, tmp):
+        quantize.quantize_onnx(model.path, tmp, calibration, args.method)
+        quantize.write_package(model, tmp, calibration, args.method, None, args.backend)
+        cost = None
+        if reference is not None:
+            where_mosaics = check or calibrate
+            polygons = list(reference.geometry().geoms)
+            fp32 = quantize.accuracy(model.path, where_mosaics, polygons, reference.crs, args.backend)
+            int8 = quantize.accuracy(tmp, where_mosaics, polygons, reference.crs, args.backend)
+            used = {Path(m.path).resolve() for m in calibrate}
+            shared = sum(Path(m.path).resolve() in used for m in where_mosaics)
+            where = (f"{len(where_mosaics)} mosaic(s), {shared} of them also used for calibration, against "
+                     f"{Path(args.reference).name}")
+            cost = quantize.cost_note(fp32, int8, where)
+            quantize.write_package(model, tmp, calibration, args.method, cost, args.backend)
     data = json.loads(quantize.sidecar_of(out).read_text(encoding="utf-8"))
     if args.json:
         print(json.dumps({"out": str(out), "sidecar": str(quantize.sidecar_of(out)), "method": args.method,

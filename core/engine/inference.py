@@ -12,19 +12,21 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import numpy as np
 import rasterio
 
 from .. import about
 from ..errors import InputError, OutputError
+from ..outputs import atomic_file, sweep_stale_parts
 from ..preferences import default_cache_dir
 from ..progress import CancelToken, ProgressCallback, ProgressMeter
 from . import masks, nodata
@@ -32,7 +34,7 @@ from .aoi import Aoi, TileFilter
 from .bands import normalise, raw_input, resolve_bands
 from .chunks import CHUNK_PX, Chunk, ChunkLayout
 from .models import LoadedModel, load_model
-from .pipeline import NODATA, SCALE, ChunkedRun, Stats
+from .pipeline import CACHE_FIX, NODATA, SCALE, ChunkedRun, Stats
 from .raster import Extent, Grid, MosaicInfo, MosaicReader, MosaicSpec, inspect_mosaic, plan_grid
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
@@ -233,15 +235,56 @@ def open_readers(setup: Setup, params: InferenceParams, model: LoadedModel) -> _
 
 
 def cached_result(setup: Setup, start: float) -> ProbabilityRaster | None:
-    """The finished raster of an earlier identical run, if any."""
+    """The finished raster of an earlier identical run, if any. One whose chunk files are not all
+    there at the sizes written (one deleted, truncated) is never trusted: its raster is removed, the
+    damaged chunks too, and the run computes what is missing (the others are kept)."""
     final = setup.plan.vrt
     if not final.exists():
+        return None
+    damaged = damaged_chunks(setup.plan)
+    if damaged:
+        LOGGER.warning("the cached probabilities %s lack %d chunk file(s) or hold truncated ones: computing "
+                       "them again", final, len(damaged))
+        final.unlink(missing_ok=True)  # the raster first: the run is incomplete from now on
+        for chunk in damaged:
+            chunk.unlink(missing_ok=True)
         return None
     LOGGER.info("probabilities for this extent, mosaics and model are cached: %s", final)
     os.utime(final)  # recently used: last to be pruned
     return ProbabilityRaster(final, setup.plan.dates, setup.names, setup.plan.grid, setup.model_info,
                              setup.mosaics, cached=True, seconds=time.monotonic() - start,
                              tiles_total=setup.plan.tiles)
+
+
+CHUNK_SIZES = "chunks.json"  # in a run's folder: each chunk file's size when the run finished
+
+
+def damaged_chunks(plan: Plan) -> list[Path]:
+    """The chunk files the finished raster ``plan.vrt`` names that are missing, or whose size differs
+    from the one recorded when the run finished (an unreadable raster: all of them)."""
+    try:
+        text = plan.vrt.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return [plan.vrt]
+    names = sorted(set(re.findall(r'<SourceFilename relativeToVRT="1">([^<]*)</SourceFilename>', text)))
+    if not names:
+        return [plan.vrt]
+    try:
+        sizes = json.loads((plan.folder / CHUNK_SIZES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        sizes = {}  # a run of an earlier version: only whether each file is there
+    sizes = sizes if isinstance(sizes, dict) else {}
+    damaged = []
+    for rel in names:
+        path = plan.vrt.parent / unescape(rel)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            damaged.append(path)
+            continue
+        if sizes.get(path.name, size) != size:
+            damaged.append(path)
+    return damaged
 
 
 def finish_run(params: InferenceParams, setup: Setup, cache: Path) -> None:
@@ -251,12 +294,16 @@ def finish_run(params: InferenceParams, setup: Setup, cache: Path) -> None:
         shutil.rmtree(plan.folder, ignore_errors=True)
         raise InputError("The extent holds only NoData in every mosaic: there is nothing to run on.",
                          "Pan the map onto the imagery (or give an extent with valid pixels).")
+    sizes = {f.name: f.stat().st_size for f in plan.folder.glob("c*.tif")}
+    with atomic_file(plan.folder / CHUNK_SIZES, "probability raster", CACHE_FIX, sweep=False) as tmp:
+        tmp.write_text(json.dumps(sizes), encoding="utf-8")
     _write_vrt(plan, setup.names, {"TSM_DATES": json.dumps(plan.dates), "TSM_MODEL": json.dumps(setup.model_info),
                                    "TSM_MOSAICS": json.dumps(setup.mosaics), "TSM_SCALE": str(SCALE),
                                    "TSM_PLUGIN_VERSION": about.version(), "TSM_ENGINE": ENGINE_VERSION,
                                    "TSM_AOI": params.aoi.label if params.aoi is not None else ""})
     for crops in plan.folder.glob("*.crops.npz"):  # only needed to resume
         crops.unlink(missing_ok=True)
+    sweep_stale_parts(plan.folder)  # temporary files of writes killed long ago
     prune_cache(cache, params.cache_limit_mb, keep=plan.vrt)
 
 
@@ -326,6 +373,8 @@ def prepare_folder(plan: Plan, chunk_px: int) -> None:
         if plan.folder.exists():
             try:
                 same = json.loads(meta.read_text()) == layout
+            except FileNotFoundError:  # none yet: just made by a run starting beside this one (keep it)
+                same = not any(plan.folder.glob("c*"))
             except (OSError, ValueError):
                 same = False
             if not same:
@@ -333,7 +382,9 @@ def prepare_folder(plan: Plan, chunk_px: int) -> None:
             else:
                 LOGGER.info("resuming the run in %s", plan.folder)
         plan.folder.mkdir(parents=True, exist_ok=True)
-        meta.write_text(json.dumps(layout))
+        # whole or absent: a run starting beside this one never reads half of it
+        with atomic_file(meta, "run description", CACHE_FIX, sweep=False) as tmp:
+            tmp.write_text(json.dumps(layout))
     except OSError as exc:
         raise OutputError(f"Cannot write in the cache folder {plan.folder.parent} ({exc.strerror}).",
                           "Choose a writable cache folder with free space (plugin settings or --cache).") from exc
@@ -371,9 +422,8 @@ def _write_vrt(plan: Plan, names: list[str], tags: dict[str, str]) -> None:
                       "    </SimpleSource>"]
         lines.append("  </VRTRasterBand>")
     lines.append("</VRTDataset>")
-    tmp = plan.vrt.with_name(plan.vrt.name + ".part")
-    tmp.write_text("\n".join(lines) + "\n")
-    tmp.replace(plan.vrt)
+    with atomic_file(plan.vrt, "probability raster", CACHE_FIX, sweep=False) as tmp:
+        tmp.write_text("\n".join(lines) + "\n")
 
 
 class _Readers:
@@ -420,10 +470,11 @@ def prune_cache(cache: Path, limit_mb: int, keep: Path | None = None, stale_part
     Returns what was deleted."""
     removed = []
     now = time.time()
-    for part in cache.glob("prob_*.part"):
+    for part in cache.glob("prob_*.part"):  # of earlier versions
         if now - part.stat().st_mtime > stale_part_s:
             part.unlink(missing_ok=True)
             removed.append(part)
+    sweep_stale_parts(cache, stale_part_s)
     for folder in cache.glob("prob_*"):
         if folder.is_dir() and not folder.with_suffix(".vrt").exists() and folder != (keep and keep.with_suffix("")):
             newest = max([f.stat().st_mtime for f in folder.iterdir()] + [folder.stat().st_mtime])

@@ -14,6 +14,7 @@ import queue
 import sys
 import threading
 import time
+import zipfile
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,6 +26,7 @@ import numpy as np
 import rasterio
 
 from ..errors import OutputError
+from ..outputs import atomic_file, raster_file
 from ..progress import CancelToken
 from .chunks import Chunk, ChunkLayout, chunk_name
 from .tiling import TileWeights
@@ -35,6 +37,7 @@ SCALE = 250.0
 # before its first batch; later chunks are read whole, a chunk ahead (groups of 4 rows read 8-12 %
 # twice and slowed a UNet-ResNet34)
 FIRST_REGION_TILE_ROWS = 1
+CACHE_FIX = "Choose a cache folder with free space (plugin settings or --cache)."
 
 
 
@@ -126,18 +129,26 @@ class ChunkedRun:
         return chunk_done(self.folder, chunk)
 
     def _load_crops(self, producer: str) -> None:
+        """The crops an earlier run saved; missing or unreadable ones (another run sharing the cache
+        finished and removed them, a damaged file) are simply not at hand: their tiles are predicted
+        again."""
         path = self.folder / f"{producer}.crops.npz"
         if not path.exists():
             return
-        with np.load(path) as data:
-            for key in data.files:
-                if key.endswith("_a"):
-                    consumer, ti, tj = key[:-2].rsplit("_", 2)
-                    r0, c0 = (int(v) for v in data[key[:-2] + "_o"])
-                    self.crops[(consumer, (int(ti), int(tj)))] = (data[key], data[key[:-2] + "_w"], r0, c0)
-                elif key.endswith("_none"):
-                    consumer, ti, tj = key[:-5].rsplit("_", 2)
-                    self.crops[(consumer, (int(ti), int(tj)))] = None
+        crops = {}
+        try:
+            with np.load(path) as data:
+                for key in data.files:
+                    if key.endswith("_a"):
+                        consumer, ti, tj = key[:-2].rsplit("_", 2)
+                        r0, c0 = (int(v) for v in data[key[:-2] + "_o"])
+                        crops[(consumer, (int(ti), int(tj)))] = (data[key], data[key[:-2] + "_w"], r0, c0)
+                    elif key.endswith("_none"):
+                        consumer, ti, tj = key[:-5].rsplit("_", 2)
+                        crops[(consumer, (int(ti), int(tj)))] = None
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return
+        self.crops.update(crops)
 
     def _save_crops(self, state: _Acc) -> None:
         arrays = {}
@@ -148,10 +159,10 @@ class ChunkedRun:
             else:
                 arrays[key + "_a"], arrays[key + "_w"] = crop[0], crop[1]
                 arrays[key + "_o"] = np.array([crop[2], crop[3]])
-        if arrays:
-            tmp = self.folder / f"{state.chunk.name}.crops.part.npz"
-            np.savez(tmp, **arrays)
-            tmp.replace(self.folder / f"{state.chunk.name}.crops.npz")
+        if arrays:  # under a name of this run's own: runs sharing a cache never write one file
+            with atomic_file(self.folder / f"{state.chunk.name}.crops.npz", "crops of a chunk", CACHE_FIX,
+                             sweep=False) as tmp:
+                np.savez(tmp, **arrays)
 
     # -- reading (pool threads) -----------------------------------------------------------------
     def _source(self) -> TileSource:
@@ -464,7 +475,8 @@ class ChunkedRun:
             probs = np.where(state.wsum > 0, state.acc / np.where(state.wsum > 0, state.wsum, 1), np.nan)
         seen = state.wsum > 0
         if not seen.any():
-            (self.folder / f"{chunk.name}.empty").touch()
+            with atomic_file(self.folder / f"{chunk.name}.empty", "chunk marker", CACHE_FIX, sweep=False) as tmp:
+                tmp.touch()
             return
         bands = [probs[d] for d in range(self.dates)]
         if self.dates > 1:
@@ -478,14 +490,12 @@ class ChunkedRun:
         h, w = chunk.shape
         t = self.profile["transform"]
         transform = t * rasterio.Affine.translation(chunk.col0, chunk.row0)
-        tmp = self.folder / f"{chunk.name}.tif.part"  # never matched by c*.tif
         profile = {**self.profile, "width": w, "height": h, "count": self.bands, "transform": transform}
-        try:
-            with rasterio.open(tmp, "w", **profile) as dst:
-                dst.write(data)  # every band and block at once: each block compressed exactly once
-        except (rasterio.errors.RasterioError, OSError) as exc:
-            tmp.unlink(missing_ok=True)
-            raise OutputError(f"Cannot write the probability chunk {tmp} ({exc}).",
-                              "Choose a cache folder with free space (plugin settings or --cache).") from exc
-        tmp.replace(self.chunk_path(chunk))
+        # a hidden temporary name of this run's own (never matched by c*.tif), renamed when complete
+        with atomic_file(self.chunk_path(chunk), "probability chunk", CACHE_FIX, sweep=False) as tmp:
+            try:
+                with raster_file(tmp, **profile) as dst:
+                    dst.write(data)  # every band and block at once: each block compressed exactly once
+            except rasterio.errors.RasterioError as exc:
+                raise OutputError(f"Cannot write the probability chunk {tmp} ({exc}).", CACHE_FIX) from exc
         self.stats.chunks_written += 1

@@ -29,7 +29,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-import rasterio
 from rasterio import features
 from rasterio.transform import Affine
 from shapely.geometry import Point, box
@@ -39,6 +38,7 @@ from ..engine.bands import resolve_bands
 from ..engine.model_spec import ModelSpec
 from ..engine.raster import Grid, MosaicInfo, MosaicReader, MosaicSpec, inspect_mosaic
 from ..errors import InputError
+from ..outputs import raster_file, staged_folder
 from ..preferences import CHIPS
 from ..store.candidates import read_candidates
 from ..store.inventory_file import Inventory, InventoryPolygon
@@ -114,13 +114,14 @@ def _write_chips(out: Path, targets: list[_Target], sources: list[_Source], spec
         mask[~valid] = 255
         stem = f"{n:05d}_{t.kind}"
         image_path, mask_path = out / "images" / f"{stem}.tif", out / "masks" / f"{stem}.tif"
-        with rasterio.open(image_path, "w", driver="GTiff", width=chip, height=chip, count=len(src.read_bands),
-                           dtype=values.dtype, crs=info.crs, transform=grid.transform, nodata=info.nodata) as dst:
+        # in memory, then one file write: a full disk raises instead of leaving a truncated chip
+        with raster_file(image_path, driver="GTiff", width=chip, height=chip, count=len(src.read_bands),
+                         dtype=values.dtype, crs=info.crs, transform=grid.transform, nodata=info.nodata) as dst:
             dst.write(values)
             for b, role in enumerate(src.roles, start=1):
                 dst.set_band_description(b, role)
-        with rasterio.open(mask_path, "w", driver="GTiff", width=chip, height=chip, count=1, dtype="uint8",
-                           crs=info.crs, transform=grid.transform, nodata=255) as dst:
+        with raster_file(mask_path, driver="GTiff", width=chip, height=chip, count=1, dtype="uint8",
+                         crs=info.crs, transform=grid.transform, nodata=255) as dst:
             dst.write(mask, 1)
         records.append(ChipRecord(str(image_path.relative_to(out)), str(mask_path.relative_to(out)), "train", t.kind,
                                   t.cid, info.spec.label, *bounds, int((mask == 1).sum()), t.source))
@@ -290,8 +291,6 @@ def _export(inventory: Inventory, mosaics: list[MosaicSpec], spec: ModelSpec, ou
         raise InputError(f"None of the {len(inventory.positives)} slumps of {inventory.label} lies on the "
                          f"{len(infos)} mosaic(s) given ({outside['positive']} outside all of them).",
                          "Give the mosaics the outlines were drawn on (any CRS is fine).")
-    (out / "images").mkdir(parents=True, exist_ok=True)
-    (out / "masks").mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     half = chip * spec.gsd_m / 2
     margin = 2 * spec.gsd_m  # a background chip stays this far from the polygons it avoids
@@ -315,17 +314,23 @@ def _export(inventory: Inventory, mosaics: list[MosaicSpec], spec: ModelSpec, ou
                 continue
             targets.append(_Target("background", f"bg{placed}", c, i))
             placed += 1
-    records, nodata = _write_chips(out, targets, sources, spec, chip)
-    crs = [src.info.crs for src in sources]
-    groups, conflicts = split_groups(records, block_m, val_share, seed, lambda a, b: crs[a] == crs[b])
-    for i in conflicts:
-        (out / records[i].image).unlink(missing_ok=True)
-        (out / records[i].mask).unlink(missing_ok=True)
-    drop = set(conflicts)
-    records = [r for i, r in enumerate(records) if i not in drop]
-    kept = {"placed": placed, "outside": outside}
-    dropped = {"nodata": nodata, "background_near_both_splits": len(conflicts)}
-    return _manifest(out, records, sources, spec, chip, block_m, val_share, seed, dropped, groups, extra(kept))
+    # written into a hidden folder inside ``out`` and moved in when complete, manifest.json last: a
+    # failed or killed export leaves no chips or manifest behind (a folder without manifest is not done)
+    with staged_folder(out, "manifest.json", "training chips") as stage:
+        (stage / "images").mkdir()
+        (stage / "masks").mkdir()
+        records, nodata = _write_chips(stage, targets, sources, spec, chip)
+        crs = [src.info.crs for src in sources]
+        groups, conflicts = split_groups(records, block_m, val_share, seed, lambda a, b: crs[a] == crs[b])
+        for i in conflicts:
+            (stage / records[i].image).unlink(missing_ok=True)
+            (stage / records[i].mask).unlink(missing_ok=True)
+        drop = set(conflicts)
+        records = [r for i, r in enumerate(records) if i not in drop]
+        kept = {"placed": placed, "outside": outside}
+        dropped = {"nodata": nodata, "background_near_both_splits": len(conflicts)}
+        return _manifest(stage, records, sources, spec, chip, block_m, val_share, seed, dropped, groups,
+                         extra(kept))
 
 
 def export_chips(gpkg: str | Path, mosaics: list[MosaicSpec], spec: ModelSpec, out_dir: str | Path,
@@ -336,6 +341,8 @@ def export_chips(gpkg: str | Path, mosaics: list[MosaicSpec], spec: ModelSpec, o
     from ..store.candidates import file_crs
 
     out = Path(out_dir)
+    for mosaic in mosaics:  # a missing or unreadable mosaic is said first, as for every other input
+        inspect_mosaic(mosaic)
     rows = read_candidates(gpkg)
     decided = [r for r in rows if r.get("status") in ("accepted", "rejected")]
     if not any(r.get("status") == "accepted" for r in decided):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..outputs import check_new_file
+from ..outputs import atomic_file, check_new_file
 from ..store.candidates import now_iso
 from ..store.gpkg import add_missing_columns, connect, create_attribute_table, table_exists, transaction
 
@@ -75,7 +75,7 @@ def read_log(gpkg: str | Path) -> list[dict]:
 def export_csv(gpkg: str | Path, out: str | Path, overwrite: bool = False) -> int:
     out = check_new_file(out, overwrite, "CSV file")
     rows = read_log(gpkg)
-    with open(out, "w", newline="", encoding="utf-8") as fh:
+    with atomic_file(out, "CSV file") as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=[c for c, _ in COLUMNS])
         writer.writeheader()
         writer.writerows(rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..outputs import check_new_file
+from ..outputs import atomic_files, check_new_file
 from ..store.candidates import now_iso
 
 MEASURES = [("object_precision", "object precision (IoU ≥ {iou})"), ("object_recall", "object recall (IoU ≥ {iou})"),
@@ -41,7 +41,6 @@ def write_report(result: dict, out: str | Path, title: str, pred: str, ref: str,
                  overwrite: bool = False) -> Path:
     out = check_new_file(out, overwrite, "report")
     chart = check_new_file(out.with_suffix(".png"), overwrite, "chart")
-    recall_chart(result["by_size"], chart)
     lines = [f"# {title}", "", f"Predictions: `{pred}`  ", f"Reference: `{ref}`  ", f"Written {now_iso()}", "",
              "| measure | value |", "|---|---|"]
     lines += [f"| {label.format(iou=iou)} | {result[key]:.3f} |" for key, label in MEASURES]
@@ -53,5 +52,8 @@ def write_report(result: dict, out: str | Path, title: str, pred: str, ref: str,
     lines += ["", f"![recall by size]({chart.name})", "",
               f"Object matching: one-to-one at IoU ≥ {iou} (Huang et al. 2020) and any overlap (Zeng et al. 2026); "
               "pixel measures over the evaluated area (Nitze et al. 2021)."]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # the chart and the report appear together, and only complete (the report last: it shows the chart)
+    with atomic_files([chart, out], "report") as (chart_tmp, out_tmp):
+        recall_chart(result["by_size"], chart_tmp)
+        out_tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out

@@ -20,6 +20,7 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 
 from ..engine import nodata
+from ..outputs import atomic_files
 from ..progress import CancelToken
 
 LOGGER = logging.getLogger("thaw_slump_mapper.training")
@@ -350,24 +351,28 @@ def export_package(model, folder: Path, name: str, description: dict, config: Tr
     state dict, loaded with weights_only) and ``name``.pth.json."""
     import torch
 
-    folder.mkdir(parents=True, exist_ok=True)
     onnx_path, pth_path = folder / f"{name}.onnx", folder / f"{name}.pth"
-    dummy = torch.zeros(1, in_channels, config.chip, config.chip)
-    torch.onnx.export(model, dummy, str(onnx_path), dynamo=False, input_names=["input"], output_names=["logits"],
-                      dynamic_axes={"input": {0: "n", 2: "h", 3: "w"}, "logits": {0: "n", 2: "h", 3: "w"}},
-                      opset_version=17)
-    import onnx
-
-    proto = onnx.load(str(onnx_path))
-    entry = proto.metadata_props.add()
-    entry.key, entry.value = "tsm_description", json.dumps(description)
-    onnx.save(proto, str(onnx_path))
-    (folder / f"{name}.onnx.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
-    torch.save(model.state_dict(), pth_path)
     torch_info = {"format": "smp", "arch": config.arch, "encoder": config.encoder, "in_channels": in_channels,
                   "classes": 1}
     if config.decoder_channels:
         torch_info["decoder_channels"] = list(config.decoder_channels)
     torch_description = {**description, "torch": torch_info}
-    (folder / f"{name}.pth.json").write_text(json.dumps(torch_description, indent=2) + "\n", encoding="utf-8")
+    # every file under a temporary name, moved into place when all are complete (the .onnx last: it
+    # makes the package usable); a full disk leaves no truncated model under the package's name
+    targets = [pth_path, folder / f"{name}.pth.json", folder / f"{name}.onnx.json", onnx_path]
+    with atomic_files(targets, "model package") as (pth_tmp, pth_json_tmp, onnx_json_tmp, onnx_tmp):
+        folder.mkdir(parents=True, exist_ok=True)
+        dummy = torch.zeros(1, in_channels, config.chip, config.chip)
+        torch.onnx.export(model, dummy, str(onnx_tmp), dynamo=False, input_names=["input"], output_names=["logits"],
+                          dynamic_axes={"input": {0: "n", 2: "h", 3: "w"}, "logits": {0: "n", 2: "h", 3: "w"}},
+                          opset_version=17)
+        import onnx
+
+        proto = onnx.load(str(onnx_tmp))
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = "tsm_description", json.dumps(description)
+        onnx.save(proto, str(onnx_tmp))
+        onnx_json_tmp.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+        torch.save(model.state_dict(), pth_tmp)
+        pth_json_tmp.write_text(json.dumps(torch_description, indent=2) + "\n", encoding="utf-8")
     return {"onnx": onnx_path, "pth": pth_path}

@@ -22,6 +22,7 @@ from .. import about
 from ..engine.raster import crs_label
 from ..engine.vectorize import Vectorized
 from ..errors import OutputError
+from ..outputs import atomic_file
 from .gpkg import (
     add_missing_columns,
     connect,
@@ -161,7 +162,16 @@ def write_candidates(gpkg_path: str | Path, result: Vectorized, run: dict, min_o
     pass vanish; reviewed ones are never deleted.
     """
     path = Path(gpkg_path)
-    conn = connect(path)
+    if not path.exists():  # a new file is built under a temporary name and appears only when complete
+        with atomic_file(path, "candidates GeoPackage") as tmp:
+            return _merge(path, tmp, result, run, min_overlap, replace_run_id, reproject)
+    return _merge(path, path, result, run, min_overlap, replace_run_id, reproject)  # one transaction
+
+
+def _merge(path: Path, db: Path, result: Vectorized, run: dict, min_overlap: float, replace_run_id: str | None,
+           reproject: bool) -> MergeStats:
+    """write_candidates into the GeoPackage at ``db``: ``path`` itself, or its temporary name while it is new."""
+    conn = connect(db)
     run_id = run.get("run_id") or str(uuid.uuid4())
     created = now_iso()
     try:

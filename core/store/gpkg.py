@@ -88,6 +88,9 @@ def connect(path: str | Path, timeout: float = 10.0, create: bool = True) -> sql
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(path, exc) from exc
+        if "full" in str(exc):
+            raise OutputError(f"Cannot write {path} ({exc}).",
+                              "Free disk space or choose another folder; nothing was written.") from exc
         raise OutputError(f"Cannot use {path} as a GeoPackage ({exc}).",
                           "Choose another file; this one may be damaged or read-only.") from exc
     except sqlite3.DatabaseError as exc:
