@@ -29,17 +29,17 @@
         <translation>{panel}（{shortcut}）</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="98"/>
+        <location filename="../plugin.py" line="99"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="101"/>
+        <location filename="../plugin.py" line="102"/>
         <source>Environment…</source>
         <translation>运行环境…</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="141"/>
+        <location filename="../plugin.py" line="142"/>
         <source>Thaw Slump Mapper environment</source>
         <translation>热融滑塌制图运行环境</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="107"/>
+        <location filename="../ui/review/dock.py" line="109"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -214,7 +214,7 @@
         <translation>热融滑塌制图 {version}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="93"/>
+        <location filename="../plugin.py" line="94"/>
         <source>Run model on current view</source>
         <translation>在当前视图运行模型</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="331"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -304,12 +304,12 @@
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="315"/>
+        <location filename="../ui/review/dock.py" line="319"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="328"/>
+        <location filename="../ui/review/dock.py" line="332"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
@@ -422,12 +422,12 @@
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="542"/>
+        <location filename="../ui/review/controller.py" line="613"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="548"/>
+        <location filename="../ui/review/controller.py" line="619"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -572,202 +572,202 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="41"/>
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="41"/>
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="41"/>
+        <location filename="../ui/review/dock.py" line="42"/>
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="43"/>
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="43"/>
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="43"/>
+        <location filename="../ui/review/dock.py" line="44"/>
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="43"/>
+        <location filename="../ui/review/dock.py" line="44"/>
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="44"/>
+        <location filename="../ui/review/dock.py" line="45"/>
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="44"/>
+        <location filename="../ui/review/dock.py" line="45"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="49"/>
+        <location filename="../ui/review/dock.py" line="50"/>
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="49"/>
+        <location filename="../ui/review/dock.py" line="50"/>
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="50"/>
+        <location filename="../ui/review/dock.py" line="51"/>
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="50"/>
+        <location filename="../ui/review/dock.py" line="51"/>
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="70"/>
+        <location filename="../ui/review/dock.py" line="71"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="70"/>
+        <location filename="../ui/review/dock.py" line="71"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="70"/>
+        <location filename="../ui/review/dock.py" line="71"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="113"/>
+        <location filename="../ui/review/dock.py" line="115"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="124"/>
+        <location filename="../ui/review/dock.py" line="126"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="164"/>
+        <location filename="../ui/review/dock.py" line="166"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="174"/>
+        <location filename="../ui/review/dock.py" line="176"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="192"/>
+        <location filename="../ui/review/dock.py" line="194"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="206"/>
+        <location filename="../ui/review/dock.py" line="208"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="225"/>
+        <location filename="../ui/review/dock.py" line="227"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="229"/>
+        <location filename="../ui/review/dock.py" line="231"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="247"/>
+        <location filename="../ui/review/dock.py" line="249"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="248"/>
+        <location filename="../ui/review/dock.py" line="250"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="251"/>
+        <location filename="../ui/review/dock.py" line="253"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="251"/>
+        <location filename="../ui/review/dock.py" line="253"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="251"/>
+        <location filename="../ui/review/dock.py" line="253"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="251"/>
+        <location filename="../ui/review/dock.py" line="253"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="251"/>
+        <location filename="../ui/review/dock.py" line="253"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="416"/>
+        <location filename="../ui/review/dock.py" line="489"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="130"/>
+        <location filename="../ui/review/controller.py" line="133"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="140"/>
+        <location filename="../ui/review/controller.py" line="143"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="186"/>
+        <location filename="../ui/review/controller.py" line="203"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="186"/>
+        <location filename="../ui/review/controller.py" line="203"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="257"/>
+        <location filename="../ui/review/controller.py" line="274"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="298"/>
+        <location filename="../ui/review/controller.py" line="315"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="306"/>
+        <location filename="../ui/review/controller.py" line="323"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="328"/>
+        <location filename="../ui/review/controller.py" line="346"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -792,17 +792,17 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="152"/>
+        <location filename="../ui/review/dock.py" line="154"/>
         <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="167"/>
+        <location filename="../ui/review/dock.py" line="169"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="254"/>
+        <location filename="../ui/review/controller.py" line="271"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
@@ -812,112 +812,107 @@
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="338"/>
+        <location filename="../ui/review/controller.py" line="406"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="347"/>
+        <location filename="../ui/review/controller.py" line="415"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="350"/>
+        <location filename="../ui/review/controller.py" line="418"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="54"/>
+        <location filename="../ui/review/dock.py" line="55"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="54"/>
+        <location filename="../ui/review/dock.py" line="55"/>
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="58"/>
+        <location filename="../ui/review/dock.py" line="59"/>
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="59"/>
+        <location filename="../ui/review/dock.py" line="60"/>
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="60"/>
+        <location filename="../ui/review/dock.py" line="61"/>
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="61"/>
+        <location filename="../ui/review/dock.py" line="62"/>
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="434"/>
+        <location filename="../ui/review/dock.py" line="507"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="234"/>
+        <location filename="../ui/review/dock.py" line="236"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="236"/>
+        <location filename="../ui/review/dock.py" line="238"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="247"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="262"/>
+        <location filename="../ui/review/dock.py" line="266"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="262"/>
+        <location filename="../ui/review/dock.py" line="266"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="262"/>
+        <location filename="../ui/review/dock.py" line="266"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="337"/>
-        <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept.</source>
-        <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。</translation>
-    </message>
-    <message>
-        <location filename="../ui/review/controller.py" line="368"/>
+        <location filename="../ui/review/controller.py" line="436"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="393"/>
+        <location filename="../ui/review/controller.py" line="461"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="403"/>
+        <location filename="../ui/review/controller.py" line="473"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="405"/>
+        <location filename="../ui/review/controller.py" line="475"/>
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="169"/>
+        <location filename="../ui/review/dock.py" line="171"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
@@ -937,12 +932,12 @@
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="48"/>
+        <location filename="../ui/review/dialogs.py" line="88"/>
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="49"/>
+        <location filename="../ui/review/dialogs.py" line="89"/>
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
@@ -972,152 +967,152 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="439"/>
+        <location filename="../ui/review/controller.py" line="510"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="452"/>
+        <location filename="../ui/review/controller.py" line="523"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="455"/>
+        <location filename="../ui/review/controller.py" line="526"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="127"/>
+        <location filename="../ui/review/dock.py" line="129"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="127"/>
+        <location filename="../ui/review/dock.py" line="129"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="127"/>
+        <location filename="../ui/review/dock.py" line="129"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="127"/>
+        <location filename="../ui/review/dock.py" line="129"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="127"/>
+        <location filename="../ui/review/dock.py" line="129"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="127"/>
+        <location filename="../ui/review/dock.py" line="129"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="136"/>
+        <location filename="../ui/review/dock.py" line="138"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="137"/>
+        <location filename="../ui/review/dock.py" line="139"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="140"/>
+        <location filename="../ui/review/dock.py" line="142"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="141"/>
+        <location filename="../ui/review/dock.py" line="143"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="148"/>
+        <location filename="../ui/review/dock.py" line="150"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="150"/>
+        <location filename="../ui/review/dock.py" line="152"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="413"/>
+        <location filename="../ui/review/dock.py" line="486"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="73"/>
+        <location filename="../ui/review/dialogs.py" line="113"/>
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="85"/>
+        <location filename="../ui/review/dialogs.py" line="125"/>
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="85"/>
+        <location filename="../ui/review/dialogs.py" line="125"/>
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="85"/>
+        <location filename="../ui/review/dialogs.py" line="125"/>
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="291"/>
+        <location filename="../ui/review/dock.py" line="295"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="301"/>
+        <location filename="../ui/review/dock.py" line="305"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="311"/>
+        <location filename="../ui/review/dock.py" line="315"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="331"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="331"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="331"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="331"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="331"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="478"/>
+        <location filename="../ui/review/dock.py" line="551"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="462"/>
+        <location filename="../ui/review/controller.py" line="533"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
@@ -1132,17 +1127,17 @@
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="474"/>
+        <location filename="../ui/review/controller.py" line="545"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="500"/>
+        <location filename="../ui/review/controller.py" line="571"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="529"/>
+        <location filename="../ui/review/controller.py" line="600"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
@@ -1152,7 +1147,7 @@
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="533"/>
+        <location filename="../ui/review/controller.py" line="604"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1202,7 +1197,7 @@
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="303"/>
+        <location filename="../ui/review/dock.py" line="307"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
@@ -1227,12 +1222,12 @@
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="480"/>
+        <location filename="../ui/review/dock.py" line="553"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="65"/>
+        <location filename="../ui/review/dock.py" line="66"/>
         <source>undecided</source>
         <translation>未判定</translation>
     </message>
@@ -1317,12 +1312,12 @@
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="212"/>
+        <location filename="../ui/review/dock.py" line="214"/>
         <source>— choose one (keys 1-9) —</source>
         <translation>— 请选择（按键 1-9）—</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="215"/>
+        <location filename="../ui/review/dock.py" line="217"/>
         <source>Choose a reject reason first: press 1-9.</source>
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
@@ -1332,7 +1327,7 @@
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="342"/>
+        <location filename="../ui/review/dock.py" line="347"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
@@ -1397,7 +1392,7 @@
         <translation>{count} 个波段 {order} · {domain} · {res:.1f} 米 · {crs}</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="104"/>
+        <location filename="../plugin.py" line="105"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
@@ -1407,47 +1402,47 @@
         <translation>打开用户指南（离线）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="151"/>
+        <location filename="../ui/review/dock.py" line="153"/>
         <source>Blind mode</source>
         <translation>盲审模式</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="271"/>
+        <location filename="../ui/review/dock.py" line="275"/>
         <source>All candidates</source>
         <translation>全部候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="278"/>
+        <location filename="../ui/review/dock.py" line="282"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="278"/>
+        <location filename="../ui/review/dock.py" line="282"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="278"/>
+        <location filename="../ui/review/dock.py" line="282"/>
         <source>Area (ha)</source>
         <translation>面积（公顷）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="278"/>
+        <location filename="../ui/review/dock.py" line="282"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="285"/>
+        <location filename="../ui/review/dock.py" line="289"/>
         <source>Click a candidate to go to it; click a column header to sort. The review keys keep working here.</source>
         <translation>点击候选即可跳转；点击列标题可排序。审核按键在此处同样有效。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="200"/>
+        <location filename="../ui/review/dock.py" line="202"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="201"/>
+        <location filename="../ui/review/dock.py" line="203"/>
         <source>Size of the time-lapse thumbnails</source>
         <translation>时序缩略图的大小</translation>
     </message>
@@ -2292,37 +2287,37 @@
         <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="251"/>
+        <location filename="../ui/review/controller.py" line="268"/>
         <source>already in {source} ({uid})</source>
         <translation>已在 {source} 中（{uid}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="155"/>
+        <location filename="../ui/review/dock.py" line="157"/>
         <source>New only</source>
         <translation>仅显示新的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="156"/>
+        <location filename="../ui/review/dock.py" line="158"/>
         <source>Hide candidates that overlap a slump of an existing inventory (marked known)</source>
         <translation>隐藏与现有编目中热融滑塌重叠的候选（已标记为已知）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="158"/>
+        <location filename="../ui/review/dock.py" line="160"/>
         <source>Known slumps…</source>
         <translation>已知滑塌…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="159"/>
+        <location filename="../ui/review/dock.py" line="161"/>
         <source>Mark the candidates that an existing inventory (ARTS or your own) already holds as known, with its UID</source>
         <translation>将现有编目（ARTS 或您自己的）中已有的候选标记为已知，并记录其 UID</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="320"/>
+        <location filename="../ui/review/dock.py" line="324"/>
         <source>Train from an inventory…</source>
         <translation>用编目训练…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="321"/>
+        <location filename="../ui/review/dock.py" line="325"/>
         <source>Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, GeoPackage or a layer) and the mosaics it was drawn on, then the same training</source>
         <translation>用现有编目（ARTS GeoJSON、shapefile、GeoPackage 或图层）的多边形及其勾绘所用的镶嵌图生成切片，然后进行同样的训练</translation>
     </message>
@@ -2840,6 +2835,86 @@
         <location filename="../adapters/processing/inventory_training_algorithms.py" line="96"/>
         <source>Examples closer than this stay on one side of the split (m)</source>
         <translation>距离小于此值的样本划入同一侧（训练或验证）（米）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="353"/>
+        <source>No decision of this session to undo.</source>
+        <translation>本次会话没有可撤销的决定。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="359"/>
+        <source>candidate {n}</source>
+        <translation>候选 {n}</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="359"/>
+        <source>drawn slump</source>
+        <translation>手绘滑塌</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="360"/>
+        <source>{status} · {where} · {time} UTC</source>
+        <translation>{status} · {where} · {time} UTC</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="397"/>
+        <source>{n} decision(s) undone.</source>
+        <translation>已撤销 {n} 个决定。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dialogs.py" line="35"/>
+        <source>Undo decisions</source>
+        <translation>撤销决定</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dialogs.py" line="37"/>
+        <source>Newest first. Click the oldest decision to take back: it and every newer one are undone.</source>
+        <translation>最新的在最上面。点击要撤回的最早一个决定：它及其之后的所有决定都将被撤销。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dialogs.py" line="55"/>
+        <source>Undo {n} decision(s)</source>
+        <translation>撤销 {n} 个决定</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dialogs.py" line="55"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="253"/>
+        <source>Undo… (Z)</source>
+        <translation>撤销…（Z）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="263"/>
+        <source>Take back your last decisions, several at once, from a list</source>
+        <translation>从列表中一次撤回最近的多个决定</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="341"/>
+        <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · Z undo several · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept. A key acts a moment after it is pressed; keys typed in a burst are ignored.</source>
+        <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · Z 撤销多个 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。按键在按下片刻后才生效；连串快速输入的按键会被忽略。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="441"/>
+        <source>keys came faster than anyone can judge a candidate</source>
+        <translation>按键速度快于任何人判断一个候选所需的时间</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="442"/>
+        <source>the focus had just come back to the review</source>
+        <translation>焦点刚刚回到审核</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="443"/>
+        <source>the candidate had only just appeared</source>
+        <translation>该候选刚刚出现</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="444"/>
+        <source>{n} key(s) ignored: {reason}. Look, then press the key once.</source>
+        <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
 </context>
 </TS>

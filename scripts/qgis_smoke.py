@@ -288,6 +288,7 @@ def run_inference_scenario():
 def run_review_scenario():
     # keyboard only: open the review dock on the run's GeoPackage and decide 20 candidates
     import sqlite3
+    import time
     from qgis.core import QgsSettings
     from qgis.PyQt.QtTest import QTest
     from qgis.PyQt.QtWidgets import QApplication
@@ -307,6 +308,13 @@ def run_review_scenario():
         if done[0] < len(keys) and plugin.review.queue:
             QApplication.setActiveWindow(window)
             review.setFocus()
+            # at a person's pace: the review ignores keys typed in a burst (issue 27)
+            wait = review.pace.wait_s(time.monotonic()) if hasattr(review, "pace") else 0.0
+            if hasattr(review, "key_pending") and review.key_pending():
+                wait = max(wait, 0.1)  # the last key has not acted yet
+            if wait > 0:
+                QTimer.singleShot(int(wait * 1000) + 1, press)
+                return
             QTest.keyClick(review, keys[done[0]])
             done[0] += 1
             QTimer.singleShot(150, press)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
@@ -23,16 +24,31 @@ DECISIONS = "decisions"
 DECISION_COLUMNS = [("candidate_id", "TEXT NOT NULL"), ("reviewer", "TEXT NOT NULL"), ("status", "TEXT NOT NULL"),
                     ("reject_reason", "TEXT"), ("confidence", "TEXT"), ("notes", "TEXT"),
                     ("decided_at", "DATETIME NOT NULL")]
+# the candidate's review fields a decision overwrites, and an undo puts back
+REVIEW_FIELDS = ("status", "reviewer", "reviewed_at", "reject_reason", "confidence", "notes", "activity",
+                 "initiation_period", "criteria")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One committed decision and what the candidate held before it: enough to take it back."""
+
+    candidate_id: str
+    status: str
+    reviewer: str
+    decided_at: str
+    previous: dict = field(default_factory=dict)
 
 
 def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: str, *,
                     reject_reason: str | None = None, confidence: str | None = None,
                     notes: str | None = None, context: ArtsContext | None = None, activity: str | None = None,
                     initiation_period: str | None = None, criteria: tuple[str, ...] = (),
-                    edited: bool = False) -> None:
+                    edited: bool = False) -> Decision:
     """Commit one decision: the candidate's current review fields, the reviewer's entry in the
     ``decisions`` history (every reviewer's verdicts are kept), and the training layers — all in
-    one transaction, so a crash leaves either the whole decision or none of it."""
+    one transaction, so a crash leaves either the whole decision or none of it. Returns the
+    decision with the fields it replaced, for :func:`undo_decision`."""
     if status not in STATUSES:
         raise InputError(f"Unknown review status '{status}'.", f"Use one of {', '.join(STATUSES)}.")
     if reject_reason is not None and reject_reason not in REJECT_REASONS:
@@ -51,6 +67,8 @@ def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: 
     conn = connect(path, create=False)
     try:
         with transaction(conn, path):
+            before = conn.execute(f'SELECT {", ".join(REVIEW_FIELDS)} FROM "{LAYER}" WHERE candidate_id=?',
+                                  (candidate_id,)).fetchone()
             cur = conn.execute(f'UPDATE "{LAYER}" SET status=?, reviewer=?, reviewed_at=?, reject_reason=?, '
                                f'confidence=?, notes=?, activity=?, initiation_period=?, criteria=?, '
                                f'edited=max(coalesce(edited, 0), ?) WHERE candidate_id=?',
@@ -63,6 +81,33 @@ def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: 
             conn.execute(f'INSERT INTO "{DECISIONS}" VALUES (?, ?, ?, ?, ?, ?, ?)',
                          (candidate_id, reviewer, status, reject_reason, confidence, notes, when))
             training_layers.sync(conn, candidate_id, status, context or ArtsContext(), reviewer, when)
+    finally:
+        conn.close()
+    return Decision(candidate_id, status, reviewer, when, dict(zip(REVIEW_FIELDS, before)))
+
+
+def undo_decision(gpkg: str | Path, decision: Decision, context: ArtsContext | None = None) -> None:
+    """Take one decision back, in one transaction: the candidate gets the review fields it had
+    before, the reviewer's entry leaves the ``decisions`` history, and the training layers follow
+    the restored status. Take several back newest first."""
+    path = Path(gpkg)
+    previous = {k: decision.previous.get(k) for k in REVIEW_FIELDS}
+    previous["status"] = previous["status"] or "unreviewed"
+    conn = connect(path, create=False)
+    try:
+        with transaction(conn, path):
+            sets = ", ".join(f"{k}=?" for k in REVIEW_FIELDS)
+            cur = conn.execute(f'UPDATE "{LAYER}" SET {sets} WHERE candidate_id=?',
+                               (*previous.values(), decision.candidate_id))
+            if cur.rowcount != 1:
+                raise InputError(f"No candidate {decision.candidate_id} in {path.name}.",
+                                 "Reload the candidates layer.")
+            if table_exists(conn, DECISIONS):
+                conn.execute(f'DELETE FROM "{DECISIONS}" WHERE rowid = (SELECT max(rowid) FROM "{DECISIONS}" '
+                             'WHERE candidate_id=? AND reviewer=? AND decided_at=?)',
+                             (decision.candidate_id, decision.reviewer, decision.decided_at))
+            training_layers.sync(conn, decision.candidate_id, previous["status"], context or ArtsContext(),
+                                 previous["reviewer"] or decision.reviewer, previous["reviewed_at"] or now_iso())
     finally:
         conn.close()
 

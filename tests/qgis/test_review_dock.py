@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject
@@ -22,6 +23,9 @@ from thaw_slump_mapper.core.synthetic import SceneSpec, generate
 from thaw_slump_mapper.ui.review.controller import ReviewController
 from thaw_slump_mapper.ui.review.dialogs import TimelapseDialog
 from thaw_slump_mapper.ui.review.dock import ReviewDock
+from thaw_slump_mapper.ui.review.keys import KeyPace, now
+
+FAST = dict(gap=0.05, lock=0.05, look=0.05)  # the pacing of the keys, shortened for the tests of other things
 
 
 @pytest.fixture
@@ -39,6 +43,7 @@ def review(qgis_app, fake_iface, tmp_path):
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32646"))
     fake_iface.mapCanvas.return_value = canvas
     dock = ReviewDock()
+    dock.pace = KeyPace(**FAST)
     controller = ReviewController(fake_iface, dock, lambda: mosaics)
     dock.gpkg.setFilePath(str(gpkg))
     dock.order.setCurrentIndex(dock.order.findData("probability"))
@@ -55,11 +60,17 @@ def _status(gpkg):
                                                "FROM candidates").fetchall())
 
 
-def _key(dock, key):
-    QApplication.setActiveWindow(dock)
-    dock.setFocus()
-    QTest.keyClick(dock, key)
-    QApplication.processEvents()
+def _key(dock, key, widget=None):
+    """A person's key press: with the focus on ``widget`` (the dock by default), after the pause a
+    person takes, then until the key has acted."""
+    widget = widget or dock
+    if QApplication.focusWidget() is not widget:
+        QApplication.setActiveWindow(widget.window())
+        widget.setFocus()
+        QApplication.processEvents()
+    time.sleep(dock.pace.wait_s(now()))
+    QTest.keyClick(widget, key)
+    _settle(lambda: not dock.key_pending())
 
 
 def test_keyboard_review_commits_each_decision(review):
@@ -421,20 +432,20 @@ def test_review_keys_work_with_the_focus_on_the_map_but_not_in_other_panels(revi
     canvas.setFocus()  # one click on the map
     QApplication.processEvents()
     assert QApplication.focusWidget() is canvas
-    QTest.keyClick(canvas, Qt.Key.Key_A)
+    _key(dock, Qt.Key.Key_A, canvas)
     assert _status(gpkg)[first] == "accepted/"
     search.setFocus()
     QApplication.processEvents()
     QTest.keyClick(search, Qt.Key.Key_U)  # typing in another panel stays typing
     assert search.text() == "u" and _status(gpkg)[second] == "unreviewed/"
     canvas.setFocus()
-    QTest.keyClick(canvas, Qt.Key.Key_3)  # numbers reject from the map too
+    _key(dock, Qt.Key.Key_3, canvas)  # numbers reject from the map too
     assert _status(gpkg)[second] == "rejected/cloud_shadow"
     controller.unload()  # review over: the map gets its keys back
     third = controller.queue[2]["candidate_id"]
     canvas.setFocus()
     QApplication.processEvents()
-    QTest.keyClick(canvas, Qt.Key.Key_A)
+    _key(dock, Qt.Key.Key_A, canvas)
     assert _status(gpkg)[third] == "unreviewed/"
 
 
@@ -452,7 +463,7 @@ def test_time_lapse_window_follows_the_candidate_and_keeps_space_for_itself(revi
     QApplication.processEvents()
     QTest.keyClick(dialog, Qt.Key.Key_Space)  # plays the years; does not skip the candidate behind
     assert dialog.timer.isActive() and controller.index == 0
-    QTest.keyClick(dialog, Qt.Key.Key_A)  # decide from the time-lapse window
+    _key(dock, Qt.Key.Key_A, dialog)  # decide from the time-lapse window
     assert _status(gpkg)[first] == "accepted/"
     assert controller.dialog is dialog and dialog.isVisible() and dialog.frames is not frames_before
     dialog.close()
@@ -491,7 +502,7 @@ def test_the_candidate_list_sorts_jumps_and_follows_the_decisions(review):
     QApplication.setActiveWindow(dock)
     table.setFocus()
     QApplication.processEvents()
-    QTest.keyClick(table, Qt.Key.Key_A)  # the review keys keep working in the list
+    _key(dock, Qt.Key.Key_A, table)  # the review keys keep working in the list
     assert _status(gpkg)[controller.queue[target]["candidate_id"]] == "accepted/"
     role = Qt.ItemDataRole.UserRole
     statuses = {table.item(r, 0).data(role): table.item(r, 3).text() for r in range(table.rowCount())}
@@ -598,3 +609,92 @@ def test_train_from_an_inventory_layer_in_the_dock(review, tmp_path):
     counts = json.loads(manifest.read_text())["counts"]
     assert counts["negative"] <= 1 and counts["positive"] >= 1
     assert dock.train_progress.format() == "done: 0.1.1"
+
+
+def _unreviewed(gpkg):
+    return sqlite3.connect(gpkg).execute("SELECT count(*) FROM candidates WHERE status = 'unreviewed'").fetchone()[0]
+
+
+def test_a_burst_of_fifty_keys_on_the_map_commits_nothing(review, fake_iface):
+    """Issue 27: keystrokes meant for a dialog that had just closed committed 369 decisions in a
+    minute, toggled the outline and entered edit mode."""
+    dock, controller, gpkg, canvas = review
+    dock.pace = KeyPace()  # the real pacing
+    _in_window(fake_iface, dock, canvas)
+    dock.start.click()
+    total = _unreviewed(gpkg)
+    canvas.setFocus()
+    QApplication.processEvents()
+    time.sleep(dock.pace.wait_s(now()))  # the reviewer had looked and the focus had settled
+    typed = [Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_1, Qt.Key.Key_U, Qt.Key.Key_O, Qt.Key.Key_E, Qt.Key.Key_M,
+             Qt.Key.Key_T, Qt.Key.Key_Space, Qt.Key.Key_9]
+    for i in range(50):  # typing speed: 8 keys a second
+        QTest.keyClick(canvas, typed[i % len(typed)])
+        _settle(lambda: False, 0.12)
+    _settle(lambda: False, 1.0)  # and nothing acts afterwards either
+    assert _unreviewed(gpkg) == total and not controller.log
+    assert dock.show_outline.isChecked() and controller.editing is None and controller.index == 0
+    assert dock.key_notice.isVisibleTo(dock) and "ignored" in dock.key_notice.text()
+    _key(dock, Qt.Key.Key_A, canvas)  # one deliberate key, after a pause, decides as before
+    assert _unreviewed(gpkg) == total - 1 and controller.index == 1
+    assert not dock.key_notice.isVisibleTo(dock)
+
+
+def test_a_key_right_after_the_focus_comes_back_or_the_candidate_appears_does_nothing(review, fake_iface):
+    from qgis.PyQt.QtWidgets import QDockWidget, QLineEdit
+
+    dock, _controller, gpkg, canvas = review
+    dock.pace = KeyPace()
+    window = _in_window(fake_iface, dock, canvas)
+    other = QDockWidget("Dialog stand-in", window)
+    field = QLineEdit()
+    other.setWidget(field)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, other)
+    dock.start.click()
+    total = _unreviewed(gpkg)
+    field.setFocus()
+    _settle(lambda: False, dock.pace.look + 0.05)
+    canvas.setFocus()  # the focus comes back to the map: the next keystroke was meant for elsewhere
+    QApplication.processEvents()
+    QTest.keyClick(canvas, Qt.Key.Key_A)
+    _settle(lambda: False, 0.5)
+    assert _unreviewed(gpkg) == total and "focus" in dock.key_notice.text()
+    _key(dock, Qt.Key.Key_A, canvas)
+    assert _unreviewed(gpkg) == total - 1
+    _settle(lambda: False, dock.pace.gap + 0.02)  # no burst, but the next candidate has just appeared
+    QTest.keyClick(canvas, Qt.Key.Key_A)
+    _settle(lambda: False, 0.5)
+    assert _unreviewed(gpkg) == total - 1 and "just appeared" in dock.key_notice.text()
+
+
+def test_a_list_undo_takes_back_the_last_ten_decisions_at_once(review, monkeypatch):
+    from thaw_slump_mapper.ui.review.dialogs import UndoDialog
+
+    dock, controller, gpkg, _ = review
+    dock.show_filter.setCurrentIndex(dock.show_filter.findData("all"))
+    dock.start.click()
+    n = len(controller.queue)
+    for i in range(12):  # more decisions than candidates: some are decided twice
+        controller.index = i % n
+        controller.decide("accepted" if i % 3 else "rejected", "water")
+    shown = []
+
+    def pick_tenth(dialog):
+        shown.append([dialog.list.item(i).text() for i in range(dialog.list.count())])
+        dialog.list.setCurrentRow(9)  # the tenth newest: it and the nine newer go
+        assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).text() == "Undo 10 decision(s)"
+        return 1
+
+    monkeypatch.setattr(UndoDialog, "exec", pick_tenth)
+    conn = sqlite3.connect(gpkg)
+    _key(dock, Qt.Key.Key_Z)
+    assert len(shown[0]) == 12 and shown[0][0].startswith("accepted · candidate ")  # newest first
+    assert len(controller.log) == 2
+    assert conn.execute("SELECT count(*) FROM decisions").fetchone() == (2,)
+    statuses_after_two = dict(conn.execute("SELECT candidate_id, status FROM candidates").fetchall())
+    first_two = {controller.queue[0]["candidate_id"]: "rejected", controller.queue[1]["candidate_id"]: "accepted"}
+    assert {k: v for k, v in statuses_after_two.items() if v != "unreviewed"} == first_two
+    assert conn.execute("SELECT count(*) FROM positives").fetchone() == (1,)
+    assert conn.execute("SELECT count(*) FROM negatives").fetchone() == (1,)
+    assert f"2 of {n} reviewed" in dock.counters.text()
+    assert controller.index == 2  # the oldest decision taken back is in view again

@@ -10,7 +10,13 @@ from shapely.geometry import box
 from tsm_testkit import ORIGIN, write_raster
 
 from thaw_slump_mapper.core.errors import InputError
-from thaw_slump_mapper.core.review.decisions import counts, next_unreviewed, order_queue, record_decision
+from thaw_slump_mapper.core.review.decisions import (
+    counts,
+    next_unreviewed,
+    order_queue,
+    record_decision,
+    undo_decision,
+)
 from thaw_slump_mapper.core.review.thumbnails import timelapse
 
 
@@ -61,6 +67,37 @@ def test_decisions_are_committed_at_once_and_validated(tmp_path):
         record_decision(gpkg, cid, "rejected", "Lin", reject_reason="ugly")
     with pytest.raises(InputError, match="No candidate"):
         record_decision(gpkg, "missing", "accepted", "Lin")
+
+
+def test_decisions_are_undone_newest_first_back_to_what_the_candidate_held(tmp_path):
+    """Issue 27: a burst of keys committed hundreds of decisions that only B, one by one, took back."""
+    from test_candidates import _write
+
+    v = np.zeros((60, 60), np.uint8)
+    v[10:20, 10:20] = 200
+    v[35:45, 35:45] = 200
+    gpkg = tmp_path / "cand.gpkg"
+    _write(tmp_path, v, gpkg)
+    conn = sqlite3.connect(gpkg)
+    a, b = (r[0] for r in conn.execute("SELECT candidate_id FROM candidates ORDER BY fid"))
+    state = lambda: conn.execute("SELECT candidate_id, status, reviewer, reject_reason, notes FROM candidates "  # noqa: E731
+                                 "ORDER BY fid").fetchall()
+    layers = lambda: (conn.execute("SELECT candidate_id FROM positives").fetchall(),  # noqa: E731
+                      conn.execute("SELECT candidate_id FROM negatives").fetchall())
+    first = record_decision(gpkg, a, "accepted", "Lin", notes="headwall")
+    before = state(), layers(), conn.execute("SELECT count(*) FROM decisions").fetchone()
+    log = [record_decision(gpkg, b, "rejected", "Lin", reject_reason="water"),
+           record_decision(gpkg, a, "rejected", "Lin", reject_reason="other"),
+           record_decision(gpkg, b, "unsure", "Lin")]
+    assert first.previous["status"] == "unreviewed" and log[1].previous["status"] == "accepted"
+    assert layers() == ([], [(a,)])
+    for decision in reversed(log):
+        undo_decision(gpkg, decision)
+    assert (state(), layers(), conn.execute("SELECT count(*) FROM decisions").fetchone()) == before
+    assert layers() == ([(a,)], [])  # the accepted slump is a positive again
+    undo_decision(gpkg, first)
+    assert state()[0][1:] == ("unreviewed", None, None, None)
+    assert layers() == ([], []) and conn.execute("SELECT count(*) FROM decisions").fetchone() == (0,)
 
 
 def test_timelapse_uses_one_stretch_for_all_years(tmp_path):

@@ -41,6 +41,7 @@ from ...core.review.decisions import (
     record_decision,
     reviewer_statuses,
     reviewers,
+    undo_decision,
 )
 from ...core.review.inventory import INVENTORY_LAYER, export_inventory
 from ...core.review.thumbnails import timelapse, window_bounds
@@ -48,7 +49,7 @@ from ...core.store.candidates import fill_imagery_dates, read_candidates
 from ...core.store.gpkg import connect, table_srs
 from ...core.store.training_layers import ArtsContext
 from ..widgets import disconnect
-from .dialogs import ExportDialog, TimelapseDialog
+from .dialogs import ExportDialog, TimelapseDialog, UndoDialog
 from .dock import ReviewDock, status_label, thumbnail_pixmap
 from .inventory_actions import InventoryActions
 from .keys import ReviewKeys
@@ -85,6 +86,8 @@ class ReviewController(QObject):
         dock.train_requested.connect(self.train)
         dock.cancel_training_requested.connect(self.cancel_training)
         dock.jump_requested.connect(self.jump)
+        dock.undo_requested.connect(self.undo_dialog)
+        self.log: list[tuple] = []  # (Decision, queue row) of this session, oldest first: the list undo
         dock.thumb_size.blockSignals(True)
         dock.thumb_size.setValue(settings.load().thumbnail_px)  # the size the reviewer chose last time
         dock.thumb_size.blockSignals(False)
@@ -119,7 +122,7 @@ class ReviewController(QObject):
     def unload(self) -> None:
         project = QgsProject.instance()
         disconnect((project.readProject, project.cleared), self._project_changed)
-        self.keys.set_active(False)
+        self.keys.close()
         self._clear_band()
 
     def _message(self, text: str, level=Qgis.MessageLevel.Warning) -> None:
@@ -151,6 +154,8 @@ class ReviewController(QObject):
         self.queue = order_queue(self._filtered(rows), order, threshold=prefs.threshold)
         self.thumbs.clear()
         self.history.clear()
+        if gpkg != getattr(self, "_log_file", None):  # another file: its decisions are not this one's to undo
+            self.log, self._log_file = [], gpkg
         show_candidates(QgsProject.instance(), gpkg)
         self.dock.show_iterations(read_log(gpkg))
         self.dock.set_active(bool(self.queue))
@@ -320,7 +325,7 @@ class ReviewController(QObject):
         row = self.queue[self.index]
         context = self._arts_context(reviewer)
         try:
-            record_decision(self.gpkg, row["candidate_id"], status, reviewer,
+            decision = record_decision(self.gpkg, row["candidate_id"], status, reviewer,
                             reject_reason=reason or None if status == "rejected" else None,
                             confidence=self.dock.confidence.currentData() if status == "accepted" else None,
                             notes=self.dock.notes.text().strip() or None, context=context,
@@ -328,6 +333,7 @@ class ReviewController(QObject):
         except TsmError as exc:
             self._message(error_text(exc), Qgis.MessageLevel.Critical)
             return
+        self.log.append((decision, row))
         row["status"] = status
         self.dock.set_queue_status(self.index, status)
         self.history.append(self.index)
@@ -340,6 +346,56 @@ class ReviewController(QObject):
             self._message(tr("Every candidate has been reviewed."), Qgis.MessageLevel.Success)
             return
         self.show(nxt)
+
+    def undo_dialog(self) -> None:
+        """The session's decisions as a list, newest first; the reviewer takes back several at once."""
+        if not self.log:
+            self._message(tr("No decision of this session to undo."), Qgis.MessageLevel.Info)
+            return
+        position = {r["candidate_id"]: i for i, r in enumerate(self.queue)}
+        entries = []
+        for decision, _row in reversed(self.log[-100:]):
+            at = position.get(decision.candidate_id)
+            where = tr("candidate {n}").format(n=at + 1) if at is not None else tr("drawn slump")
+            entries.append(tr("{status} · {where} · {time} UTC").format(
+                status=status_label(decision.status), where=where, time=decision.decided_at[11:19]))
+        dialog = UndoDialog(self.iface.mainWindow(), entries)
+        if dialog.exec():
+            self.undo_last(dialog.count())
+        self.dock.setFocus()
+
+    def undo_last(self, n: int) -> int:
+        """Take back the ``n`` newest decisions of this session, newest first; the map and the
+        dock go to the oldest one taken back. Returns how many were undone."""
+        done, context = 0, self._arts_context(settings.load().reviewer or "")
+        shown = None
+        while self.log and done < n:
+            decision, row = self.log[-1]
+            try:
+                undo_decision(self.gpkg, decision, context)
+            except TsmError as exc:
+                self._message(error_text(exc), Qgis.MessageLevel.Critical)
+                break
+            self.log.pop()
+            done += 1
+            previous = decision.previous.get("status") or "unreviewed"
+            for item in (row, *(r for r in self.all_rows if r["candidate_id"] == decision.candidate_id)):
+                if item:
+                    item["status"] = previous
+            at = next((i for i, r in enumerate(self.queue) if r["candidate_id"] == decision.candidate_id), None)
+            if at is not None:
+                self.dock.set_queue_status(at, previous)
+                shown = at
+        for layer in QgsProject.instance().mapLayers().values():
+            if layer.customProperty("thaw_slump_mapper/candidates") == self.gpkg:
+                layer.triggerRepaint()
+        if shown is not None:
+            self.show(shown)
+        else:
+            self._update_counters()
+        if done:
+            self._message(tr("{n} decision(s) undone.").format(n=done), Qgis.MessageLevel.Info)
+        return done
 
     def show_agreement(self) -> None:
         if not self.gpkg:
@@ -414,8 +470,8 @@ class ReviewController(QObject):
             # drawn on the ticked mosaics: their dates are the imagery's (ARTS BaseMapDate), not today's
             fill_imagery_dates(self.gpkg, self.added, [d for _, d in self.mosaics_source()])
             for cid in self.added:
-                record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
-                                notes=tr("drawn by hand: missed by the model"))
+                self.log.append((record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
+                                                 notes=tr("drawn by hand: missed by the model")), {}))
             self._message(tr("{n} missed slump(s) added to the positives.").format(n=len(self.added)),
                           Qgis.MessageLevel.Success)
             self.editing = None
@@ -430,8 +486,9 @@ class ReviewController(QObject):
         fresh = {r["candidate_id"]: r for r in read_candidates(self.gpkg)}
         self.queue[self.index]["geometry"] = fresh[cid]["geometry"]
         self.thumbs.pop(cid, None)
-        record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
-                        notes=self.dock.notes.text().strip() or None, **self.dock.decision_details())
+        self.log.append((record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
+                                         notes=self.dock.notes.text().strip() or None,
+                                         **self.dock.decision_details()), self.queue[self.index]))
         self.queue[self.index]["status"] = "accepted"
         nxt = next_unreviewed(self.queue, self.index)
         self.show(nxt if nxt is not None else self.index)

@@ -1,4 +1,4 @@
-"""Dialogs of the review: the time-lapse player and the inventory export form."""
+"""Dialogs of the review: the time-lapse player, the list undo and the inventory export form."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from qgis.PyQt.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -21,6 +23,44 @@ from qgis.PyQt.QtWidgets import (
 from ...adapters.compat import LAYER_FILTER_LINE, LAYER_FILTER_RASTER
 from ...adapters.i18n import tr
 from ...adapters.qt_compat import QShortcut
+
+
+class UndoDialog(QDialog):
+    """The last decisions, newest first: the reviewer picks the oldest one to take back, and it
+    goes with every newer one (one step, not B pressed ten times)."""
+
+    def __init__(self, parent: QWidget | None, entries: list[str]) -> None:
+        """``entries``: one line per decision, newest first."""
+        super().__init__(parent)
+        self.setWindowTitle(tr("Undo decisions"))
+        layout = QVBoxLayout(self)
+        hint = QLabel(tr("Newest first. Click the oldest decision to take back: it and every newer one are undone."))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.list = QListWidget()
+        for text in entries:
+            self.list.addItem(QListWidgetItem(text))
+        self.list.currentRowChanged.connect(self._chosen)
+        layout.addWidget(self.list)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.list.setCurrentRow(0)
+        self._chosen(0)
+
+    def _chosen(self, row: int) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(row >= 0)
+        ok.setText(tr("Undo {n} decision(s)").format(n=row + 1) if row >= 0 else tr("Undo"))
+        for i in range(self.list.count()):  # the ones that go, marked
+            font = self.list.item(i).font()
+            font.setStrikeOut(i <= row)
+            self.list.item(i).setFont(font)
+
+    def count(self) -> int:
+        """How many of the newest decisions to undo."""
+        return self.list.currentRow() + 1
 
 
 class ExportDialog(QDialog):

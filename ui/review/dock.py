@@ -7,7 +7,7 @@ decision to the GeoPackage at once, and moves the map.
 from __future__ import annotations
 
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFileWidget
-from qgis.PyQt.QtCore import QPointF, Qt, pyqtSignal
+from qgis.PyQt.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -34,6 +34,7 @@ from ...adapters.qt_compat import QShortcut, sequence_code
 from ...core.learn.finetune import ARCHITECTURES
 from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
 from ..widgets import help_row, narrow, scrolling
+from .keys import KeyPace, now
 
 
 def reason_label(reason: str) -> str:
@@ -100,6 +101,7 @@ class ReviewDock(QgsDockWidget):
     train_inventory_requested = pyqtSignal(int, str)  # the same, from an existing inventory's polygons
     mark_known_requested = pyqtSignal()
     cancel_training_requested = pyqtSignal()
+    undo_requested = pyqtSignal()
     jump_requested = pyqtSignal(int)  # index in the queue of a candidate clicked in the list
     thumbnail_size_changed = pyqtSignal(int)
 
@@ -252,11 +254,13 @@ class ReviewDock(QgsDockWidget):
                                 ("reject", tr("Reject (R)"), self._reject),
                                 ("unsure", tr("Unsure (U)"), lambda: self.decided.emit("unsure", "")),
                                 ("skip", tr("Skip (Space)"), self.skip_requested.emit),
-                                ("back", tr("Back (B)"), self.back_requested.emit)):
+                                ("back", tr("Back (B)"), self.back_requested.emit),
+                                ("undo", tr("Undo… (Z)"), self.undo_requested.emit)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button, len(self.buttons) // 3, len(self.buttons) % 3)
             self.buttons[key] = button
+        self.buttons["undo"].setToolTip(tr("Take back your last decisions, several at once, from a list"))
         dform.addRow(buttons)
         edits = QVBoxLayout()
         for key, text, signal in (("edit", tr("Edit outline (E)"), self.edit_requested),
@@ -335,8 +339,10 @@ class ReviewDock(QgsDockWidget):
         tform.addRow(self.iterations)
         layout.addWidget(training)
         help_text = QLabel(tr("Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · "
-                              "U unsure · Space skip · B back · O outline on/off · E edit the outline with the "
-                              "QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept."))
+                              "U unsure · Space skip · B back · Z undo several · O outline on/off · E edit the "
+                              "outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits "
+                              "and accept. A key acts a moment after it is pressed; keys typed in a burst are "
+                              "ignored."))
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
         self.listening = QLabel(tr("⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse "
@@ -344,38 +350,102 @@ class ReviewDock(QgsDockWidget):
         self.listening.setWordWrap(True)
         self.listening.setStyleSheet("color: #1b7a2e;")
         layout.insertWidget(layout.indexOf(self.header), self.listening)
+        self.key_notice = QLabel()
+        self.key_notice.setObjectName("ThawSlumpMapperKeyNotice")
+        self.key_notice.setWordWrap(True)
+        self.key_notice.setStyleSheet("color: #b00020;")
+        self.key_notice.setVisible(False)
+        layout.insertWidget(layout.indexOf(self.header), self.key_notice)
         layout.addStretch(1)
         self.setWidget(scrolling(body))
         self._shortcuts = []
-        self._keymap: dict[int, object] = {}
+        self._keymap: dict[int, tuple] = {}
+        self.pace = KeyPace()
+        self._held = None  # (ticket, slot) of a key waiting for its settle time
+        self._held_timer = QTimer(self)
+        self._held_timer.setSingleShot(True)
+        self._held_timer.timeout.connect(self._act)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(lambda: self.key_notice.setVisible(False))
         self.set_active(False)
-        self._bind("A", lambda: self.buttons["accept"].click())
-        self._bind("R", lambda: self.buttons["reject"].click())
-        self._bind("U", lambda: self.buttons["unsure"].click())
+        self._bind("A", lambda: self.buttons["accept"].click(), decision=True)
+        self._bind("R", lambda: self.buttons["reject"].click(), decision=True)
+        self._bind("U", lambda: self.buttons["unsure"].click(), decision=True)
         self._bind("Space", lambda: self.buttons["skip"].click())
         self._bind("B", lambda: self.buttons["back"].click())
         self._bind("O", lambda: self.show_outline.toggle())
         self._bind("E", lambda: self.buttons["edit"].click())
         self._bind("M", lambda: self.buttons["missed"].click())
-        self._bind("Ctrl+Return", lambda: self.buttons["save"].click())
+        self._bind("Ctrl+Return", lambda: self.buttons["save"].click(), decision=True)
+        self._bind("Z", lambda: self.buttons["undo"].click())
         for i in range(len(REJECT_REASONS)):
-            self._bind(str(i + 1), lambda i=i: self._reject_with(i))
+            self._bind(str(i + 1), lambda i=i: self._reject_with(i), decision=True)
 
-    def _bind(self, key: str, slot) -> None:
+    def _bind(self, key: str, slot, decision: bool = False) -> None:
         sequence = QKeySequence(key)
+        code = sequence_code(sequence)
         shortcut = QShortcut(sequence, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(slot)
+        shortcut.setAutoRepeat(False)  # a held key is not a string of decisions
+        shortcut.activated.connect(lambda: self.press(code))
         self._shortcuts.append(shortcut)
-        self._keymap[sequence_code(sequence)] = slot
+        self._keymap[code] = (slot, decision)
+
+    def is_review_key(self, code: int) -> bool:
+        return code in self._keymap and self.buttons["accept"].isEnabled()
 
     def handle_key(self, code: int) -> bool:
-        """A review key pressed elsewhere in the QGIS window (ui/review/keys.py): True if handled."""
-        slot = self._keymap.get(code)
-        if slot is None or not self.buttons["accept"].isEnabled():
+        """A key pressed elsewhere in the QGIS window (ui/review/keys.py): True if it was a review key.
+        Every key counts towards a burst, review key or not."""
+        if not self.is_review_key(code):
+            if self.buttons["accept"].isEnabled():
+                self.pace.keystroke(now())
             return False
-        slot()
+        self.press(code)
         return True
+
+    def press(self, code: int) -> None:
+        """A review key: held for the settle time, then acted on unless another key came first
+        (ui/review/keys.py: KeyPace); a key in a burst, right after the focus came back or before
+        the candidate could be looked at does nothing but say so."""
+        if not self.is_review_key(code):
+            return
+        slot, decision = self._keymap[code]
+        verdict = self.pace.press(now(), decision)
+        if verdict != "wait":
+            self._held = None
+            self._held_timer.stop()
+            self._say_ignored(verdict)
+            return
+        self._held = (self.pace.ticket, slot)
+        self._held_timer.start(int(self.pace.gap * 1000))
+
+    def _act(self) -> None:
+        if self._held is None:
+            return
+        ticket, slot = self._held
+        if not self.pace.due(ticket, now()):
+            if ticket == self.pace.ticket:  # the timer fired a little early: wait the rest
+                self._held_timer.start(max(1, int((self.pace.gap - (now() - self.pace.last_key)) * 1000)))
+            return
+        self._held = None
+        self.pace.ignored = 0
+        self.key_notice.setVisible(False)
+        slot()
+
+    def key_pending(self) -> bool:
+        """A review key is waiting for its settle time."""
+        return self._held is not None
+
+    def _say_ignored(self, verdict: str) -> None:
+        reason = {"burst": tr("keys came faster than anyone can judge a candidate"),
+                  "locked": tr("the focus had just come back to the review"),
+                  "early": tr("the candidate had only just appeared")}[verdict]
+        self.key_notice.setText(tr("{n} key(s) ignored: {reason}. Look, then press the key once.").format(
+            n=self.pace.ignored, reason=reason))
+        self.key_notice.setVisible(True)
+        self._notice_timer.start(5000)
 
     def _reject(self) -> None:
         reason = self.reason.currentData()
@@ -392,12 +462,16 @@ class ReviewDock(QgsDockWidget):
     def set_active(self, active: bool) -> None:
         for button in self.buttons.values() if hasattr(self, "buttons") else []:
             button.setEnabled(active)
+        if not active and hasattr(self, "_held_timer"):
+            self._held = None
+            self._held_timer.stop()
         self.listening.setVisible(active)
 
     def set_counters(self, text: str) -> None:
         self.counters.setText(text)
 
     def set_candidate(self, header: str, thumbs: list[tuple[str, QPixmap | None]]) -> None:
+        self.pace.shown(now())  # a decision waits until the candidate could be looked at
         self.header.setText(header)
         self._pictures = []
         while self.strip.count():
