@@ -2,10 +2,52 @@
 
 from __future__ import annotations
 
-from qgis.PyQt.QtWidgets import QComboBox, QFrame, QHBoxLayout, QScrollArea, QToolButton, QWidget
+import logging
+
+from qgis.PyQt.QtCore import QEvent, QObject, Qt
+from qgis.PyQt.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QToolButton,
+    QWidget,
+)
 
 from ..adapters.help import open_guide
 from ..adapters.i18n import tr
+
+LOGGER = logging.getLogger("thaw_slump_mapper")
+
+
+class WheelGuard(QObject):
+    """A wheel turned over a combo box or spin box that the user has not clicked scrolls the
+    panel instead of changing the setting (issue 27: scrolling the inference panel switched the
+    runtime from Automatic to OpenVINO bf16 without a click)."""
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        try:
+            if event.type() == QEvent.Type.Wheel and not obj.hasFocus():
+                event.ignore()  # not accepted: Qt hands it on to the scroll area around the panel
+                return True
+        except Exception:  # never raise into Qt
+            LOGGER.exception("wheel guard failed")
+        return False
+
+
+def guard_wheel(root: QWidget) -> WheelGuard:
+    """Every combo box and spin box under ``root`` changes on the wheel only once it has the
+    focus (a click or Tab); the guard lives as long as ``root``."""
+    guard = root.findChild(WheelGuard, "ThawSlumpMapperWheelGuard")
+    if guard is None:
+        guard = WheelGuard(root)
+        guard.setObjectName("ThawSlumpMapperWheelGuard")
+    for widget in (*root.findChildren(QComboBox), *root.findChildren(QAbstractSpinBox)):
+        if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel does not give it the focus either
+        widget.installEventFilter(guard)  # installing twice keeps one
+    return guard
 
 
 def disconnect(signals, slot) -> None:
@@ -20,7 +62,9 @@ def disconnect(signals, slot) -> None:
 
 def scrolling(body: QWidget) -> QScrollArea:
     """``body`` in a frameless vertical scroll area: a dock whose contents are taller than the
-    screen scrolls instead of growing the QGIS window past it (1366×768 laptops)."""
+    screen scrolls instead of growing the QGIS window past it (1366×768 laptops). Its combo boxes
+    and spin boxes ignore a wheel they did not get a click for (:func:`guard_wheel`)."""
+    guard_wheel(body)
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
