@@ -10,7 +10,14 @@ old one. Enums that did not move are written scoped where they are used
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProcessing, QgsProcessingParameterNumber, QgsWkbTypes
+from qgis.core import (
+    Qgis,
+    QgsMapLayerProxyModel,
+    QgsProcessing,
+    QgsProcessingParameterNumber,
+    QgsUnitTypes,
+    QgsWkbTypes,
+)
 
 
 def _pick(new, old):
@@ -42,3 +49,12 @@ LAYER_FILTER_RASTER = _pick(lambda: Qgis.LayerFilter.RasterLayer, lambda: QgsMap
 
 # geometry types (Qgis.GeometryType from 3.30)
 GEOMETRY_POLYGON = _pick(lambda: Qgis.GeometryType.Polygon, lambda: QgsWkbTypes.GeometryType.PolygonGeometry)
+
+# distance units (Qgis.DistanceUnit from 3.30)
+DISTANCE_METERS = _pick(lambda: Qgis.DistanceUnit.Meters, lambda: QgsUnitTypes.DistanceUnit.DistanceMeters)
+
+
+def metres_per_unit(unit) -> float:
+    """How many metres one map unit is (1 for metres, about 111 km for degrees)."""
+    factor = QgsUnitTypes.fromUnitToUnitFactor(unit, DISTANCE_METERS)
+    return factor if factor > 0 else 1.0

@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="351"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -304,12 +304,12 @@
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="319"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="332"/>
+        <location filename="../ui/review/dock.py" line="348"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
@@ -422,12 +422,12 @@
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="613"/>
+        <location filename="../ui/review/controller.py" line="630"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="619"/>
+        <location filename="../ui/review/controller.py" line="636"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -667,107 +667,107 @@
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="176"/>
+        <location filename="../ui/review/dock.py" line="178"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="194"/>
+        <location filename="../ui/review/dock.py" line="196"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="208"/>
+        <location filename="../ui/review/dock.py" line="210"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="227"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="231"/>
+        <location filename="../ui/review/dock.py" line="268"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="249"/>
+        <location filename="../ui/review/dock.py" line="287"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="250"/>
+        <location filename="../ui/review/dock.py" line="288"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="253"/>
+        <location filename="../ui/review/dock.py" line="233"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="253"/>
+        <location filename="../ui/review/dock.py" line="233"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="253"/>
+        <location filename="../ui/review/dock.py" line="233"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="253"/>
+        <location filename="../ui/review/dock.py" line="233"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="253"/>
+        <location filename="../ui/review/dock.py" line="233"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="489"/>
+        <location filename="../ui/review/dock.py" line="517"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="133"/>
+        <location filename="../ui/review/controller.py" line="141"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="143"/>
+        <location filename="../ui/review/controller.py" line="151"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="203"/>
+        <location filename="../ui/review/controller.py" line="215"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="203"/>
+        <location filename="../ui/review/controller.py" line="215"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="274"/>
+        <location filename="../ui/review/controller.py" line="291"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="315"/>
+        <location filename="../ui/review/controller.py" line="332"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="323"/>
+        <location filename="../ui/review/controller.py" line="340"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="346"/>
+        <location filename="../ui/review/controller.py" line="363"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -802,7 +802,7 @@
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="271"/>
+        <location filename="../ui/review/controller.py" line="288"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
@@ -812,17 +812,17 @@
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="406"/>
+        <location filename="../ui/review/controller.py" line="423"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="415"/>
+        <location filename="../ui/review/controller.py" line="432"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="418"/>
+        <location filename="../ui/review/controller.py" line="435"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -857,57 +857,57 @@
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="507"/>
+        <location filename="../ui/review/dock.py" line="535"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="236"/>
+        <location filename="../ui/review/dock.py" line="273"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="238"/>
+        <location filename="../ui/review/dock.py" line="275"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="247"/>
+        <location filename="../ui/review/dock.py" line="285"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="266"/>
+        <location filename="../ui/review/dock.py" line="247"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="266"/>
+        <location filename="../ui/review/dock.py" line="247"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="266"/>
+        <location filename="../ui/review/dock.py" line="247"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="436"/>
+        <location filename="../ui/review/controller.py" line="453"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="461"/>
+        <location filename="../ui/review/controller.py" line="478"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="473"/>
+        <location filename="../ui/review/controller.py" line="490"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="475"/>
+        <location filename="../ui/review/controller.py" line="492"/>
         <source>{n} missed slump(s) added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
@@ -967,17 +967,17 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="510"/>
+        <location filename="../ui/review/controller.py" line="527"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="523"/>
+        <location filename="../ui/review/controller.py" line="540"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="526"/>
+        <location filename="../ui/review/controller.py" line="543"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -1042,7 +1042,7 @@
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="486"/>
+        <location filename="../ui/review/dock.py" line="514"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
@@ -1067,52 +1067,52 @@
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="295"/>
+        <location filename="../ui/review/dock.py" line="311"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="305"/>
+        <location filename="../ui/review/dock.py" line="321"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="315"/>
+        <location filename="../ui/review/dock.py" line="331"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="351"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="351"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="351"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="351"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="351"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="551"/>
+        <location filename="../ui/review/dock.py" line="579"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="533"/>
+        <location filename="../ui/review/controller.py" line="550"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
@@ -1127,17 +1127,17 @@
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="545"/>
+        <location filename="../ui/review/controller.py" line="562"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="571"/>
+        <location filename="../ui/review/controller.py" line="588"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="600"/>
+        <location filename="../ui/review/controller.py" line="617"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
@@ -1147,7 +1147,7 @@
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="604"/>
+        <location filename="../ui/review/controller.py" line="621"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1197,7 +1197,7 @@
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="307"/>
+        <location filename="../ui/review/dock.py" line="323"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
@@ -1222,7 +1222,7 @@
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="553"/>
+        <location filename="../ui/review/dock.py" line="581"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
@@ -1312,12 +1312,12 @@
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="214"/>
+        <location filename="../ui/review/dock.py" line="216"/>
         <source>— choose one (keys 1-9) —</source>
         <translation>— 请选择（按键 1-9）—</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="217"/>
+        <location filename="../ui/review/dock.py" line="219"/>
         <source>Choose a reject reason first: press 1-9.</source>
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
@@ -1327,7 +1327,7 @@
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="347"/>
+        <location filename="../ui/review/dock.py" line="364"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
@@ -1397,7 +1397,7 @@
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../ui/widgets.py" line="39"/>
+        <location filename="../ui/widgets.py" line="83"/>
         <source>Open the user guide (offline)</source>
         <translation>打开用户指南（离线）</translation>
     </message>
@@ -1407,42 +1407,42 @@
         <translation>盲审模式</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="275"/>
+        <location filename="../ui/review/dock.py" line="291"/>
         <source>All candidates</source>
         <translation>全部候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="282"/>
+        <location filename="../ui/review/dock.py" line="298"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="282"/>
+        <location filename="../ui/review/dock.py" line="298"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="282"/>
+        <location filename="../ui/review/dock.py" line="298"/>
         <source>Area (ha)</source>
         <translation>面积（公顷）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="282"/>
+        <location filename="../ui/review/dock.py" line="298"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="289"/>
+        <location filename="../ui/review/dock.py" line="305"/>
         <source>Click a candidate to go to it; click a column header to sort. The review keys keep working here.</source>
         <translation>点击候选即可跳转；点击列标题可排序。审核按键在此处同样有效。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="202"/>
+        <location filename="../ui/review/dock.py" line="204"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="203"/>
+        <location filename="../ui/review/dock.py" line="205"/>
         <source>Size of the time-lapse thumbnails</source>
         <translation>时序缩略图的大小</translation>
     </message>
@@ -2287,7 +2287,7 @@
         <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="268"/>
+        <location filename="../ui/review/controller.py" line="285"/>
         <source>already in {source} ({uid})</source>
         <translation>已在 {source} 中（{uid}）</translation>
     </message>
@@ -2312,12 +2312,12 @@
         <translation>将现有编目（ARTS 或您自己的）中已有的候选标记为已知，并记录其 UID</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="324"/>
+        <location filename="../ui/review/dock.py" line="340"/>
         <source>Train from an inventory…</source>
         <translation>用编目训练…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="325"/>
+        <location filename="../ui/review/dock.py" line="341"/>
         <source>Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, GeoPackage or a layer) and the mosaics it was drawn on, then the same training</source>
         <translation>用现有编目（ARTS GeoJSON、shapefile、GeoPackage 或图层）的多边形及其勾绘所用的镶嵌图生成切片，然后进行同样的训练</translation>
     </message>
@@ -2837,27 +2837,27 @@
         <translation>距离小于此值的样本划入同一侧（训练或验证）（米）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="353"/>
+        <location filename="../ui/review/controller.py" line="370"/>
         <source>No decision of this session to undo.</source>
         <translation>本次会话没有可撤销的决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="359"/>
+        <location filename="../ui/review/controller.py" line="376"/>
         <source>candidate {n}</source>
         <translation>候选 {n}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="359"/>
+        <location filename="../ui/review/controller.py" line="376"/>
         <source>drawn slump</source>
         <translation>手绘滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="360"/>
+        <location filename="../ui/review/controller.py" line="377"/>
         <source>{status} · {where} · {time} UTC</source>
         <translation>{status} · {where} · {time} UTC</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="397"/>
+        <location filename="../ui/review/controller.py" line="414"/>
         <source>{n} decision(s) undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
@@ -2882,39 +2882,49 @@
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="253"/>
+        <location filename="../ui/review/dock.py" line="233"/>
         <source>Undo… (Z)</source>
         <translation>撤销…（Z）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="263"/>
+        <location filename="../ui/review/dock.py" line="243"/>
         <source>Take back your last decisions, several at once, from a list</source>
         <translation>从列表中一次撤回最近的多个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="341"/>
+        <location filename="../ui/review/dock.py" line="357"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · Z undo several · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept. A key acts a moment after it is pressed; keys typed in a burst are ignored.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · Z 撤销多个 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。按键在按下片刻后才生效；连串快速输入的按键会被忽略。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="441"/>
+        <location filename="../ui/review/dock.py" line="458"/>
         <source>keys came faster than anyone can judge a candidate</source>
         <translation>按键速度快于任何人判断一个候选所需的时间</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="442"/>
+        <location filename="../ui/review/dock.py" line="459"/>
         <source>the focus had just come back to the review</source>
         <translation>焦点刚刚回到审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="443"/>
+        <location filename="../ui/review/dock.py" line="460"/>
         <source>the candidate had only just appeared</source>
         <translation>该候选刚刚出现</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="444"/>
+        <location filename="../ui/review/dock.py" line="461"/>
         <source>{n} key(s) ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="256"/>
+        <source>Details (optional)</source>
+        <translation>详细信息（可选）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="257"/>
+        <source>Confidence, activity, the first year it is seen, the criteria met and notes, recorded with an accepted slump</source>
+        <translation>置信度、活动状态、首次出现的年份、满足的判据和备注，随已接受的滑塌一同记录</translation>
     </message>
 </context>
 </TS>

@@ -698,3 +698,60 @@ def test_a_list_undo_takes_back_the_last_ten_decisions_at_once(review, monkeypat
     assert conn.execute("SELECT count(*) FROM negatives").fetchone() == (1,)
     assert f"2 of {n} reviewed" in dock.counters.text()
     assert controller.index == 2  # the oldest decision taken back is in view again
+
+
+def _in_view(widget, area) -> bool:
+    from qgis.PyQt.QtCore import QPoint, QRect
+
+    viewport = area.viewport()
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return widget.isVisible() and viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+def test_at_1366x768_the_counter_the_years_and_the_decision_are_in_view_together(review, fake_iface):
+    """Issue 27: after Start reviewing the dock scrolled to the decision block, the counter and the
+    thumbnails out of view; opening the training section added a horizontal scrollbar."""
+    dock, _controller, _gpkg, canvas = review
+    window = _in_window(fake_iface, dock, canvas)
+    # QGIS at 1366×768 leaves a dock about 560 px (title bar, menus, two or three toolbar rows, status bar)
+    window.resize(1366, 590)
+    dock.setMinimumWidth(0)
+    window.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+    QApplication.processEvents()
+    area = dock.widget()
+    dock.start.click()
+    _settle(lambda: False, 0.2)
+    assert area.viewport().height() <= 570 and area.viewport().width() <= 460
+    for widget in (dock.counters, dock.header, dock.strip_scroll, dock.buttons["accept"], dock.buttons["reject"],
+                   dock.reason):
+        assert _in_view(widget, area), widget
+    assert "reviewed" in dock.counters.text()
+    dock.training_group.setCollapsed(False)
+    dock.list_group.setCollapsed(False)
+    _settle(lambda: False, 0.2)
+    assert not area.horizontalScrollBar().isVisible()
+    assert area.widget().minimumSizeHint().width() <= area.viewport().width()
+
+
+def test_the_current_candidate_is_highlighted_apart_from_selection_and_framed_at_a_sensible_scale(review):
+    from shapely.geometry import box
+
+    from thaw_slump_mapper.ui.review.controller import CURRENT_COLOUR
+
+    dock, controller, _gpkg, canvas = review
+    dock.start.click()
+    band = controller.band
+    selection = canvas.mapSettings().selectionColor()
+    assert band.strokeColor().name() == CURRENT_COLOUR.name() != selection.name()
+    assert band.strokeColor().name() not in ("#ffff00", "#ffdc00")  # not yellow like selection and outlines
+    # a 196 ha slump (1400 m across) fills a sensible share of the map, not a speck at 1:91,205
+    big = controller.queue[0]["geometry"].centroid.buffer(1).envelope
+    x, y = big.centroid.x, big.centroid.y
+    controller.queue[0]["geometry"] = box(x - 700, y - 700, x + 700, y + 700)
+    controller.show(0)
+    extent = canvas.extent()
+    assert extent.contains(x, y)
+    assert 1400 / min(extent.width(), extent.height()) >= 0.4  # was 0.14 (a margin of three times its size)
+    controller.queue[1]["geometry"] = box(x - 15, y - 15, x + 15, y + 15)  # a small one keeps its slope around it
+    controller.show(1)
+    assert 300 <= min(canvas.extent().width(), canvas.extent().height()) <= 400

@@ -47,6 +47,9 @@ def test_a_wheel_over_the_docks_changes_no_setting_until_one_is_clicked(qgis_app
             assert _value(widget) == before and not taken, (type(dock).__name__, widget.objectName(), type(widget))
             assert widget.focusPolicy() != Qt.FocusPolicy.WheelFocus  # the wheel does not focus it either
         runtime = getattr(dock, "runtime", None) or dock.order
+        dock.raise_()
+        dock.activateWindow()
+        QApplication.setActiveWindow(dock)
         runtime.setFocus()  # clicked: now the wheel is the user's choice
         qgis_app.processEvents()
         assert runtime.hasFocus()

@@ -24,7 +24,7 @@ from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from ...adapters import settings
-from ...adapters.compat import GEOMETRY_POLYGON
+from ...adapters.compat import GEOMETRY_POLYGON, metres_per_unit
 from ...adapters.i18n import tr
 from ...adapters.layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
 from ...adapters.messages import error_text, localize
@@ -56,6 +56,14 @@ from .keys import ReviewKeys
 
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
 PREFETCH = 3
+CURRENT_COLOUR = QColor(0, 229, 255)  # the candidate under review on the map
+
+
+def context_margin(size: float, unit_m: float = 1.0) -> float:
+    """How much map to show on each side of a candidate ``size`` across (map units): 60 % of its
+    size, so the slump fills about half the map's width, and at least 150 m so a small one keeps
+    its slope around it."""
+    return max(0.6 * size, 150.0 / unit_m)
 
 
 class ReviewController(QObject):
@@ -164,6 +172,10 @@ class ReviewController(QObject):
         self.dock.set_queue(self.queue)
         first = next_unreviewed(self.queue, -1)
         self.show(first if first is not None else 0)
+        if self.queue:
+            self.dock.setFocus()
+            self.dock.reveal_review()
+            QTimer.singleShot(0, self.dock.reveal_review)  # again once the folded group is laid out
         return True
 
     def file_changed(self, gpkg: str) -> None:
@@ -247,15 +259,20 @@ class ReviewController(QObject):
                                        canvas.mapSettings().destinationCrs(), QgsProject.instance())
         geom.transform(xform)
         rect = geom.boundingBox()
-        rect.grow(max(rect.width(), rect.height(), 60.0) * 3)  # the slump and its slope around it
+        # the slump and its slope around it, the slump a sensible share of the map: a 196 ha slump
+        # was shown at 1:91,205 (a margin of three times its size), now at about half the map's width
+        rect.grow(context_margin(max(rect.width(), rect.height()), metres_per_unit(canvas.mapUnits())))
         canvas.setExtent(QgsRectangle(rect))
         canvas.refresh()
         self._clear_band()
         self.band = QgsRubberBand(canvas, GEOMETRY_POLYGON)
         self.band.setToGeometry(geom, None)
-        self.band.setColor(QColor(255, 220, 0, 220))
+        # cyan on a dark halo: neither QGIS's yellow selection nor the candidates' yellow-to-red outlines
+        self.band.setColor(CURRENT_COLOUR)
         self.band.setFillColor(QColor(0, 0, 0, 0))
-        self.band.setWidth(3)
+        self.band.setWidth(4)
+        if hasattr(self.band, "setSecondaryStrokeColor"):
+            self.band.setSecondaryStrokeColor(QColor(0, 0, 0, 200))
         show = self.dock.show_outline.isChecked()
         strip = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
                  for t in self._thumbnails(row)]

@@ -173,10 +173,12 @@ class ReviewDock(QgsDockWidget):
         form.addRow(self.start)
         form.addRow(agreement)
         form.addRow(export)
-        self.counters = QLabel(tr("No candidates open."))
-        self.counters.setWordWrap(True)
-        form.addRow(self.counters)
         layout.addWidget(source)
+        # outside the Candidates group, which folds when a review starts: the counter stays in view
+        self.counters = QLabel(tr("No candidates open."))
+        self.counters.setObjectName("ThawSlumpMapperCounters")
+        self.counters.setWordWrap(True)
+        layout.addWidget(self.counters)
 
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -224,30 +226,8 @@ class ReviewDock(QgsDockWidget):
         reason_layout.setContentsMargins(0, 0, 0, 0)
         reason_layout.addWidget(self.reason)
         reason_layout.addWidget(self.reason_hint)
-        dform.addRow(tr("Reject reason"), reason_box)
-        self.confidence = QComboBox()
-        for level in CONFIDENCES:
-            self.confidence.addItem(confidence_label(level), level)
-        dform.addRow(tr("Confidence"), self.confidence)
-        self.activity = QComboBox()
-        self.activity.addItem(tr("not judged"), None)
-        for activity in ACTIVITIES:
-            self.activity.addItem(activity_label(activity), activity)
-        dform.addRow(tr("Activity"), self.activity)
-        self.initiation = QComboBox()
-        dform.addRow(tr("First seen in"), self.initiation)
-        self.criteria = {}
-        criteria_box = QWidget()
-        grid = QVBoxLayout(criteria_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for criterion in CRITERIA:
-            box = QCheckBox(criterion_label(criterion))
-            grid.addWidget(box)
-            self.criteria[criterion] = box
-        dform.addRow(tr("Criteria met"), criteria_box)
-        self.notes = QLineEdit()
-        self.notes.setPlaceholderText(tr("Notes (optional)"))
-        dform.addRow(tr("Notes"), self.notes)
+        # the decision first, the optional details below it: at 1366×768 the counter, the years and
+        # the decision keys are in view together (issue 27)
         buttons = QGridLayout()  # three columns: the dock stays usable at a third of a 1366 px screen
         self.buttons = {}
         for key, text, slot in (("accept", tr("Accept (A)"), lambda: self.decided.emit("accepted", "")),
@@ -262,15 +242,51 @@ class ReviewDock(QgsDockWidget):
             self.buttons[key] = button
         self.buttons["undo"].setToolTip(tr("Take back your last decisions, several at once, from a list"))
         dform.addRow(buttons)
-        edits = QVBoxLayout()
+        dform.addRow(tr("Reject reason"), reason_box)
+        edits = QGridLayout()
         for key, text, signal in (("edit", tr("Edit outline (E)"), self.edit_requested),
                                   ("missed", tr("Add missed slump (M)"), self.add_missed_requested),
                                   ("save", tr("Save edits and accept (Ctrl+Return)"), self.save_edits_requested)):
             button = QPushButton(text)
             button.clicked.connect(signal)
-            edits.addWidget(button)
+            at = sum(1 for k in ("edit", "missed") if k in self.buttons)  # two a row, Save below across both
+            edits.addWidget(button, at // 2, at % 2, 1, 2 if key == "save" else 1)
             self.buttons[key] = button
         dform.addRow(edits)
+        details = QgsCollapsibleGroupBox(tr("Details (optional)"), decide)
+        details.setToolTip(tr("Confidence, activity, the first year it is seen, the criteria met and notes, "
+                              "recorded with an accepted slump"))
+        details.setObjectName("ThawSlumpMapperDecisionDetails")
+        details.setCollapsed(True)
+        details.setSaveCollapsedState(True)
+        self.details_group = details
+        xform = QFormLayout(details)
+        xform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.confidence = QComboBox()
+        for level in CONFIDENCES:
+            self.confidence.addItem(confidence_label(level), level)
+        xform.addRow(tr("Confidence"), self.confidence)
+        self.activity = QComboBox()
+        self.activity.addItem(tr("not judged"), None)
+        for activity in ACTIVITIES:
+            self.activity.addItem(activity_label(activity), activity)
+        xform.addRow(tr("Activity"), self.activity)
+        self.initiation = QComboBox()
+        xform.addRow(tr("First seen in"), self.initiation)
+        self.criteria = {}
+        criteria_box = QWidget()
+        grid = QVBoxLayout(criteria_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for criterion in CRITERIA:
+            box = QCheckBox(criterion_label(criterion))
+            box.setObjectName(f"ThawSlumpMapperCriterion_{criterion}")
+            grid.addWidget(box)
+            self.criteria[criterion] = box
+        xform.addRow(tr("Criteria met"), criteria_box)
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText(tr("Notes (optional)"))
+        xform.addRow(tr("Notes"), self.notes)
+        dform.addRow(details)
         layout.addWidget(decide)
         listing = QgsCollapsibleGroupBox(tr("All candidates"), body)
         listing.setObjectName("ThawSlumpMapperCandidateList")
@@ -466,6 +482,17 @@ class ReviewDock(QgsDockWidget):
             self._held = None
             self._held_timer.stop()
         self.listening.setVisible(active)
+
+    def reveal_review(self) -> None:
+        """Scroll the panel so that the counter, the candidate's years and the decision are in view
+        (Start reviewing folds the Candidates group; the focus leaving the hidden Start button used
+        to scroll the panel down to the decision block, the counter and thumbnails out of view)."""
+        area = self.widget()
+        if not isinstance(area, QScrollArea) or area.widget() is None:
+            return
+        area.widget().layout().activate()
+        top = self.counters.mapTo(area.widget(), self.counters.rect().topLeft()).y()
+        area.verticalScrollBar().setValue(max(0, top - 4))
 
     def set_counters(self, text: str) -> None:
         self.counters.setText(text)
