@@ -1,10 +1,14 @@
 """The curated inventory: accepted candidates written to their own GeoPackage, atomically
 (temporary file, then rename), never over an existing file unless asked, with a QGIS style.
 
-Attributes: id, area (ha), perimeter, centroid lat/lon, confidence, activity, initiation period,
-criteria, reviewer(s) and review dates, model provenance; with a line layer the distance to the
-nearest road or railway and a flag within a distance (500 m by default, as in Xia et al.); with
-a DEM the mean elevation, slope and aspect inside the outline.
+Attributes: first the ARTS community fields in ARTS's own order (CentroidLat, CentroidLon,
+RegionName, CreatorLab, BaseMapDate, BaseMapSource, BaseMapResolution, TrainClass, LabelType,
+MergedRTS, StabilizedRTS, ContributionDate, UID, BaseMapID, Area in m², Notes; UID by the ARTS
+recipe, as in the positives layer), so the file merges into ARTS as it is; then the plugin's own:
+id, area (ha), perimeter, confidence, activity, initiation period, criteria, reviewer(s) and
+review dates, model provenance; with a line layer the distance to the nearest road or railway
+and a flag within a distance (500 m by default, as in Xia et al.); with a DEM the mean
+elevation, slope and aspect inside the outline.
 """
 
 from __future__ import annotations
@@ -12,20 +16,20 @@ from __future__ import annotations
 import math
 import os
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import rasterio
 from rasterio import features
 from rasterio.crs import CRS
-from rasterio.warp import transform as warp_transform
 from rasterio.warp import transform_geom
 from rasterio.windows import Window, from_bounds
 from shapely.geometry import mapping, shape
 from shapely.strtree import STRtree
 
 from ..errors import InputError, OutputError
-from ..store.candidates import LAYER, now_iso, read_candidates
+from ..store.candidates import LAYER, now_iso, read_candidates, run_dates
 from ..store.gpkg import (
     connect,
     create_feature_table,
@@ -36,14 +40,20 @@ from ..store.gpkg import (
     transaction,
     update_extent,
 )
+from ..store.training_layers import POSITIVES, ArtsContext, arts_fields
 
 INVENTORY_LAYER = "rts_inventory"
-COLUMNS = [
+# ARTS v0.0.7's fields in its order (whrc/ARTS; ../shared/data/arts_inventory)
+ARTS_FIELDS = [
+    ("CentroidLat", "REAL"), ("CentroidLon", "REAL"), ("RegionName", "TEXT"), ("CreatorLab", "TEXT"),
+    ("BaseMapDate", "TEXT"), ("BaseMapSource", "TEXT"), ("BaseMapResolution", "REAL"), ("TrainClass", "TEXT"),
+    ("LabelType", "TEXT"), ("MergedRTS", "TEXT"), ("StabilizedRTS", "TEXT"), ("ContributionDate", "TEXT"),
+    ("UID", "TEXT"), ("BaseMapID", "TEXT"), ("Area", "REAL"), ("Notes", "TEXT"),
+]
+OWN_FIELDS = [
     ("rts_id", "TEXT NOT NULL UNIQUE"),
     ("area_ha", "REAL"),
     ("perimeter_m", "REAL"),
-    ("centroid_lat", "REAL"),
-    ("centroid_lon", "REAL"),
     ("confidence", "TEXT"),
     ("activity", "TEXT"),
     ("initiation_period", "TEXT"),
@@ -64,6 +74,7 @@ COLUMNS = [
     ("mean_aspect_deg", "REAL"),
     ("exported_at", "DATETIME"),
 ]
+COLUMNS = ARTS_FIELDS + OWN_FIELDS
 
 STYLE_QML = """<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.22.0" styleCategories="Symbology">
@@ -96,6 +107,28 @@ def _reviews(candidates_gpkg: str | Path) -> dict[str, tuple[str, str, str]]:
     finally:
         conn.close()
     return {r[0]: (r[1].replace(",", ", "), r[2], r[3]) for r in rows}
+
+
+def _arts_rows(candidates_gpkg: str | Path) -> dict[str, dict]:
+    """candidate_id → the ARTS fields its positives row holds (written with each decision)."""
+    names = [n for n, _ in ARTS_FIELDS if n not in ("MergedRTS", "StabilizedRTS", "BaseMapID", "Area")]
+    conn = connect(candidates_gpkg, create=False)
+    try:
+        if not table_exists(conn, POSITIVES):
+            return {}
+        cols = ", ".join(f'"{n}"' for n in names)
+        return {r[0]: dict(zip(names, r[1:])) for r in conn.execute(f'SELECT candidate_id, {cols} FROM "{POSITIVES}"')}
+    finally:
+        conn.close()
+
+
+def _context(context: ArtsContext | None, given: dict | None) -> ArtsContext:
+    """The ARTS context of a slump: what its positives row recorded, else ``context``, else defaults."""
+    base = context or ArtsContext()
+    given = given or {}
+    kept = {"region_name": given.get("RegionName"), "creator_lab": given.get("CreatorLab"),
+            "base_map_source": given.get("BaseMapSource"), "base_map_resolution": given.get("BaseMapResolution")}
+    return replace(base, **{k: v for k, v in kept.items() if v is not None})
 
 
 def _road_distances(geoms, roads, near_m: float):
@@ -143,9 +176,12 @@ def _terrain(geoms, crs: CRS, dem_path: str | None):
 
 
 def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bool = False,
-                     roads: list | None = None, near_m: float = 500.0, dem_path: str | None = None) -> int:
+                     roads: list | None = None, near_m: float = 500.0, dem_path: str | None = None,
+                     context: ArtsContext | None = None) -> int:
     """Write the accepted candidates to ``out``; returns how many. ``roads``: shapely lines in the
-    candidates' CRS."""
+    candidates' CRS. The ARTS fields come from each slump's positives row; ``context`` fills them
+    for a slump without one. A slump without imagery dates (drawn by hand) gets the dates of the
+    runs that made the file, never the day of the export."""
     out = Path(out)
     if out.exists() and not overwrite:
         raise OutputError(f"{out} already exists.", "Choose another file name, or confirm overwriting it.")
@@ -159,10 +195,9 @@ def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bo
         conn.close()
     crs = CRS.from_wkt(wkt)
     geoms = [r["geometry"] for r in rows]
-    centroids = [g.centroid for g in geoms]
-    lons, lats = warp_transform(crs, "EPSG:4326", [c.x for c in centroids], [c.y for c in centroids]) \
-        if rows else ([], [])
     reviews = _reviews(candidates_gpkg)
+    arts = _arts_rows(candidates_gpkg)
+    imagery = ",".join(run_dates(candidates_gpkg))
     roads_info = _road_distances(geoms, roads or [], near_m)
     terrain = _terrain(geoms, crs, dem_path)
     tmp = out.with_name(out.name + f".{os.getpid()}.part")
@@ -174,18 +209,28 @@ def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bo
             with transaction(conn, tmp):
                 srs = ensure_srs(conn, crs.to_epsg(), crs.to_wkt(version="WKT1_GDAL"))
                 create_feature_table(conn, INVENTORY_LAYER, COLUMNS, "POLYGON", srs)
-                for r, geom, lon, lat, (dist, near), (elev, slope, aspect) in zip(
-                        rows, geoms, lons, lats, roads_info, terrain):
+                cols = ", ".join(["geom"] + [f'"{c}"' for c, _ in COLUMNS])
+                insert = f'INSERT INTO "{INVENTORY_LAYER}" ({cols}) VALUES ({", ".join("?" * (len(COLUMNS) + 1))})'
+                for r, geom, (dist, near), (elev, slope, aspect) in zip(rows, geoms, roads_info, terrain):
                     who, first, last = reviews.get(r["candidate_id"], (r.get("reviewer"), r.get("reviewed_at"),
                                                                         r.get("reviewed_at")))
-                    values = (encode_geometry(geom, srs), r["candidate_id"], geom.area / 1e4, geom.length, lat, lon,
-                              r.get("confidence"), r.get("activity"), r.get("initiation_period"), r.get("criteria"),
-                              r.get("edited"), who, first, last, r.get("max_prob"), r.get("dates_detected"),
-                              r.get("model_name"), r.get("model_version"), r.get("model_sha256"), dist,
-                              None if near is None else int(near), elev, slope, aspect, exported)
-                    cols = ", ".join(["geom"] + [c for c, _ in COLUMNS])
-                    conn.execute(f'INSERT INTO "{INVENTORY_LAYER}" ({cols}) VALUES ({", ".join("?" * len(values))})',
-                                 values)
+                    given = arts.get(r["candidate_id"])
+                    if given is None or not r.get("mosaic_dates"):  # no positives row, or drawn without dates
+                        contributed = ((given or {}).get("ContributionDate") or last or exported)[:10]
+                        given = arts_fields(geom, wkt, r.get("mosaic_dates") or imagery, _context(context, given),
+                                            "Positive", contributed, r.get("notes"))
+                    values = {**{k: given.get(k) for k, _ in ARTS_FIELDS}, "Area": geom.area,
+                              "rts_id": r["candidate_id"], "area_ha": geom.area / 1e4, "perimeter_m": geom.length,
+                              "confidence": r.get("confidence"), "activity": r.get("activity"),
+                              "initiation_period": r.get("initiation_period"), "criteria": r.get("criteria"),
+                              "edited": r.get("edited"), "reviewers": who, "first_reviewed_at": first,
+                              "reviewed_at": last, "max_prob": r.get("max_prob"),
+                              "dates_detected": r.get("dates_detected"), "model_name": r.get("model_name"),
+                              "model_version": r.get("model_version"), "model_sha256": r.get("model_sha256"),
+                              "dist_to_road_m": dist, "near_road": None if near is None else int(near),
+                              "mean_elev_m": elev, "mean_slope_deg": slope, "mean_aspect_deg": aspect,
+                              "exported_at": exported}
+                    conn.execute(insert, (encode_geometry(geom, srs), *(values[c] for c, _ in COLUMNS)))
                 update_extent(conn, INVENTORY_LAYER)
                 _write_style(conn)
         finally:

@@ -330,11 +330,29 @@ def _new_part(geom, decided: list, min_area: float):
     return piece
 
 
+def run_dates(gpkg_path: str | Path) -> list[str]:
+    """The imagery dates of every run that wrote into the file, sorted, each once."""
+    conn = connect(gpkg_path, create=False)
+    try:
+        if not table_exists(conn, RUNS):
+            return []
+        found = set()
+        for (text,) in conn.execute(f'SELECT dates FROM "{RUNS}"'):
+            try:
+                found.update(str(d) for d in json.loads(text or "[]") if d)
+            except (ValueError, TypeError):
+                continue
+        return sorted(found)
+    finally:
+        conn.close()
+
+
 def fill_imagery_dates(gpkg_path: str | Path, candidate_ids: list[str], dates: list[str]) -> int:
-    """Give outlines drawn by hand the dates of the imagery they were drawn on (the ticked mosaics),
-    so that their ARTS BaseMapDate and UID name the imagery, not the day of the review. Only
-    candidates without dates are changed; returns how many."""
-    text = ",".join(d for d in dates if d)
+    """Give outlines drawn by hand the dates of the imagery they were drawn on (the ticked mosaics;
+    with none ticked, the imagery of the runs that made the file), so that their ARTS BaseMapDate
+    and UID name the imagery, not the day of the review. Only candidates without dates are
+    changed; returns how many."""
+    text = ",".join(d for d in dates if d) or ",".join(run_dates(gpkg_path))
     if not text or not candidate_ids:
         return 0
     path = Path(gpkg_path)

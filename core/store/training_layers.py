@@ -58,6 +58,21 @@ def base_map_date(mosaic_dates: str) -> str:
     return first if first == last else f"{first},{last}"
 
 
+def arts_fields(geom, crs_wkt: str, mosaic_dates: str, context: ArtsContext, train_class: str,
+                contribution_date: str, notes: str | None = None) -> dict:
+    """The ARTS attributes of one outline (``geom`` in ``crs_wkt``), UID by the ARTS recipe."""
+    c = geom.centroid
+    lon, lat = warp_transform(CRS.from_wkt(crs_wkt), "EPSG:4326", [c.x], [c.y])
+    bmd = base_map_date(mosaic_dates)
+    uid = arts_uid(lat[0], lon[0], context.region_name, context.creator_lab, bmd, context.base_map_source,
+                   context.base_map_resolution, train_class)
+    return {"UID": uid, "CentroidLat": round(lat[0], 5), "CentroidLon": round(lon[0], 5),
+            "RegionName": context.region_name, "CreatorLab": context.creator_lab, "BaseMapDate": bmd,
+            "BaseMapSource": context.base_map_source, "BaseMapResolution": context.base_map_resolution,
+            "TrainClass": train_class, "LabelType": "Polygon", "ContributionDate": contribution_date,
+            "Notes": notes}
+
+
 def _ensure(conn: sqlite3.Connection, name: str, srs_id: int) -> None:
     if not table_exists(conn, name):
         create_feature_table(conn, name, OWN_COLUMNS + ARTS_COLUMNS, "POLYGON", srs_id)
@@ -75,19 +90,11 @@ def sync(conn: sqlite3.Connection, candidate_id: str, status: str, context: Arts
     row = conn.execute('SELECT geom, mosaic_dates, reject_reason, notes, edited FROM candidates '
                        'WHERE candidate_id = ?', (candidate_id,)).fetchone()
     geom = decode_geometry(row[0])
-    c = geom.centroid
-    lon, lat = warp_transform(CRS.from_wkt(wkt), "EPSG:4326", [c.x], [c.y])
     train_class = "Positive" if status == "accepted" else "Negative"
-    bmd = base_map_date(row[1])
-    uid = arts_uid(lat[0], lon[0], context.region_name, context.creator_lab, bmd, context.base_map_source,
-                   context.base_map_resolution, train_class)
     values = {"geom": encode_geometry(geom, srs_id), "candidate_id": candidate_id,
               "reject_reason": row[2] if status == "rejected" else None, "reviewer": reviewer,
-              "reviewed_at": reviewed_at, "edited": int(row[4] or 0), "UID": uid, "CentroidLat": round(lat[0], 5),
-              "CentroidLon": round(lon[0], 5), "RegionName": context.region_name, "CreatorLab": context.creator_lab,
-              "BaseMapDate": bmd, "BaseMapSource": context.base_map_source,
-              "BaseMapResolution": context.base_map_resolution, "TrainClass": train_class, "LabelType": "Polygon",
-              "ContributionDate": reviewed_at[:10], "Notes": row[3]}
+              "reviewed_at": reviewed_at, "edited": int(row[4] or 0),
+              **arts_fields(geom, wkt, row[1], context, train_class, reviewed_at[:10], row[3])}
     name = POSITIVES if status == "accepted" else NEGATIVES
     cols = ", ".join(f'"{k}"' for k in values)
     conn.execute(f'INSERT INTO "{name}" ({cols}) VALUES ({", ".join("?" * len(values))})', tuple(values.values()))

@@ -26,7 +26,7 @@ def test_headless_demo_writes_candidates_inventory_and_preview(tmp_path):
     statuses = dict(conn.execute("SELECT status, count(*) FROM candidates GROUP BY status").fetchall())
     assert "unreviewed" not in statuses and statuses.get("accepted", 0) > 0  # every candidate was decided
     inventory = sqlite3.connect(out / "inventory.gpkg")
-    rows = inventory.execute("SELECT area_ha, centroid_lat, centroid_lon, reviewers FROM rts_inventory").fetchall()
+    rows = inventory.execute("SELECT area_ha, CentroidLat, CentroidLon, reviewers FROM rts_inventory").fetchall()
     assert len(rows) == statuses["accepted"]
     assert all(a > 0 and 30 < lat < 40 and 85 < lon < 100 and r for a, lat, lon, r in rows)  # Beiluhe, QTP
     assert inventory.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

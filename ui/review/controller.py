@@ -533,7 +533,7 @@ class ReviewController(QObject):
         dem = raster_file(dem_layer) if dem_layer is not None else None
         try:
             n = export_inventory(self.gpkg, out, overwrite=bool(overwrite), roads=roads, near_m=near_m,
-                                 dem_path=dem or None)
+                                 dem_path=dem or None, context=self._arts_context(settings.load().reviewer or ""))
         except TsmError as exc:
             self._message(error_text(exc), Qgis.MessageLevel.Critical)
             return -1
