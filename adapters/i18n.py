@@ -22,6 +22,22 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """``one`` for a count of 1, else ``many``: both written as ``tr("…")`` at the call, so that
+    both are translated ("1 candidates" was shown)."""
+    return one if n == 1 else many
+
+
+def score(value, digits: int = 3) -> str:
+    """A score such as a validation IoU for people: 0.482, not 0.48213443160057068; '–' when
+    there is none."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if number != number else f"{number:.{digits}f}"
+
+
 def user_locale() -> str:
     """The locale QGIS runs its interface in, e.g. 'zh_CN' or 'en_US'."""
     settings = QgsSettings()

@@ -907,11 +907,6 @@
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="492"/>
-        <source>{n} missed slump(s) added to the positives.</source>
-        <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
-    </message>
-    <message>
         <location filename="../ui/review/dock.py" line="171"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
@@ -2857,11 +2852,6 @@
         <translation>{status} · {where} · {time} UTC</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="414"/>
-        <source>{n} decision(s) undone.</source>
-        <translation>已撤销 {n} 个决定。</translation>
-    </message>
-    <message>
         <location filename="../ui/review/dialogs.py" line="35"/>
         <source>Undo decisions</source>
         <translation>撤销决定</translation>
@@ -2870,11 +2860,6 @@
         <location filename="../ui/review/dialogs.py" line="37"/>
         <source>Newest first. Click the oldest decision to take back: it and every newer one are undone.</source>
         <translation>最新的在最上面。点击要撤回的最早一个决定：它及其之后的所有决定都将被撤销。</translation>
-    </message>
-    <message>
-        <location filename="../ui/review/dialogs.py" line="55"/>
-        <source>Undo {n} decision(s)</source>
-        <translation>撤销 {n} 个决定</translation>
     </message>
     <message>
         <location filename="../ui/review/dialogs.py" line="55"/>
@@ -2912,11 +2897,6 @@
         <translation>该候选刚刚出现</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="461"/>
-        <source>{n} key(s) ignored: {reason}. Look, then press the key once.</source>
-        <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
-    </message>
-    <message>
         <location filename="../ui/review/dock.py" line="256"/>
         <source>Details (optional)</source>
         <translation>详细信息（可选）</translation>
@@ -2925,6 +2905,66 @@
         <location filename="../ui/review/dock.py" line="257"/>
         <source>Confidence, activity, the first year it is seen, the criteria met and notes, recorded with an accepted slump</source>
         <translation>置信度、活动状态、首次出现的年份、满足的判据和备注，随已接受的滑塌一同记录</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="361"/>
+        <source>{found} candidate ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
+        <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="408"/>
+        <source>{found} candidate at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
+        <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="414"/>
+        <source>{n} decision undone.</source>
+        <translation>已撤销 {n} 个决定。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="414"/>
+        <source>{n} decisions undone.</source>
+        <translation>已撤销 {n} 个决定。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="493"/>
+        <source>{n} missed slump added to the positives.</source>
+        <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="493"/>
+        <source>{n} missed slumps added to the positives.</source>
+        <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="545"/>
+        <source>{n} accepted slump exported to {path}.</source>
+        <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dialogs.py" line="55"/>
+        <source>Undo {n} decision</source>
+        <translation>撤销 {n} 个决定</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dialogs.py" line="55"/>
+        <source>Undo {n} decisions</source>
+        <translation>撤销 {n} 个决定</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="461"/>
+        <source>{n} key ignored: {reason}. Look, then press the key once.</source>
+        <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="461"/>
+        <source>{n} keys ignored: {reason}. Look, then press the key once.</source>
+        <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/help.py" line="38"/>
+        <source>Thaw Slump Mapper user guide</source>
+        <translation>热融滑塌制图用户指南</translation>
     </message>
 </context>
 </TS>

@@ -23,7 +23,7 @@ from ...core.errors import TsmError
 from ...core.learn.finetune import ARCHITECTURES
 from ...core.preferences import CHIPS
 from ..compat import NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_RASTER, SOURCE_VECTOR_POLYGON
-from ..i18n import tr
+from ..i18n import score, tr
 from ..layers import inventory_of_features, raster_file
 from ..messages import error_text
 
@@ -171,7 +171,7 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
         except TsmError as exc:
             raise QgsProcessingException(error_text(exc)) from exc
         feedback.pushInfo(tr("Model {version}: {path} (validation IoU {after}).").format(
-            version=result["version"], path=result["paths"]["onnx"], after=result["val_iou_after"]))
+            version=result["version"], path=result["paths"]["onnx"], after=score(result["val_iou_after"])))
         return str(result["paths"]["onnx"])
 
 

@@ -56,13 +56,25 @@ class MosaicSpec:
         return self.date or Path(self.path).stem
 
 
+# identifiers that hold digits by chance: a UUID, or a hex id of 8 or more digits and letters
+NOT_DATES = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                       r"|(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}(?![0-9A-Za-z])")
+
+
 def guess_date(name: str) -> str:
-    stem = Path(name).name
-    match = DATE_RE[0].search(stem)
-    if match:
-        return "-".join(match.groups())
-    match = DATE_RE[1].search(stem)
-    return match.group(1) if match else ""
+    """A date or year in a file or layer name, '' when there is none. Years after next year are
+    no imagery dates (a tile named with a UUID got 2050), nor are the digits of a UUID or hex id."""
+    from datetime import date
+
+    stem = NOT_DATES.sub(" ", Path(name).name)
+    latest = date.today().year + 1
+    for match in DATE_RE[0].finditer(stem):
+        if int(match.group(1)) <= latest:
+            return "-".join(match.groups())
+    for match in DATE_RE[1].finditer(stem):
+        if int(match.group(1)) <= latest:
+            return match.group(1)
+    return ""
 
 
 def best_date(layer_name: str, path: str) -> str:

@@ -51,3 +51,14 @@ def test_the_plugin_menu_has_help(fake_iface, monkeypatch):
         assert opened and opened[-1].toLocalFile().endswith(".html")
     finally:
         plugin.unload()
+
+
+def test_without_a_browser_the_guide_opens_in_a_window_of_its_own(qgis_app, monkeypatch):
+    """Issue 27: Help (menu and every '?') did nothing where no browser was registered."""
+    monkeypatch.setattr(guide.QDesktopServices, "openUrl", lambda url: False)
+    dock = ReviewDock()
+    dock.findChild(QToolButton, "ThawSlumpMapperHelp_review").click()
+    window = guide._WINDOW[0]
+    assert window.isVisible() and window.browser.source().fragment() == "review"
+    assert "Space" in window.browser.toPlainText()
+    window.close()

@@ -501,3 +501,34 @@ def test_the_runtime_is_chosen_in_the_dock_and_the_model_line_names_it(setup):
     controller.validate()
     assert dock.runtime.currentData() == "onnxruntime" and "CPU (onnxruntime)" in dock.model_summary.text()
     dock.hide()
+
+
+def test_the_check_column_keeps_each_row_to_two_lines_with_the_whole_check_in_its_tooltip(qgis_app, tmp_path):
+    """Issue 27: the Check column wrapped to 5-6 lines, so rows moved under the pointer as checks arrived."""
+    from qgis.core import QgsRasterLayer
+
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    layer = QgsRasterLayer(str(write_raster(tmp_path / "planet_2020.tif", np.ones((4, 20, 20), np.uint16))),
+                           "planet_2020")
+    project.addMapLayer(layer)
+    dock = InferenceDock()
+    dock.resize(420, 700)
+    dock.show()
+    try:
+        dock.refresh_layers(project)
+        before = dock.table.rowHeight(0)
+        text = "\n".join(["4 bands B,G,R,N · 16-bit SR · 3.0 m · EPSG:32646",
+                          "The model expects 3 bands in the order red, green, blue; this mosaic gives them as "
+                          "blue, green, red, near-infrared, so the colours would be swapped.",
+                          "Half of the tiles are NoData at the edges of the scene; those are left out.",
+                          "The pixel size 3.0 m differs from the model's 4.77 m; tiles are resampled on the fly."])
+        dock.set_check(layer.id(), text, False)
+        item = dock.table.item(0, COL_CHECK)
+        assert item.text().startswith("✖ The model expects 3 bands") and "EPSG:32646" in item.text()
+        assert item.toolTip() == text
+        assert dock.table.rowHeight(0) <= 2 * dock.table.fontMetrics().lineSpacing() + 8
+        assert dock.table.rowHeight(0) <= max(before, 2 * dock.table.fontMetrics().lineSpacing() + 8)
+    finally:
+        dock.close()
+        project.removeAllMapLayers()

@@ -682,7 +682,7 @@ def test_a_list_undo_takes_back_the_last_ten_decisions_at_once(review, monkeypat
     def pick_tenth(dialog):
         shown.append([dialog.list.item(i).text() for i in range(dialog.list.count())])
         dialog.list.setCurrentRow(9)  # the tenth newest: it and the nine newer go
-        assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).text() == "Undo 10 decision(s)"
+        assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).text() == "Undo 10 decisions"
         return 1
 
     monkeypatch.setattr(UndoDialog, "exec", pick_tenth)

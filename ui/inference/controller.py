@@ -13,7 +13,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QTextBrowser, QVBoxLayout
 
 from ...adapters import settings
-from ...adapters.i18n import tr
+from ...adapters.i18n import plural, tr
 from ...adapters.layers import aoi_of, extent_of, keep_beside, show_candidates, show_probability, style_years_alike
 from ...adapters.messages import error_text, localize
 from ...adapters.tasks import EngineTask
@@ -358,7 +358,10 @@ class InferenceController(QObject):
         self.project.writeEntry(PROJECT_SCOPE, "candidates", out["gpkg"])  # this project's candidates file
         self.candidates_written.emit(out["gpkg"])
         self.dock.set_tuning(True)
-        summary = tr("{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.").format(
+        summary = plural(stats.found,
+                         tr("{found} candidate ({new} new, {updated} updated) in {seconds:.1f} s on {device}."),
+                         tr("{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}."))
+        summary = summary.format(
             found=stats.found, new=stats.inserted, updated=stats.updated, seconds=out["seconds"],
             device=prob.model["device"])
         if out.get("near_nodata_m2"):
@@ -402,9 +405,13 @@ class InferenceController(QObject):
             self.task = None
             self.last["run_id"] = out["stats"].run_id
             show_candidates(self.project, last["gpkg"])
-            self.dock.set_status(tr("{found} candidates at threshold {threshold:.2f} and {area:.0f} m² "
-                                    "({seconds:.1f} s).").format(found=out["stats"].found, threshold=threshold,
-                                                                 area=min_area, seconds=out["seconds"]))
+            self.dock.set_status(plural(out["stats"].found,
+                                        tr("{found} candidate at threshold {threshold:.2f} and {area:.0f} m² "
+                                           "({seconds:.1f} s)."),
+                                        tr("{found} candidates at threshold {threshold:.2f} and {area:.0f} m² "
+                                           "({seconds:.1f} s).")).format(found=out["stats"].found,
+                                                                         threshold=threshold, area=min_area,
+                                                                         seconds=out["seconds"]))
 
         task = EngineTask(tr("Thaw slump re-vectorisation"), work)
         task.succeeded.connect(done)

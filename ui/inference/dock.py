@@ -293,6 +293,7 @@ class InferenceDock(QgsDockWidget):
         self.no_mosaics.setVisible(self.table.rowCount() == 0)
         self.table.setVisible(self.table.rowCount() > 0)
         self.table.resizeRowsToContents()
+        self._cap_rows()
         self.fit_table_height()
 
     def _rename_slot(self, layer_id: str, layer):
@@ -401,13 +402,26 @@ class InferenceDock(QgsDockWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def set_check(self, layer_id: str, text: str, ok: bool, tooltip: str = "") -> None:
+        """The check in its cell, what needs attention first (the findings, then the summary), the
+        row at most two lines tall, the whole check in its tooltip: the rows no longer grow to 5-6
+        lines and move under the pointer as checks arrive (issue 27)."""
+        lines = [line for line in text.split("\n") if line.strip()] or [""]
+        shown = "\n".join(lines[1:] + lines[:1])
         for row in range(self.table.rowCount()):
             if self.table.item(row, COL_USE).data(Qt.ItemDataRole.UserRole) == layer_id:
                 item = self.table.item(row, COL_CHECK)
-                item.setText(("✔ " if ok else "✖ ") + text)
+                item.setText(("✔ " if ok else "✖ ") + shown)
                 item.setToolTip(tooltip or text)
         self.table.resizeRowsToContents()
+        self._cap_rows()
         self.fit_table_height()
+
+    def _cap_rows(self, lines: int = 2) -> None:
+        """No row taller than ``lines`` lines of text: a long layer name or check is elided, whole in its tooltip."""
+        most = lines * self.table.fontMetrics().lineSpacing() + 8
+        for row in range(self.table.rowCount()):
+            if self.table.rowHeight(row) > most:
+                self.table.setRowHeight(row, most)
 
     # --- model ---------------------------------------------------------------------------------
     def set_models(self, models: list[tuple[str, str]], current: str = "") -> None:

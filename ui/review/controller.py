@@ -25,7 +25,7 @@ from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from ...adapters import settings
 from ...adapters.compat import GEOMETRY_POLYGON, metres_per_unit
-from ...adapters.i18n import tr
+from ...adapters.i18n import plural, score, tr
 from ...adapters.layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
 from ...adapters.messages import error_text, localize
 from ...adapters.tasks import EngineTask
@@ -411,7 +411,8 @@ class ReviewController(QObject):
         else:
             self._update_counters()
         if done:
-            self._message(tr("{n} decision(s) undone.").format(n=done), Qgis.MessageLevel.Info)
+            self._message(plural(done, tr("{n} decision undone."), tr("{n} decisions undone.")).format(n=done),
+                          Qgis.MessageLevel.Info)
         return done
 
     def show_agreement(self) -> None:
@@ -489,7 +490,8 @@ class ReviewController(QObject):
             for cid in self.added:
                 self.log.append((record_decision(self.gpkg, cid, "accepted", reviewer, context=context, edited=True,
                                                  notes=tr("drawn by hand: missed by the model")), {}))
-            self._message(tr("{n} missed slump(s) added to the positives.").format(n=len(self.added)),
+            self._message(plural(len(self.added), tr("{n} missed slump added to the positives."),
+                                 tr("{n} missed slumps added to the positives.")).format(n=len(self.added)),
                           Qgis.MessageLevel.Success)
             self.editing = None
             order = self.dock.order.currentData()
@@ -540,7 +542,9 @@ class ReviewController(QObject):
         layer = QgsVectorLayer(f"{out}|layername={INVENTORY_LAYER}", tr("RTS inventory"), "ogr")
         if layer.isValid():
             QgsProject.instance().addMapLayer(layer)
-        self._message(tr("{n} accepted slumps exported to {path}.").format(n=n, path=out), Qgis.MessageLevel.Success)
+        self._message(plural(n, tr("{n} accepted slump exported to {path}."),
+                             tr("{n} accepted slumps exported to {path}.")).format(n=n, path=out),
+                      Qgis.MessageLevel.Success)
         return n
 
     def train(self, steps: int, from_scratch: str = "") -> EngineTask | None:
@@ -619,8 +623,8 @@ class ReviewController(QObject):
         self.dock.show_iterations(read_log(self.gpkg))
         self.dock.train_progress.setFormat(tr("done: {version}").format(version=spec.version))
         self._message(tr("Model {version} trained (validation IoU {before} → {after}) and added to the model "
-                         "chooser.").format(version=spec.version, before=result["val_iou_before"],
-                                            after=result["val_iou_after"]), Qgis.MessageLevel.Success)
+                         "chooser.").format(version=spec.version, before=score(result["val_iou_before"]),
+                                            after=score(result["val_iou_after"])), Qgis.MessageLevel.Success)
         if result.get("notice"):  # e.g. pretrained weights not installed: trained from random weights
             self._message(localize(result["notice"]), Qgis.MessageLevel.Info)
 

@@ -21,7 +21,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ...adapters.compat import LAYER_FILTER_LINE, LAYER_FILTER_RASTER
-from ...adapters.i18n import tr
+from ...adapters.i18n import plural, tr
 from ...adapters.qt_compat import QShortcut
 
 
@@ -52,7 +52,8 @@ class UndoDialog(QDialog):
     def _chosen(self, row: int) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(row >= 0)
-        ok.setText(tr("Undo {n} decision(s)").format(n=row + 1) if row >= 0 else tr("Undo"))
+        ok.setText(plural(row + 1, tr("Undo {n} decision"), tr("Undo {n} decisions")).format(n=row + 1)
+                   if row >= 0 else tr("Undo"))
         for i in range(self.list.count()):  # the ones that go, marked
             font = self.list.item(i).font()
             font.setStrikeOut(i <= row)

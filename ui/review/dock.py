@@ -29,7 +29,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ...adapters.i18n import tr
+from ...adapters.i18n import plural, tr
 from ...adapters.qt_compat import QShortcut, sequence_code
 from ...core.learn.finetune import ARCHITECTURES
 from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
@@ -458,8 +458,9 @@ class ReviewDock(QgsDockWidget):
         reason = {"burst": tr("keys came faster than anyone can judge a candidate"),
                   "locked": tr("the focus had just come back to the review"),
                   "early": tr("the candidate had only just appeared")}[verdict]
-        self.key_notice.setText(tr("{n} key(s) ignored: {reason}. Look, then press the key once.").format(
-            n=self.pace.ignored, reason=reason))
+        text = plural(self.pace.ignored, tr("{n} key ignored: {reason}. Look, then press the key once."),
+                      tr("{n} keys ignored: {reason}. Look, then press the key once."))
+        self.key_notice.setText(text.format(n=self.pace.ignored, reason=reason))
         self.key_notice.setVisible(True)
         self._notice_timer.start(5000)
 

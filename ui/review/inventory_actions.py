@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qgis.core import Qgis
 
-from ...adapters.i18n import tr
+from ...adapters.i18n import score, tr
 from ...adapters.layers import inventory_of_features
 from ...adapters.messages import error_text, localize
 from ...adapters.tasks import EngineTask
@@ -147,6 +147,6 @@ class InventoryActions:
         c._message(tr("Model {version} trained from {slumps} slumps of {source} ({outside} polygons outside the "
                       "mosaics left out; validation IoU {after}) and added to the model chooser.").format(
             version=result["version"], slumps=result["chips"]["positive"], source=inv["label"],
-            outside=inv["outside_mosaics"], after=result["val_iou_after"]), Qgis.MessageLevel.Success)
+            outside=inv["outside_mosaics"], after=score(result["val_iou_after"])), Qgis.MessageLevel.Success)
         if result.get("notice"):
             c._message(localize(result["notice"]), Qgis.MessageLevel.Info)
