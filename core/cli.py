@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import about, deps
 from .errors import TsmError
+from .messages import Message
 from .outputs import atomic_files, check_folder, check_new_file
 from .preferences import BACKENDS, CHIPS
 
@@ -850,7 +851,15 @@ def check_candidates_output(out: str) -> None:
 
     path = Path(out)
     if path.exists():
-        connect(path, create=False).close()  # refuses a file that is not a GeoPackage, changes nothing
+        # refuses a file that is not a GeoPackage, or a damaged one; changes nothing
+        conn = connect(path, create=False)
+        try:
+            columns = {row[1] for row in conn.execute('PRAGMA table_info("candidates")')}
+        finally:
+            conn.close()
+        if columns and "candidate_id" not in columns:  # a layer of that name written by another program
+            raise CliError(Message("gpkg.layout", name=path.name, detail="its layer candidates has no candidate_id"),
+                           Message("gpkg.layout.fix"))
         if not os.access(path, os.W_OK):
             raise CliError(f"{path} is read-only. Choose another --out, or make it writable.")
     else:

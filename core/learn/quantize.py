@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -83,6 +84,8 @@ def check_inputs(model_path: str | Path, out: str | Path, overwrite: bool, metho
             raise OutputError(Message("quantize.exists", path=str(path)), Message("quantize.exists.fix"))
     if not out.parent.is_dir():
         raise OutputError(Message("quantize.no_folder", path=str(out.parent)), Message("quantize.no_folder.fix"))
+    if not os.access(out.parent, os.W_OK):  # a read-only folder or file system: said before calibration
+        raise OutputError(Message("quantize.read_only", path=str(out.parent)), Message("quantize.read_only.fix"))
     missing = [name for name in (("nncf", "onnx") if method == "nncf" else ("onnx",)) if not _importable(name)]
     if missing:
         raise InputError(Message("quantize.no_library", names=", ".join(missing), method=method),

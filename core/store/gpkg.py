@@ -17,7 +17,8 @@ from pathlib import Path
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, TsmError
+from ..messages import Message
 
 APPLICATION_ID = 0x47504B47  # "GPKG"
 USER_VERSION = 10300
@@ -53,9 +54,61 @@ def locked_error(path: Path, exc: Exception) -> OutputError:
     )
 
 
+def damaged_error(path: Path, detail: str) -> InputError:
+    """A GeoPackage SQLite cannot read whole: said as damaged, with how to get a readable one."""
+    return InputError(Message("gpkg.damaged", name=Path(path).name, detail=detail[:120]),
+                      Message("gpkg.damaged.fix", name=Path(path).name))
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "corrupt" in text
+
+
+# files found whole: (size, mtime_ns) when checked, so that the review's many small transactions
+# do not read the file again each time; a change by another program (or a damage) changes both
+_CHECKED: dict[str, tuple[int, int]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def check_whole(conn: sqlite3.Connection, path: Path) -> None:
+    """PRAGMA quick_check (every page and record read once, about 1 GB/s): a GeoPackage damaged
+    anywhere (its candidates table included) is refused before anything is read from or written
+    into it, instead of taking decisions that could no longer be read whole."""
+    key, stamp = str(path.resolve()), _stamp(path)
+    if stamp is not None and _CHECKED.get(key) == stamp:
+        return
+    try:
+        rows = conn.execute("PRAGMA quick_check(3)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise locked_error(path, exc) from exc
+        raise damaged_error(path, str(exc)) from exc
+    if [r[0] for r in rows] != ["ok"]:
+        raise damaged_error(path, "; ".join(str(r[0]) for r in rows))
+    if stamp is not None:
+        _CHECKED[key] = stamp
+
+
+def still_whole(path: Path) -> None:
+    """After a commit of our own into a file found whole: it stays whole (its new stamp is kept)."""
+    key = str(Path(path).resolve())
+    stamp = _stamp(Path(path))
+    if key in _CHECKED and stamp is not None:
+        _CHECKED[key] = stamp
+
+
 def connect(path: str | Path, timeout: float = 10.0, create: bool = True) -> sqlite3.Connection:
     """A connection to the GeoPackage at ``path``; ``create=False`` for inputs: a missing or
-    empty file is an error instead of a new GeoPackage (read-only commands leave nothing behind)."""
+    empty file is an error instead of a new GeoPackage (read-only commands leave nothing behind).
+    An existing file is checked whole first (:func:`check_whole`): a damaged one is refused."""
     path = Path(path)
     if not create:
         if not path.is_file():
@@ -82,12 +135,19 @@ def connect(path: str | Path, timeout: float = 10.0, create: bool = True) -> sql
             conn.close()
             raise OutputError(f"{path.name} exists and is not a GeoPackage.",
                               "Choose a new file name or an existing GeoPackage.")
+        else:
+            check_whole(conn, path)
         if fresh or not table_exists(conn, "gpkg_contents"):
             conn.executescript("BEGIN;" + BASE_SQL + "COMMIT;")
+    except TsmError:
+        conn.close()
+        raise
     except sqlite3.OperationalError as exc:
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(path, exc) from exc
+        if _is_damage(exc):
+            raise damaged_error(path, str(exc)) from exc
         if "full" in str(exc):
             raise OutputError(f"Cannot write {path} ({exc}).",
                               "Free disk space or choose another folder; nothing was written.") from exc
@@ -95,6 +155,8 @@ def connect(path: str | Path, timeout: float = 10.0, create: bool = True) -> sql
                           "Choose another file; this one may be damaged or read-only.") from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if _is_damage(exc):
+            raise damaged_error(path, str(exc)) from exc
         raise OutputError(f"{path.name} is not a valid GeoPackage ({exc}).",
                           "Choose a new file name; this file is damaged or not a database.") from exc
     conn.execute("PRAGMA foreign_keys = ON")
@@ -103,17 +165,19 @@ def connect(path: str | Path, timeout: float = 10.0, create: bool = True) -> sql
 
 @contextmanager
 def transaction(conn: sqlite3.Connection, path: Path):
-    """BEGIN IMMEDIATE … COMMIT; a lock held elsewhere becomes a clear OutputError."""
+    """BEGIN IMMEDIATE … COMMIT; a lock held elsewhere becomes a clear OutputError, a damaged file
+    an InputError that says so, a full disk or read-only file an OutputError that says that."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
+        if _is_damage(exc):
+            raise damaged_error(path, str(exc)) from exc
         raise locked_error(path, exc) from exc
     try:
         yield conn
     except sqlite3.Error as exc:  # a full disk, a read-only file: say so, with the file untouched
         _rollback(conn)
-        raise OutputError(f"Cannot save to {path} ({exc}).",
-                          "Free disk space or choose a writable folder; the file keeps its last saved state.") from exc
+        raise save_error(path, exc) from exc
     except BaseException:
         _rollback(conn)
         raise
@@ -123,8 +187,25 @@ def transaction(conn: sqlite3.Connection, path: Path):
         _rollback(conn)
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(path, exc) from exc
-        raise OutputError(f"Cannot save to {path} ({exc}).",
-                          "Free disk space or choose a writable folder; the file keeps its last saved state.") from exc
+        raise save_error(path, exc) from exc
+    still_whole(path)
+
+
+def save_error(path: Path, exc: sqlite3.Error) -> TsmError:
+    """Why a change could not be saved, told by SQLite's own words: damage, a file of another
+    layout (a column or table missing), or else the disk (full, read-only)."""
+    text = str(exc)
+    if _is_damage(exc):
+        return damaged_error(path, text)
+    if any(words in text.lower() for words in _DISK_WORDS):
+        return OutputError(f"Cannot save to {path} ({exc}).",
+                           "Free disk space or choose a writable folder; the file keeps its last saved state.")
+    # the rest is SQLite refusing the change itself: a table of another layout ("no such column",
+    # "Cannot add a UNIQUE column" to a candidates layer written by another program)
+    return InputError(Message("gpkg.layout", name=Path(path).name, detail=text[:120]), Message("gpkg.layout.fix"))
+
+
+_DISK_WORDS = ("full", "disk i/o", "readonly", "read-only", "unable to open", "out of memory", "interrupted")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

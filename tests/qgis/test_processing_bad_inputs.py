@@ -24,9 +24,36 @@ def ws(tmp_path_factory, qgis_processing):
     conv_model(d / "model.onnx", np.array([8.0, -6, 5, -2]).reshape(1, 4, 1, 1), np.array([0.3]), sidecar=BASIC)
     (d / "existing.tif").write_bytes((d / "m_2020.tif").read_bytes())
     (d / "notes.gpkg").write_text("not a database\n", encoding="utf-8")
+    _damaged_candidates(d)
     yield d
     QgsApplication.processingRegistry().removeProvider(provider)
     QgsProject.instance().removeAllMapLayers()
+
+
+def _damaged_candidates(d):
+    """A candidates GeoPackage with 8 KB overwritten after its first page (what a bad sector or a
+    broken copy leaves), and a polygon inventory around its candidates."""
+    import json
+
+    from rasterio.crs import CRS
+    from shapely.geometry import box
+
+    from thaw_slump_mapper.core.engine.vectorize import Candidate, Vectorized
+    from thaw_slump_mapper.core.store.candidates import write_candidates
+
+    geoms = [box(440000 + 50 * i, 3859000, 440030 + 50 * i, 3859030) for i in range(12)]
+    cands = [Candidate(g, {"candidate_id": f"c{i}", "max_prob": 0.9, "mean_prob": 0.7, "area_m2": g.area,
+                           "perimeter_m": g.length, "nodata_frac": 0.0, "touches_extent_edge": False,
+                           "dates_detected": "2021"}) for i, g in enumerate(geoms)]
+    write_candidates(d / "damaged.gpkg", Vectorized(cands, CRS.from_epsg(32646).to_wkt(), 32646, "mean", {}),
+                     {"threshold": 0.5})
+    with open(d / "damaged.gpkg", "r+b") as f:
+        f.seek(4096)
+        f.write(bytes((i * 37 + 11) % 256 for i in range(8192)))
+    (d / "inv.geojson").write_text(json.dumps({
+        "type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32646"}},
+        "features": [{"type": "Feature", "properties": {"UID": "a"}, "geometry": {"type": "Polygon", "coordinates": [
+            [[440000, 3858900], [440700, 3858900], [440700, 3859100], [440000, 3859100], [440000, 3858900]]]}}]}))
 
 
 def _snapshot(folder):
@@ -57,6 +84,15 @@ CASES = [
                             "REPORT": str(d / "r.md")}, "GeoPackage"),
     ("exportinventory", lambda d: {"CANDIDATES": str(d / "notes.gpkg"), "OUTPUT": str(d / "inv.gpkg")},
      "GeoPackage"),
+    # a damaged candidates GeoPackage (issue 26): markknown printed a traceback (DatabaseError)
+    ("markknown", lambda d: {"CANDIDATES": str(d / "damaged.gpkg"), "INVENTORY": str(d / "inv.geojson")},
+     "damaged.gpkg is damaged"),
+    ("evaluate", lambda d: {"PRED": str(d / "damaged.gpkg"), "REF": str(d / "damaged.gpkg"),
+                            "REPORT": str(d / "r2.md")}, "damaged.gpkg is damaged"),
+    ("exportinventory", lambda d: {"CANDIDATES": str(d / "damaged.gpkg"), "OUTPUT": str(d / "inv2.gpkg")},
+     "damaged.gpkg is damaged"),
+    ("runmodel", lambda d: {"MOSAICS": [_layer(d / "m_2020.tif")], "MODEL": str(d / "model.onnx"),
+                            "OUTPUT": str(d / "damaged.gpkg")}, "damaged.gpkg is damaged"),
 ]
 
 
