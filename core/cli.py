@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import about, deps
@@ -151,7 +152,7 @@ def cmd_infer(args: argparse.Namespace) -> int:
     from .engine.inference import InferenceParams, run_inference
     from .engine.masks import inspect_mask
     from .engine.models import load_model
-    from .engine.raster import Extent, inspect_mosaic, parse_mosaic_arg, working_crs
+    from .engine.raster import Extent, inspect_mosaic, parse_mosaic_arg, same_date_warnings, working_crs
     from .engine.vectorize import vectorize
     from .preferences import default_cache_dir
     from .store.candidates import CrsMismatchError, file_crs, write_candidates
@@ -169,6 +170,8 @@ def cmd_infer(args: argparse.Namespace) -> int:
         spec = parse_mosaic_arg(text)
         mosaics.append(type(spec)(spec.path, spec.date, band_map, args.domain or "", mask))
     dates = [m.label for m in mosaics]
+    for warning in same_date_warnings(mosaics):
+        print(f"tsm infer: warning: {warning}", file=sys.stderr)
     if args.band not in ("mean", "max") and args.band not in dates:
         raise CliError(f"--band {args.band[:40]} is not one of the dates ({', '.join(dates)}). "
                        "Give mean, max or one of those dates.")
@@ -401,15 +404,16 @@ def _mosaic_args(texts: list[str], band_map: str | None = None) -> list:
     bands = tuple(sorted(parse_band_map(band_map).items())) if band_map else ()
     specs = []
     for text in texts:
-        folder = Path(text.split("@")[0])
+        spec = parse_mosaic_arg(text)  # split at the last @ only before a date
+        folder = Path(spec.path)
         if folder.is_dir():
             tiles = sorted([*folder.glob("*.tif"), *folder.glob("*.tiff")])
             if not tiles:
                 raise CliError(f"--mosaic {folder} is a folder without GeoTIFFs. Give the mosaics or their folder.")
-            date = text.split("@", 1)[1] if "@" in text else ""
+            date = spec.date if spec.path != text else ""  # given after @, else each tile's own
             specs += [parse_mosaic_arg(f"{t}@{date}" if date else str(t)) for t in tiles]
         else:
-            specs.append(parse_mosaic_arg(text))
+            specs.append(spec)
     return [type(s)(s.path, s.date, bands) if bands else s for s in specs]
 
 
@@ -816,7 +820,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        with _gdal_messages_to_logging():
+        with _gdal_messages_to_logging(), _third_party_quiet():
             return args.func(args)
     except TsmError as exc:
         print(f"tsm {args.command}: {exc}", file=sys.stderr)
@@ -831,6 +835,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tsm {args.command}: unexpected error ({type(exc).__name__}: {str(exc)[:200]}). Please report it; "
               "TSM_DEBUG=1 shows the traceback.", file=sys.stderr)
         return 3
+
+
+# loggers of libraries that print to the terminal by themselves: torch's "No CUDA runtime is found"
+# when NNCF imports it, NNCF's INFO lines, OpenVINO's Python warnings
+QUIET_LOGGERS = ("nncf", "torch.utils.cpp_extension", "openvino", "rasterio")
+
+
+@contextmanager
+def _third_party_quiet():
+    """Warnings and log lines of rasterio, OpenVINO, NNCF and torch (NotGeoreferencedWarning
+    twice per raster, deprecation notices, "No CUDA runtime is found") stay off the terminal: the
+    CLI's own one-line messages are the output. TSM_DEBUG=1 shows them all."""
+    if os.environ.get("TSM_DEBUG"):
+        yield
+        return
+    import logging
+    import warnings
+
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for logger in loggers:
+            logger.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
 
 
 def _gdal_messages_to_logging():

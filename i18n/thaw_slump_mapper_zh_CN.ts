@@ -3106,5 +3106,10 @@
         <source>Give each role once, e.g. &apos;blue=1,green=2,red=3,nir=4&apos;.</source>
         <translation>每个角色只写一次，例如 &apos;blue=1,green=2,red=3,nir=4&apos;。</translation>
     </message>
+    <message>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="51"/>
+        <source>Polygons (*.gpkg *.shp *.geojson *.json)</source>
+        <translation>多边形 (*.gpkg *.shp *.geojson *.json)</translation>
+    </message>
 </context>
 </TS>

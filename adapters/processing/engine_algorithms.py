@@ -4,6 +4,7 @@ re-vectorise a probability raster. Both report progress and honour cancel."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from qgis.core import (
     QgsProcessingAlgorithm,
@@ -27,9 +28,10 @@ from ...core.engine.fit import fit_findings
 from ...core.engine.inference import InferenceParams, run_inference
 from ...core.engine.masks import find_udm, inspect_mask
 from ...core.engine.models import load_model
-from ...core.engine.raster import MosaicSpec, guess_date, inspect_mosaic
+from ...core.engine.raster import MosaicSpec, guess_date, inspect_mosaic, is_date, same_date_warnings
 from ...core.engine.vectorize import VectorizeParams, vectorize
 from ...core.errors import TsmError
+from ...core.messages import Message
 from ...core.preferences import default_cache_dir
 from ...core.progress import CancelToken
 from ...core.store.candidates import write_candidates
@@ -125,6 +127,13 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
         if len(dates) != len(paths):
             raise QgsProcessingException(tr("{n} dates were given for {m} mosaics.").format(n=len(dates),
                                                                                         m=len(paths)))
+        for path, date in zip(paths, dates):  # a date given by hand must be one (2021-13-40 is not)
+            if dates_text and date and not is_date(date):
+                raise QgsProcessingException(localize(Message("error.with_fix", problem=Message(
+                    "mosaic.bad_date", date=date[:40], text=f"{Path(path).name}@{date}"),
+                    fix=Message("mosaic.bad_date.fix"))))
+        for warning in same_date_warnings([MosaicSpec(p, d) for p, d in zip(paths, dates)]):
+            feedback.pushWarning(localize(warning))
         masks = [raster_file(layer) for layer in self.parameterAsLayerList(parameters, self.MASKS, context)]
         if masks and len(masks) != len(paths):
             raise QgsProcessingException(tr("{n} masks were given for {m} mosaics: give one per mosaic, in the "

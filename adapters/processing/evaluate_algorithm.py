@@ -47,7 +47,8 @@ class EvaluateAlgorithm(QgsProcessingAlgorithm):
         gpkg = tr("GeoPackage (*.gpkg)")
         self.addParameter(QgsProcessingParameterFile(self.PRED, tr("Predictions (candidates or inventory)"),
                                                      fileFilter=gpkg))
-        self.addParameter(QgsProcessingParameterFile(self.REF, tr("Reference outlines"), fileFilter=gpkg))
+        self.addParameter(QgsProcessingParameterFile(self.REF, tr("Reference outlines"),
+                                                     fileFilter=tr("Polygons (*.gpkg *.shp *.geojson *.json)")))
         self.addParameter(QgsProcessingParameterFile(self.AREA, tr("Evaluated area (optional)"), fileFilter=gpkg,
                                                      optional=True))
         self.addParameter(QgsProcessingParameterNumber(self.IOU, tr("IoU for a match"),

@@ -40,7 +40,11 @@ def parse_band_map(text: str) -> dict[str, int]:
         match = re.fullmatch(r"([a-z_]+)\s*=\s*(\d+)", part.lower())
         if not match:
             raise InputError(Message("bands.unreadable", part=part), Message("bands.unreadable.fix"))
-        out[match.group(1)] = int(match.group(2))
+        role, band = match.group(1), int(match.group(2))
+        if role in out:  # 'red=1,red=2': which one was meant cannot be guessed
+            raise InputError(Message("bands.duplicate", role=role, first=f"{role}={out[role]}",
+                                     second=f"{role}={band}"), Message("bands.duplicate.fix"))
+        out[role] = band
     return out
 
 

@@ -26,6 +26,7 @@ import rasterio
 
 from .. import about
 from ..errors import InputError, OutputError
+from ..messages import Message
 from ..outputs import atomic_file, sweep_stale_parts
 from ..preferences import default_cache_dir
 from ..progress import CancelToken, ProgressCallback, ProgressMeter
@@ -292,6 +293,10 @@ def finish_run(params: InferenceParams, setup: Setup, cache: Path) -> None:
     plan = setup.plan
     if not any(plan.folder.glob("c*.tif")):
         shutil.rmtree(plan.folder, ignore_errors=True)
+        masks = [Path(m.mask).name for m in params.mosaics if m.mask]
+        if masks:  # the masks may be what hid every pixel: not a matter of panning the map
+            raise InputError(Message("inference.all_masked", masks=", ".join(masks)),
+                             Message("inference.all_masked.fix"))
         raise InputError("The extent holds only NoData in every mosaic: there is nothing to run on.",
                          "Pan the map onto the imagery (or give an extent with valid pixels).")
     sizes = {f.name: f.stat().st_size for f in plan.folder.glob("c*.tif")}

@@ -357,6 +357,8 @@ class LoadedModel:
         """N×C×H×W normalised input → N×H×W probability of the RTS class. A model whose output is
         smaller than its input (valid convolutions) is placed at the centre, NaN around it."""
         prob = probabilities(self.backend.run(batch), self.spec)
+        if prob.size and not np.isfinite(prob).any():  # said at the first batch, not as "only NoData" at the end
+            raise ModelError(Message("model.nan", name=self.path.name), Message("model.nan.fix"))
         height, width = batch.shape[2:]
         if prob.shape[1:] == (height, width):
             return prob
@@ -402,6 +404,11 @@ def load_model(path: str | Path, device: str = "auto", backend_name: str = "auto
     always run on torch. ``threads``: the model's CPU threads (0: all cores; a cluster worker passes
     its share)."""
     path = Path(path)
+    if path.is_dir():  # a model package's folder: name the files in it
+        found = sorted(p.name for p in path.iterdir() if p.suffix.lower() in ONNX_SUFFIXES + TORCH_SUFFIXES)
+        raise ModelError(Message("model.is_folder", path=str(path)),
+                         Message("model.is_folder.fix", found=", ".join(found[:4]) if found
+                                 else Message("model.is_folder.none")))
     if not path.is_file():
         raise ModelError(Message("model.missing", path=str(path)), Message("model.missing.fix"))
     suffix = path.suffix.lower()

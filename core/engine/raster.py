@@ -86,10 +86,50 @@ def best_date(layer_name: str, path: str) -> str:
     return named or filed
 
 
+GIVEN_DATE = re.compile(r"((?:19|20)\d\d)(?:[-_/]?(\d\d)(?:[-_/]?(\d\d))?)?")
+
+
+def is_date(text: str) -> bool:
+    """A year, year-month or full date as written after @: 2021, 2021-07, 2021-07-15, 20210715,
+    and a real one (2021-13-40 is not)."""
+    from datetime import date
+
+    match = GIVEN_DATE.fullmatch(text.strip())
+    if not match:
+        return False
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_mosaic_arg(text: str) -> MosaicSpec:
-    """'path/to/mosaic.tif@2020-07-15' (the date is optional)."""
-    path, _, date = text.rpartition("@") if "@" in text else (text, "", "")
-    return MosaicSpec(path=path, date=date or guess_date(path))
+    """'path/to/mosaic.tif@2020-07-15' (the date is optional). The text is split at its last @
+    only when a date follows it; a path with an @ in it ('scene@home/m.tif') stays whole, and a
+    date that is none ('@2021-13-40', '@summer') is refused, saying how to write one."""
+    if "@" not in text:
+        return MosaicSpec(path=text, date=guess_date(text))
+    path, _, date = text.rpartition("@")
+    if not date.strip():
+        return MosaicSpec(path=path, date=guess_date(path))
+    if is_date(date):
+        return MosaicSpec(path=path, date=date.strip())
+    if Path(text).exists() or re.search(r"[/\\]|\.[A-Za-z][A-Za-z0-9]{1,4}$", date):  # the @ belongs to the path
+        return MosaicSpec(path=text, date=guess_date(text))
+    raise InputError(Message("mosaic.bad_date", date=date[:40], text=text[-120:]), Message("mosaic.bad_date.fix"))
+
+
+def same_date_warnings(specs: list[MosaicSpec]) -> list[Message]:
+    """One warning per date that several mosaics share: their probabilities go under one date, so
+    the years cannot be told apart (two scenes of one year, or dates forgotten or mistyped)."""
+    by_date: dict[str, list[str]] = {}
+    for spec in specs:
+        if spec.date:
+            by_date.setdefault(spec.date, []).append(Path(spec.path).name)
+    return [Message("mosaic.same_date", count=len(names), date=date, names=", ".join(names[:4]))
+            for date, names in by_date.items() if len(names) > 1]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ and any-overlap matching (Zeng et al. 2026). Pixel measures follow Nitze et al. 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from shapely.strtree import STRtree
 
@@ -68,12 +70,34 @@ def object_metrics(pred: list, ref: list, min_iou: float = 0.5) -> dict:
             "matched": tp, "predicted": len(pred), "reference": len(ref)}
 
 
-def read_polygons(gpkg, layer: str | None = None, where_status: str | None = None):
+POLYGONAL = {"POLYGON", "MULTIPOLYGON", "CURVEPOLYGON", "MULTISURFACE", "SURFACE", "GEOMETRY",
+             "GEOMETRYCOLLECTION"}
+
+
+def read_outlines(path, layer: str | None = None, where_status: str | None = None, role: str = "ref"):
+    """Polygons and CRS WKT of outlines in a GeoPackage (:func:`read_polygons`), or in any vector
+    file OGR reads (a shapefile, GeoJSON), as mark-known and export-chips take them."""
+    from shapely.geometry import MultiPolygon
+
+    from ..store.inventory_file import read_inventory
+
+    if Path(path).suffix.lower() == ".gpkg":
+        return read_polygons(path, layer, where_status, role)
+    inventory = read_inventory(path, layer)  # refuses a file of points or lines: "holds no polygon"
+    polys = []
+    for item in inventory.polygons:
+        polys.extend(item.geometry.geoms if isinstance(item.geometry, MultiPolygon) else [item.geometry])
+    return polys, inventory.crs
+
+
+def read_polygons(gpkg, layer: str | None = None, where_status: str | None = None, role: str = ""):
     """Polygons of a GeoPackage feature layer (the first one when ``layer`` is None) and its CRS WKT.
-    ``where_status`` keeps only rows with that review status (e.g. 'accepted') when the layer has one."""
+    ``where_status`` keeps only rows with that review status (e.g. 'accepted') when the layer has one.
+    A layer of points or lines is refused (it would score 0 without a word)."""
     from shapely.geometry import MultiPolygon, Polygon
 
     from ..errors import InputError
+    from ..messages import Message
     from ..store.gpkg import connect, decode_geometry, table_srs
 
     conn = connect(gpkg, create=False)
@@ -84,7 +108,12 @@ def read_polygons(gpkg, layer: str | None = None, where_status: str | None = Non
         name = layer or ("candidates" if "candidates" in tables else tables[0])
         if name not in tables:
             raise InputError(f"{gpkg} has no layer '{name}' (it has {', '.join(tables)}).", "Choose one of those.")
-        column = conn.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name=?", (name,)).fetchone()[0]
+        column, kind = conn.execute("SELECT column_name, geometry_type_name FROM gpkg_geometry_columns "
+                                    "WHERE table_name=?", (name,)).fetchone()
+        if role and str(kind).upper() not in POLYGONAL:
+            raise InputError(Message("evaluate.not_polygons", role=Message(f"evaluate.role.{role}"),
+                                     name=f"{Path(gpkg).name}|{name}", kind=str(kind).upper()),
+                             Message("evaluate.not_polygons.fix"))
         cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')]
         sql = f'SELECT "{column}" FROM "{name}"'
         params: tuple = ()
@@ -164,8 +193,8 @@ def evaluate_files(pred_gpkg, ref_gpkg, area_gpkg=None, min_iou: float = 0.5, pi
 
     from ..errors import InputError
 
-    pred, pred_crs = read_polygons(pred_gpkg, pred_layer, status)
-    ref, ref_crs = read_polygons(ref_gpkg, ref_layer)
+    pred, pred_crs = read_polygons(pred_gpkg, pred_layer, status, role="pred")
+    ref, ref_crs = read_outlines(ref_gpkg, ref_layer, role="ref")
     if CRS.from_wkt(ref_crs).is_geographic:
         raise InputError("The reference layer is in a geographic CRS; areas and IoU need metres.",
                          "Reproject it to a projected CRS (e.g. UTM or EPSG:3413) first.")

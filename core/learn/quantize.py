@@ -15,6 +15,8 @@ quantisation (``onnxruntime``).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
 import os
@@ -161,7 +163,10 @@ def quantize_onnx(src: Path, dst: Path, calibration: Calibration, method: str) -
         import nncf
 
         dataset = nncf.Dataset(calibration.batches, lambda x: {input_name: x})
-        quantized = nncf.quantize(model, dataset, subset_size=len(calibration.batches))
+        # NNCF draws its progress bars on stdout whatever the caller asked (tsm quantize --quiet, the
+        # plugin): kept off it unless TSM_DEBUG=1
+        with contextlib.nullcontext() if os.environ.get("TSM_DEBUG") else contextlib.redirect_stdout(io.StringIO()):
+            quantized = nncf.quantize(model, dataset, subset_size=len(calibration.batches))
         onnx.save(quantized, str(dst))
         return
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static

@@ -93,6 +93,11 @@ CASES = [
      "damaged.gpkg is damaged"),
     ("runmodel", lambda d: {"MOSAICS": [_layer(d / "m_2020.tif")], "MODEL": str(d / "model.onnx"),
                             "OUTPUT": str(d / "damaged.gpkg")}, "damaged.gpkg is damaged"),
+    # wrong diagnoses (issue 26, point 5)
+    ("runmodel", lambda d: {"MOSAICS": [_layer(d / "m_2020.tif")], "MODEL": str(d / "model.onnx"),
+                            "DATES": "2021-13-40", "OUTPUT": str(d / "c.gpkg")}, "'2021-13-40' after the last @"),
+    ("runmodel", lambda d: {"MOSAICS": [_layer(d / "m_2020.tif")], "MODEL": str(d / "model.onnx"),
+                            "BAND_MAP": "red=1,red=2", "OUTPUT": str(d / "c.gpkg")}, "gives red twice"),
 ]
 
 

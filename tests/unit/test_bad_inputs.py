@@ -116,6 +116,17 @@ CASES = [
     ("infer-mask-count", [*INFER, "--mask", "a.tif", "--mask", "b.tif"], 1, "one --mask per --mosaic"),
     ("infer-mask-is-imagery", [*INFER, "--mask", "{ws}/m_2019.tif"], 1, "4 bands"),
     ("infer-mask-missing", [*INFER, "--mask", "{ws}/nope_udm.tif"], 1, "does not exist"),
+    # issue 26, point 5: a date that is none, an @ inside a path, a role mapped twice, a model's folder
+    ("infer-date-not-a-date", ["infer", "--mosaic", "{ws}/m_2019.tif@2021-13-40", *INFER[3:]], 1,
+     "'2021-13-40' after the last @"),  # was taken as a date
+    ("infer-date-a-word", ["infer", "--mosaic", "{ws}/m_2019.tif@summer", *INFER[3:]], 1, "YYYY-MM-DD"),
+    ("infer-at-inside-the-path", ["infer", "--mosaic", "{ws}/scene@home/m.tif", *INFER[3:]], 1,
+     "scene@home/m.tif' does not exist"),  # was "The mosaic '…/scene' does not exist", home/m.tif its date
+    ("infer-band-map-role-twice", [*INFER, "--band-map", "red=1,red=2"], 1, "gives red twice"),  # was taken
+    ("infer-model-is-a-folder", [*INFER[:3], "--model", "{ws}", *INFER[5:]], 1,
+     "is a folder, not a model file. Give the model file inside it (model.onnx"),  # was "does not exist"
+    ("chips-mosaic-date-not-a-date", [*CHIPS[:3], "--mosaic", "{ws}/m_2021.tif@2021-02-30", *CHIPS[5:]], 1,
+     "is not a date"),
     # infer: outputs and parameters, all checked before the model runs
     ("infer-out-is-a-geotiff", [*INFER[:5], "--out", "{ws}/existing.tif"], 1, "GeoPackage"),
     ("infer-out-is-empty-file", [*INFER[:5], "--out", "{ws}/empty.gpkg"], 1, "empty"),

@@ -2,7 +2,9 @@
 damage them — a GeoPackage with 8 KB overwritten mid-file, a truncated probability GeoTIFF, a
 chips folder missing a chip or holding a garbage one, an output folder that cannot be written.
 Each is refused with exit 1 and one line that says what is damaged and what to do, before any
-long work, and no file changes."""
+long work, and no file changes. Then the wrong diagnoses of point 5: a model that outputs NaN, a
+mask over every pixel, references that are shapefiles, GeoJSON or points, two mosaics of one
+date, and third-party warnings on the terminal (the argument cases are in test_bad_inputs)."""
 
 from __future__ import annotations
 
@@ -273,3 +275,95 @@ def test_quantize_into_a_read_only_folder_is_refused_before_calibration(ws, caps
                                     str(read_only_folder / "q.onnx"), "--quiet"])
     assert code == 1 and len(lines) == 1, lines
     assert f"The folder {read_only_folder} is not writable" in lines[0], lines
+
+
+# -- point 5: wrong diagnoses -----------------------------------------------------------------------
+
+def test_a_model_that_outputs_nan_is_named_not_the_extent(ws, capsys):
+    # before: "The extent holds only NoData in every mosaic … Pan the map onto the imagery", after the run
+    conv_model(ws / "nan.onnx", np.array([8.0, -6, 0, 0]).reshape(1, 4, 1, 1), np.array([np.nan]),
+               sidecar={**BASIC, "threshold": 0.5, "min_area_m2": 0})
+    code, lines = _run(ws, capsys, ["infer", "--mosaic", "{ws}/m.tif@2021", "--model", "{ws}/nan.onnx", "--out",
+                                    "{ws}/nan.gpkg", "--cache", "{ws}/c_nan", "--quiet"])
+    assert code == 1 and len(lines) == 1, lines
+    assert "nan.onnx returned NaN" in lines[0] and "Pan the map" not in lines[0], lines
+    assert not (ws / "nan.gpkg").exists()
+
+
+def test_a_mask_over_every_pixel_is_named_not_the_extent(ws, capsys):
+    # before: "The extent holds only NoData in every mosaic … Pan the map onto the imagery"
+    write_raster(ws / "udm_cloud.tif", np.full((1, 200, 200), 2, np.uint8), nodata=None)  # bit 2: cloud
+    code, lines = _run(ws, capsys, ["infer", "--mosaic", "{ws}/m.tif@2021", "--mask", "{ws}/udm_cloud.tif",
+                                    "--model", "{ws}/model.onnx", "--out", "{ws}/masked.gpkg", "--cache",
+                                    "{ws}/c_mask", "--quiet"])
+    assert code == 1 and len(lines) == 1, lines
+    assert "marked unusable by their masks (udm_cloud.tif)" in lines[0] and "Pan the map" not in lines[0], lines
+    assert not (ws / "masked.gpkg").exists()
+
+
+@pytest.fixture(scope="module")
+def outlines(ws):
+    """The candidates as a shapefile and a GeoJSON, and their centroids as points (GeoPackage, GeoJSON)."""
+    from osgeo import gdal
+
+    gdal.UseExceptions()
+    folder = ws / "outlines"
+    folder.mkdir()
+    for name, fmt in (("ref.shp", "ESRI Shapefile"), ("ref.geojson", "GeoJSON")):
+        gdal.VectorTranslate(str(folder / name), str(ws / "cand.gpkg"), format=fmt, layers=["candidates"])
+    gdal.VectorTranslate(str(folder / "points.gpkg"), str(ws / "cand.gpkg"), format="GPKG", SQLDialect="sqlite",
+                         SQLStatement="SELECT ST_Centroid(geom) AS geom, candidate_id FROM candidates",
+                         layerName="points")
+    gdal.VectorTranslate(str(folder / "points.geojson"), str(folder / "points.gpkg"), format="GeoJSON")
+    return folder
+
+
+@pytest.mark.parametrize("ref", ["ref.shp", "ref.geojson"])
+def test_evaluate_takes_a_shapefile_or_geojson_reference(ws, outlines, capsys, ref):
+    # before: "ref.shp is not a valid GeoPackage (file is not a database) … this file is damaged"
+    code = main(["evaluate", "--pred", str(ws / "cand.gpkg"), "--ref", str(outlines / ref), "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    result = json.loads(out)
+    assert result["reference"] == result["predicted"] == result["matched"] > 10
+
+
+@pytest.mark.parametrize(("ref", "words"), [("points.gpkg", "holds POINT geometries, not polygons"),
+                                            ("points.geojson", "holds no polygon")])
+def test_a_points_layer_as_reference_is_refused(ws, outlines, capsys, ref, words):
+    # before: points.gpkg scored 0 ("0 reference"), exit 0; points.geojson was "not a valid GeoPackage"
+    code, lines = _run(ws, capsys, ["evaluate", "--pred", "{ws}/cand.gpkg", "--ref", str(outlines / ref)])
+    assert code == 1 and len(lines) == 1, lines
+    assert words in lines[0], lines
+
+
+def test_two_mosaics_of_one_date_get_a_warning(ws, capsys):
+    # before: no word; both went under 2021
+    shutil.copy(ws / "m.tif", ws / "m_copy.tif")
+    code, lines = _run(ws, capsys, ["infer", "--mosaic", "{ws}/m.tif@2021", "--mosaic", "{ws}/m_copy.tif@2021",
+                                    "--model", "{ws}/model.onnx", "--out", "{ws}/twice.gpkg", "--cache",
+                                    "{ws}/c_twice", "--quiet"])
+    assert code == 0, lines
+    assert lines == ["tsm infer: warning: 2 mosaics have the date 2021 (m.tif, m_copy.tif): their results share one "
+                     "band and cannot be told apart by date; give each its own date (PATH@DATE) if they are "
+                     "different years."]
+
+
+@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
+def test_third_party_warnings_stay_off_the_terminal_unless_tsm_debug(ws, tmp_path):
+    # before: rasterio's NotGeoreferencedWarning (2 lines) came before the one-line message
+    import rasterio
+
+    with rasterio.open(tmp_path / "plain.tif", "w", driver="GTiff", width=32, height=32, count=4,
+                       dtype="uint16") as dst:
+        dst.write(np.ones((4, 32, 32), np.uint16))
+    argv = [str(ROOT / "scripts" / "tsm"), "infer", "--mosaic", f"{tmp_path / 'plain.tif'}@2021", "--model",
+            str(ws / "model.onnx"), "--out", str(tmp_path / "c.gpkg"), "--quiet"]
+    env = {k: v for k, v in os.environ.items() if k != "TSM_DEBUG"}
+    quiet = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    assert quiet.returncode == 1
+    assert quiet.stderr.strip().splitlines() == [
+        "tsm infer: The mosaic plain.tif has no coordinate reference system. Assign its CRS (Raster ▸ Projections ▸ "
+        "Assign Projection) and try again."], quiet.stderr
+    loud = subprocess.run(argv, capture_output=True, text=True, env={**env, "TSM_DEBUG": "1"}, timeout=300)
+    assert "NotGeoreferencedWarning" in loud.stderr
