@@ -52,6 +52,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bootstrap
 from cyber2a import CRS_EPSG, DATA, DATE, GSD, Chip, load_chips
+from cyber2a import folds as cyber2a_folds
 
 _bootstrap.register_package()
 
@@ -335,6 +336,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starter", type=Path, default=STARTER,
                         help="the model of iteration 0 (ONNX with its .pth beside it); never one trained on cyber2a")
+    parser.add_argument("--fold", type=int, help="only the chips of this cross-validation fold (with --folds)")
+    parser.add_argument("--folds", type=int, default=3, help="folds of scripts/evaluate_starter.py (default 3)")
     parser.add_argument("--seeds", default="0,1", help="comma-separated; each seed draws its own split")
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--reviews", type=int, default=100, help="decisions per iteration (about)")
@@ -356,9 +359,14 @@ def main() -> None:
     started = time.monotonic()
     chips = load_chips(work)
     starter = Model(args.starter, work / "cache")
-    if "cyber2a" in json.dumps(starter.spec.provenance) + starter.spec.model_card:
+    if args.fold is not None:  # only the chips of one cross-validation fold (cyber2a.folds, split seed 0)
+        fold_of = cyber2a_folds(chips, args.folds, 0)
+        chips = [c for c, f in zip(chips, fold_of) if f == args.fold]
+    seen = "cyber2a" in json.dumps(starter.spec.provenance) + starter.spec.model_card
+    if seen and (args.fold is None or starter.spec.provenance.get("fold") != args.fold):
         raise SystemExit(f"{args.starter} was trained on the cyber2a chips this benchmark scores on: pass --starter "
-                         "with a model that never saw them (e.g. the bundled 0.1.0 starter)")
+                         "with a model that never saw them (the 0.1.0 starter, or the model of cross-validation "
+                         "fold K, kept by scripts/evaluate_starter.py --keep-folds, with --fold K)")
     runs = []
     for seed in seeds:
         runs.append(run_seed(seed, chips, args, work, starter))

@@ -79,6 +79,11 @@ def _weak_spots(cv: dict) -> str:
 def main() -> None:
     desc = json.loads((FOLDER / "tsm_starter.onnx.json").read_text(encoding="utf-8"))
     ev = json.loads((FOLDER / "evaluation.json").read_text(encoding="utf-8"))
+    if "chips" in ev["cross_validation"]:  # a recipe trained and cross-validated on the cyber2a chips
+        text = _card_cyber2a(desc, ev)
+        (FOLDER / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+        print(f"written: {FOLDER / 'MODEL_CARD.md'}")
+        return
     cv, peel, deering = ev["cross_validation"], ev["holdout_peel"], ev["holdout_deering"]
     prov = desc["provenance"]
     touched = "outlines_touched" in cv["per_tile"][0]  # recorded since issue 15's second round
@@ -180,6 +185,145 @@ fwitmer/CoastlineExtraction, internal checks only).
 """
     (FOLDER / "MODEL_CARD.md").write_text(text, encoding="utf-8")
     print(f"written: {FOLDER / 'MODEL_CARD.md'}")
+
+
+def _holdout(ev: dict) -> str:
+    peel, deering = ev["holdout_peel"], ev["holdout_deering"]
+    experts = ", ".join(f"{k} {v:.2f}" for k, v in peel["expert_vs_majority_iou"].items())
+    return f"""### HOLDOUT Peel Plateau, Sentinel-2 (10 m, resampled to 3 m), 12 experts
+
+| measure | value |
+|---|---|
+| model pixel IoU against the experts' majority (> 6 of {peel['experts']}) | **{peel['model_pixel_iou']:.3f}** |
+| experts' own IoU against that majority, median | {peel['expert_vs_majority_iou_median']:.2f} |
+| majority area / model's detected area | {peel['majority_ha']:.1f} ha / {peel['model_detected_ha']:.1f} ha |
+| model candidates in the AOI | {peel['model_candidates']} |
+
+Each expert against the majority: {experts}. (Only for information, not used to choose anything:
+the best IoU over thresholds 0.1-0.9 would have been
+{peel['model_iou_at_best_threshold_not_used']['iou']:.3f} at
+{peel['model_iou_at_best_threshold_not_used']['threshold']}.)
+
+### HOLDOUT Deering, Alaska: real PlanetScope 4-band SR without slumps
+
+| measure | value |
+|---|---|
+| valid area | {deering['valid_km2']:.2f} km² |
+| false detections | {deering['false_detections']} ({deering['false_detections_per_km2']:.1f} per km², {deering['false_area_ha']:.2f} ha) |
+| largest false detection | {deering.get('largest_false_ha', float('nan')):.2f} ha |
+"""
+
+
+def _card_cyber2a(desc: dict, ev: dict) -> str:
+    cv, prov = ev["cross_validation"], desc["provenance"]
+    tiles = ev.get("independent_tiles")
+    spread = cv["spread_over_folds"]
+
+    def with_spread(key: str, digits: int = 3) -> str:
+        folds = ", ".join(f"{v:.{digits}f}" for v in spread[key]["folds"])
+        return f"{cv[key]:.{digits}f} (folds {folds}; sd {spread[key]['sd']:.{digits}f})"
+
+    enc = prov.get("pretrained_encoder")
+    pretrained = (f" The encoder started from {enc['source']} ({enc['package']}, {enc['licence']}); learning "
+                  f"rate {prov.get('learning_rate', '')}." if enc else "")
+    goals = "\n".join(f"| {g['goal']} | {g['value']} | {'met' if g['met'] else '**not met**'} |" for g in cv["goals"])
+    sweep = sorted(cv["sweep"], key=lambda r: -r["object_f1_iou50"])[:5]
+    sweep_rows = "\n".join(f"| {r['threshold']} | {r['min_area_m2']:g} | {r['object_f1_iou50']:.3f} | "
+                           f"{r['pixel_iou_pooled']:.3f} | {r['false_candidates_per_chip']:.2f} |" for r in sweep)
+    tile_part = ""
+    if tiles:
+        tile_part = f"""
+### The 16 real tiles of rts_tiles_2m (never trained on: other sites, 2 m imagery)
+
+| measure | value |
+|---|---|
+| pixel IoU, pooled | {tiles['pixel_iou_pooled']:.3f} |
+| object precision / recall / F1 at IoU ≥ 0.5 | {tiles['object_precision_iou50']:.2f} / {tiles['object_recall_iou50']:.2f} / {tiles['object_f1_iou50']:.2f} |
+| outlines touched by a candidate | {tiles['anyoverlap_recall']:.0%} |
+| false candidates per tile | {tiles['false_candidates_per_chip']:.2f} |
+
+![hits and misses on the 16 real tiles](hits_and_misses.jpg)
+
+Expert outline yellow, the model's candidates cyan (tiles: MIT, whrc/img-label-correction-SAM).
+"""
+    deering = ev["holdout_deering"]
+    return f"""# Model card: {desc['name']} {desc['version']}
+
+**What it is.** A compact segmentation network ({desc['architecture']}, {(FOLDER / 'tsm_starter.onnx').stat().st_size / 1e6:.1f} MB
+as ONNX) that marks pixels of retrogressive thaw slumps in 3 m imagery. It ships with the plugin so
+that it does something real the first time it is opened. It is a **starting point**: review its
+candidates and fine-tune it on your own accepted slumps and rejections.
+
+**Inputs.** Bands {', '.join(desc['bands'])} (NIR is **not** used: the training chips are RGB; on a
+4-band PlanetScope mosaic the plugin reads bands 3,2,1). Each mosaic is stretched to its own 2-98 %
+percentiles over the run's extent, so 16-bit SR, 8-bit RGB and Sentinel-2 reach the network on the
+same 0-1 scale. Pixel size {desc['gsd_m']} m (other resolutions are resampled), tiles of
+{desc['tile_size']} px with {desc['overlap']} px overlap, sigmoid output, threshold
+{desc['threshold']} and minimum area {desc['min_area_m2']:g} m², both chosen by cross-validation.
+
+**Training data.** {prov['training_data']}. {prov['steps']} steps of batch {prov['batch']},
+{prov['chip']}² chips, {prov['loss']}, augmentation {prov['augmentation']}, seed {prov['seed']}
+({prov['train_seconds']} s on 2 CPU cores).{pretrained} The chips' pixel size is not stated
+(probably 3-4.8 m): they are read as 3 m and the scale augmentation covers the rest.
+Reproduce with `make starter-model`, which reruns the cross-validation, the training and the
+evaluation below and rewrites this card. The HOLDOUT folders of ../shared/data were only ever
+predicted on, never trained or tuned on.
+
+**Citation.** The training chips are the Cyber2A project's teaching set derived from Yang et al.
+(2023), Remote Sensing of Environment 288, 113495 (cite that paper with any result of this model).
+The set states no licence.
+
+## Measured (scripts/evaluate_starter.py, through the plugin's own engine)
+
+### Cross-validation on the {cv['chips']} cyber2a chips
+
+{cv['folds']} folds of whole groups ({cv['groups']} groups: near-duplicate chips are one group, never
+on both sides); each fold's model is trained exactly like the bundled one (its own seed) without
+its held-out chips, and each held-out chip runs through the engine as a 3 m GeoTIFF. Pooled over
+all held-out chips, with the three folds beside (the spread):
+
+| measure | value |
+|---|---|
+| object F1 at IoU ≥ 0.5 | {with_spread('object_f1_iou50')} |
+| object precision / recall at IoU ≥ 0.5 | {cv['object_precision_iou50']:.3f} / {cv['object_recall_iou50']:.3f} |
+| pixel IoU, pooled | {with_spread('pixel_iou_pooled')} |
+| outlines touched by a candidate | {cv['anyoverlap_recall']:.0%} |
+| false candidates per chip (touching no outline) | {with_spread('false_candidates_per_chip', 2)} |
+| candidates per chip | {cv['candidates_per_chip']:.2f} |
+
+Goals (issue 25):
+
+| goal | measured | |
+|---|---|---|
+{goals}
+
+Threshold and minimum area were chosen on these held-out chips (the best five of
+{len(cv['sweep'])} pairs):
+
+| threshold | minimum area m² | object F1 | pixel IoU | false per chip |
+|---|---|---|---|---|
+{sweep_rows}
+{tile_part}
+{_holdout(ev)}
+## Good at, bad at
+
+- It has seen 1,783 real slumps of the western Canadian Arctic and Siberia; the Qinghai-Tibet
+  Plateau and other regions are new to it: fine-tune it on your reviewed slumps there.
+- Object matching at IoU ≥ 0.5 is strict: neighbouring slumps that touch are often drawn as one
+  candidate, and scar and headwall outlines differ from what an expert draws. {cv['anyoverlap_recall']:.0%}
+  of the outlines are touched by a candidate; look around candidates, not only at them.
+- Bright bare ground, gravel bars and fresh scars of other kinds are its typical confusions
+  ({deering['false_detections']} false detections, the largest {deering.get('largest_false_ha', float('nan')):.1f} ha, on a real
+  PlanetScope clip without slumps).
+- It sees colour and texture only: no NIR, no elevation, no time series. Slumps smaller than
+  {desc['min_area_m2']:g} m² are dropped.
+- **Intended use:** candidates for expert review in the plugin, then fine-tuning on the reviewed
+  slumps and hard negatives of your region (the plugin's training loop).
+
+Data: cyber2a_rts (see Citation); rts_tiles_2m (MIT, whrc/img-label-correction-SAM); Peel experts
+(MIT, Nitze et al. 2024, initze/RTS_digitization_experiment); Deering PlanetScope clip (Planet
+imagery via fwitmer/CoastlineExtraction, internal checks only).
+"""
 
 
 if __name__ == "__main__":

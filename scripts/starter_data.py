@@ -107,6 +107,17 @@ RECIPES = {
 }
 # third round: lite0-aug without the synthetic look-alike crops (the best CV pixel IoU so far)
 RECIPES["lite0-scenes"] = {**RECIPES["lite0-aug"], "weights": {"real": 0.6, "synthetic": 0.2, "lookalikes": 0.0}}
+# fourth round (issue 25): the 756 real cyber2a chips (1,783 outlines) as the main data, with scale
+# augmentation for 3-5 m imagery, colour, blur (Sentinel-2 resampled to 3 m) and JPEG; the 16 real
+# tiles are left out of training so that they stay an independent check (2 m imagery of other
+# sites); synthetic look-alikes as a few hard negatives, NoData patches as in the engine.
+RECIPES["cyber2a"] = {
+    "data": "cyber2a", "encoder": "timm-tf_efficientnet_lite0", "pretrained": "imagenet-lite0", "steps": 1000,
+    "lr": 2e-3, "encoder_lr_scale": 0.5, "nodata_share": 0.15, "positive_share": 0.6,
+    "scale_range": [0.6, 1.5], "band_gain": 0.1, "noise": 0.03, "blur": 1.5, "jpeg": 0.3,
+    "weights": {"cyber2a": 0.9, "real": 0.0, "synthetic": 0.0, "lookalikes": 0.1},
+    "threshold": 0.5, "min_area_m2": 1000,
+}
 DEFAULT_RECIPE = "starter-0.1"  # the bundled model; `make starter-model STARTER_RECIPE=lite0-aug` for the candidate
 RECIPE = RECIPES[DEFAULT_RECIPE]
 ROLES = ["red", "green", "blue"]
@@ -143,7 +154,7 @@ def recipe_with(name: str, overrides: list[str] | None = None) -> dict:
 
 
 OPTIONAL_KEYS = ("scale_range", "band_gain", "noise", "gray_share", "paste_share", "ema", "arch", "chip", "batch",
-                 "decoder_channels")
+                 "decoder_channels", "blur", "jpeg", "data")
 
 
 DEFAULTS = TrainConfig()  # the network of every recipe that does not name its own
@@ -157,6 +168,7 @@ def recipe_config(recipe: dict, seed: int = 0, steps: int | None = None) -> Trai
                        band_gain=recipe.get("band_gain", 0.0), noise=recipe.get("noise", 0.0),
                        ema=recipe.get("ema", 0.0), gray_share=recipe.get("gray_share", 0.0),
                        paste_share=recipe.get("paste_share", 0.0), arch=recipe.get("arch", DEFAULTS.arch),
+                       blur=recipe.get("blur", 0.0), jpeg=recipe.get("jpeg", 0.0),
                        chip=recipe.get("chip", DEFAULTS.chip), batch=recipe.get("batch", DEFAULTS.batch),
                        decoder_channels=tuple(recipe.get("decoder_channels", DEFAULTS.decoder_channels)))
 
@@ -171,6 +183,10 @@ def augmentation_text(config: TrainConfig) -> str:
         parts.append(f"per-band gain ±{config.band_gain:.0%}")
     if config.noise:
         parts.append(f"Gaussian noise up to sigma {config.noise} in half the chips")
+    if config.blur:
+        parts.append(f"Gaussian blur of sigma 0.3-{config.blur} px in half the chips")
+    if config.jpeg:
+        parts.append(f"JPEG re-encoding at quality 30-90 in {config.jpeg:.0%} of the chips")
     if config.gray_share:
         parts.append(f"{config.gray_share:.0%} of the chips grey")
     if config.paste_share:
@@ -183,8 +199,9 @@ def augmentation_text(config: TrainConfig) -> str:
 
 
 def train_recipe(real: list[Sample], synthetic: list[Sample], lookalikes: list[Sample], recipe: dict = RECIPE,
-                 seed: int = 0, steps: int | None = None, progress=None):
-    """(model, history, config, pretrained provenance) of one training by ``recipe``."""
+                 seed: int = 0, steps: int | None = None, progress=None, cyber2a: list[Sample] | None = None):
+    """(model, history, config, pretrained provenance) of one training by ``recipe``. The first
+    group with a weight is the one slumps are pasted from (``paste_share``)."""
     from thaw_slump_mapper.core.learn.pretrained import start_for
 
     config = recipe_config(recipe, seed, steps)
@@ -192,7 +209,7 @@ def train_recipe(real: list[Sample], synthetic: list[Sample], lookalikes: list[S
     if start is not None and start.state is None:
         raise SystemExit(f"no pretrained start: {start.notice}")
     groups, weights = [], []
-    for name, group in (("real", real), ("synthetic", synthetic), ("lookalikes", lookalikes)):
+    for name, group in (("cyber2a", cyber2a), ("real", real), ("synthetic", synthetic), ("lookalikes", lookalikes)):
         if group and recipe["weights"].get(name):
             groups.append(group)
             weights.append(recipe["weights"][name])
@@ -201,16 +218,23 @@ def train_recipe(real: list[Sample], synthetic: list[Sample], lookalikes: list[S
     return model, history, config, start.provenance if start else None
 
 
+CYBER2A_CARD = ("Starter model: 756 real RTS chips with 1,783 outlines (cyber2a_rts, derived from Yang et al. 2023, "
+                "RSE 288, 113495; Canada and Siberia), RGB only; NIR is not used. See MODEL_CARD.md for measured "
+                "scores. Fine-tune it on your own reviewed slumps.")
+TILES_CARD = ("Starter model: 16 real RTS tiles (rts_tiles_2m, resampled to 3 m) plus SYNTHETIC scenes. "
+              "RGB only; NIR is not used. See MODEL_CARD.md for measured scores. Fine-tune it on your "
+              "own reviewed slumps.")
+
+
 def description(provenance: dict, recipe: dict = RECIPE) -> dict:
+    cyber2a = recipe.get("data") == "cyber2a"
     return {
-        "format": "thaw-slump-mapper/1", "name": "tsm-starter", "version": "0.1.0",
+        "format": "thaw-slump-mapper/1", "name": "tsm-starter", "version": "0.2.0" if cyber2a else "0.1.0",
         "architecture": f"{recipe.get('arch', 'Unet')} / {recipe['encoder']} (segmentation-models-pytorch)",
         "bands": ["red", "green", "blue"], "value_domain": "reflectance",
         "normalization": {"kind": "percentile", "low": 2, "high": 98},
         "gsd_m": GSD, "tile_size": 256, "overlap": 64, "classes": ["rts"], "rts_class": 0,
         "activation": "sigmoid", "threshold": recipe["threshold"], "min_area_m2": recipe["min_area_m2"],
-        "model_card": "Starter model: 16 real RTS tiles (rts_tiles_2m, resampled to 3 m) plus SYNTHETIC scenes. "
-                      "RGB only; NIR is not used. See MODEL_CARD.md for measured scores. Fine-tune it on your "
-                      "own reviewed slumps.",
+        "model_card": CYBER2A_CARD if cyber2a else TILES_CARD,
         "provenance": provenance,
     }

@@ -87,6 +87,11 @@ class TrainConfig:
     band_gain: float = 0.0
     noise: float = 0.0
     gray_share: float = 0.0  # chips turned grey (every band = their mean): shape and texture, not colour
+    # Sharpness of other imagery: a Gaussian blur of sigma up to ``blur`` px in half the chips
+    # (Sentinel-2's 10 m resampled to 3 m, soft mosaics), and ``jpeg`` of the chips re-encoded as
+    # JPEG at quality 30-90 (8-bit visual products and web basemaps with their block artefacts).
+    blur: float = 0.0
+    jpeg: float = 0.0
     # Chips given a slump of the first group (the real images) pasted in with a soft edge ("copy-
     # paste"): the few real slumps seen on other ground, so the model learns the slump, not its tile.
     paste_share: float = 0.0
@@ -153,9 +158,29 @@ def _photometric(rng: np.random.Generator, image: np.ndarray, config: TrainConfi
         image = np.repeat(image.mean(axis=0, keepdims=True), image.shape[0], axis=0)
     if config.band_gain:
         image = image * rng.uniform(1 - config.band_gain, 1 + config.band_gain, (image.shape[0], 1, 1))
+    if config.blur and rng.random() < 0.5:
+        from scipy import ndimage
+
+        sigma = rng.uniform(0.3, config.blur)
+        image = np.stack([ndimage.gaussian_filter(b, sigma, mode="nearest") for b in image])
+    if config.jpeg and image.shape[0] == 3 and rng.random() < config.jpeg:
+        image = _jpeg(image, int(rng.integers(30, 91)))
     if config.noise and rng.random() < 0.5:
         image = image + rng.normal(0, rng.uniform(0, config.noise), image.shape)
     return np.clip(image, 0, 1).astype(np.float32)
+
+
+def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:
+    """An RGB chip (3×H×W, 0-1) through a JPEG encoder and back."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    rgb = (np.clip(image, 0, 1).transpose(1, 2, 0) * 255 + 0.5).astype(np.uint8)
+    Image.fromarray(rgb).save(buffer, format="JPEG", quality=quality)
+    buffer.seek(0)
+    return np.asarray(Image.open(buffer).convert("RGB"), np.float32).transpose(2, 0, 1) / 255
 
 
 def slump_patches(samples: list[Sample], min_px: int = 40) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -292,7 +317,7 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
             x, y, v = _augment(rng, *chip)
             if patches and rng.random() < config.paste_share:
                 x, y, v = _paste(rng, x, y, v, patches)
-            if config.band_gain or config.noise or config.gray_share:
+            if config.band_gain or config.noise or config.gray_share or config.blur or config.jpeg:
                 x = _photometric(rng, x, config)
             if config.nodata_share and rng.random() < config.nodata_share:
                 x, y, v = _nodata_patch(rng, x, y, v)
@@ -346,9 +371,11 @@ def train(groups: list[list[Sample]], config: TrainConfig, weights: list[float] 
 
 
 def export_package(model, folder: Path, name: str, description: dict, config: TrainConfig,
-                   in_channels: int) -> dict[str, Path]:
+                   in_channels: int, half_pth: bool = False) -> dict[str, Path]:
     """Write ``name``.onnx (description embedded and as ``name``.onnx.json), ``name``.pth (the
-    state dict, loaded with weights_only) and ``name``.pth.json."""
+    state dict, loaded with weights_only) and ``name``.pth.json. ``half_pth`` stores the .pth's
+    floating-point tensors as float16 (half the size, for a package that must stay small; they
+    load into the float32 network unchanged in use, as a fine-tuning start)."""
     import torch
 
     onnx_path, pth_path = folder / f"{name}.onnx", folder / f"{name}.pth"
@@ -373,6 +400,10 @@ def export_package(model, folder: Path, name: str, description: dict, config: Tr
         entry.key, entry.value = "tsm_description", json.dumps(description)
         onnx.save(proto, str(onnx_tmp))
         onnx_json_tmp.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
-        torch.save(model.state_dict(), pth_tmp)
+        state = model.state_dict()
+        if half_pth:
+            state = {k: t.half() if t.is_floating_point() else t for k, t in state.items()}
+            torch_description["weights_stored_as"] = "float16"  # top level: "torch" keys go to smp
+        torch.save(state, pth_tmp)
         pth_json_tmp.write_text(json.dumps(torch_description, indent=2) + "\n", encoding="utf-8")
     return {"onnx": onnx_path, "pth": pth_path}

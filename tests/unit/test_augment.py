@@ -95,3 +95,20 @@ def test_pasted_slump_carries_its_mask_and_pixels():
     tiny = Sample(np.zeros((3, 64, 64), np.float32), np.zeros((64, 64), np.uint8), np.ones((64, 64), bool), "t")
     _, mask, _ = _paste(np.random.default_rng(0), tiny.image, tiny.mask, tiny.valid, big)
     assert mask.sum() == 0  # a patch larger than the chip is not pasted
+
+
+def test_blur_and_jpeg_soften_edges_and_keep_the_range():
+    """Blur (Sentinel-2 resampled to 3 m) lowers the edge contrast; JPEG re-encoding adds small
+    block errors; both keep shape, dtype and the 0-1 range."""
+    yy, xx = np.mgrid[0:64, 0:64]
+    disc = (yy - 32) ** 2 + (xx - 30) ** 2 < 20 ** 2
+    image = np.repeat(disc[None].astype(np.float32), 3, axis=0)  # a hard-edged disc
+    rng = np.random.default_rng(2)
+    blurred = [_photometric(rng, image, TrainConfig(blur=2.0)) for _ in range(12)]
+    assert all(b.shape == image.shape and b.dtype == np.float32 and 0 <= b.min() and b.max() <= 1 for b in blurred)
+    edges = [np.abs(np.diff(b[0], axis=1)).max() for b in blurred]
+    assert min(edges) < 0.6 and max(edges) == 1.0  # half the chips blurred, the others as they were
+    coded = _photometric(rng, image, TrainConfig(jpeg=1.0))
+    assert coded.shape == image.shape and coded.dtype == np.float32 and 0 <= coded.min() and coded.max() <= 1
+    error = np.abs(coded - image)
+    assert 0 < error.mean() < 0.05 and ((coded[0] > 0.5) == disc).mean() > 0.99

@@ -272,21 +272,25 @@ def _chips_for_the_starter(folder: Path) -> Path:
 
 def test_finetune_writes_the_next_version_whole_or_not_at_all(small_disk, capsys, tmp_path):
     pytest.importorskip("segmentation_models_pytorch")
-    disk = small_disk(24)
+    from thaw_slump_mapper.core.engine.models import load_model
+    from thaw_slump_mapper.core.learn.finetune import next_version
+
+    version = next_version(load_model(STARTER_PTH.with_suffix(".onnx")).spec.version)
+    stem = "tsm_starter_" + version.replace(".", "_")
+    onnx_mb = STARTER_PTH.with_suffix(".onnx").stat().st_size / 2**20  # the fine-tuned .pth is float32, as large
+    disk = small_disk(int(2.2 * onnx_mb) + 6)
     chips = _chips_for_the_starter(tmp_path / "chips")
     out = disk.root / "tuned"
     args = ["finetune", "--model", STARTER_PTH, "--chips", chips, "--out", out, "--steps", "1", "--quiet"]
-    disk.fill(keep=8 << 20)  # the ONNX (6.6 MB) fits, the .pth beside it does not
+    disk.fill(keep=int((onnx_mb + 1.5) * 2**20))  # the ONNX fits, the .pth beside it does not
     code, err = tsm(capsys, *args)
-    assert_one_line_failure(code, err, "tsm_starter_0_1_1")
+    assert_one_line_failure(code, err, stem)
     assert disk.files() == []  # was: a truncated 4 MB ONNX under the next version's name, refused on rerun
     disk.free()
     code, err = tsm(capsys, *args)
     assert code == 0, err
-    assert disk.files() == [f"tuned/tsm_starter_0_1_1{ext}" for ext in (".onnx", ".onnx.json", ".pth", ".pth.json")]
-    from thaw_slump_mapper.core.engine.models import load_model
-
-    assert load_model(out / "tsm_starter_0_1_1.onnx").spec.version == "0.1.1"
+    assert disk.files() == [f"tuned/{stem}{ext}" for ext in (".onnx", ".onnx.json", ".pth", ".pth.json")]
+    assert load_model(out / f"{stem}.onnx").spec.version == version
 
 
 def test_quantize_writes_model_and_description_whole_or_not_at_all(ws, small_disk, capsys, tmp_path):

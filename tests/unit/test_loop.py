@@ -82,7 +82,10 @@ def test_second_iteration_finds_more_slumps_than_the_first(tmp_path):
 
     assert m2["object_recall"] > m1["object_recall"]
     log = read_log(gpkg)
-    assert [r["iteration"] for r in log] == [1, 2] and [r["model_version"] for r in log] == ["0.1.0", "0.1.1"]
+    from thaw_slump_mapper.core.learn.finetune import next_version
+
+    assert [r["iteration"] for r in log] == [1, 2]
+    assert [r["model_version"] for r in log] == [spec.version, next_version(spec.version)]
     assert log[1]["recall"] > log[0]["recall"] and log[0]["positives"] > 0
     assert log[0]["new_slumps"] == log[0]["positives"]
     assert export_csv(gpkg, tmp_path / "iterations.csv") == 2
