@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from qgis.core import (
     Qgis,
+    QgsEditFormConfig,
     QgsMapLayerProxyModel,
     QgsProcessing,
     QgsProcessingParameterNumber,
@@ -49,6 +50,10 @@ LAYER_FILTER_RASTER = _pick(lambda: Qgis.LayerFilter.RasterLayer, lambda: QgsMap
 
 # geometry types (Qgis.GeometryType from 3.30)
 GEOMETRY_POLYGON = _pick(lambda: Qgis.GeometryType.Polygon, lambda: QgsWkbTypes.GeometryType.PolygonGeometry)
+
+# attribute form suppression (Qgis.AttributeFormSuppression from 3.32)
+FORM_SUPPRESS_ON = _pick(lambda: Qgis.AttributeFormSuppression.On,
+                         lambda: QgsEditFormConfig.FeatureFormSuppress.SuppressOn)
 
 # distance units (Qgis.DistanceUnit from 3.30)
 DISTANCE_METERS = _pick(lambda: Qgis.DistanceUnit.Meters, lambda: QgsUnitTypes.DistanceUnit.DistanceMeters)

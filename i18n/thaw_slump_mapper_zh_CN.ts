@@ -3111,5 +3111,10 @@
         <source>Polygons (*.gpkg *.shp *.geojson *.json)</source>
         <translation>多边形 (*.gpkg *.shp *.geojson *.json)</translation>
     </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="476"/>
+        <source>drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it</source>
+        <translation>正在绘制漏检滑塌：在地图上勾画其轮廓（右键结束），然后按 Ctrl+Return 保存</translation>
+    </message>
 </context>
 </TS>

@@ -518,6 +518,9 @@ def test_the_check_column_keeps_each_row_to_two_lines_with_the_whole_check_in_it
     try:
         dock.refresh_layers(project)
         before = dock.table.rowHeight(0)
+        qgis_app.processEvents()
+        body = dock.widget().widget()
+        cancel_at = dock.cancel_button.mapTo(body, dock.cancel_button.rect().topLeft()).y()
         text = "\n".join(["4 bands B,G,R,N · 16-bit SR · 3.0 m · EPSG:32646",
                           "The model expects 3 bands in the order red, green, blue; this mosaic gives them as "
                           "blue, green, red, near-infrared, so the colours would be swapped.",
@@ -528,7 +531,58 @@ def test_the_check_column_keeps_each_row_to_two_lines_with_the_whole_check_in_it
         assert item.text().startswith("✖ The model expects 3 bands") and "EPSG:32646" in item.text()
         assert item.toolTip() == text
         assert dock.table.rowHeight(0) <= 2 * dock.table.fontMetrics().lineSpacing() + 8
-        assert dock.table.rowHeight(0) <= max(before, 2 * dock.table.fontMetrics().lineSpacing() + 8)
+        assert dock.table.rowHeight(0) == before  # the same height before and after the check
+        dock.set_running(True)  # a run starts: Cancel stays under the pointer (it moved ~60 px)
+        qgis_app.processEvents()
+        assert dock.cancel_button.mapTo(body, dock.cancel_button.rect().topLeft()).y() == cancel_at
     finally:
         dock.close()
         project.removeAllMapLayers()
+
+
+def test_the_model_area_and_tuning_come_back_with_the_project_and_no_area_layer_is_chosen_for_the_user(
+        qgis_app, fake_iface, tmp_path):
+    """Issue 27: the chosen model, Area, threshold and steps reset when the project was reopened;
+    "Area layer" defaulted to the plugin's own candidates layer."""
+    from qgis.core import QgsVectorLayer
+
+    from thaw_slump_mapper.ui.inference.dock import AREA_LAYER
+    from thaw_slump_mapper.ui.review.dock import ReviewDock
+
+    project = QgsProject.instance()
+    project.clear()
+    fake_iface.mapCanvas.return_value = QgsMapCanvas()
+    candidates = QgsVectorLayer("Polygon?crs=EPSG:32646", "Slump candidates", "memory")
+    candidates.setCustomProperty(CANDIDATES_PROPERTY, str(tmp_path / "c.gpkg"))
+    study = QgsVectorLayer("Polygon?crs=EPSG:32646", "study area", "memory")
+    project.addMapLayers([candidates, study])
+    model = str(bare_soil_model(tmp_path / "bare.onnx"))
+    dock, review = InferenceDock(), ReviewDock()
+    controller = InferenceController(fake_iface, dock)
+    try:
+        assert dock.area_layer.currentLayer() is None  # not the plugin's own candidates layer
+        controller.add_model_path(model)
+        dock.model_combo.setCurrentIndex(dock.model_combo.findData(model))
+        dock.area.setCurrentIndex(dock.area.findData(AREA_LAYER))
+        dock.area_layer.setLayer(study)
+        dock.threshold.setValue(70)
+        dock.min_area.setValue(800)
+        review.steps.setValue(1234)
+        assert project.write(str(tmp_path / "site.qgs"))
+        project.clear()
+    finally:
+        controller.unload()
+    # QGIS restarted: new docks, the project opened again
+    dock, review = InferenceDock(), ReviewDock()
+    controller = InferenceController(fake_iface, dock)
+    try:
+        assert project.read(str(tmp_path / "site.qgs"))
+        review.restore_training_choices(project)  # what the review controller does on readProject
+        assert dock.model_path() == model and dock.area.currentData() == AREA_LAYER
+        assert dock.area_layer.currentLayer() is not None and dock.area_layer.currentLayer().name() == "study area"
+        assert dock.threshold.value() == 70 and dock.min_area.value() == 800
+        assert review.steps.value() == 1234
+    finally:
+        controller.unload()
+        project.clear()
+        settings.save(Preferences())

@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import QApplication
 from tsm_testkit import bare_soil_model
 
 from thaw_slump_mapper.adapters import settings
+from thaw_slump_mapper.adapters.compat import FORM_SUPPRESS_ON
 from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
 from thaw_slump_mapper.core.engine.raster import MosaicSpec
 from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
@@ -224,6 +225,8 @@ def test_a_missed_slump_drawn_by_hand_becomes_a_positive(review):
     dock.buttons["missed"].click()
     layer = controller._layer()
     assert layer.isEditable()
+    # no raw attribute form (fid, model_sha256…) pops up, and the header says how to save (issue 27)
+    assert layer.editFormConfig().suppress() == FORM_SUPPRESS_ON and "Ctrl+Return" in dock.header.text()
     x0, y1 = 440000.0, 3860000.0
     geom = QgsGeometry.fromWkt(f"POLYGON(({x0 + 600} {y1 - 600},{x0 + 660} {y1 - 600},{x0 + 660} {y1 - 650},"
                                f"{x0 + 600} {y1 - 650},{x0 + 600} {y1 - 600}))")
@@ -236,6 +239,7 @@ def test_a_missed_slump_drawn_by_hand_becomes_a_positive(review):
     status, notes = conn.execute("SELECT status, notes FROM candidates WHERE candidate_id=?",
                                  (feature["candidate_id"],)).fetchone()
     assert status == "accepted" and "missed by the model" in notes
+    assert layer.editFormConfig().suppress() != FORM_SUPPRESS_ON  # the layer's own setting again
     assert conn.execute("SELECT TrainClass FROM positives WHERE candidate_id=?",
                         (feature["candidate_id"],)).fetchone() == ("Positive",)
     # drawn on the ticked mosaics (2019-2021): ARTS BaseMapDate names that imagery, not the review day

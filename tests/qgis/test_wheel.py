@@ -46,13 +46,11 @@ def test_a_wheel_over_the_docks_changes_no_setting_until_one_is_clicked(qgis_app
             taken = _wheel(widget, 1)
             assert _value(widget) == before and not taken, (type(dock).__name__, widget.objectName(), type(widget))
             assert widget.focusPolicy() != Qt.FocusPolicy.WheelFocus  # the wheel does not focus it either
-        runtime = getattr(dock, "runtime", None) or dock.order
-        dock.raise_()
-        dock.activateWindow()
+        runtime = getattr(dock, "runtime", None) or dock.reason  # shown whatever the groups remember
+        qgis_app.processEvents()  # whatever other windows still had queued is done with first
         QApplication.setActiveWindow(dock)
         runtime.setFocus()  # clicked: now the wheel is the user's choice
-        qgis_app.processEvents()
-        assert runtime.hasFocus()
+        assert runtime.hasFocus(), (QApplication.activeWindow(), QApplication.focusWidget())
         _wheel(runtime, 1)
         assert runtime.currentIndex() == 1
         dock.close()

@@ -75,6 +75,7 @@ class InferenceController(QObject):
         dock.set_runtime(prefs.backend)
         self.refresh_models()
         self.refresh()
+        dock.restore_run_choices(self.project)
 
     def unload(self) -> None:
         self.dock.release_layers()
@@ -87,6 +88,7 @@ class InferenceController(QObject):
     def _project_changed(self, *_) -> None:
         self.last = None  # the threshold slider must not re-vectorise another project's run
         self.dock.reset_for_project(self.project)
+        self.dock.restore_run_choices(self.project)  # its model, area and tuning, as it was left
 
     def refresh(self, *_) -> None:
         self.dock.refresh_layers(self.project)

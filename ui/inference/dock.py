@@ -179,6 +179,9 @@ class InferenceDock(QgsDockWidget):
         area_form.addRow(tr("Area"), self.area)
         self.area_layer = QgsMapLayerComboBox()
         self.area_layer.setFilters(LAYER_FILTER_POLYGON)
+        # nothing chosen until the user chooses: the first polygon layer was the plugin's own candidates
+        self.area_layer.setAllowEmptyLayer(True)
+        self.area_layer.setLayer(None)
         self.area_layer.setToolTip(tr("The study area or corridor: a polygon layer"))
         narrow(self.area_layer)
         area_form.addRow(tr("Area layer"), self.area_layer)
@@ -254,6 +257,12 @@ class InferenceDock(QgsDockWidget):
         self.setWidget(scrolling(body))
         self._filling = False
         self._renames: list[tuple[object, object]] = []  # (layer, slot): the layer column follows renames
+        self._restoring = False
+        # the model, area, runtime place and tuning belong to the project: reopened, it shows them again
+        for signal in (self.model_combo.currentIndexChanged, self.area.currentIndexChanged,
+                       self.area_layer.layerChanged, self.where.currentIndexChanged, self.threshold.valueChanged,
+                       self.min_area.valueChanged):
+            signal.connect(self._run_choices_changed)
 
     def set_environment(self, lines: list[str]) -> None:
         self.environment.setText("\n".join(lines))
@@ -292,7 +301,6 @@ class InferenceDock(QgsDockWidget):
         self._filling = False
         self.no_mosaics.setVisible(self.table.rowCount() == 0)
         self.table.setVisible(self.table.rowCount() > 0)
-        self.table.resizeRowsToContents()
         self._cap_rows()
         self.fit_table_height()
 
@@ -323,6 +331,43 @@ class InferenceDock(QgsDockWidget):
         scrollbar = self.table.horizontalScrollBar().sizeHint().height()  # room for it on narrow docks
         self.table.setMinimumHeight(min(header + sum(heights) + scrollbar + 2 * self.table.frameWidth(),
                                         header + most * 2 * default))
+
+    def _run_choices_changed(self, *_) -> None:
+        if not self._restoring:
+            self.save_run_choices(QgsProject.instance())
+
+    def save_run_choices(self, project: QgsProject) -> None:
+        layer = self.area_layer.currentLayer()
+        choices = {"model": self.model_path(), "area": self.area.currentData(), "where": self.where.currentData(),
+                   "area_layer": layer.id() if layer is not None else "", "threshold": self.threshold.value() / 100,
+                   "min_area": self.min_area.value()}
+        if choices != self.saved_run_choices(project):
+            project.writeEntry(PROJECT_SCOPE, "run", json.dumps(choices))
+
+    def saved_run_choices(self, project: QgsProject) -> dict:
+        text, ok = project.readEntry(PROJECT_SCOPE, "run", "{}")
+        try:
+            return json.loads(text) if ok else {}
+        except json.JSONDecodeError:
+            return {}
+
+    def restore_run_choices(self, project: QgsProject) -> None:
+        """The model, area (and its layer), where it runs and the threshold and minimum area the
+        project was left with; what the project does not say stays as it is."""
+        choices = self.saved_run_choices(project)
+        self._restoring = True
+        try:
+            for combo, key in ((self.model_combo, "model"), (self.area, "area"), (self.where, "where")):
+                index = combo.findData(choices.get(key)) if choices.get(key) is not None else -1
+                if index >= 0:
+                    combo.setCurrentIndex(index)
+            layer = project.mapLayer(choices.get("area_layer") or "")
+            if layer is not None:
+                self.area_layer.setLayer(layer)
+            if "threshold" in choices or "min_area" in choices:
+                self.set_tuning(self.tune_box.isEnabled(), choices.get("threshold"), choices.get("min_area"))
+        finally:
+            self._restoring = False
 
     def saved_choices(self, project: QgsProject) -> dict:
         text, ok = project.readEntry(PROJECT_SCOPE, "mosaics", "{}")
@@ -412,16 +457,16 @@ class InferenceDock(QgsDockWidget):
                 item = self.table.item(row, COL_CHECK)
                 item.setText(("✔ " if ok else "✖ ") + shown)
                 item.setToolTip(tooltip or text)
-        self.table.resizeRowsToContents()
         self._cap_rows()
         self.fit_table_height()
 
     def _cap_rows(self, lines: int = 2) -> None:
-        """No row taller than ``lines`` lines of text: a long layer name or check is elided, whole in its tooltip."""
-        most = lines * self.table.fontMetrics().lineSpacing() + 8
+        """Every row exactly ``lines`` lines of text tall, a long layer name or check cut, whole in its
+        tooltip: the table keeps its height when checks arrive, so the Run and Cancel buttons below it
+        stay where the pointer is (Cancel moved ~60 px down when a run started and its check came in)."""
+        height = lines * self.table.fontMetrics().lineSpacing() + 8
         for row in range(self.table.rowCount()):
-            if self.table.rowHeight(row) > most:
-                self.table.setRowHeight(row, most)
+            self.table.setRowHeight(row, height)
 
     # --- model ---------------------------------------------------------------------------------
     def set_models(self, models: list[tuple[str, str]], current: str = "") -> None:
@@ -455,6 +500,7 @@ class InferenceDock(QgsDockWidget):
     # --- run -----------------------------------------------------------------------------------
     def request_run(self) -> None:
         self.save_choices(QgsProject.instance())
+        self.save_run_choices(QgsProject.instance())
         self.run_requested.emit(RunRequest(
             mosaics=tuple(self.selected_mosaics()), model_path=self.model_path(),
             band_map=self.band_map.text().strip(), output_gpkg=self.output.filePath().strip(),

@@ -24,7 +24,7 @@ from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from ...adapters import settings
-from ...adapters.compat import GEOMETRY_POLYGON, metres_per_unit
+from ...adapters.compat import FORM_SUPPRESS_ON, GEOMETRY_POLYGON, metres_per_unit
 from ...adapters.i18n import plural, score, tr
 from ...adapters.layers import candidates_layer, raster_file, render_layer, shapely_lines, show_candidates
 from ...adapters.messages import error_text, localize
@@ -121,6 +121,7 @@ class ReviewController(QObject):
         """Another project: its own candidates file (the last run's), and no review left open."""
         path, _ok = QgsProject.instance().readEntry("thaw_slump_mapper", "candidates", "")
         self.dock.gpkg.setFilePath(path)
+        self.dock.restore_training_choices(QgsProject.instance())
         if self.queue:
             self.queue, self.index = [], -1
             self.keys.set_active(False)
@@ -461,12 +462,19 @@ class ReviewController(QObject):
         layer = self._layer()
         field = layer.fields().indexOf("candidate_id")
         layer.setDefaultValueDefinition(field, QgsDefaultValue("substr(uuid(), 2, 36)"))
+        # no attribute form to fill (it showed fid, model_sha256…): the id is made, the rest is the review's
+        config = layer.editFormConfig()
+        self._form_suppress = config.suppress()
+        config.setSuppress(FORM_SUPPRESS_ON)
+        layer.setEditFormConfig(config)
         layer.startEditing()
         self.added = []
         layer.committedFeaturesAdded.connect(self._collect_added)
         self.iface.setActiveLayer(layer)
         self.iface.actionAddFeature().trigger()
         self.editing = "missed"
+        self.dock.header.setText(self.dock.header.text() + " · " + tr(
+            "drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it"))
 
     def _collect_added(self, _layer_id, features) -> None:
         self.added += [f["candidate_id"] for f in features]
@@ -485,6 +493,11 @@ class ReviewController(QObject):
         context = self._arts_context(reviewer)
         if self.editing == "missed":
             disconnect((layer.committedFeaturesAdded,), self._collect_added)
+            if getattr(self, "_form_suppress", None) is not None:  # the layer's form as it was
+                config = layer.editFormConfig()
+                config.setSuppress(self._form_suppress)
+                layer.setEditFormConfig(config)
+                self._form_suppress = None
             # drawn on the ticked mosaics: their dates are the imagery's (ARTS BaseMapDate), not today's
             fill_imagery_dates(self.gpkg, self.added, [d for _, d in self.mosaics_source()])
             for cid in self.added:

@@ -6,6 +6,8 @@ decision to the GeoPackage at once, and moves the map.
 
 from __future__ import annotations
 
+import json
+
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF
@@ -325,6 +327,9 @@ class ReviewDock(QgsDockWidget):
         for arch in ARCHITECTURES:
             self.start_from.addItem(labels[arch], arch)
         tform.addRow(tr("Start from"), self.start_from)
+        self.steps.valueChanged.connect(self._training_choices_changed)
+        self.start_from.currentIndexChanged.connect(self._training_choices_changed)
+        self._restoring = False
         for combo in (self.start_from, self.reason, self.order, self.show_filter):
             narrow(combo)
         trow = QHBoxLayout()
@@ -569,6 +574,31 @@ class ReviewDock(QgsDockWidget):
                 self.queue_table.selectRow(row)
                 self.queue_table.blockSignals(False)
                 return
+
+    def _training_choices_changed(self, *_) -> None:
+        """The training steps and starting point belong to the project: reopened, it shows them again."""
+        if self._restoring:
+            return
+        from qgis.core import QgsProject
+
+        QgsProject.instance().writeEntry("thaw_slump_mapper", "training", json.dumps(
+            {"steps": self.steps.value(), "start_from": self.start_from.currentData()}))
+
+    def restore_training_choices(self, project) -> None:
+        text, ok = project.readEntry("thaw_slump_mapper", "training", "{}")
+        try:
+            choices = json.loads(text) if ok else {}
+        except json.JSONDecodeError:
+            choices = {}
+        self._restoring = True
+        try:
+            if isinstance(choices.get("steps"), int):
+                self.steps.setValue(choices["steps"])
+            index = self.start_from.findData(choices.get("start_from"))
+            if choices.get("start_from") is not None and index >= 0:
+                self.start_from.setCurrentIndex(index)
+        finally:
+            self._restoring = False
 
     def set_training(self, running: bool) -> None:
         self.train_button.setEnabled(not running)
