@@ -277,6 +277,9 @@ def catalogue() -> dict[str, str]:
         "model.is_folder.none": tr("it holds no .onnx, .pt, .ts or .pth file"),
         "bands.duplicate": tr("The band mapping gives {role} twice ({first} and {second})."),
         "bands.duplicate.fix": tr("Give each role once, e.g. 'blue=1,green=2,red=3,nir=4'."),
+        "vector.damaged": tr("{name} cannot be read to its end ({detail})."),
+        "vector.damaged.fix": tr("The file is damaged or truncated (a shapefile's .shp, .shx and .dbf must be "
+                                 "copied together): copy or export it again."),
     }
 
 

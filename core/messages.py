@@ -269,6 +269,9 @@ TEXTS: dict[str, str] = {
     "model.is_folder.none": "it holds no .onnx, .pt, .ts or .pth file",
     "bands.duplicate": "The band mapping gives {role} twice ({first} and {second}).",
     "bands.duplicate.fix": "Give each role once, e.g. 'blue=1,green=2,red=3,nir=4'.",
+    "vector.damaged": "{name} cannot be read to its end ({detail}).",
+    "vector.damaged.fix": "The file is damaged or truncated (a shapefile's .shp, .shx and .dbf must be copied "
+                          "together): copy or export it again.",
 }
 
 

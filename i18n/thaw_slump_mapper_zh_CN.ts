@@ -3112,6 +3112,16 @@
         <translation>多边形 (*.gpkg *.shp *.geojson *.json)</translation>
     </message>
     <message>
+        <location filename="../adapters/messages.py" line="280"/>
+        <source>{name} cannot be read to its end ({detail}).</source>
+        <translation>{name} 无法读取到结尾（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="281"/>
+        <source>The file is damaged or truncated (a shapefile&apos;s .shp, .shx and .dbf must be copied together): copy or export it again.</source>
+        <translation>该文件已损坏或被截断（shapefile 的 .shp、.shx 和 .dbf 必须一起复制）：请重新复制或导出。</translation>
+    </message>
+    <message>
         <location filename="../ui/review/controller.py" line="476"/>
         <source>drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it</source>
         <translation>正在绘制漏检滑塌：在地图上勾画其轮廓（右键结束），然后按 Ctrl+Return 保存</translation>

@@ -14,6 +14,7 @@ from shapely.geometry import MultiPolygon, Polygon, box, mapping, shape
 from shapely.prepared import prep
 
 from ..errors import InputError
+from ..messages import Message
 from .raster import Extent, Grid
 
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".kml", ".fgb", ".sqlite")
@@ -99,13 +100,23 @@ def open_vector(path: Path, what: str, kinds: str, layer_name: str | None = None
     return ds, layer, srs
 
 
+def features(layer, path: Path):
+    """The features of an OGR layer; a file that opens but cannot be read to its end (a truncated
+    shapefile or GeoPackage) is said to be damaged, not "unexpected error (RuntimeError: )"."""
+    try:
+        yield from layer
+    except RuntimeError as exc:
+        raise InputError(Message("vector.damaged", name=Path(path).name, detail=str(exc)[:120] or "read error"),
+                         Message("vector.damaged.fix")) from exc
+
+
 def read_aoi(path: str | Path) -> Aoi:
     """The polygons of every feature of a vector file's first layer (GeoPackage, shapefile,
     GeoJSON…)."""
     path = Path(path)
     _ds, layer, srs = open_vector(path, "area file", "a GeoPackage, shapefile or GeoJSON")
     geoms = []
-    for feature in layer:
+    for feature in features(layer, path):
         g = feature.GetGeometryRef()
         if g is not None:
             geoms.append(shapely_wkt.loads(g.ExportToIsoWkt()))

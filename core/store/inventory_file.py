@@ -17,7 +17,7 @@ from rasterio.warp import transform_geom
 from shapely import wkt as shapely_wkt
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 
-from ..engine.aoi import open_vector
+from ..engine.aoi import features, open_vector
 from ..errors import InputError
 
 ARTS_NEGATIVE = ("TrainClass", "Negative")
@@ -113,7 +113,7 @@ def read_inventory(path: str | Path, layer: str | None = None, negative_field: s
     definition = lyr.GetLayerDefn()
     fields = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
     records = []
-    for feature in lyr:
+    for feature in features(lyr, path):
         g = feature.GetGeometryRef()
         geom = shapely_wkt.loads(g.ExportToIsoWkt()) if g is not None else None
         records.append((geom, {f: feature.GetField(f) for f in fields}))

@@ -367,3 +367,24 @@ def test_third_party_warnings_stay_off_the_terminal_unless_tsm_debug(ws, tmp_pat
         "Assign Projection) and try again."], quiet.stderr
     loud = subprocess.run(argv, capture_output=True, text=True, env={**env, "TSM_DEBUG": "1"}, timeout=300)
     assert "NotGeoreferencedWarning" in loud.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["evaluate", "--pred", "{ws}/cand.gpkg", "--ref", "{shp}"],
+    ["mark-known", "{ws}/cand.gpkg", "--inventory", "{shp}"],
+    [*INFER, "{ws}/aoi_run.gpkg", "--aoi", "{shp}"],
+], ids=["evaluate-ref", "mark-known-inventory", "infer-aoi"])
+def test_a_truncated_shapefile_is_named(ws, outlines, capsys, command):
+    # before: exit 3, "unexpected error (RuntimeError: )" (evaluate took no shapefile at all)
+    folder = ws / "truncated_shp"
+    if not folder.exists():
+        folder.mkdir()
+        for part in outlines.glob("ref.*"):
+            shutil.copy(part, folder / part.name)
+        shp = folder / "ref.shp"
+        shp.write_bytes(shp.read_bytes()[:shp.stat().st_size // 2])
+    before = _snapshot(ws)
+    code, lines = _run(ws, capsys, [a.replace("{shp}", str(folder / "ref.shp")) for a in command])
+    assert code == 1 and len(lines) == 1, lines
+    assert "ref.shp cannot be read to its end" in lines[0] and "copy or export it again" in lines[0], lines
+    assert _snapshot(ws) == before
