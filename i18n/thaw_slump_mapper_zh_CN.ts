@@ -3126,5 +3126,20 @@
         <source>drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it</source>
         <translation>正在绘制漏检滑塌：在地图上勾画其轮廓（右键结束），然后按 Ctrl+Return 保存</translation>
     </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="609"/>
+        <source>exporting training chips…</source>
+        <translation>正在导出训练样本块…</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="610"/>
+        <source>Reading a chip around every decided candidate from the mosaics; the training steps follow</source>
+        <translation>正在从镶嵌影像中读取每个已判定候选周围的样本块；随后开始训练步骤</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/inventory_dialog.py" line="73"/>
+        <source>Tick all</source>
+        <translation>全选</translation>
+    </message>
 </context>
 </TS>

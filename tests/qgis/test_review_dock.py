@@ -370,6 +370,8 @@ def test_fine_tune_from_the_dock_registers_the_next_model(review, tmp_path):
     dock.steps.setValue(10)
     dock.train_button.click()
     assert not dock.train_button.isEnabled()
+    # the chips are read first: the bar says so and is busy (it stood blank ~35 s, issue 27)
+    assert dock.train_progress.format() == "exporting training chips…" and dock.train_progress.maximum() == 0
     end = time.monotonic() + 300
     while controller.training is not None and time.monotonic() < end:
         QApplication.processEvents()
@@ -759,3 +761,32 @@ def test_the_current_candidate_is_highlighted_apart_from_selection_and_framed_at
     controller.queue[1]["geometry"] = box(x - 15, y - 15, x + 15, y + 15)  # a small one keeps its slope around it
     controller.show(1)
     assert 300 <= min(canvas.extent().width(), canvas.extent().height()) <= 400
+
+
+def test_the_inventory_dialog_opens_only_a_whole_file_name_and_ticks_all_mosaics_at_once(review, tmp_path,
+                                                                                         monkeypatch):
+    """Issue 27: the inventory dialog logged "Cannot open" at each keystroke of a path, and had no "tick all"."""
+    from qgis.core import QgsRasterLayer
+
+    from thaw_slump_mapper.ui.review import inventory_dialog
+    from thaw_slump_mapper.ui.review.inventory_dialog import InventoryDialog
+
+    _dock, controller, gpkg, _ = review
+    mosaics = controller.mosaics_source()
+    QgsProject.instance().addMapLayers([QgsRasterLayer(p, d) for p, d in mosaics])
+    dialog = InventoryDialog(None, "train", mosaics[:1])
+    assert [dialog.mosaics.item(i).checkState() for i in range(3)].count(Qt.CheckState.Checked) == 1
+    assert not dialog.tick_all.isChecked()
+    dialog.tick_all.click()
+    assert dialog.chosen_mosaics() == [p for p, _ in mosaics]
+    dialog.tick_all.click()
+    assert dialog.chosen_mosaics() == []
+    opened = []
+    real = inventory_dialog.QgsVectorLayer
+    monkeypatch.setattr(inventory_dialog, "QgsVectorLayer", lambda *a: opened.append(a[0]) or real(*a))
+    path = str(gpkg)
+    for end in range(1, len(path) + 1):  # typed letter by letter
+        dialog.file.lineEdit().setText(path[:end])  # the file widget says fileChanged at each
+    assert opened == [path]  # opened once, when the name was whole
+    assert dialog.field.layer() is not None
+    dialog.done(0)

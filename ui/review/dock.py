@@ -604,8 +604,17 @@ class ReviewDock(QgsDockWidget):
         self.train_button.setEnabled(not running)
         self.train_inventory.setEnabled(not running)
         self.cancel_training.setEnabled(running)
+        if running:  # chips are read from the mosaics before the first step: busy, and said so (it was blank ~35 s)
+            self.train_progress.setRange(0, 0)
+            self.train_progress.setFormat(tr("exporting training chips…"))
+            self.train_progress.setToolTip(tr("Reading a chip around every decided candidate from the mosaics; "
+                                              "the training steps follow"))
+        else:
+            self.train_progress.setRange(0, 100)
 
     def set_training_progress(self, step: int, total: int, loss: float, val_iou: float | None = None) -> None:
+        if self.train_progress.maximum() == 0:  # the chips are written: steps from here on
+            self.train_progress.setRange(0, 100)
         self.train_progress.setValue(int(100 * step / total) if total else 0)
         text = tr("step {step} / {total} · loss {loss:.3f}").format(step=step, total=total, loss=loss)
         if val_iou is not None:

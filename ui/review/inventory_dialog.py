@@ -3,10 +3,13 @@ polygons are hard negatives, and — for training — the mosaics it was drawn o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -67,6 +70,12 @@ class InventoryDialog(QDialog):
                     item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)
                     self.mosaics.addItem(item)
             form.addRow(QLabel(tr("Mosaics the inventory was drawn on")))
+            self.tick_all = QCheckBox(tr("Tick all"))
+            self.tick_all.setTristate(False)
+            self.tick_all.clicked.connect(self._tick_all)
+            self.mosaics.itemChanged.connect(self._mosaic_ticked)
+            self._mosaic_ticked()
+            form.addRow(self.tick_all)
             form.addRow(self.mosaics)
             self.band_map = QLineEdit()
             self.band_map.setPlaceholderText(tr("band mapping, e.g. red=1,green=2,blue=3 (empty: defaults)"))
@@ -76,8 +85,21 @@ class InventoryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def _tick_all(self, checked: bool) -> None:
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        self.mosaics.blockSignals(True)
+        for i in range(self.mosaics.count()):
+            self.mosaics.item(i).setCheckState(state)
+        self.mosaics.blockSignals(False)
+
+    def _mosaic_ticked(self, *_) -> None:
+        items = [self.mosaics.item(i) for i in range(self.mosaics.count())]
+        self.tick_all.setChecked(bool(items) and all(i.checkState() == Qt.CheckState.Checked for i in items))
+
     def _file_chosen(self, path: str) -> None:
-        layer = QgsVectorLayer(path, "inventory", "ogr") if path.strip() else None
+        # only a file that is there: the path typed letter by letter was opened at each key ("Cannot open" logged)
+        path = path.strip()
+        layer = QgsVectorLayer(path, "inventory", "ogr") if path and Path(path).is_file() else None
         self._file_layer = layer if layer is not None and layer.isValid() else None
         self.field.setLayer(self._file_layer or self.layer.currentLayer())
 
