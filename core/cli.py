@@ -619,6 +619,7 @@ def cmd_synthetic(args: argparse.Namespace) -> int:
         raise CliError(f"--years {args.years[:40]} is not a list of years. Give e.g. --years 2019,2020,2021.") from None
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise CliError(f"{args.out} is a file. Give a folder for the SYNTHETIC scene.")
+    check_folder(args.out, create=True)  # a read-only place is said, not an OSError
     scene = generate(args.out, SceneSpec(width=args.size, height=args.size, years=years, seed=args.seed,
                                          n_slumps=args.slumps))
     for path, year in scene.mosaics:

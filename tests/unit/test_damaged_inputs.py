@@ -388,3 +388,12 @@ def test_a_truncated_shapefile_is_named(ws, outlines, capsys, command):
     assert code == 1 and len(lines) == 1, lines
     assert "ref.shp cannot be read to its end" in lines[0] and "copy or export it again" in lines[0], lines
     assert _snapshot(ws) == before
+
+
+def test_synthetic_into_a_read_only_folder_is_refused(capsys, read_only_folder):
+    # before: exit 3, "unexpected error (OSError: [Errno 30] Read-only file system: …)" as root (a
+    # read-only file system; permissions 0555 otherwise)
+    code = main(["synthetic", str(read_only_folder / "scene")])
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert code == 1 and len(lines) == 1, lines
+    assert f"The folder {read_only_folder} is not writable" in lines[0], lines
