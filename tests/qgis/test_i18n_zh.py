@@ -214,3 +214,33 @@ def test_the_package_report_speaks_chinese(provider):
         i18n.remove_translator(translator)
     assert "numpy（必需，数组运算）：" in report and "onnxruntime（必需，运行 ONNX 模型）：" in report
     assert "(required" not in report
+
+
+def test_a_damaged_geopackage_and_a_date_that_is_none_are_explained_in_chinese(tmp_path):
+    from thaw_slump_mapper.adapters.messages import error_text
+    from thaw_slump_mapper.core.engine.raster import parse_mosaic_arg
+    from thaw_slump_mapper.core.errors import TsmError
+    from thaw_slump_mapper.core.store.gpkg import connect
+
+    path = tmp_path / "c.gpkg"
+    conn = connect(path)
+    conn.executescript("CREATE TABLE t (a); INSERT INTO t VALUES (zeroblob(20000));")
+    conn.close()
+    with open(path, "r+b") as f:  # 8 KB of noise after the first page
+        f.seek(4096)
+        f.write(bytes((i * 37 + 11) % 256 for i in range(8192)))
+    errors = []
+    for call in (lambda: connect(path, create=False), lambda: parse_mosaic_arg("m.tif@2021-13-40")):
+        with pytest.raises(TsmError) as err:
+            call()
+        errors.append(err.value)
+    damaged, date = errors
+    assert error_text(damaged) == str(damaged) and str(damaged).startswith("The GeoPackage c.gpkg is damaged (")
+    translator = i18n.install_translator("zh_CN")
+    try:
+        text = error_text(damaged)
+        assert text.startswith("GeoPackage c.gpkg 已损坏（") and "sqlite3 c.gpkg" in text, text
+        assert error_text(date) == ("'m.tif@2021-13-40' 中最后一个 @ 之后的 '2021-13-40' 不是日期。请写成 PATH@YYYY、"
+                                    "PATH@YYYY-MM 或 PATH@YYYY-MM-DD，日期须真实存在，例如 m.tif@2021-07-15。")
+    finally:
+        i18n.remove_translator(translator)
