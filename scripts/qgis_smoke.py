@@ -277,6 +277,8 @@ def run_inference_scenario():
             marker_extra["candidates"] = cands[0].featureCount() if cands else 0
             if os.environ.get("TSM_SMOKE_SCENARIO") == "review":
                 QTimer.singleShot(500, run_review_scenario)
+            elif os.environ.get("TSM_SMOKE_SCENARIO") == "guard":
+                QTimer.singleShot(500, run_guard_scenario)
             else:
                 QTimer.singleShot(2500, finish)  # let the canvas draw the new layer
         else:
@@ -303,6 +305,7 @@ def run_review_scenario():
     review.start.click()
     keys = [Qt.Key_A, Qt.Key_1, Qt.Key_A, Qt.Key_U, Qt.Key_4] * 4
     done = [0]
+    notices = []
 
     def press():
         if done[0] < len(keys) and plugin.review.queue:
@@ -317,17 +320,138 @@ def run_review_scenario():
                 return
             QTest.keyClick(review, keys[done[0]])
             done[0] += 1
+            if getattr(review, "key_notice", None) is not None and review.key_notice.isVisible():
+                notices.append(f"{done[0]}: {review.key_notice.text()}")  # a key the review ignored
             QTimer.singleShot(150, press)
+        elif hasattr(review, "key_pending") and review.key_pending():
+            QTimer.singleShot(100, press)  # the last key acts a moment after it is pressed
         else:
             conn = sqlite3.connect(scene["gpkg"])
             marker_extra["review_status"] = dict(conn.execute(
                 "SELECT status, count(*) FROM candidates GROUP BY status").fetchall())
             marker_extra["review_keys"] = done[0]
+            marker_extra["review_ignored"] = notices
             marker_extra["review_header"] = review.header.text()
             marker_extra["review_counters"] = review.counters.text()
             QTimer.singleShot(1500, finish)
 
     QTimer.singleShot(800, press)
+
+
+def run_guard_scenario():
+    # issue 27 in the real window, by real X events (xdotool): a burst of 50 keys typed on the map,
+    # then 12 deliberate keys, a list undo of 10, and the wheel over the Runtime combo box
+    import sqlite3
+    import subprocess
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtWidgets import QApplication
+
+    scene = json.loads(os.environ["TSM_SMOKE_SCENE"])
+    plugin = plugins["thaw_slump_mapper"]
+    QgsSettings().setValue("thaw_slump_mapper/reviewer", "smoke test")
+    review, inference = plugin.docks["review"], plugin.docks["inference"]
+    review.show()
+    review.raise_()
+    review.gpkg.setFilePath(scene["gpkg"])
+    review.start.click()
+    canvas = iface.mapCanvas()
+    steps, log = [], marker_extra.setdefault("guard", {})
+
+    def decided():
+        conn = sqlite3.connect(scene["gpkg"])
+        try:
+            return conn.execute("SELECT count(*) FROM candidates WHERE status != 'unreviewed'").fetchone()[0]
+        finally:
+            conn.close()
+
+    def xdo(*args):
+        return subprocess.Popen(["xdotool", *args])
+
+    def centre(widget):
+        point = widget.mapToGlobal(widget.rect().center())
+        return str(point.x()), str(point.y())
+
+    def shot(name):
+        subprocess.run(["import", "-window", "root", os.path.join(OUT, name)], check=False)
+
+    def then(delay_ms, fn):
+        steps.append((delay_ms, fn))
+
+    def run_next():
+        if steps:
+            delay, fn = steps.pop(0)
+            QTimer.singleShot(delay, lambda: (fn(), run_next()))
+
+    def burst():
+        log["decided_before_burst"] = decided()
+        xdo("mousemove", *centre(canvas.viewport()), "click", "1").wait()
+        typed = ("arua1oem4 " * 5)[:50]  # keys meant for a dialog: accept, reject, unsure, outline, edit, missed
+        log["burst"] = typed
+        log["burst_proc"] = xdo("type", "--delay", "70", typed)
+
+    def after_burst():
+        log["burst_proc"].wait()
+        log.pop("burst_proc")
+        log["decided_after_burst"] = decided()
+        log["outline_still_on"] = review.show_outline.isChecked()
+        log["editing_after_burst"] = plugin.review.editing
+        log["notice"] = review.key_notice.text() if review.key_notice.isVisible() else ""
+        shot("guard_burst.png")
+
+    def deliberate(i):
+        def press():
+            xdo("key", "a").wait()
+        return press
+
+    def after_deliberate():
+        log["decided_after_12_keys"] = decided()
+
+    def undo():
+        def pick():
+            dialog = QApplication.activeModalWidget()
+            log["undo_dialog"] = type(dialog).__name__ if dialog else None
+            if dialog is not None and hasattr(dialog, "list"):
+                log["undo_entries"] = dialog.list.count()
+                dialog.list.setCurrentRow(9)
+                QApplication.processEvents()
+                shot("guard_undo.png")
+                dialog.accept()
+        QTimer.singleShot(1500, pick)
+        xdo("key", "z")
+
+    def after_undo():
+        log["decided_after_undo"] = decided()
+        log["counters_after_undo"] = review.counters.text()
+
+    def wheel():
+        inference.show()
+        inference.raise_()
+        QApplication.processEvents()
+        log["runtime_before"] = inference.runtime.currentText()
+        log["scroll_before"] = inference.widget().verticalScrollBar().value()
+        xdo("mousemove", *centre(inference.runtime)).wait()
+        for _ in range(3):
+            xdo("click", "5").wait()  # the wheel, three notches down
+
+    def after_wheel():
+        log["runtime_after"] = inference.runtime.currentText()
+        log["scroll_after"] = inference.widget().verticalScrollBar().value()
+        shot("guard_wheel.png")
+        review.raise_()
+
+    then(2000, burst)
+    then(6000, after_burst)
+    for i in range(12):
+        then(1300, deliberate(i))
+    then(1500, after_deliberate)
+    then(500, undo)
+    then(3000, after_undo)
+    then(500, wheel)
+    then(1500, after_wheel)
+    then(1000, lambda: None)
+    marker_extra["review_keys"] = 0  # the review dock in front for the last screenshot
+    run_next()
+    QTimer.singleShot(60000, finish)
 
 
 marker_extra = {}
@@ -366,7 +490,7 @@ elif os.environ.get("TSM_SMOKE_SCENARIO") == "area":
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_area_scenario)
 elif os.environ.get("TSM_SMOKE_SCENARIO") == "cluster":
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_cluster_scenario)
-elif os.environ.get("TSM_SMOKE_SCENARIO") in ("inference", "review"):
+elif os.environ.get("TSM_SMOKE_SCENARIO") in ("inference", "review", "guard"):
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_inference_scenario)
 else:
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), finish)
@@ -449,7 +573,7 @@ def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | 
         env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
         if scenario:
             env["TSM_SMOKE_SCENARIO"] = scenario
-        if scenario in ("inference", "review", "area", "cluster"):
+        if scenario in ("inference", "review", "area", "cluster", "guard"):
             env["TSM_SMOKE_SCENE"] = json.dumps(prepare_inference_scene(tmp_path))
         env["TSM_SMOKE_TORCH"] = "1" if torch else "0"
         env_dir = venv_of_current_python() if env_dir is None else env_dir
@@ -489,10 +613,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--timeout", type=int, default=180)
     parser.add_argument("--lang", default="", help="e.g. zh_CN to start QGIS in Chinese")
-    parser.add_argument("--scenario", choices=["", "inference", "review", "area", "cluster", "environment"],
+    parser.add_argument("--scenario", choices=["", "inference", "review", "area", "cluster", "environment", "guard"],
                         default="",
                         help="inference: run the model on a synthetic scene from the dock first; "
-                             "review: then review 20 candidates by keyboard; environment: the environment box with "
+                             "review: then review 20 candidates by keyboard; guard: then (under --display, with "
+                             "xdotool) a burst of 50 keys on the map, 12 keys, a list undo of 10 and the wheel over "
+                             "the Runtime combo (issue 27); environment: the environment box with "
                              "its details; area: a study-area run from the "
                              "dock, then through Processing; cluster: a run sent to a Dask LocalCluster "
                              "(2 workers started here) from the dock, then through Processing")

@@ -48,6 +48,7 @@ class UndoDialog(QDialog):
         layout.addWidget(self.buttons)
         self.list.setCurrentRow(0)
         self._chosen(0)
+        self.resize(max(self.sizeHint().width(), self.list.sizeHintForColumn(0) + 60), 420)  # whole lines
 
     def _chosen(self, row: int) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
