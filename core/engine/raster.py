@@ -86,20 +86,20 @@ def best_date(layer_name: str, path: str) -> str:
     return named or filed
 
 
-GIVEN_DATE = re.compile(r"((?:19|20)\d\d)(?:[-_/]?(\d\d)(?:[-_/]?(\d\d))?)?")
+GIVEN_DATE = re.compile(r"((?:19|20)\d\d)(?:(\d\d)(\d\d)|[-_/](\d{1,2})(?:[-_/](\d{1,2}))?)?")
 
 
 def is_date(text: str) -> bool:
-    """A year, year-month or full date as written after @: 2021, 2021-07, 2021-07-15, 20210715,
-    and a real one (2021-13-40 is not)."""
+    """A year, year-month or full date as written after @: 2021, 2021-07, 2021-7-5, 2021-07-15,
+    20210715, and a real one (2021-13-40 and 2021-02-30 are not)."""
     from datetime import date
 
     match = GIVEN_DATE.fullmatch(text.strip())
     if not match:
         return False
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year, m1, d1, m2, d2 = match.groups()
     try:
-        date(year, month or 1, day or 1)
+        date(int(year), int(m1 or m2 or 1), int(d1 or d2 or 1))
     except ValueError:
         return False
     return True

@@ -397,3 +397,25 @@ def test_synthetic_into_a_read_only_folder_is_refused(capsys, read_only_folder):
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert code == 1 and len(lines) == 1, lines
     assert f"The folder {read_only_folder} is not writable" in lines[0], lines
+
+
+@pytest.mark.parametrize(("text", "path", "date"), [
+    ("m.tif@2021", "m.tif", "2021"), ("m.tif@2021-07", "m.tif", "2021-07"), ("m.tif@2021-7-5", "m.tif", "2021-7-5"),
+    ("m.tif@20210715", "m.tif", "20210715"), ("a@b/m_2019.tif@2021-07-15", "a@b/m_2019.tif", "2021-07-15"),
+    ("scene@home/m.tif", "scene@home/m.tif", ""), ("scans@2021/m_2019.tif", "scans@2021/m_2019.tif", "2019"),
+    ("m_2019.tif", "m_2019.tif", "2019"), ("m.tif@", "m.tif", ""),
+])
+def test_a_mosaic_is_split_at_its_last_at_only_before_a_date(text, path, date):
+    from thaw_slump_mapper.core.engine.raster import parse_mosaic_arg
+
+    spec = parse_mosaic_arg(text)
+    assert (spec.path, spec.date) == (path, date)
+
+
+@pytest.mark.parametrize("date", ["2021-13-40", "2021-02-30", "1850", "summer", "202107"])
+def test_a_date_that_is_none_is_refused_saying_how_to_write_one(date):
+    from thaw_slump_mapper.core.engine.raster import parse_mosaic_arg
+    from thaw_slump_mapper.core.errors import InputError
+
+    with pytest.raises(InputError, match=r"is not a date\. Write PATH@YYYY, PATH@YYYY-MM or PATH@YYYY-MM-DD"):
+        parse_mosaic_arg(f"m.tif@{date}")
