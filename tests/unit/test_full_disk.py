@@ -36,16 +36,25 @@ class Disk:
         self.filler = root / "filler.bin"
 
     def fill(self, keep: int = 0) -> None:
-        """Write a file until no more than ``keep`` bytes are free (or the disk refuses more)."""
+        """Write a file until no more than ``keep`` bytes are free (or the disk refuses more). Passes
+        repeat until one writes nothing: ext4 hands back blocks it had reserved for delayed
+        allocation only once the data is synced, and a command would find them free (under load a
+        one-pass fill left room for a small CSV now and then)."""
         with open(self.filler, "ab", buffering=0) as fh:
-            for block in (1 << 16, 1 << 12, 1 << 10):
-                data = b"\0" * block
-                while shutil.disk_usage(self.root).free - block >= keep:
-                    try:
-                        fh.write(data)
-                    except OSError:
-                        break
-            os.fsync(fh.fileno())
+            for _ in range(10):
+                wrote = False
+                for block in (1 << 16, 1 << 12, 1 << 10):
+                    data = b"\0" * block
+                    while shutil.disk_usage(self.root).free - block >= keep:
+                        try:
+                            fh.write(data)
+                        except OSError:
+                            break
+                        wrote = True
+                os.fsync(fh.fileno())
+                os.sync()
+                if not wrote:
+                    break
 
     def free(self) -> None:
         self.filler.unlink()
