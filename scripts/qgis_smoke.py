@@ -439,6 +439,67 @@ def run_guard_scenario():
         shot("guard_wheel.png")
         review.raise_()
 
+    def training_open():
+        review.raise_()
+        review.training_group.setCollapsed(False)
+        QApplication.processEvents()
+        area = review.widget()
+        area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+        QApplication.processEvents()
+        log["training_open_hscrollbar"] = area.horizontalScrollBar().isVisible()
+        log["training_open_body_width"] = [area.widget().minimumSizeHint().width(), area.viewport().width()]
+        shot("guard_training.png")
+        review.training_group.setCollapsed(True)
+        review.reveal_review()
+
+    def missed_start():
+        xdo("mousemove", *centre(canvas.viewport()), "click", "1").wait()
+
+    def missed_key():
+        xdo("key", "m").wait()
+
+    def missed_draw():
+        log["header_while_drawing"] = review.header.text()
+        c = canvas.viewport().mapToGlobal(canvas.viewport().rect().center())
+        for dx, dy in ((-200, -150), (-140, -150), (-140, -100), (-200, -100)):
+            xdo("mousemove", str(c.x() + dx), str(c.y() + dy), "click", "1").wait()
+        xdo("click", "3").wait()  # right-click ends the polygon
+
+    def missed_form():
+        modal = QApplication.activeModalWidget()
+        log["form_after_drawing"] = type(modal).__name__ if modal is not None else None
+        shot("guard_missed.png")
+        if modal is not None:
+            modal.accept()
+
+    def missed_save():
+        xdo("key", "ctrl+Return").wait()
+
+    def missed_saved():
+        conn = sqlite3.connect(scene["gpkg"])
+        try:
+            log["drawn_positives"] = conn.execute(
+                "SELECT count(*), group_concat(BaseMapDate) FROM positives p JOIN candidates c USING (candidate_id) "
+                "WHERE c.notes LIKE '%missed%'").fetchone()
+        finally:
+            conn.close()
+        iface.actionPan().trigger()
+
+    def help_click():
+        from qgis.PyQt.QtWidgets import QToolButton
+        button = review.findChild(QToolButton, "ThawSlumpMapperHelp_review")
+        review.widget().verticalScrollBar().setValue(0)
+        QApplication.processEvents()
+        xdo("mousemove", *centre(button), "click", "1").wait()
+
+    def help_seen():
+        from qgis.PyQt.QtWidgets import QApplication as App
+        guides = [w for w in App.topLevelWidgets() if w.objectName() == "ThawSlumpMapperGuide" and w.isVisible()]
+        log["guide_window"] = bool(guides)
+        shot("guard_help.png")
+        for w in guides:
+            w.close()
+
     then(2000, burst)
     then(6000, after_burst)
     for i in range(12):
@@ -448,10 +509,19 @@ def run_guard_scenario():
     then(3000, after_undo)
     then(500, wheel)
     then(1500, after_wheel)
+    then(500, training_open)
+    then(1000, missed_start)
+    then(1500, missed_key)
+    then(1500, missed_draw)
+    then(1500, missed_form)
+    then(500, missed_save)
+    then(2500, missed_saved)
+    then(500, help_click)
+    then(3000, help_seen)
     then(1000, lambda: None)
     marker_extra["review_keys"] = 0  # the review dock in front for the last screenshot
     run_next()
-    QTimer.singleShot(60000, finish)
+    QTimer.singleShot(90000, finish)
 
 
 marker_extra = {}

@@ -21,7 +21,7 @@ def test_the_guide_covers_the_workflow_keys_models_and_troubleshooting(locale):
     assert path.name == ("guide_zh_CN.html" if locale.startswith("zh") else "guide_en.html")
     text = path.read_text(encoding="utf-8")
     assert all(f'id="{s}"' in text for s in SECTIONS)
-    assert all(f"<kbd>{k}</kbd>" in text for k in ("A", "R", "U", "B", "O", "E", "M", "Space"))
+    assert all(f"<kbd>{k}</kbd>" in text for k in ("A", "R", "U", "B", "O", "E", "M", "Space", "Z"))
     assert not re.search(r'(src|href)="https?://', text)  # offline: nothing fetched from the web
 
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject
 from qgis.gui import QgsMapCanvas
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QEvent, Qt
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication
 from tsm_testkit import bare_soil_model
@@ -673,6 +673,27 @@ def test_a_key_right_after_the_focus_comes_back_or_the_candidate_appears_does_no
     assert _unreviewed(gpkg) == total - 1 and "just appeared" in dock.key_notice.text()
 
 
+def test_ctrl_return_on_the_map_is_one_key_not_a_burst_of_two(review, fake_iface):
+    """Seen in the real window: the Control press before Return counted as a keystroke of its own,
+    so Ctrl+Return on the map was ignored as a burst and a drawn slump was not saved."""
+    from qgis.PyQt.QtGui import QKeyEvent
+
+    dock, _controller, _gpkg, canvas = review
+    dock.pace = KeyPace()
+    _in_window(fake_iface, dock, canvas)
+    dock.start.click()
+    saved = []
+    dock.save_edits_requested.connect(lambda: saved.append(True))
+    canvas.setFocus()
+    QApplication.processEvents()
+    time.sleep(dock.pace.wait_s(now()))
+    control = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Control, Qt.KeyboardModifier.ControlModifier)
+    QApplication.sendEvent(canvas, control)
+    QTest.keyClick(canvas, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    _settle(lambda: bool(saved), 1.0)
+    assert saved and not dock.key_notice.isVisibleTo(dock)
+
+
 def test_a_list_undo_takes_back_the_last_ten_decisions_at_once(review, monkeypatch):
     from thaw_slump_mapper.ui.review.dialogs import UndoDialog
 
@@ -736,6 +757,10 @@ def test_at_1366x768_the_counter_the_years_and_the_decision_are_in_view_together
     dock.list_group.setCollapsed(False)
     _settle(lambda: False, 0.2)
     assert not area.horizontalScrollBar().isVisible()
+    # the training section never sets the panel's width (its train button and Cancel in one row did:
+    # a sideways scrollbar in a 360 px dock in the real window)
+    decision = dock.buttons["accept"].parentWidget()
+    assert dock.training_group.minimumSizeHint().width() <= decision.minimumSizeHint().width()
     assert area.widget().minimumSizeHint().width() <= area.viewport().width()
 
 

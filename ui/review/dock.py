@@ -340,7 +340,6 @@ class ReviewDock(QgsDockWidget):
         self.cancel_training = QPushButton(tr("Cancel"))
         self.cancel_training.setEnabled(False)
         self.cancel_training.clicked.connect(self.cancel_training_requested)
-        trow.addWidget(self.cancel_training)
         tform.addRow(trow)
         self.train_inventory = QPushButton(tr("Train from an inventory…"))
         self.train_inventory.setToolTip(tr("Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, "
@@ -351,7 +350,12 @@ class ReviewDock(QgsDockWidget):
         tform.addRow(self.train_inventory)
         self.train_progress = QProgressBar()
         self.train_progress.setFormat(tr("idle"))
-        tform.addRow(self.train_progress)
+        # Cancel beside the progress it stops: beside the long train button it widened the dock past
+        # a 360 px dock at 1366×768 (a sideways scrollbar when the section opened)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.train_progress, 1)
+        progress_row.addWidget(self.cancel_training)
+        tform.addRow(progress_row)
         self.iterations = QTableWidget(0, 6)
         self.iterations.setHorizontalHeaderLabels([tr("Iteration"), tr("Model"), tr("Positives"), tr("Negatives"),
                                                   tr("New slumps"), tr("Validation IoU")])

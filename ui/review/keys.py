@@ -22,12 +22,14 @@ from __future__ import annotations
 import logging
 import time
 
-from qgis.PyQt.QtCore import QEvent, QObject
+from qgis.PyQt.QtCore import QEvent, QObject, Qt
 from qgis.PyQt.QtWidgets import QApplication
 
 from ...adapters.qt_compat import event_code
 
 LOGGER = logging.getLogger("thaw_slump_mapper.review")
+MODIFIER_KEYS = (Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr,
+                 Qt.Key.Key_CapsLock, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R)
 
 
 class KeyPace:
@@ -146,6 +148,8 @@ class ReviewKeys(QObject):
         # an exception escaping a filter would abort QGIS (PyQt's rule for virtuals): log it instead
         try:
             if event.type() != QEvent.Type.KeyPress:
+                return False
+            if event.key() in MODIFIER_KEYS:  # Ctrl of Ctrl+Return is no keystroke of its own (seen: a burst)
                 return False
             if event.isAutoRepeat():  # a held key: part of a burst, never a decision
                 self.dock.pace.keystroke(now())
