@@ -517,6 +517,8 @@ def test_the_candidate_list_sorts_jumps_and_follows_the_decisions(review):
 
 def test_thumbnail_size_is_adjustable_and_remembered(review):
     dock, controller, _, _ = review
+    dock.resize(1200, 900)  # room for three years at the largest size
+    QApplication.processEvents()
     dock.start.click()
     first = controller.queue[controller.index]["candidate_id"]
     assert controller.thumbs[first][0].rgb.shape[:2] == (160, 160)
@@ -752,6 +754,9 @@ def test_at_1366x768_the_counter_the_years_and_the_decision_are_in_view_together
     for widget in (dock.counters, dock.header, dock.strip_scroll, dock.buttons["accept"], dock.buttons["reject"],
                    dock.reason):
         assert _in_view(widget, area), widget
+    # every year side by side in the strip, none behind a sideways scroll (160 px each did not fit)
+    assert len(dock._pictures) == 3 and all(_in_view(p, dock.strip_scroll) for p in dock._pictures)
+    assert 96 <= dock._pictures[0].pixmap().width() < 160
     assert "reviewed" in dock.counters.text()
     dock.training_group.setCollapsed(False)
     dock.list_group.setCollapsed(False)

@@ -78,6 +78,7 @@ class ReviewController(QObject):
         self.index = -1
         self.history: list[int] = []
         self.thumbs: dict[str, list] = {}
+        self._thumb_sizes: dict[str, int] = {}  # the size each candidate's thumbnails were read at
         self.band = None
         self.disagreements: list[str] = []
         dock.open_requested.connect(self.open)
@@ -230,12 +231,18 @@ class ReviewController(QObject):
         given = {"region_name": prefs.region_name, "creator_lab": prefs.creator_lab or reviewer}
         return ArtsContext(**{k: v for k, v in given.items() if v})
 
+    def _thumb_px(self) -> int:
+        """The chosen thumbnail size, smaller where the years would not fit side by side in the panel."""
+        count = len(self.mosaics_source()) + (self.dock.extra_layer.currentLayer() is not None)
+        return self.dock.fitted_px(count)
+
     def _thumbnails(self, row: dict) -> list:
         cid = row["candidate_id"]
-        if cid not in self.thumbs:
+        size = self._thumb_px()
+        if cid not in self.thumbs or self._thumb_sizes.get(cid) != size:
             mosaics = self.mosaics_source()
-            size = self.dock.thumb_size.value()
             self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs, size=size) if mosaics else []
+            self._thumb_sizes[cid] = size
         return self.thumbs[cid]
 
     def _prefetch(self) -> None:
@@ -280,7 +287,7 @@ class ReviewController(QObject):
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
             strip.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs,
-                                                     self.dock.thumb_size.value())))
+                                                     self._thumb_px())))
         status = status_label(row.get("status") or "unreviewed")
         if row.get("known_uid") and not self.dock.blind.isChecked():  # blind: nothing but the images
             status += " · " + tr("already in {source} ({uid})").format(source=row.get("known_source") or "-",

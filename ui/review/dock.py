@@ -525,7 +525,8 @@ class ReviewDock(QgsDockWidget):
             self._pictures.append(picture)
             if pixmap is None:
                 picture.setText(tr("no image"))
-                picture.setFixedSize(self.thumb_size.value(), self.thumb_size.value())
+                px = self.fitted_px(len(thumbs))
+                picture.setFixedSize(px, px)
                 picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
             else:
                 picture.setPixmap(pixmap)
@@ -535,6 +536,10 @@ class ReviewDock(QgsDockWidget):
             v.addWidget(label)
             self.strip.addWidget(cell)
         self.strip.addStretch(1)
+        # the strip as tall as its pictures (and captions): smaller fitted pictures leave no empty band
+        tallest = max([p.height() for _, p in thumbs if p is not None] or [self.fitted_px(len(thumbs))])
+        self.strip_scroll.setMinimumHeight(tallest + 70)
+        self.strip_scroll.setMaximumHeight(tallest + 90)
         self.reason.setCurrentIndex(0)
         self.reason_hint.setVisible(False)
         self.notes.clear()
@@ -546,6 +551,18 @@ class ReviewDock(QgsDockWidget):
         for caption, _ in thumbs:
             self.initiation.addItem(caption, caption)
         self.setFocus()
+
+    def fitted_px(self, count: int) -> int:
+        """The thumbnail size for ``count`` pictures side by side: the size chosen, smaller where
+        they would not all fit in the panel's width (at least 96 px), so that every year is in view
+        in QGIS's default ~360 px dock at 1366×768 (the third year needed a sideways scroll)."""
+        chosen = self.thumb_size.value()
+        room = self.strip_scroll.viewport().width()
+        if count <= 0 or room < 200:  # not laid out yet
+            return chosen
+        spacing = max(self.strip.spacing(), 0)
+        each = (room - (count - 1) * spacing) // count - 4  # each picture's cell has 2 px margins
+        return max(96, min(chosen, each))
 
     def _thumb_size_changed(self, size: int) -> None:
         self.strip_scroll.setMinimumHeight(size + 70)  # the thumbnail and its caption, no clipping
