@@ -479,8 +479,7 @@ def run_guard_scenario():
         conn = sqlite3.connect(scene["gpkg"])
         try:
             log["drawn_positives"] = conn.execute(
-                "SELECT count(*), group_concat(BaseMapDate) FROM positives p JOIN candidates c USING (candidate_id) "
-                "WHERE c.notes LIKE '%missed%'").fetchone()
+                "SELECT count(*), group_concat(BaseMapDate) FROM positives WHERE edited = 1").fetchone()  # drawn ones
         finally:
             conn.close()
         iface.actionPan().trigger()
