@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="109"/>
+        <location filename="../ui/review/dock.py" line="111"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -194,7 +194,7 @@
         <translation>同时导入可选包（较慢：torch）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="56"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="57"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="351"/>
+        <location filename="../ui/review/dock.py" line="356"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -299,32 +299,32 @@
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="456"/>
+        <location filename="../ui/inference/dock.py" line="516"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="340"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="348"/>
+        <location filename="../ui/review/dock.py" line="353"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="259"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="268"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="237"/>
+        <location filename="../ui/inference/dock.py" line="240"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="464"/>
+        <location filename="../ui/inference/dock.py" line="524"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -334,32 +334,32 @@
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="137"/>
+        <location filename="../ui/inference/controller.py" line="139"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="147"/>
+        <location filename="../ui/inference/controller.py" line="149"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="199"/>
+        <location filename="../ui/inference/controller.py" line="201"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="199"/>
+        <location filename="../ui/inference/controller.py" line="201"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="219"/>
+        <location filename="../ui/inference/controller.py" line="221"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="220"/>
+        <location filename="../ui/inference/controller.py" line="222"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -382,67 +382,67 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="246"/>
+        <location filename="../ui/inference/controller.py" line="248"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="249"/>
+        <location filename="../ui/inference/controller.py" line="251"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="253"/>
+        <location filename="../ui/inference/controller.py" line="255"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="334"/>
+        <location filename="../ui/inference/controller.py" line="336"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="341"/>
+        <location filename="../ui/inference/controller.py" line="343"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="361"/>
+        <location filename="../ui/inference/controller.py" line="363"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="367"/>
+        <location filename="../ui/inference/controller.py" line="372"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="368"/>
+        <location filename="../ui/inference/controller.py" line="373"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="630"/>
+        <location filename="../ui/review/controller.py" line="647"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="636"/>
+        <location filename="../ui/review/controller.py" line="653"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="384"/>
+        <location filename="../ui/inference/controller.py" line="389"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="405"/>
+        <location filename="../ui/inference/controller.py" line="410"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="409"/>
+        <location filename="../ui/inference/controller.py" line="418"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -462,37 +462,37 @@
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="244"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="253"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="88"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="90"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="90"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="92"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="97"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="99"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="98"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="100"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="103"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="105"/>
         <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="106"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="108"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
@@ -502,12 +502,12 @@
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="257"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="266"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="267"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="276"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
@@ -522,17 +522,17 @@
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="126"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="128"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="160"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="169"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="188"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="197"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
@@ -542,17 +542,17 @@
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="250"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="259"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="262"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="271"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="264"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="273"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
@@ -572,202 +572,202 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="44"/>
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="44"/>
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="42"/>
+        <location filename="../ui/review/dock.py" line="44"/>
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="43"/>
+        <location filename="../ui/review/dock.py" line="45"/>
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="43"/>
+        <location filename="../ui/review/dock.py" line="45"/>
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="44"/>
+        <location filename="../ui/review/dock.py" line="46"/>
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="44"/>
+        <location filename="../ui/review/dock.py" line="46"/>
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="45"/>
+        <location filename="../ui/review/dock.py" line="47"/>
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="45"/>
+        <location filename="../ui/review/dock.py" line="47"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="50"/>
+        <location filename="../ui/review/dock.py" line="52"/>
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="50"/>
+        <location filename="../ui/review/dock.py" line="52"/>
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="51"/>
+        <location filename="../ui/review/dock.py" line="53"/>
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="51"/>
+        <location filename="../ui/review/dock.py" line="53"/>
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="71"/>
+        <location filename="../ui/review/dock.py" line="73"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="71"/>
+        <location filename="../ui/review/dock.py" line="73"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="71"/>
+        <location filename="../ui/review/dock.py" line="73"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="115"/>
+        <location filename="../ui/review/dock.py" line="117"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="126"/>
+        <location filename="../ui/review/dock.py" line="128"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="166"/>
+        <location filename="../ui/review/dock.py" line="168"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="178"/>
+        <location filename="../ui/review/dock.py" line="180"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="196"/>
+        <location filename="../ui/review/dock.py" line="198"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="210"/>
+        <location filename="../ui/review/dock.py" line="212"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="247"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="268"/>
+        <location filename="../ui/review/dock.py" line="270"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="287"/>
+        <location filename="../ui/review/dock.py" line="289"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="288"/>
+        <location filename="../ui/review/dock.py" line="290"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="233"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="233"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="233"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="233"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="233"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="517"/>
+        <location filename="../ui/review/dock.py" line="523"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="141"/>
+        <location filename="../ui/review/controller.py" line="142"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="151"/>
+        <location filename="../ui/review/controller.py" line="152"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="215"/>
+        <location filename="../ui/review/controller.py" line="216"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="215"/>
+        <location filename="../ui/review/controller.py" line="216"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="291"/>
+        <location filename="../ui/review/controller.py" line="292"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="332"/>
+        <location filename="../ui/review/controller.py" line="333"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="340"/>
+        <location filename="../ui/review/controller.py" line="341"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="363"/>
+        <location filename="../ui/review/controller.py" line="364"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -792,17 +792,17 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="154"/>
+        <location filename="../ui/review/dock.py" line="156"/>
         <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="169"/>
+        <location filename="../ui/review/dock.py" line="171"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="288"/>
+        <location filename="../ui/review/controller.py" line="289"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
@@ -812,102 +812,102 @@
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="423"/>
+        <location filename="../ui/review/controller.py" line="425"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="432"/>
+        <location filename="../ui/review/controller.py" line="434"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="435"/>
+        <location filename="../ui/review/controller.py" line="437"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="55"/>
+        <location filename="../ui/review/dock.py" line="57"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="55"/>
+        <location filename="../ui/review/dock.py" line="57"/>
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="59"/>
+        <location filename="../ui/review/dock.py" line="61"/>
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="60"/>
+        <location filename="../ui/review/dock.py" line="62"/>
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="61"/>
+        <location filename="../ui/review/dock.py" line="63"/>
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="62"/>
+        <location filename="../ui/review/dock.py" line="64"/>
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="535"/>
+        <location filename="../ui/review/dock.py" line="541"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="273"/>
+        <location filename="../ui/review/dock.py" line="275"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="275"/>
+        <location filename="../ui/review/dock.py" line="277"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="285"/>
+        <location filename="../ui/review/dock.py" line="287"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="247"/>
+        <location filename="../ui/review/dock.py" line="249"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="247"/>
+        <location filename="../ui/review/dock.py" line="249"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="247"/>
+        <location filename="../ui/review/dock.py" line="249"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="453"/>
+        <location filename="../ui/review/controller.py" line="455"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="478"/>
+        <location filename="../ui/review/controller.py" line="487"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="490"/>
+        <location filename="../ui/review/controller.py" line="504"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="171"/>
+        <location filename="../ui/review/dock.py" line="173"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
@@ -927,12 +927,12 @@
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="88"/>
+        <location filename="../ui/review/dialogs.py" line="89"/>
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="89"/>
+        <location filename="../ui/review/dialogs.py" line="90"/>
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
@@ -962,152 +962,152 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="527"/>
+        <location filename="../ui/review/controller.py" line="542"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="540"/>
+        <location filename="../ui/review/controller.py" line="555"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="543"/>
+        <location filename="../ui/review/controller.py" line="558"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="129"/>
+        <location filename="../ui/review/dock.py" line="131"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="129"/>
+        <location filename="../ui/review/dock.py" line="131"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="129"/>
+        <location filename="../ui/review/dock.py" line="131"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="129"/>
+        <location filename="../ui/review/dock.py" line="131"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="129"/>
+        <location filename="../ui/review/dock.py" line="131"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="129"/>
+        <location filename="../ui/review/dock.py" line="131"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="141"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="142"/>
+        <location filename="../ui/review/dock.py" line="144"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="143"/>
+        <location filename="../ui/review/dock.py" line="145"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="150"/>
+        <location filename="../ui/review/dock.py" line="152"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="152"/>
+        <location filename="../ui/review/dock.py" line="154"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="514"/>
+        <location filename="../ui/review/dock.py" line="520"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="113"/>
+        <location filename="../ui/review/dialogs.py" line="114"/>
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="125"/>
+        <location filename="../ui/review/dialogs.py" line="126"/>
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="125"/>
+        <location filename="../ui/review/dialogs.py" line="126"/>
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="125"/>
+        <location filename="../ui/review/dialogs.py" line="126"/>
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="311"/>
+        <location filename="../ui/review/dock.py" line="313"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="321"/>
+        <location filename="../ui/review/dock.py" line="323"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="331"/>
+        <location filename="../ui/review/dock.py" line="336"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="351"/>
+        <location filename="../ui/review/dock.py" line="356"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="351"/>
+        <location filename="../ui/review/dock.py" line="356"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="351"/>
+        <location filename="../ui/review/dock.py" line="356"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="351"/>
+        <location filename="../ui/review/dock.py" line="356"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="351"/>
+        <location filename="../ui/review/dock.py" line="356"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="579"/>
+        <location filename="../ui/review/dock.py" line="619"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="550"/>
+        <location filename="../ui/review/controller.py" line="567"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
@@ -1122,17 +1122,17 @@
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="562"/>
+        <location filename="../ui/review/controller.py" line="579"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="588"/>
+        <location filename="../ui/review/controller.py" line="605"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="617"/>
+        <location filename="../ui/review/controller.py" line="634"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
@@ -1142,7 +1142,7 @@
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="621"/>
+        <location filename="../ui/review/controller.py" line="638"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1172,27 +1172,27 @@
         <translation>参考轮廓</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="51"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="52"/>
         <source>Evaluated area (optional)</source>
         <translation>评估区域（可选）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="53"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="54"/>
         <source>IoU for a match</source>
         <translation>匹配所需 IoU</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="56"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="57"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件（*.md）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="70"/>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="71"/>
         <source>Slump detection accuracy</source>
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="323"/>
+        <location filename="../ui/review/dock.py" line="325"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
@@ -1217,12 +1217,12 @@
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="581"/>
+        <location filename="../ui/review/dock.py" line="621"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="66"/>
+        <location filename="../ui/review/dock.py" line="68"/>
         <source>undecided</source>
         <translation>未判定</translation>
     </message>
@@ -1237,122 +1237,122 @@
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="370"/>
+        <location filename="../ui/inference/dock.py" line="416"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="371"/>
+        <location filename="../ui/inference/dock.py" line="417"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="385"/>
+        <location filename="../ui/inference/dock.py" line="431"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="385"/>
+        <location filename="../ui/inference/dock.py" line="431"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="396"/>
+        <location filename="../ui/inference/dock.py" line="442"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="397"/>
+        <location filename="../ui/inference/dock.py" line="443"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="92"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="94"/>
         <source>Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order</source>
         <translation>云/阴影/积雪掩膜（UDM 或 UDM2），每个镶嵌图一个，顺序相同</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="95"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="97"/>
         <source>Without masks: use each PlanetScope scene&apos;s UDM found beside it</source>
         <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="130"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="139"/>
         <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
         <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="137"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="146"/>
         <source>Mask of {mosaic}: {mask}</source>
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="370"/>
+        <location filename="../ui/inference/dock.py" line="416"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="370"/>
+        <location filename="../ui/inference/dock.py" line="416"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="168"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="177"/>
         <source>Warning: {message}</source>
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="191"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="200"/>
         <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="216"/>
+        <location filename="../ui/review/dock.py" line="218"/>
         <source>— choose one (keys 1-9) —</source>
         <translation>— 请选择（按键 1-9）—</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="219"/>
+        <location filename="../ui/review/dock.py" line="221"/>
         <source>Choose a reject reason first: press 1-9.</source>
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="400"/>
+        <location filename="../ui/inference/dock.py" line="446"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="364"/>
+        <location filename="../ui/review/dock.py" line="369"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="263"/>
+        <location filename="../ui/inference/controller.py" line="265"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="419"/>
+        <location filename="../ui/inference/controller.py" line="428"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="432"/>
+        <location filename="../ui/inference/controller.py" line="441"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="434"/>
+        <location filename="../ui/inference/controller.py" line="443"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="436"/>
+        <location filename="../ui/inference/controller.py" line="445"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="437"/>
+        <location filename="../ui/inference/controller.py" line="446"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
@@ -1397,47 +1397,47 @@
         <translation>打开用户指南（离线）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="153"/>
+        <location filename="../ui/review/dock.py" line="155"/>
         <source>Blind mode</source>
         <translation>盲审模式</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="291"/>
+        <location filename="../ui/review/dock.py" line="293"/>
         <source>All candidates</source>
         <translation>全部候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="298"/>
+        <location filename="../ui/review/dock.py" line="300"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="298"/>
+        <location filename="../ui/review/dock.py" line="300"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="298"/>
+        <location filename="../ui/review/dock.py" line="300"/>
         <source>Area (ha)</source>
         <translation>面积（公顷）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="298"/>
+        <location filename="../ui/review/dock.py" line="300"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="305"/>
+        <location filename="../ui/review/dock.py" line="307"/>
         <source>Click a candidate to go to it; click a column header to sort. The review keys keep working here.</source>
         <translation>点击候选即可跳转；点击列标题可排序。审核按键在此处同样有效。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="204"/>
+        <location filename="../ui/review/dock.py" line="206"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="205"/>
+        <location filename="../ui/review/dock.py" line="207"/>
         <source>Size of the time-lapse thumbnails</source>
         <translation>时序缩略图的大小</translation>
     </message>
@@ -1622,22 +1622,22 @@
         <translation>添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="219"/>
+        <location filename="../ui/inference/dock.py" line="222"/>
         <source>Tune the last run</source>
         <translation>调整上次运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="220"/>
+        <location filename="../ui/inference/dock.py" line="223"/>
         <source>Threshold and minimum area, applied to the last run&apos;s probabilities at once</source>
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="382"/>
+        <location filename="../ui/inference/controller.py" line="387"/>
         <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
         <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="289"/>
+        <location filename="../ui/inference/controller.py" line="291"/>
         <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
@@ -1667,42 +1667,42 @@
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="182"/>
+        <location filename="../ui/inference/dock.py" line="185"/>
         <source>The study area or corridor: a polygon layer</source>
         <translation>研究区或走廊：一个面图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="184"/>
+        <location filename="../ui/inference/dock.py" line="187"/>
         <source>Area layer</source>
         <translation>区域图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="196"/>
+        <location filename="../ui/inference/dock.py" line="199"/>
         <source>Run the model over the chosen area (Ctrl+Alt+Shift+R)</source>
         <translation>在所选区域上运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="456"/>
+        <location filename="../ui/inference/dock.py" line="516"/>
         <source>Run on whole mosaics</source>
         <translation>在整幅镶嵌图上运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="456"/>
+        <location filename="../ui/inference/dock.py" line="516"/>
         <source>Run on area</source>
         <translation>在区域上运行</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="100"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="102"/>
         <source>Study area or corridor: polygons (tiles outside them are skipped)</source>
         <translation>研究区或走廊：多边形（其外的瓦片将被跳过）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="142"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="151"/>
         <source>The study area layer cannot be read.</source>
         <translation>无法读取研究区图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="148"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="157"/>
         <source>Give either an extent or a study area, not both.</source>
         <translation>请给出范围或研究区之一，不要同时给出。</translation>
     </message>
@@ -1732,12 +1732,12 @@
         <translation>剩余 {time}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="257"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="266"/>
         <source>Probability raster (*.vrt *.tif *.tiff)</source>
         <translation>概率栅格 (*.vrt *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="79"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="81"/>
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, over a study area or corridor (polygons: tiles outside them are skipped), or over the whole mosaics, and merges the candidate polygons into a GeoPackage. A run that stopped continues where it stopped when it is run again.</source>
         <translation>在一个或多个 PlanetScope 镶嵌图（每个日期一幅）上运行热融滑塌分割模型：可在某个范围内、在研究区或走廊（多边形：其外的瓦片将被跳过）内，或在整幅镶嵌图上运行，并将候选多边形合并到 GeoPackage 中。中断的运行再次运行时会从中断处继续。</translation>
     </message>
@@ -2107,27 +2107,27 @@
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="341"/>
+        <location filename="../ui/inference/controller.py" line="343"/>
         <source>Sending the chunks to the Dask scheduler at {address}…</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="186"/>
+        <location filename="../ui/inference/dock.py" line="189"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="187"/>
+        <location filename="../ui/inference/dock.py" line="190"/>
         <source>Dask cluster</source>
         <translation>Dask 集群</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="188"/>
+        <location filename="../ui/inference/dock.py" line="191"/>
         <source>Where the model runs: here, or as tasks of the Dask scheduler set in Settings &gt; Options &gt; Thaw Slump Mapper (mosaics, model and cache folder on a shared file system). Needs Dask: pip install &quot;dask[distributed]&quot;</source>
         <translation>模型在哪里运行：本机，或作为任务发送到 设置 &gt; 选项 &gt; Thaw Slump Mapper 中设定的 Dask 调度器（镶嵌图、模型和缓存文件夹须在共享文件系统上）。需要 Dask：pip install &quot;dask[distributed]&quot;</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="192"/>
+        <location filename="../ui/inference/dock.py" line="195"/>
         <source>Run on</source>
         <translation>运行于</translation>
     </message>
@@ -2157,17 +2157,17 @@
         <translation>在 Dask 集群上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="214"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="223"/>
         <source>Runs a slump segmentation model like &apos;Run model on mosaics&apos;, with each chunk of the tile grid sent as a task to a running Dask scheduler (its workers load the model once each). The mosaics, the model and the plugin&apos;s cache folder must be on a file system every worker sees at the same paths. Needs Dask: pip install &quot;dask[distributed]&quot;. A run that stopped continues where it stopped.</source>
         <translation>与“在镶嵌图上运行模型”相同地运行滑塌分割模型，但瓦片网格的每个分块作为一个任务发送到正在运行的 Dask 调度器（每个工作进程只加载一次模型）。镶嵌图、模型和插件的缓存文件夹必须位于每个工作进程都能以相同路径访问的文件系统上。需要 Dask：pip install &quot;dask[distributed]&quot;。中断的运行再次运行时会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="224"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="233"/>
         <source>Dask scheduler address (tcp://HOST:PORT)</source>
         <translation>Dask 调度器地址（tcp://主机:端口）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="230"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="239"/>
         <source>Sending the chunks to the Dask scheduler at {address}</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器</translation>
     </message>
@@ -2282,37 +2282,37 @@
         <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="285"/>
+        <location filename="../ui/review/controller.py" line="286"/>
         <source>already in {source} ({uid})</source>
         <translation>已在 {source} 中（{uid}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="157"/>
+        <location filename="../ui/review/dock.py" line="159"/>
         <source>New only</source>
         <translation>仅显示新的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="158"/>
+        <location filename="../ui/review/dock.py" line="160"/>
         <source>Hide candidates that overlap a slump of an existing inventory (marked known)</source>
         <translation>隐藏与现有编目中热融滑塌重叠的候选（已标记为已知）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="160"/>
+        <location filename="../ui/review/dock.py" line="162"/>
         <source>Known slumps…</source>
         <translation>已知滑塌…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="161"/>
+        <location filename="../ui/review/dock.py" line="163"/>
         <source>Mark the candidates that an existing inventory (ARTS or your own) already holds as known, with its UID</source>
         <translation>将现有编目（ARTS 或您自己的）中已有的候选标记为已知，并记录其 UID</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="340"/>
+        <location filename="../ui/review/dock.py" line="345"/>
         <source>Train from an inventory…</source>
         <translation>用编目训练…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="341"/>
+        <location filename="../ui/review/dock.py" line="346"/>
         <source>Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, GeoPackage or a layer) and the mosaics it was drawn on, then the same training</source>
         <translation>用现有编目（ARTS GeoJSON、shapefile、GeoPackage 或图层）的多边形及其勾绘所用的镶嵌图生成切片，然后进行同样的训练</translation>
     </message>
@@ -2357,42 +2357,42 @@
         <translation>模型 {version} 已用 {source} 中的 {slumps} 个滑塌训练完成（镶嵌图范围外的 {outside} 个多边形未使用；验证 IoU {after}），并已加入模型选择框。</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="39"/>
+        <location filename="../ui/review/inventory_dialog.py" line="42"/>
         <source>Inventory layer</source>
         <translation>编目图层</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="41"/>
+        <location filename="../ui/review/inventory_dialog.py" line="44"/>
         <source>Vector files ({patterns})</source>
         <translation>矢量文件（{patterns}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="42"/>
+        <location filename="../ui/review/inventory_dialog.py" line="45"/>
         <source>Or a file: ARTS GeoJSON, shapefile or GeoPackage (used instead of the layer)</source>
         <translation>或一个文件：ARTS GeoJSON、shapefile 或 GeoPackage（代替图层使用）</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="43"/>
+        <location filename="../ui/review/inventory_dialog.py" line="46"/>
         <source>or file</source>
         <translation>或文件</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="46"/>
+        <location filename="../ui/review/inventory_dialog.py" line="49"/>
         <source>Polygons with this field&apos;s value below are hard negatives; empty: ARTS TrainClass = Negative when the inventory has it</source>
         <translation>该字段取下方数值的多边形为困难负样本；留空：若编目有 ARTS 字段则使用 TrainClass = Negative</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="51"/>
+        <location filename="../ui/review/inventory_dialog.py" line="54"/>
         <source>Negatives: field</source>
         <translation>负样本：字段</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="53"/>
+        <location filename="../ui/review/inventory_dialog.py" line="56"/>
         <source>value, e.g. Negative</source>
         <translation>取值，例如 Negative</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="54"/>
+        <location filename="../ui/review/inventory_dialog.py" line="57"/>
         <source>Negatives: value</source>
         <translation>负样本：取值</translation>
     </message>
@@ -2402,12 +2402,12 @@
         <translation>勾绘该编目所用的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="72"/>
+        <location filename="../ui/review/inventory_dialog.py" line="81"/>
         <source>band mapping, e.g. red=1,green=2,blue=3 (empty: defaults)</source>
         <translation>波段映射，例如 red=1,green=2,blue=3（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../ui/review/inventory_dialog.py" line="73"/>
+        <location filename="../ui/review/inventory_dialog.py" line="82"/>
         <source>Bands</source>
         <translation>波段</translation>
     </message>
@@ -2832,22 +2832,22 @@
         <translation>距离小于此值的样本划入同一侧（训练或验证）（米）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="370"/>
+        <location filename="../ui/review/controller.py" line="371"/>
         <source>No decision of this session to undo.</source>
         <translation>本次会话没有可撤销的决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="376"/>
+        <location filename="../ui/review/controller.py" line="377"/>
         <source>candidate {n}</source>
         <translation>候选 {n}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="376"/>
+        <location filename="../ui/review/controller.py" line="377"/>
         <source>drawn slump</source>
         <translation>手绘滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="377"/>
+        <location filename="../ui/review/controller.py" line="378"/>
         <source>{status} · {where} · {time} UTC</source>
         <translation>{status} · {where} · {time} UTC</translation>
     </message>
@@ -2867,77 +2867,77 @@
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="233"/>
+        <location filename="../ui/review/dock.py" line="235"/>
         <source>Undo… (Z)</source>
         <translation>撤销…（Z）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="243"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Take back your last decisions, several at once, from a list</source>
         <translation>从列表中一次撤回最近的多个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="357"/>
+        <location filename="../ui/review/dock.py" line="362"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · Z undo several · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept. A key acts a moment after it is pressed; keys typed in a burst are ignored.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · Z 撤销多个 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。按键在按下片刻后才生效；连串快速输入的按键会被忽略。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="458"/>
+        <location filename="../ui/review/dock.py" line="463"/>
         <source>keys came faster than anyone can judge a candidate</source>
         <translation>按键速度快于任何人判断一个候选所需的时间</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="459"/>
+        <location filename="../ui/review/dock.py" line="464"/>
         <source>the focus had just come back to the review</source>
         <translation>焦点刚刚回到审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="460"/>
+        <location filename="../ui/review/dock.py" line="465"/>
         <source>the candidate had only just appeared</source>
         <translation>该候选刚刚出现</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="256"/>
+        <location filename="../ui/review/dock.py" line="258"/>
         <source>Details (optional)</source>
         <translation>详细信息（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="257"/>
+        <location filename="../ui/review/dock.py" line="259"/>
         <source>Confidence, activity, the first year it is seen, the criteria met and notes, recorded with an accepted slump</source>
         <translation>置信度、活动状态、首次出现的年份、满足的判据和备注，随已接受的滑塌一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="361"/>
+        <location filename="../ui/inference/controller.py" line="363"/>
         <source>{found} candidate ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="408"/>
+        <location filename="../ui/inference/controller.py" line="410"/>
         <source>{found} candidate at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="414"/>
+        <location filename="../ui/review/controller.py" line="415"/>
         <source>{n} decision undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="414"/>
+        <location filename="../ui/review/controller.py" line="415"/>
         <source>{n} decisions undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="493"/>
+        <location filename="../ui/review/controller.py" line="506"/>
         <source>{n} missed slump added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="493"/>
+        <location filename="../ui/review/controller.py" line="506"/>
         <source>{n} missed slumps added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="545"/>
+        <location filename="../ui/review/controller.py" line="558"/>
         <source>{n} accepted slump exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -2952,12 +2952,12 @@
         <translation>撤销 {n} 个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="461"/>
+        <location filename="../ui/review/dock.py" line="466"/>
         <source>{n} key ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="461"/>
+        <location filename="../ui/review/dock.py" line="466"/>
         <source>{n} keys ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
@@ -2965,6 +2965,11 @@
         <location filename="../adapters/help.py" line="38"/>
         <source>Thaw Slump Mapper user guide</source>
         <translation>热融滑塌制图用户指南</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="476"/>
+        <source>drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it</source>
+        <translation>正在绘制漏检滑塌：在地图上勾画其轮廓（右键结束），然后按 Ctrl+Return 保存</translation>
     </message>
     <message>
         <location filename="../adapters/messages.py" line="239"/>
@@ -3069,7 +3074,7 @@
     <message>
         <location filename="../adapters/messages.py" line="269"/>
         <source>&apos;{date}&apos; after the last @ of &apos;{text}&apos; is not a date.</source>
-        <translation>&apos;{text}&apos; 中最后一个 @ 之后的 &apos;{date}&apos; 不是日期。</translation>
+        <translation>'{text}' 中最后一个 @ 之后的 '{date}' 不是日期。</translation>
     </message>
     <message>
         <location filename="../adapters/messages.py" line="270"/>
@@ -3104,12 +3109,7 @@
     <message>
         <location filename="../adapters/messages.py" line="279"/>
         <source>Give each role once, e.g. &apos;blue=1,green=2,red=3,nir=4&apos;.</source>
-        <translation>每个角色只写一次，例如 &apos;blue=1,green=2,red=3,nir=4&apos;。</translation>
-    </message>
-    <message>
-        <location filename="../adapters/processing/evaluate_algorithm.py" line="51"/>
-        <source>Polygons (*.gpkg *.shp *.geojson *.json)</source>
-        <translation>多边形 (*.gpkg *.shp *.geojson *.json)</translation>
+        <translation>每个角色只写一次，例如 'blue=1,green=2,red=3,nir=4'。</translation>
     </message>
     <message>
         <location filename="../adapters/messages.py" line="280"/>
@@ -3122,9 +3122,9 @@
         <translation>该文件已损坏或被截断（shapefile 的 .shp、.shx 和 .dbf 必须一起复制）：请重新复制或导出。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="476"/>
-        <source>drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it</source>
-        <translation>正在绘制漏检滑塌：在地图上勾画其轮廓（右键结束），然后按 Ctrl+Return 保存</translation>
+        <location filename="../adapters/processing/evaluate_algorithm.py" line="50"/>
+        <source>Polygons (*.gpkg *.shp *.geojson *.json)</source>
+        <translation>多边形 (*.gpkg *.shp *.geojson *.json)</translation>
     </message>
     <message>
         <location filename="../ui/review/dock.py" line="609"/>
