@@ -48,7 +48,7 @@ demo: package
 # Reproduce the bundled model and its model card on CPU: cross-validation (which also chooses the
 # threshold and minimum area), the final training with that choice, the scores of the trained model
 # (HOLDOUT, and the 16 real tiles for a cyber2a recipe), then MODEL_CARD.md.
-STARTER_RECIPE ?= starter-0.1
+STARTER_RECIPE ?= cyber2a
 STARTER_DIR := models/tsm_starter
 starter-model: setup
 	$(PY) scripts/evaluate_starter.py --recipe $(STARTER_RECIPE) --cv-only --out $(STARTER_DIR)/evaluation.json

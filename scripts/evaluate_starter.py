@@ -237,6 +237,21 @@ def cross_validate_cyber2a(folds: int, steps: int | None, work: Path, recipe: di
             "spread_over_folds": spread, "at_recipe_threshold": per_fold, "sweep": sweep}
 
 
+def score_all_chips(work: Path, model: Path) -> dict:
+    """``model`` on every cyber2a chip at its own threshold and minimum area: only honest for a model
+    that never trained on them (the previous starter, for the before/after table)."""
+    import cyber2a
+
+    desc = json.loads(Path(str(model) + ".json").read_text(encoding="utf-8"))
+    rows = []
+    for chip in cyber2a.load_chips(work):
+        prob = run_inference(InferenceParams((chip.mosaic(),), str(model), cache_dir=str(work / "cache")))
+        rows.append(_score_chip(chip, prob.path, prob.dates[0], desc.get("threshold", 0.5),
+                                desc.get("min_area_m2", 500.0)))
+    return {"model": f"{desc['name']} {desc['version']}", **{k: round(v, 4) if isinstance(v, float) else v
+                                                           for k, v in _tally(rows).items()}}
+
+
 def _progress(label: str):
     def show(step: int, total: int, loss: float) -> None:
         if step % 50 == 0 or step == total:
@@ -389,7 +404,15 @@ def main() -> None:
     parser.add_argument("--cv-only", action="store_true", help="only the cross-validation (before the final training)")
     parser.add_argument("--probs", type=Path, help="also save the held-out tiles' probabilities (.npz)")
     parser.add_argument("--keep-folds", type=Path, metavar="DIR", help="keep each cyber2a fold's model in DIR/foldK")
+    parser.add_argument("--score-cyber2a", type=Path, metavar="JSON",
+                        help="only score --model on all cyber2a chips into JSON (a model that never saw them)")
     args = parser.parse_args()
+    if args.score_cyber2a is not None:
+        with tempfile.TemporaryDirectory(prefix="tsm-eval-") as tmp:
+            scores = score_all_chips(Path(tmp), args.model)
+        args.score_cyber2a.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(scores, indent=1))
+        return
     out = args.out or args.model.parent / "evaluation.json"
     recipe = starter_data.recipe_with(args.recipe, args.set)
     on_chips = recipe.get("data") == "cyber2a"

@@ -1,5 +1,7 @@
-"""Training data of the starter model: the 16 real RTS tiles (../shared/data/rts_tiles_2m, MIT)
-resampled to 3 m, and SYNTHETIC scenes from core.synthetic. Never the HOLDOUT folders."""
+"""Training data and recipes of the starter model: the 756 real cyber2a chips (scripts/cyber2a.py;
+the bundled 0.2.0), the 16 real RTS tiles (../shared/data/rts_tiles_2m, MIT) resampled to 3 m, and
+SYNTHETIC scenes from core.synthetic (0.1.0 and the candidates of issue 15). Never the HOLDOUT
+folders."""
 
 from __future__ import annotations
 
@@ -118,7 +120,7 @@ RECIPES["cyber2a"] = {
     "weights": {"cyber2a": 0.9, "real": 0.0, "synthetic": 0.0, "lookalikes": 0.1},
     "threshold": 0.5, "min_area_m2": 1000,
 }
-DEFAULT_RECIPE = "starter-0.1"  # the bundled model; `make starter-model STARTER_RECIPE=lite0-aug` for the candidate
+DEFAULT_RECIPE = "cyber2a"  # the bundled model (0.2.0); `make starter-model STARTER_RECIPE=starter-0.1` for 0.1.0
 RECIPE = RECIPES[DEFAULT_RECIPE]
 ROLES = ["red", "green", "blue"]
 

@@ -50,7 +50,7 @@ def main(binding: str) -> None:
     from qgis.PyQt.QtWidgets import QApplication, QWidget
 
     from thaw_slump_mapper.adapters import qt_compat
-    from thaw_slump_mapper.ui.review.keys import ReviewKeys
+    from thaw_slump_mapper.ui.review.keys import KeyPace, ReviewKeys
 
     assert sys.modules[QKeySequence.__module__].__name__.startswith(binding), QKeySequence.__module__
     other = "PyQt6" if binding == "PyQt5" else "PyQt5"
@@ -92,6 +92,10 @@ def main(binding: str) -> None:
             super().__init__()
             self.keymap = {qt_compat.sequence_code(k): k for k in ("A", "R", "Space", "1", "Ctrl+Return")}
             self.seen: list[str] = []
+            self.pace = KeyPace()  # the review dock's pacing, fed by the filter (auto-repeat, focus)
+
+        def is_review_key(self, code: int) -> bool:
+            return code in self.keymap
 
         def handle_key(self, code: int) -> bool:
             if code in self.keymap:
