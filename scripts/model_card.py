@@ -96,7 +96,7 @@ def main() -> None:
         (FOLDER / "MODEL_CARD.md").write_text(text, encoding="utf-8")
         print(f"written: {FOLDER / 'MODEL_CARD.md'}")
         return
-    cv, peel, deering = ev["cross_validation"], ev["holdout_peel"], ev["holdout_deering"]
+    cv = ev["cross_validation"]
     prov = desc["provenance"]
     touched = "outlines_touched" in cv["per_tile"][0]  # recorded since issue 15's second round
     tiles = "\n".join(f"| {t['tile'][:8]} | {t['fold']} | {t['pixel_iou']:.3f} | {'yes' if t['detected_iou50'] else 'no'} "
@@ -107,7 +107,6 @@ def main() -> None:
     enc = prov.get("pretrained_encoder")
     pretrained = (f" The encoder started from {enc['source']} ({enc['package']}, {enc['licence']}); learning "
                   f"rate {prov.get('learning_rate', '')}." if enc else "")
-    experts = ", ".join(f"{k} {v:.2f}" for k, v in peel["expert_vs_majority_iou"].items())
     text = f"""# Model card: {desc['name']} {desc['version']}
 
 **What it is.** A compact segmentation network ({desc['architecture']}, {(FOLDER / 'tsm_starter.onnx').stat().st_size / 1e6:.1f} MB
@@ -151,28 +150,7 @@ expert outline that intersects a tile is part of its reference.
 For scale, the seed papers report pixel IoU 0.15-0.58 across Arctic regions (Nitze et al. 2021)
 and object F1 0.85 (Huang et al. 2020) with far more training data.
 
-### HOLDOUT Peel Plateau, Sentinel-2 (10 m, resampled to 3 m), 12 experts
-
-| measure | value |
-|---|---|
-| model pixel IoU against the experts' majority (> 6 of {peel['experts']}) | **{peel['model_pixel_iou']:.3f}** |
-| experts' own IoU against that majority, median | {peel['expert_vs_majority_iou_median']:.2f} |
-| majority area / model's detected area | {peel['majority_ha']:.1f} ha / {peel['model_detected_ha']:.1f} ha |
-| model candidates in the AOI | {peel['model_candidates']} |
-
-Each expert against the majority: {experts}. (Only for information, not used to choose anything:
-the best IoU over thresholds 0.1-0.9 would have been
-{peel['model_iou_at_best_threshold_not_used']['iou']:.3f} at
-{peel['model_iou_at_best_threshold_not_used']['threshold']}.)
-
-### HOLDOUT Deering, Alaska: real PlanetScope 4-band SR without slumps
-
-| measure | value |
-|---|---|
-| valid area | {deering['valid_km2']:.2f} km² |
-| false detections | {deering['false_detections']} ({deering['false_detections_per_km2']:.1f} per km², {deering['false_area_ha']:.2f} ha) |
-| largest false detection | {deering.get('largest_false_ha', float('nan')):.2f} ha |
-
+{_holdout(ev)}
 {_previous(ev, prov.get('recipe', 'starter-0.1'))}
 ## Good at, bad at
 
