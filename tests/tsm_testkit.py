@@ -68,3 +68,13 @@ BARE_SOIL = {"name": "bare-soil-index", "version": "0.1", "architecture": "1x1 c
 def bare_soil_model(path: Path) -> Path:
     """Low NDVI: bare ground or water (slump floors, and the look-alikes: ponds, rock, gravel)."""
     return conv_model(path, np.array([-30.0]).reshape(1, 1, 1, 1), np.array([12.0]), sidecar=BARE_SOIL)
+
+
+STARTER_ONNX = Path(__file__).resolve().parents[1] / "models" / "tsm_starter" / "tsm_starter.onnx"
+
+
+def starter_next_version() -> str:
+    """The version a fine-tune of the bundled starter gets (0.2.0 -> 0.2.1): tests follow the model."""
+    version = json.loads(Path(str(STARTER_ONNX) + ".json").read_text(encoding="utf-8"))["version"]
+    major_minor, _, patch = version.rpartition(".")
+    return f"{major_minor}.{int(patch) + 1}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from qgis.core import QgsApplication, QgsProcessingException, QgsProject, QgsRasterLayer
+from tsm_testkit import starter_next_version
 
 from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID, Provider
 
@@ -98,7 +99,8 @@ def test_inventory_chips_then_training_in_one_algorithm(provider, tmp_path):
     out = processing.run(f"{PROVIDER_ID}:inventorychips", {
         "INVENTORY": str(TRUTH), "MOSAICS": _tiles(6), "MODEL": str(STARTER), "BAND_MAP": "red=1,green=2,blue=3",
         "CHIP": 64, "BACKGROUND": 2, "STEPS": 2, "START": 0, "OUTPUT": str(tmp_path / "chips")}, feedback=feedback)
-    assert out["TRAINED"].endswith("tsm_starter_0_1_1.onnx") and Path(out["TRAINED"]).is_file()
+    stem = "tsm_starter_" + starter_next_version().replace(".", "_")
+    assert out["TRAINED"].endswith(f"{stem}.onnx") and Path(out["TRAINED"]).is_file()
     description = json.loads(Path(out["TRAINED"] + ".json").read_text())
     assert "slumps of GroundTruth_Final_20250625" in description["model_card"]
 

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tsm_testkit import starter_next_version
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -130,4 +131,4 @@ def test_fine_tuning_runs_from_the_unpacked_zip(plugin_zip, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     info = json.loads(result.stdout.strip().splitlines()[-1])
     assert info["starter"].startswith(str(plugins))  # the installed copy, not the repository
-    assert Path(info["tuned"]).is_file() and Path(info["new"]).is_file() and info["runs"] == "0.1.1"
+    assert Path(info["tuned"]).is_file() and Path(info["new"]).is_file() and info["runs"] == starter_next_version()

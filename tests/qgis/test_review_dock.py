@@ -11,7 +11,7 @@ from qgis.gui import QgsMapCanvas
 from qgis.PyQt.QtCore import QEvent, Qt
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication
-from tsm_testkit import bare_soil_model
+from tsm_testkit import bare_soil_model, starter_next_version
 
 from thaw_slump_mapper.adapters import settings
 from thaw_slump_mapper.adapters.compat import FORM_SUPPRESS_ON
@@ -377,9 +377,11 @@ def test_fine_tune_from_the_dock_registers_the_next_model(review, tmp_path):
         QApplication.processEvents()
         time.sleep(0.02)
     assert controller.training is None and dock.train_button.isEnabled()
-    assert registered and registered[0].endswith("tsm_starter_0_1_1.onnx") and Path(registered[0]).exists()
-    assert dock.iterations.rowCount() == 1 and dock.iterations.item(0, 1).text() == "tsm-starter 0.1.1"
-    assert dock.train_progress.format() == "done: 0.1.1"
+    version = starter_next_version()
+    assert registered and registered[0].endswith(f"tsm_starter_{version.replace('.', '_')}.onnx")
+    assert Path(registered[0]).exists()
+    assert dock.iterations.rowCount() == 1 and dock.iterations.item(0, 1).text() == f"tsm-starter {version}"
+    assert dock.train_progress.format() == f"done: {version}"
 
 
 def test_docks_never_ask_for_more_height_than_a_laptop_screen(qgis_app):
@@ -616,7 +618,7 @@ def test_train_from_an_inventory_layer_in_the_dock(review, tmp_path):
 
     counts = json.loads(manifest.read_text())["counts"]
     assert counts["negative"] <= 1 and counts["positive"] >= 1
-    assert dock.train_progress.format() == "done: 0.1.1"
+    assert dock.train_progress.format() == f"done: {starter_next_version()}"
 
 
 def _unreviewed(gpkg):
