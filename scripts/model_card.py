@@ -30,6 +30,18 @@ Goals set for the starter model (issue 15), checked by `scripts/evaluate_starter
 """
 
 
+def _holdout_rows(old: dict, ev: dict) -> list[tuple[str, str, str]]:
+    od, nd = old["holdout_deering"], ev["holdout_deering"]
+    return [
+        ("HOLDOUT Peel pixel IoU", f"{old['holdout_peel']['model_pixel_iou']:.3f}",
+         f"{ev['holdout_peel']['model_pixel_iou']:.3f}"),
+        ("HOLDOUT Deering false detections per km²", f"{od['false_detections_per_km2']:.1f}",
+         f"{nd['false_detections_per_km2']:.1f}"),
+        ("HOLDOUT Deering largest false detection", f"{od['largest_false_ha']:.1f} ha",
+         f"{nd.get('largest_false_ha', float('nan')):.1f} ha"),
+    ]
+
+
 def _previous(ev: dict, recipe: str) -> str:
     """The table against the model bundled before, when this card is for another recipe."""
     if not PREVIOUS.exists():
@@ -38,29 +50,13 @@ def _previous(ev: dict, recipe: str) -> str:
     if old.get("recipe") == recipe:
         return ""
     o, n = old["cross_validation"], ev["cross_validation"]
-    od, nd = old["holdout_deering"], ev["holdout_deering"]
     rows = [
         ("CV pixel IoU, pooled", f"{o['pixel_iou_pooled']:.3f}", f"{n['pixel_iou_pooled']:.3f}"),
         ("CV object F1 at IoU ≥ 0.5", f"{o['object_f1_iou50']:.2f}", f"{n['object_f1_iou50']:.2f}"),
         ("CV outlines touched by a candidate", f"{o['anyoverlap_recall']:.0%}", f"{n['anyoverlap_recall']:.0%}"),
         ("CV candidates per tile", f"{o['candidates_per_tile_mean']:.1f}", f"{n['candidates_per_tile_mean']:.1f}"),
     ]
-    tiles, ot = ev.get("independent_tiles"), old["cross_validation"]
-    if tiles:  # 0.1.0: 4-fold CV on the tiles (it trained on the other 12); this model never saw them
-        rows += [
-            ("16 real tiles: pixel IoU, pooled", f"{ot['pixel_iou_pooled']:.3f}", f"{tiles['pixel_iou_pooled']:.3f}"),
-            ("16 real tiles: object F1 at IoU ≥ 0.5", f"{ot['object_f1_iou50']:.2f}", f"{tiles['object_f1_iou50']:.2f}"),
-            ("16 real tiles: outlines touched", f"{ot['anyoverlap_recall']:.0%}", f"{tiles['anyoverlap_recall']:.0%}"),
-            ("16 real tiles: candidates per tile", f"{ot['candidates_per_tile_mean']:.1f}",
-             f"{tiles['candidates_per_chip']:.1f}"),
-        ]
-    rows += [
-        ("HOLDOUT Peel pixel IoU", f"{old['holdout_peel']['model_pixel_iou']:.3f}",
-         f"{ev['holdout_peel']['model_pixel_iou']:.3f}"),
-        ("HOLDOUT Deering false detections per km²", f"{od['false_detections_per_km2']:.1f}",
-         f"{nd['false_detections_per_km2']:.1f}"),
-        ("HOLDOUT Deering largest false detection", f"{od['largest_false_ha']:.1f} ha", f"{nd.get('largest_false_ha', float('nan')):.1f} ha"),
-    ]
+    rows += _holdout_rows(old, ev)
     table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     return f"""
 ### Against the model bundled before ({old.get('recipe', 'starter-0.1')}, {old.get('architecture', '')})
@@ -217,7 +213,6 @@ def _before_after(ev: dict) -> str:
     oc, cv = old.get("cyber2a_all_chips"), ev["cross_validation"]
     if oc is None:
         return ""
-    od, nd = old["holdout_deering"], ev["holdout_deering"]
     speed = old.get("inference_100km2_vs_0_2_0")
     rows = [
         ("cyber2a chips: object F1 at IoU ≥ 0.5", f"{oc['object_f1_iou50']:.3f}", f"{cv['object_f1_iou50']:.3f}"),
@@ -235,13 +230,7 @@ def _before_after(ev: dict) -> str:
             ("16 real tiles: candidates per tile", f"{ot['candidates_per_tile_mean']:.1f}",
              f"{tiles['candidates_per_chip']:.1f}"),
         ]
-    rows += [
-        ("HOLDOUT Peel pixel IoU", f"{old['holdout_peel']['model_pixel_iou']:.3f}",
-         f"{ev['holdout_peel']['model_pixel_iou']:.3f}"),
-        ("HOLDOUT Deering false detections per km²", f"{od['false_detections_per_km2']:.1f}",
-         f"{nd['false_detections_per_km2']:.1f}"),
-        ("HOLDOUT Deering largest false detection", f"{od['largest_false_ha']:.1f} ha", f"{nd['largest_false_ha']:.1f} ha"),
-    ]
+    rows += _holdout_rows(old, ev)
     if speed:
         rows.append(("CPU inference of 100 km² (median of 3, interleaved)", f"{statistics.median(speed['old_seconds']):.1f} s",
                      f"{statistics.median(speed['new_seconds']):.1f} s ({speed['ratio_new_over_old']:.2f}×; "
