@@ -822,3 +822,22 @@ def test_the_inventory_dialog_opens_only_a_whole_file_name_and_ticks_all_mosaics
     assert opened == [path]  # opened once, when the name was whole
     assert dialog.field.layer() is not None
     dialog.done(0)
+
+
+def test_a_damaged_candidates_file_is_named_with_its_fix(review, fake_iface):
+    """Opening a GeoPackage whose candidates pages are damaged says so with the repair command, in the
+    message catalogue's words (was: 'Cannot read candidates from …: <the exception in English>')."""
+    _, controller, gpkg, _ = review
+    conn = sqlite3.connect(gpkg)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        (page,) = conn.execute("SELECT pageno FROM dbstat WHERE name = 'candidates' ORDER BY pageno LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    with open(gpkg, "r+b") as f:  # noise over the table's first page, the file's length unchanged
+        f.seek((page - 1) * page_size)
+        f.write(bytes((i * 37 + 11) % 256 for i in range(page_size)))
+    fake_iface.messageBar().pushMessage.reset_mock()
+    assert controller.open(str(gpkg), "probability") is False
+    text = fake_iface.messageBar().pushMessage.call_args[0][1]
+    assert "is damaged" in text and ".recover" in text and "Cannot read candidates" not in text, text

@@ -149,7 +149,10 @@ class ReviewController(QObject):
                 self.crs = table_srs(conn, "candidates")[1]
             finally:
                 conn.close()
-        except (TsmError, Exception) as exc:  # noqa: BLE001 - a foreign file must not raise into Qt
+        except TsmError as exc:  # a damaged file, a foreign table: the message and its fix, translated
+            self._message(error_text(exc), Qgis.MessageLevel.Critical)
+            return False
+        except Exception as exc:  # noqa: BLE001 - a foreign file must not raise into Qt
             self._message(tr("Cannot read candidates from {path}: {error}").format(path=gpkg, error=exc),
                           Qgis.MessageLevel.Critical)
             return False
