@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from qgis.core import (
-    QgsClassificationEqualInterval,
     QgsColorRampShader,
     QgsFillSymbol,
     QgsGradientColorRamp,
@@ -17,6 +16,7 @@ from qgis.core import (
     QgsProject,
     QgsRasterLayer,
     QgsRasterShader,
+    QgsRendererRange,
     QgsSingleBandPseudoColorRenderer,
     QgsVectorLayer,
 )
@@ -72,21 +72,21 @@ def result_group(project: QgsProject) -> QgsLayerTreeGroup:
     return group if group is not None else root.insertGroup(0, name)
 
 
+PROBABILITY_CLASSES = ((0.0, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0))
+
+
 def style_candidates(layer: QgsVectorLayer) -> None:
-    """Outline only, coloured from yellow (just above threshold) to red (certain)."""
-    symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_width": "0.8", "outline_color": "255,0,0"})
+    """Outline only, coloured from yellow (just above threshold) to red (certain), in fixed classes of
+    the highest probability: the legend reads the same in every file (equal intervals over the data
+    gave '1 - 1' five times where every candidate was certain)."""
     ramp = QgsGradientColorRamp(QColor(255, 230, 0), QColor(220, 0, 0))
-    renderer = QgsGraduatedSymbolRenderer("max_prob")
-    renderer.setSourceSymbol(symbol)
-    renderer.setSourceColorRamp(ramp)
-    renderer.setClassificationMethod(QgsClassificationEqualInterval())
-    renderer.updateClasses(layer, 5)
-    for i, rng in enumerate(renderer.ranges()):  # colour the outline, not the (empty) fill
-        sym = rng.symbol().clone()
-        sym.symbolLayer(0).setStrokeColor(ramp.color(i / 4))
-        sym.symbolLayer(0).setFillColor(QColor(0, 0, 0, 0))
-        renderer.updateRangeSymbol(i, sym)
-    layer.setRenderer(renderer)
+    ranges = []
+    for i, (low, high) in enumerate(PROBABILITY_CLASSES):
+        symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_width": "0.8"})
+        symbol.symbolLayer(0).setStrokeColor(ramp.color(i / (len(PROBABILITY_CLASSES) - 1)))
+        symbol.symbolLayer(0).setFillColor(QColor(0, 0, 0, 0))
+        ranges.append(QgsRendererRange(low, high, symbol, f"{low:.1f} – {high:.1f}"))
+    layer.setRenderer(QgsGraduatedSymbolRenderer("max_prob", ranges))
 
 
 def candidates_layer(project: QgsProject, gpkg: str) -> QgsVectorLayer | None:

@@ -92,6 +92,11 @@ def test_run_on_current_view_adds_a_styled_candidates_layer(setup, tmp_path):
     (layer,) = _candidates(project)
     assert layer.featureCount() > 0
     assert isinstance(layer.renderer(), QgsGraduatedSymbolRenderer) and layer.renderer().classAttribute() == "max_prob"
+    ranges = layer.renderer().ranges()  # copies: held while their symbols are read
+    legend = [r.label() for r in ranges]  # fixed classes (was '1 - 1' five times)
+    assert legend == ["0.0 – 0.6", "0.6 – 0.7", "0.7 – 0.8", "0.8 – 0.9", "0.9 – 1.0"], legend
+    strokes = {r.symbol().symbolLayer(0).strokeColor().name() for r in ranges}
+    assert len(strokes) == 5 and all(r.symbol().symbolLayer(0).fillColor().alpha() == 0 for r in ranges)
     assert project.layerTreeRoot().findGroup("Thaw Slump Mapper").findLayer(layer.id()) is not None
     assert "candidates" in dock.status.text() and dock.run_button.isEnabled()
     assert dock.tune_box.isEnabled()
