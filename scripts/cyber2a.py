@@ -15,6 +15,7 @@ groups).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from _bootstrap import ROOT, register_package
@@ -124,10 +125,10 @@ def duplicate_pairs(chips: list[Chip], threshold: float = DUPLICATE_R) -> list[t
     """(i, j, r) for chips whose thumbnails correlate >= threshold in some rot90/flip pose."""
     thumbs = np.stack([_thumbnail(c) for c in chips])
     n, d = thumbs.shape
+    posed = np.stack([_poses(t) for t in thumbs], axis=1)  # pose × chip × pixels
     best = np.full((n, n), -1.0, np.float32)
-    for pose in range(8):
-        posed = np.stack([_poses(t)[pose] for t in thumbs])
-        best = np.maximum(best, thumbs @ posed.T / d)
+    for pose in posed:
+        best = np.maximum(best, thumbs @ pose.T / d)
     best = np.maximum(best, best.T)
     np.fill_diagonal(best, -1)
     i, j = np.nonzero(np.triu(best >= threshold))
@@ -163,15 +164,15 @@ def folds(chips: list[Chip], k: int, seed: int = 0) -> list[int]:
     rng = np.random.default_rng(seed)
     fold = [0] * len(chips)
     for region in sorted({c.region for c in chips}):
-        groups = sorted({c.group for c in chips if c.region == region})
+        members = Counter(c.group for c in chips if c.region == region)
+        groups = sorted(members)
         order = [groups[i] for i in rng.permutation(len(groups))]
         sizes = [0] * k
         where = {}
         for g in order:  # to the fold with the fewest chips so far: balanced folds
-            n = sum(1 for c in chips if c.group == g)
             target = int(np.argmin(sizes))
             where[g] = target
-            sizes[target] += n
+            sizes[target] += members[g]
         for idx, chip in enumerate(chips):
             if chip.region == region:
                 fold[idx] = where[chip.group]

@@ -182,7 +182,7 @@ def cross_validate_cyber2a(folds: int, steps: int | None, work: Path, recipe: di
     groups = len({c.group for c in chips})
     print(f"{len(chips)} chips in {groups} groups (near-duplicates joined), {folds} folds of "
           f"{[fold_of.count(k) for k in range(folds)]} chips", flush=True)
-    held_out = []  # (chip, probability raster path, band)
+    held_out = []  # (chip, probability raster path, band, fold)
     per_fold = []
     for k in range(folds):
         started = time.monotonic()
@@ -203,7 +203,7 @@ def cross_validate_cyber2a(folds: int, steps: int | None, work: Path, recipe: di
                 continue
             prob = run_inference(InferenceParams((chip.mosaic(),), str(paths["onnx"]),
                                                  cache_dir=str(work / "cache")))
-            held_out.append((chip, prob.path, prob.dates[0]))
+            held_out.append((chip, prob.path, prob.dates[0], k))
             rows.append(_score_chip(chip, prob.path, prob.dates[0], recipe["threshold"], recipe["min_area_m2"]))
         scores = _tally(rows)
         per_fold.append({"fold": k, "seed": seed_base + k, "train_chips": len(train_set),
@@ -212,21 +212,18 @@ def cross_validate_cyber2a(folds: int, steps: int | None, work: Path, recipe: di
         print(f"\nfold {k}: F1 {scores['object_f1_iou50']:.3f} pixel IoU {scores['pixel_iou_pooled']:.3f} "
               f"false/chip {scores['false_candidates_per_chip']:.2f} ({trained:.0f} s training)", flush=True)
     # threshold and minimum area by CV: the pair with the best pooled object F1 on held-out chips
-    sweep = []
+    sweep, rows_of = [], {}
     for threshold in THRESHOLDS:
         cache = {}
         for min_area in MIN_AREAS:
-            rows = [_score_chip(chip, path, band, threshold, min_area, cache) for chip, path, band in held_out]
+            rows = [_score_chip(chip, path, band, threshold, min_area, cache) for chip, path, band, _ in held_out]
+            rows_of[threshold, min_area] = rows
             sweep.append({"threshold": threshold, "min_area_m2": min_area,
                           **{key: round(v, 4) for key, v in _tally(rows).items() if isinstance(v, float)}})
     best = max(sweep, key=lambda r: (r["object_f1_iou50"], r["pixel_iou_pooled"]))
     # the folds at the chosen pair: the spread over folds (each fold its own seed)
-    final_rows, fold_scores = [], []
-    for k in range(folds):
-        rows = [_score_chip(chip, path, band, best["threshold"], best["min_area_m2"])
-                for (chip, path, band) in held_out if fold_of[chips.index(chip)] == k]
-        final_rows += rows
-        fold_scores.append(_tally(rows))
+    final_rows = rows_of[best["threshold"], best["min_area_m2"]]
+    fold_scores = [_tally([row for row, (*_, f) in zip(final_rows, held_out) if f == k]) for k in range(folds)]
     pooled = _tally(final_rows)
     spread = {key: {"folds": [round(f[key], 4) for f in fold_scores],
                     "sd": round(statistics.stdev([f[key] for f in fold_scores]), 4) if folds > 1 else 0.0}
