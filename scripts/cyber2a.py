@@ -41,10 +41,11 @@ CITATION = ("cyber2a_rts: the Cyber2A project's teaching set of RTS chips derive
 class Chip:
     """One cyber2a chip: its image, mask, true outlines in map coordinates and, on demand, a GeoTIFF."""
 
-    def __init__(self, image: dict, polygons: list, index: int, work: Path | None = None) -> None:
+    def __init__(self, image: dict, polygons: list, index: int, work: Path | None = None, data: Path = DATA) -> None:
         from rasterio.transform import from_origin
 
         self.name = Path(image["file_name"]).stem
+        self.data = data
         self.region = "nitze" if self.name.startswith("train_nitze") else "yg"
         self.width, self.height = int(image["width"]), int(image["height"])
         col, row = index % 30, index // 30
@@ -69,11 +70,11 @@ class Chip:
         return geom
 
     def rgb(self) -> np.ndarray:
-        return np.asarray(Image.open(DATA / "images" / f"{self.name}.jpg").convert("RGB"), np.uint8)
+        return np.asarray(Image.open(self.data / "images" / f"{self.name}.jpg").convert("RGB"), np.uint8)
 
     def mask(self) -> np.ndarray:
         """The set's own 0/1 mask (rasterised from the same polygons)."""
-        return (np.asarray(Image.open(DATA / "masks" / f"{self.name}.png")) > 0).astype(np.uint8)
+        return (np.asarray(Image.open(self.data / "masks" / f"{self.name}.png")) > 0).astype(np.uint8)
 
     def mosaic(self):
         """The chip as the engine reads a mosaic (the GeoTIFF is written once, atomically)."""
@@ -107,7 +108,7 @@ class Chip:
 
 
 def _thumbnail(chip: Chip, size: int = 24) -> np.ndarray:
-    grey = Image.open(DATA / "images" / f"{chip.name}.jpg").convert("L").resize((size, size), Image.BILINEAR)
+    grey = Image.open(chip.data / "images" / f"{chip.name}.jpg").convert("L").resize((size, size), Image.BILINEAR)
     a = np.asarray(grey, np.float32).ravel()
     return (a - a.mean()) / (a.std() + 1e-6)
 
@@ -143,7 +144,7 @@ def load_chips(work: Path | None = None, data: Path = DATA) -> list[Chip]:
         if isinstance(ann.get("segmentation"), list):  # polygons (no RLE in this set)
             outlines.setdefault(ann["image_id"], []).append(ann["segmentation"])
     images = sorted(coco["images"], key=lambda im: im["file_name"])  # positions independent of any seed
-    chips = [Chip(im, outlines.get(im["id"], []), i, work) for i, im in enumerate(images)]
+    chips = [Chip(im, outlines.get(im["id"], []), i, work, data) for i, im in enumerate(images)]
     parent = list(range(len(chips)))
 
     def root(k: int) -> int:
