@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import about, deps
-from .errors import TsmError
+from .errors import InputError, TsmError
 from .messages import Message
 from .outputs import atomic_files, check_folder, check_new_file
 from .preferences import BACKENDS, CHIPS
@@ -240,6 +240,16 @@ def cmd_infer(args: argparse.Namespace) -> int:
 
         known = mark_known(args.out, read_inventory(args.known_inventory))
         summary["known"] = known.known
+    change_note = ""
+    if len(prob.dates) > 1:  # how each candidate changed across the dates (tsm change measures it again)
+        from .change.update import update_change
+
+        try:
+            changed = update_change(args.out, prob.path, progress=_progress_printer(args.quiet))
+            summary["change_measured"] = changed.measured
+            change_note = f"; change over {len(changed.dates)} dates measured (candidate_dates)"
+        except InputError as exc:  # mosaics labelled without dates: the candidates are written all the same
+            change_note = f"; change over time not measured: {exc.problem}"
     print(json.dumps(summary) if args.json else
           f"{stats.found} candidates ({stats.inserted} new, {stats.updated} updated"
           f"{f', {stats.merged} merged into one' if stats.merged else ''}) in {args.out} "
@@ -247,7 +257,33 @@ def cmd_infer(args: argparse.Namespace) -> int:
           f"probabilities: {prob.path}{' (cached)' if prob.cached else ''}"
           f"{_near_nodata_note(result, vparams.nodata_margin_px)}"
           + (f"; {summary['known']} already in {Path(args.known_inventory).name} (marked known_uid)"
-             if args.known_inventory else ""))
+             if args.known_inventory else "") + change_note)
+    return 0
+
+
+def cmd_change(args: argparse.Namespace) -> int:
+    from .change.measure import AREA_THRESHOLD
+    from .change.update import update_change
+
+    result = update_change(args.candidates, args.prob, args.threshold or AREA_THRESHOLD,
+                           progress=_progress_printer(args.quiet))
+    changes = result.result.changes
+    if args.json:
+        print(json.dumps({"measured": result.measured, "outside": result.outside, "dates": result.dates,
+                          "probability_raster": result.probability_raster, "run_id": result.run_id,
+                          "candidates": [{"candidate_id": c.candidate_id, **vars(c.growth)} for c in changes]}))
+        return 0
+    for c in changes[:args.show]:
+        g = c.growth
+        rate = "-" if g.growth_m2_per_yr is None else f"{g.growth_m2_per_yr:+,.0f} m²/yr"
+        span = "-" if g.area_first_m2 is None else f"{g.area_first_m2:,.0f} → {g.area_last_m2:,.0f} m²"
+        print(f"{c.candidate_id[:8]}  first seen {g.first_date_seen or '-':<10}  {span:<24} {rate:>16}  "
+              f"({g.dates_observed} of {len(c.dates)} dates observed)")
+    if len(changes) > args.show:
+        print(f"… and {len(changes) - args.show} more (all in the candidate_dates table)")
+    print(f"{result.measured} candidates measured over {len(result.dates)} dates ({result.dates[0]} to "
+          f"{result.dates[-1]}) into {args.candidates} (table candidate_dates)"
+          + (f"; {result.outside} outside the probabilities left as they were" if result.outside else ""))
     return 0
 
 
@@ -776,6 +812,17 @@ def build_parser() -> argparse.ArgumentParser:
     known.add_argument("--min-overlap", type=_number(float, 0.0, 1.0, high_open=True), default=0.0,
                        help="share of a candidate's area that must overlap a slump (default 0: any overlap)")
     known.set_defaults(func=cmd_mark_known)
+
+    change = sub.add_parser("change", help="how each candidate changed: area per date, growth rate, first date seen")
+    change.add_argument("candidates", help="the candidates GeoPackage of a run over two or more dates")
+    change.add_argument("--prob", help="the multi-date probability raster to measure (default: the newest "
+                                       "multi-date run's)")
+    change.add_argument("--threshold", type=float, default=None,
+                        help="per-pixel probability counted as slump (default 0.5)")
+    change.add_argument("--show", type=_number(int, 0, 100000), default=20, help="candidates printed (default 20)")
+    change.add_argument("--json", action="store_true", help="print a JSON summary")
+    change.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    change.set_defaults(func=cmd_change)
 
     its = sub.add_parser("iterations", help="print the iteration log of a candidates GeoPackage")
     its.add_argument("candidates")

@@ -60,6 +60,14 @@ DETECTION_COLUMNS = [
     ("updated_at", "DATETIME"),
     ("plugin_version", "TEXT"),
 ]
+# How the slump changed across the dates of a run (core.change; rows per date in candidate_dates)
+CHANGE_COLUMNS = [
+    ("first_date_seen", "TEXT"),
+    ("growth_m2_per_yr", "REAL"),
+    ("area_first_m2", "REAL"),
+    ("area_last_m2", "REAL"),
+    ("dates_observed", "INTEGER"),
+]
 # Reserved for the review workflow; a run never writes them.
 REVIEW_COLUMNS = [
     ("status", "TEXT NOT NULL DEFAULT 'unreviewed'"),
@@ -72,6 +80,7 @@ REVIEW_COLUMNS = [
     ("criteria", "TEXT"),
     ("notes", "TEXT"),
     ("edited", "BOOLEAN DEFAULT 0"),
+    ("first_date_seen_reviewer", "TEXT"),  # the reviewer's correction; first_date_seen stays the model's
 ]
 RUN_COLUMNS = [
     ("run_id", "TEXT PRIMARY KEY"),
@@ -178,10 +187,10 @@ def _merge(path: Path, db: Path, result: Vectorized, run: dict, min_overlap: flo
         with transaction(conn, path):
             if not table_exists(conn, LAYER):
                 srs_id = ensure_srs(conn, result.epsg, result.crs_wkt)
-                create_feature_table(conn, LAYER, DETECTION_COLUMNS + REVIEW_COLUMNS, "POLYGON", srs_id)
+                create_feature_table(conn, LAYER, DETECTION_COLUMNS + CHANGE_COLUMNS + REVIEW_COLUMNS, "POLYGON", srs_id)
                 conn.execute(f'CREATE INDEX "{LAYER}_status" ON "{LAYER}" (status)')
             else:
-                add_missing_columns(conn, LAYER, DETECTION_COLUMNS + REVIEW_COLUMNS)
+                add_missing_columns(conn, LAYER, DETECTION_COLUMNS + CHANGE_COLUMNS + REVIEW_COLUMNS)
             if not table_exists(conn, RUNS):
                 create_attribute_table(conn, RUNS, RUN_COLUMNS)
             srs_id, table_wkt = table_srs(conn, LAYER)
