@@ -818,7 +818,8 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("--prob", help="the multi-date probability raster to measure (default: the newest "
                                        "multi-date run's)")
     change.add_argument("--threshold", type=float, default=None,
-                        help="per-pixel probability counted as slump (default 0.5)")
+                        help="per-pixel probability counted as slump (default 0.4: the model's outlines sit "
+                             "inside the slump's edge)")
     change.add_argument("--show", type=_number(int, 0, 100000), default=20, help="candidates printed (default 20)")
     change.add_argument("--json", action="store_true", help="print a JSON summary")
     change.add_argument("--quiet", action="store_true", help="no progress on stderr")
