@@ -8,7 +8,9 @@ recipe, as in the positives layer), so the file merges into ARTS as it is; then 
 id, area (ha), perimeter, confidence, activity, initiation period, criteria, reviewer(s) and
 review dates, model provenance; with a line layer the distance to the nearest road or railway
 and a flag within a distance (500 m by default, as in Xia et al.); with a DEM the mean
-elevation, slope and aspect inside the outline.
+elevation, slope and aspect inside the outline; after a multi-date run, how it changed (first
+date seen, the reviewer's correction over the model's; growth per year; first and last area) and,
+in a layer of its own (rts_dates), its outline and area on every date of the run.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from shapely.geometry import mapping, shape
 from shapely.strtree import STRtree
 
 from ..errors import InputError, OutputError
+from ..store.candidate_dates import read_candidate_dates
 from ..store.candidates import LAYER, now_iso, read_candidates, run_dates
 from ..store.gpkg import (
     connect,
@@ -72,9 +75,20 @@ OWN_FIELDS = [
     ("mean_elev_m", "REAL"),
     ("mean_slope_deg", "REAL"),
     ("mean_aspect_deg", "REAL"),
+    # change over the run's dates (core.change): the reviewer's first date wins over the model's
+    ("first_date_seen", "TEXT"),
+    ("first_date_seen_by", "TEXT"),  # reviewer or model
+    ("growth_m2_per_yr", "REAL"),
+    ("area_first_m2", "REAL"),
+    ("area_last_m2", "REAL"),
+    ("dates_observed", "INTEGER"),
     ("exported_at", "DATETIME"),
 ]
 COLUMNS = ARTS_FIELDS + OWN_FIELDS
+# each accepted slump's outline on every date of the run (the model's, from candidate_dates)
+DATES_LAYER = "rts_dates"
+DATES_COLUMNS = [("rts_id", "TEXT NOT NULL"), ("date", "TEXT NOT NULL"), ("area_m2", "REAL"), ("mean_prob", "REAL"),
+                 ("observed", "BOOLEAN")]
 
 STYLE_QML = """<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.22.0" styleCategories="Symbology">
@@ -200,6 +214,7 @@ def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bo
     imagery = ",".join(run_dates(candidates_gpkg))
     roads_info = _road_distances(geoms, roads or [], near_m)
     terrain = _terrain(geoms, crs, dem_path)
+    per_date = read_candidate_dates(candidates_gpkg)
     tmp = out.with_name(out.name + f".{os.getpid()}.part")
     tmp.unlink(missing_ok=True)
     exported = now_iso()
@@ -229,9 +244,13 @@ def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bo
                               "model_version": r.get("model_version"), "model_sha256": r.get("model_sha256"),
                               "dist_to_road_m": dist, "near_road": None if near is None else int(near),
                               "mean_elev_m": elev, "mean_slope_deg": slope, "mean_aspect_deg": aspect,
-                              "exported_at": exported}
+                              **_first_seen(r), "growth_m2_per_yr": r.get("growth_m2_per_yr"),
+                              "area_first_m2": r.get("area_first_m2"), "area_last_m2": r.get("area_last_m2"),
+                              "dates_observed": r.get("dates_observed"), "exported_at": exported}
                     conn.execute(insert, (encode_geometry(geom, srs), *(values[c] for c, _ in COLUMNS)))
                 update_extent(conn, INVENTORY_LAYER)
+                if per_date:
+                    _write_dates(conn, srs, per_date, {r["candidate_id"] for r in rows})
                 _write_style(conn)
         finally:
             conn.close()
@@ -240,6 +259,25 @@ def export_inventory(candidates_gpkg: str | Path, out: str | Path, overwrite: bo
         tmp.unlink(missing_ok=True)
         raise
     return len(rows)
+
+
+def _first_seen(row: dict) -> dict:
+    reviewer = row.get("first_date_seen_reviewer")
+    model = row.get("first_date_seen")
+    return {"first_date_seen": reviewer or model,
+            "first_date_seen_by": "reviewer" if reviewer else ("model" if model else None)}
+
+
+def _write_dates(conn: sqlite3.Connection, srs: int, rows: list[dict], accepted: set[str]) -> None:
+    create_feature_table(conn, DATES_LAYER, DATES_COLUMNS, "MULTIPOLYGON", srs)
+    for r in rows:
+        if r["candidate_id"] in accepted:
+            geom = r["geometry"]
+            conn.execute(f'INSERT INTO "{DATES_LAYER}" (geom, rts_id, date, area_m2, mean_prob, observed) '
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         (encode_geometry(geom, srs) if geom is not None else None, r["candidate_id"], r["date"],
+                          r["area_m2"], r["mean_prob"], int(r["observed"])))
+    update_extent(conn, DATES_LAYER)
 
 
 def _write_style(conn: sqlite3.Connection) -> None:

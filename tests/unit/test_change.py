@@ -158,6 +158,7 @@ def test_bad_inputs_give_one_line_and_change_nothing(tmp_path, model, capsys, ca
 
 def test_a_raster_of_one_date_given_with_prob_is_refused(tmp_path, model, capsys):
     rc, gpkg = _infer(tmp_path, model, _mosaics(tmp_path, {"2021-07-01": 40}))
+    assert rc == 0
     prob = sqlite3.connect(gpkg).execute("SELECT probability_raster FROM runs").fetchone()[0]
     before = _digest(gpkg)
     capsys.readouterr()
@@ -165,3 +166,32 @@ def test_a_raster_of_one_date_given_with_prob_is_refused(tmp_path, model, capsys
     err = capsys.readouterr().err
     assert "holds one date (2021-07-01)" in err and "--mosaic PATH@DATE" in err
     assert _digest(gpkg) == before
+
+
+def test_the_inventory_carries_the_growth_and_every_dates_outline(tmp_path, model, capsys):
+    from thaw_slump_mapper.core.review.decisions import record_decision
+    from thaw_slump_mapper.core.review.inventory import export_inventory
+
+    rc, gpkg = _infer(tmp_path, model, _mosaics(tmp_path, GROWTH, HIDDEN))
+    assert rc == 0, capsys.readouterr().err
+    (cand,) = read_candidates(gpkg)
+    record_decision(gpkg, cand["candidate_id"], "accepted", "ana")
+    out = tmp_path / "inventory.gpkg"
+    assert export_inventory(gpkg, out) == 1
+    with sqlite3.connect(out) as conn:
+        row = conn.execute("SELECT first_date_seen, first_date_seen_by, growth_m2_per_yr, area_first_m2, "
+                           "dates_observed FROM rts_inventory").fetchone()
+        dates = conn.execute("SELECT date, observed, area_m2, geom IS NOT NULL FROM rts_dates ORDER BY date").fetchall()
+    assert row == ("2019-07-01", "model", cand["growth_m2_per_yr"], cand["area_first_m2"], 4)
+    assert [d[0] for d in dates] == sorted([*GROWTH, HIDDEN])
+    assert [(d[1], d[3]) for d in dates if d[0] == HIDDEN] == [(0, 0)]  # hidden: no area, no outline
+    assert all(d[1] == 1 and d[3] == 1 and d[2] > 0 for d in dates if d[0] != HIDDEN)
+
+    # the reviewer's first date wins over the model's, which stays in the candidates file
+    with sqlite3.connect(gpkg) as conn:
+        conn.execute("UPDATE candidates SET first_date_seen_reviewer = '2018-08-01'")
+    export_inventory(gpkg, out, overwrite=True)
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("SELECT first_date_seen, first_date_seen_by FROM rts_inventory").fetchone() == \
+            ("2018-08-01", "reviewer")
+    assert read_candidates(gpkg)[0]["first_date_seen"] == "2019-07-01"
