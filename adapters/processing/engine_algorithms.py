@@ -30,14 +30,14 @@ from ...core.engine.masks import find_udm, inspect_mask
 from ...core.engine.models import load_model
 from ...core.engine.raster import MosaicSpec, guess_date, inspect_mosaic, is_date, same_date_warnings
 from ...core.engine.vectorize import VectorizeParams, vectorize
-from ...core.errors import TsmError
+from ...core.errors import Cancelled, TsmError
 from ...core.messages import Message
 from ...core.preferences import default_cache_dir
 from ...core.progress import CancelToken
 from ...core.store.candidates import write_candidates
 from .. import settings
 from ..compat import NUMBER_DOUBLE, SOURCE_RASTER, SOURCE_VECTOR_POLYGON
-from ..i18n import tr
+from ..i18n import plural, tr
 from ..layers import aoi_of_features, extent_of, raster_file
 from ..messages import error_text, localize
 from ..tasks import progress_text
@@ -58,6 +58,31 @@ def _progress_bridge(feedback, token: CancelToken):
         if feedback.isCanceled():
             token.cancel()
     return progress
+
+
+def measure_change_feedback(gpkg: str, prob_path: str, feedback, token: CancelToken) -> None:
+    """How each candidate of a multi-date run changed, measured after the candidates are written;
+    a run whose change cannot be measured (mosaics without dates) still succeeds, with one line."""
+    from ...core.change.update import update_change
+
+    def progress(p) -> None:  # candidates measured, not tiles: the bar only
+        feedback.setProgress(100.0 * p.fraction)
+        if feedback.isCanceled():
+            token.cancel()
+
+    feedback.setProgressText(tr("Measuring how each candidate changed across the dates…"))
+    try:
+        summary = update_change(gpkg, prob_path, progress=progress, cancel=token)
+    except Cancelled:
+        feedback.pushWarning(tr("Change over time not measured (cancelled); 'Measure change over time' in the "
+                                "Processing toolbox measures it."))
+        return
+    except TsmError as exc:  # e.g. mosaics labelled without dates
+        feedback.pushWarning(tr("Change over time not measured: {problem}").format(problem=localize(exc.problem)))
+        return
+    feedback.pushInfo(plural(summary.measured, tr("Change of {n} candidate over {dates} dates measured."),
+                             tr("Change of {n} candidates over {dates} dates measured.")).format(
+        n=summary.measured, dates=len(summary.dates)))
 
 
 class RunModelAlgorithm(QgsProcessingAlgorithm):
@@ -196,6 +221,8 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(error_text(exc)) from exc
         feedback.pushInfo(tr("{found} candidates ({new} new, {updated} updated)").format(
             found=stats.found, new=stats.inserted, updated=stats.updated))
+        if len(prob.dates) > 1:
+            measure_change_feedback(out, str(prob.path), feedback, token)
         if result.near_nodata_m2:
             feedback.pushInfo(tr("{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked "
                                  "clouds) were left out.").format(area=result.near_nodata_m2 / 1e4,

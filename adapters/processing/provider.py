@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 from ...core.about import version
 from ...resources.paths import icon_path
 from ..i18n import tr
+from .change_algorithm import MeasureChangeAlgorithm
 from .engine_algorithms import RunModelAlgorithm, RunModelOnClusterAlgorithm, VectorizeAlgorithm
 from .environment_algorithm import EnvironmentAlgorithm
 from .evaluate_algorithm import EvaluateAlgorithm
@@ -35,6 +36,7 @@ class Provider(QgsProcessingProvider):
         self.addAlgorithm(RunModelAlgorithm())
         self.addAlgorithm(RunModelOnClusterAlgorithm())
         self.addAlgorithm(VectorizeAlgorithm())
+        self.addAlgorithm(MeasureChangeAlgorithm())
         self.addAlgorithm(ExportInventoryAlgorithm())
         self.addAlgorithm(EvaluateAlgorithm())
         self.addAlgorithm(InventoryChipsAlgorithm())

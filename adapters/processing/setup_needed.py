@@ -23,6 +23,7 @@ def algorithms() -> dict[str, str]:
         "runmodel": tr("Run model on mosaics"),
         "runmodelcluster": tr("Run model on a Dask cluster"),
         "vectorize": tr("Vectorise probability raster"),
+        "change": tr("Measure change over time"),
         "exportinventory": tr("Export inventory"),
         "evaluate": tr("Evaluate against reference outlines"),
         "inventorychips": tr("Training chips from an inventory"),

@@ -26,12 +26,33 @@ from ...core.engine.masks import inspect_mask
 from ...core.engine.models import LoadedModel, load_model
 from ...core.engine.raster import MosaicSpec, crs_label, inspect_mosaic, working_crs
 from ...core.engine.vectorize import VectorizeParams, vectorize
-from ...core.errors import TsmError
+from ...core.errors import Cancelled, TsmError
 from ...core.store.candidates import file_crs, write_candidates
 from ..widgets import disconnect
 from .dock import AREA_LAYER, AREA_VIEW, PROJECT_SCOPE, RUN_CLUSTER, InferenceDock, RunRequest
 
 LOGGER = logging.getLogger("thaw_slump_mapper.inference")
+
+
+def measure_change_after(gpkg: str, prob_path, dates: list[str], cancel) -> str:
+    """After a run over two or more dates: how each candidate changed (core.change), in the same
+    task. A run the change cannot be measured for (mosaics labelled without dates) still succeeds;
+    the returned line, for the status and the log, says why it was not measured."""
+    if len(dates) < 2:
+        return ""
+    from ...core.change.update import update_change
+
+    try:
+        summary = update_change(gpkg, prob_path, cancel=cancel)
+    except Cancelled:  # the candidates are written: only the change is left for later
+        return tr("Change over time not measured (cancelled); 'Measure change over time' in the Processing "
+                  "toolbox measures it.")
+    except TsmError as exc:  # e.g. mosaics labelled without dates
+        LOGGER.info("change over time not measured: %s", exc.problem)
+        return tr("Change over time not measured: {problem}").format(problem=localize(exc.problem))
+    return plural(summary.measured, tr("Change of {n} candidate over {dates} dates measured."),
+                  tr("Change of {n} candidates over {dates} dates measured.")).format(
+        n=summary.measured, dates=len(summary.dates))
 
 
 def mosaic_summary(info) -> str:
@@ -329,7 +350,8 @@ class InferenceController(QObject):
                                                                     "band": vparams.band, "cached": prob.cached,
                                                                     "cluster": address}},
                 reproject=reproject)
-            return {"prob": prob, "stats": stats, "gpkg": gpkg, "band": result.band,
+            change = measure_change_after(gpkg, prob.path, list(prob.dates), cancel)
+            return {"prob": prob, "stats": stats, "gpkg": gpkg, "band": result.band, "change": change,
                     "seconds": time.monotonic() - start, "near_nodata_m2": result.near_nodata_m2,
                     "margin": vparams.nodata_margin_px}
 
@@ -356,7 +378,8 @@ class InferenceController(QObject):
         show_candidates(self.project, out["gpkg"])
         if request.add_probability:
             show_probability(self.project, keep_beside(str(prob.path), out["gpkg"]), prob.band_index(out["band"]))
-        self.last = {"prob": str(prob.path), "run_id": stats.run_id, "gpkg": out["gpkg"], "band": out["band"]}
+        self.last = {"prob": str(prob.path), "run_id": stats.run_id, "gpkg": out["gpkg"], "band": out["band"],
+                     "dates": list(prob.dates)}
         self.project.writeEntry(PROJECT_SCOPE, "candidates", out["gpkg"])  # this project's candidates file
         self.candidates_written.emit(out["gpkg"])
         self.dock.set_tuning(True)
@@ -369,6 +392,8 @@ class InferenceController(QObject):
         if out.get("near_nodata_m2"):
             summary += " " + tr("{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked "
                                 "clouds) were left out.").format(area=out["near_nodata_m2"] / 1e4, margin=out["margin"])
+        if out.get("change"):
+            summary += " " + out["change"]
         self.dock.set_finished(tr("done"))
         self.dock.set_status(summary + (" " + tr("Probabilities came from the cache.") if prob.cached else ""))
         self._message(summary, Qgis.MessageLevel.Success)
@@ -401,7 +426,9 @@ class InferenceController(QObject):
                 "threshold": threshold, "min_area_m2": min_area, "probability_raster": last["prob"],
                 "seconds": time.monotonic() - start, "parameters": {"band": last["band"], "vectorize_only": True}},
                 replace_run_id=last["run_id"])
-            return {"stats": stats, "seconds": time.monotonic() - start}
+            # new outlines: their change is measured again (a multi-date run)
+            change = measure_change_after(last["gpkg"], last["prob"], last.get("dates", []), cancel)
+            return {"stats": stats, "seconds": time.monotonic() - start, "change": change}
 
         def done(out):
             self.task = None
@@ -413,7 +440,8 @@ class InferenceController(QObject):
                                         tr("{found} candidates at threshold {threshold:.2f} and {area:.0f} m² "
                                            "({seconds:.1f} s).")).format(found=out["stats"].found,
                                                                          threshold=threshold, area=min_area,
-                                                                         seconds=out["seconds"]))
+                                                                         seconds=out["seconds"])
+                                 + (" " + out["change"] if out.get("change") else ""))
 
         task = EngineTask(tr("Thaw slump re-vectorisation"), work)
         task.succeeded.connect(done)
