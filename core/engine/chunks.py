@@ -10,11 +10,23 @@ the same tiles, in the same order, whatever the chunk size or the order the chun
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .tiling import ramp, tile_starts
 
 CHUNK_PX = 2048  # about 6 km at 3 m: a few hundred tiles of work, tens of MB of accumulators
+# The accumulators hold every date of a chunk (2 × 16 MB per date at 2048²): beyond this many dates
+# the chunks shrink so that a run of dozens of dates (every clear scene of six summers) needs the
+# memory of a four-date run (24 dates at 2048² peaked at 4.7 GB).
+DATES_PER_FULL_CHUNK = 4
+MIN_CHUNK_PX = 256
+
+
+def chunk_side(chunk_px: int, dates: int) -> int:
+    if dates <= DATES_PER_FULL_CHUNK:
+        return chunk_px
+    return max(MIN_CHUNK_PX, int(chunk_px * math.sqrt(DATES_PER_FULL_CHUNK / dates)))
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from ..progress import CancelToken, ProgressCallback, ProgressMeter
 from . import masks, nodata
 from .aoi import Aoi, TileFilter
 from .bands import normalise, raw_input, resolve_bands
-from .chunks import CHUNK_PX, Chunk, ChunkLayout
+from .chunks import CHUNK_PX, Chunk, ChunkLayout, chunk_side
 from .models import LoadedModel, load_model
 from .pipeline import CACHE_FIX, NODATA, SCALE, ChunkedRun, Stats
 from .raster import Extent, Grid, MosaicInfo, MosaicReader, MosaicSpec, inspect_mosaic, plan_grid
@@ -160,7 +160,8 @@ def plan_run(params: InferenceParams, model: LoadedModel, infos: list[MosaicInfo
     spec = model.spec
     extent = params.extent or (params.aoi.extent() if params.aoi is not None else None)
     grid = plan_grid(extent, infos, spec.gsd_m, params.allow_reproject)
-    layout = ChunkLayout(grid.height, grid.width, spec.tile_size, spec.overlap, params.chunk_px)
+    layout = ChunkLayout(grid.height, grid.width, spec.tile_size, spec.overlap,
+                         chunk_side(params.chunk_px, len(infos)))
     keep = TileFilter(params.aoi, grid)
     chunks = []
     tiles = 0
@@ -324,7 +325,7 @@ def begin_run(params: InferenceParams, model: LoadedModel, start: float
     if not setup.plan.chunks:
         raise InputError("The area and the mosaics do not overlap: there is nothing to run on.",
                          "Choose an area (or extent) that lies on the mosaics.")
-    prepare_folder(setup.plan, params.chunk_px)
+    prepare_folder(setup.plan, chunk_side(params.chunk_px, len(setup.plan.dates)))
     return setup, cache, None
 
 

@@ -195,3 +195,18 @@ def test_the_inventory_carries_the_growth_and_every_dates_outline(tmp_path, mode
         assert conn.execute("SELECT first_date_seen, first_date_seen_by FROM rts_inventory").fetchone() == \
             ("2018-08-01", "reviewer")
     assert read_candidates(gpkg)[0]["first_date_seen"] == "2019-07-01"
+
+
+def test_many_dates_shrink_the_chunks_so_memory_stays_that_of_four(tmp_path, model, capsys):
+    from thaw_slump_mapper.core.engine.chunks import CHUNK_PX, chunk_side
+
+    assert chunk_side(CHUNK_PX, 1) == chunk_side(CHUNK_PX, 4) == CHUNK_PX
+    for dates in (5, 12, 48):  # accumulators: dates × side² no larger than four dates at full size
+        assert dates * chunk_side(CHUNK_PX, dates) ** 2 <= 4 * CHUNK_PX ** 2
+    assert chunk_side(CHUNK_PX, 10_000) == 256
+    dates = {f"{2000 + i}-07-01": 20 + 2 * i for i in range(9)}
+    rc, gpkg = _infer(tmp_path, model, _mosaics(tmp_path, dates))
+    assert rc == 0, capsys.readouterr().err
+    (run_json,) = (tmp_path / "cache").glob("prob_*/run.json")
+    assert json.loads(run_json.read_text())["chunk_px"] == chunk_side(CHUNK_PX, 9) < CHUNK_PX
+    assert len(read_candidate_dates(gpkg)) == 9
