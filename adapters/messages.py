@@ -243,6 +243,22 @@ def catalogue() -> dict[str, str]:
         "gpkg.layout": tr("{name} is not laid out as a candidates GeoPackage of this plugin ({detail})."),
         "gpkg.layout.fix": tr("Give the GeoPackage written by a run (tsm infer or the plugin), or write to a new "
                               "file; the file keeps its last saved state."),
+        "change.one_date": tr("{name} holds one date ({date}): change needs the same place on two or more "
+                              "dates."),
+        "change.one_date.fix": tr("Run the model over a mosaic per date (--mosaic PATH@DATE, repeated) and measure "
+                                  "that run."),
+        "change.no_dates": tr("The mosaics of {name} are labelled {labels}, which name no date, so no rate per year "
+                              "can be measured."),
+        "change.no_dates.fix": tr("Run again with each mosaic's date after @ (PATH@2021-07-15), or name the layers "
+                                  "by date."),
+        "change.threshold": tr("The area threshold {value} is outside (0, 1)."),
+        "change.threshold.fix": tr("Choose e.g. 0.5."),
+        "change.no_multidate": tr("{name} has no run over two or more dates: there is nothing to compare."),
+        "change.no_multidate.fix": tr("Run the model over the mosaics of several dates into this file, or give the "
+                                      "probability raster of such a run (--prob)."),
+        "change.prob_missing": tr("The probabilities of the newest multi-date run of {name} are gone ({path})."),
+        "change.prob_missing.fix": tr("Run the model over the same mosaics again (it writes them anew), or give "
+                                      "another run's probability raster (--prob)."),
         "prob.damaged": tr("The probability raster {name} cannot be read whole ({detail})."),
         "prob.damaged.fix": tr("It is truncated or damaged: copy it again, or run the model again to write a new "
                                "one."),
