@@ -195,11 +195,13 @@ def cmd_infer(args: argparse.Namespace) -> int:
         raise CrsMismatchError(Path(args.out), existing, run_crs)  # said before the model runs
     model = load_model(args.model, args.device, args.backend)
     vparams = _vectorize_params(args, model.spec)  # checked before the model runs, not after
+    said: set[str] = set()  # a warning true of every date (49 Sentinel-2 scenes resampled) is said once
     for info in infos:  # doubts about the inputs, said before the run; errors stop it there
         for level, message in fit_findings(model.spec, info, dict(info.spec.band_map) or None, dict(aux)):
             if level == "error":
                 raise CliError(message)
-            if level == "warning":
+            if level == "warning" and message not in said:
+                said.add(message)
                 print(f"tsm infer: warning: {message}", file=sys.stderr)
     params = InferenceParams(tuple(mosaics), args.model, extent, args.cache or default_cache_dir(),
                              args.batch_size, args.device, args.reproject, aux, aoi=aoi,

@@ -210,3 +210,11 @@ def test_many_dates_shrink_the_chunks_so_memory_stays_that_of_four(tmp_path, mod
     (run_json,) = (tmp_path / "cache").glob("prob_*/run.json")
     assert json.loads(run_json.read_text())["chunk_px"] == chunk_side(CHUNK_PX, 9) < CHUNK_PX
     assert len(read_candidate_dates(gpkg)) == 9
+
+
+def test_a_warning_true_of_every_date_is_said_once(tmp_path, model, capsys):
+    mosaics = [f"{write_raster(tmp_path / f'm{i}.tif', _scene(tmp_path, 20 + 5 * i), res=6.0)}@{2019 + i}-07-01"
+               for i in range(3)]
+    rc, _ = _infer(tmp_path, model, mosaics)
+    err = capsys.readouterr().err
+    assert rc == 0 and err.count("will be resampled to the model's 3 m") == 1, err
