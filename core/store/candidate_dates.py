@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from rasterio.crs import CRS
 from rasterio.warp import transform_geom
 from shapely.geometry import MultiPolygon, mapping, shape
 
-from ..change.measure import ChangeResult
 from .candidates import CHANGE_COLUMNS, LAYER, RUNS, now_iso
 from .gpkg import (
     add_missing_columns,
@@ -39,8 +39,10 @@ DATE_COLUMNS = [
 ]
 
 
-def write_change(gpkg_path: str | Path, result: ChangeResult, raster_crs: CRS, run_id: str | None) -> int:
-    """Store ``result`` (outlines in ``raster_crs``); returns the candidates written."""
+def write_change(gpkg_path: str | Path, result: Any, raster_crs: CRS, run_id: str | None) -> int:
+    """Store ``result``, a core.change ChangeResult (outlines in ``raster_crs``; the change stage
+    comes after the store on the data path, so it is not imported here); returns the candidates
+    written."""
     path = Path(gpkg_path)
     conn = connect(path, create=False)
     try:

@@ -1,5 +1,5 @@
 """Imports only run down the floors: plugin.py → ui/ → adapters/ → core/, and inside core/ along
-the data path (engine → store → review → learn). Beside test_core_is_headless.py, which keeps
+the data path (engine → store → change → review → learn). Beside test_core_is_headless.py, which keeps
 qgis and Qt out of core/ altogether."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ SOURCE_DIRS = ("core", "adapters", "ui", "resources")
 # Higher floors may import lower ones, never the reverse. resources/ only locates files.
 FLOORS = {"core": 0, "resources": 0, "adapters": 1, "ui": 2, "plugin": 3, "": 3}
 # core/ subpackages in data-path order; the shared modules at core's root sit below them all.
-STAGES = ("engine", "store", "review", "learn")
+STAGES = ("engine", "store", "change", "review", "learn")
 SHARED = {"about", "errors", "messages", "progress", "preferences", "deps", "outputs"}
 # Entry points at core's root that drive every stage (the command line, the synthetic scenes).
 FRONT_ENDS = {"cli", "synthetic"}
