@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsProject, QgsRasterLayer
+from qgis.PyQt.QtWidgets import QApplication
 
 from thaw_slump_mapper.adapters.processing.provider import PROVIDER_ID
 
@@ -152,9 +153,8 @@ def test_change_refuses_a_deleted_probability_raster_and_leaves_the_file_as_it_w
 @pytest.mark.skipif(not SHARED_S019.is_dir(), reason="../shared/data/math76_s2 (real Sentinel-2 dates) is absent")
 def test_change_of_a_real_slump_over_four_sentinel2_dates(provider, tmp_path):
     import processing
-    from tsm_testkit import STARTER_ONNX
-
     import rasterio
+    from tsm_testkit import STARTER_ONNX
 
     def zone(path: Path) -> int:
         with rasterio.open(path) as src:
@@ -178,3 +178,206 @@ def test_change_of_a_real_slump_over_four_sentinel2_dates(provider, tmp_path):
     first, area_first, area_last = _rows(out, "SELECT first_date_seen, area_first_m2, area_last_m2 FROM candidates "
                                               "ORDER BY area_m2 DESC LIMIT 1")[0]
     assert first == mosaics[0][1] and area_last > area_first
+
+
+# --- the review dock ----------------------------------------------------------------------------
+
+@pytest.fixture
+def measured_review(qgis_app, fake_iface, tmp_path):
+    """The review dock on a synthetic 3-year run whose change was measured (candidate_dates)."""
+    from qgis.core import QgsCoordinateReferenceSystem
+    from qgis.gui import QgsMapCanvas
+    from tsm_testkit import bare_soil_model
+
+    from thaw_slump_mapper.adapters import settings
+    from thaw_slump_mapper.core.change.update import update_change
+    from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
+    from thaw_slump_mapper.core.engine.raster import MosaicSpec
+    from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
+    from thaw_slump_mapper.core.preferences import Preferences
+    from thaw_slump_mapper.core.store.candidates import write_candidates
+    from thaw_slump_mapper.core.synthetic import SceneSpec, generate
+    from thaw_slump_mapper.ui.review.controller import ReviewController
+    from thaw_slump_mapper.ui.review.dock import ReviewDock
+
+    scene = generate(tmp_path / "scene", SceneSpec(width=256, height=256, years=(2019, 2020, 2021), n_slumps=3,
+                                                   seed=4))
+    mosaics = [(str(p), str(y)) for p, y in scene.mosaics]
+    prob = run_inference(InferenceParams(tuple(MosaicSpec(p, d) for p, d in mosaics),
+                                         str(bare_soil_model(tmp_path / "m.onnx")), cache_dir=str(tmp_path / "c")))
+    gpkg = tmp_path / "cand.gpkg"
+    write_candidates(gpkg, vectorize(prob.path, VectorizeParams(0.5, 300)),
+                     {"threshold": 0.5, "probability_raster": prob.path})
+    single = tmp_path / "single.gpkg"  # the same candidates, never measured: a single-date or older file
+    shutil.copy(gpkg, single)
+    update_change(gpkg, prob.path)
+    settings.save(Preferences(reviewer="Tester"))
+    canvas = QgsMapCanvas()
+    canvas.resize(500, 500)
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32646"))
+    fake_iface.mapCanvas.return_value = canvas
+    dock = ReviewDock()
+    controller = ReviewController(fake_iface, dock, lambda: mosaics)
+    dock.gpkg.setFilePath(str(gpkg))
+    dock.show()
+    yield dock, controller, gpkg, single
+    controller.unload()
+    dock.deleteLater()
+    QgsProject.instance().removeAllMapLayers()
+    settings.save(Preferences())
+
+
+def _growing(controller) -> int:
+    """The queue index of the candidate that grows most (the synthetic slump retreating upslope)."""
+    return max(range(len(controller.queue)), key=lambda i: controller.queue[i].get("growth_m2_per_yr") or 0)
+
+
+def test_the_plot_gets_the_candidates_series_and_draws_it(measured_review):
+    from thaw_slump_mapper.core.store.candidate_dates import read_candidate_dates
+
+    dock, controller, gpkg, _ = measured_review
+    assert controller.open(str(gpkg), "probability")
+    controller.show(_growing(controller))
+    row = controller.queue[controller.index]
+    plot = dock.change_plot
+    assert plot.isVisibleTo(dock) and dock.first_seen.isVisibleTo(dock)
+    stored = read_candidate_dates(gpkg, row["candidate_id"])
+    assert [(d, round(a)) for d, _, a in plot.observed] == [(r["date"], round(r["area_m2"])) for r in stored]
+    assert plot.hidden == [] and plot.slope == pytest.approx(row["growth_m2_per_yr"], abs=1)
+    assert plot.observed[-1][2] > plot.observed[0][2]
+    text = dock.change_text.text()
+    assert f"{row['growth_m2_per_yr']:+,.0f} m²/yr" in text and "first seen 2019" in dock.change_text.toolTip()
+    assert f"{row['area_first_m2']:,.0f} → {row['area_last_m2']:,.0f} m²" in text
+    assert "observed on 3 of 3 dates" in dock.change_text.toolTip()
+    # the combo: the model's date first, then every date of the run
+    assert [dock.first_seen.itemData(i) for i in range(dock.first_seen.count())] == [None, "2019", "2020", "2021"]
+    assert dock.first_seen.itemText(0) == "first seen 2019 (model)" and dock.first_seen.currentIndex() == 0
+    image = plot.image(320)
+    assert not image.isNull() and image.width() == 320
+    # something was drawn in the series' colour (dots) and the line's
+    colours = {image.pixelColor(x, y).name() for x in range(0, 320, 2) for y in range(0, image.height(), 2)}
+    assert len(colours) > 5
+
+
+def test_dates_not_observed_are_hollow_marks_never_an_area_of_0(qgis_app):
+    from thaw_slump_mapper.ui.review.change_plot import ChangePlot
+
+    plot = ChangePlot()
+    rows = [{"date": "2019-06-07", "observed": True, "area_m2": 9387.0},
+            {"date": "2019-07-25", "observed": False, "area_m2": None},  # clouds
+            {"date": "2020-07-31", "observed": True, "area_m2": 12000.0},
+            {"date": "2021-06-06", "observed": False, "area_m2": None},
+            {"date": "2022-08-12", "observed": True, "area_m2": 18000.0},
+            {"date": "2023-07-06", "observed": True, "area_m2": 23769.0}]
+    plot.set_series(rows, "2019-06-07")
+    assert [d for d, _, _ in plot.observed] == ["2019-06-07", "2020-07-31", "2022-08-12", "2023-07-06"]
+    assert [d for d, _ in plot.hidden] == ["2019-07-25", "2021-06-06"]
+    assert all(a > 0 for _, _, a in plot.observed) and plot.slope > 3000
+    assert not plot.image(300).isNull()
+    plot.set_series([])
+    assert plot.observed == [] and plot.hidden == [] and not plot.image(300).isNull()
+
+
+def test_each_thumbnail_draws_its_dates_outline_in_another_colour(measured_review):
+    from thaw_slump_mapper.ui.review.change_plot import DATE_OUTLINE_COLOUR
+
+    dock, controller, gpkg, _ = measured_review
+    assert controller.open(str(gpkg), "probability")
+    controller.show(_growing(controller))
+
+    def magenta(label) -> int:
+        image = label.pixmap().toImage()
+        return sum(1 for x in range(image.width()) for y in range(image.height())
+                   if _near(image.pixelColor(x, y), DATE_OUTLINE_COLOUR))
+
+    drawn = [magenta(p) for p in dock._pictures]
+    assert len(drawn) == 3 and all(n > 20 for n in drawn)
+    dock.show_outline.setChecked(False)  # outlines off: none of either
+    assert all(magenta(p) == 0 for p in dock._pictures)
+
+
+def _near(colour, target, tolerance: int = 40) -> bool:
+    return (abs(colour.red() - target.red()) + abs(colour.green() - target.green())
+            + abs(colour.blue() - target.blue())) < tolerance
+
+
+def test_the_reviewer_corrects_the_first_date_seen_and_the_models_date_stays(measured_review):
+    from thaw_slump_mapper.core.store.candidates import read_candidates
+
+    dock, controller, gpkg, _ = measured_review
+    assert controller.open(str(gpkg), "probability")
+    controller.show(_growing(controller))
+    cid = controller.queue[controller.index]["candidate_id"]
+    model = {r["candidate_id"]: r["first_date_seen"] for r in read_candidates(gpkg)}
+    at = dock.first_seen.findData("2020")
+    dock.first_seen.setCurrentIndex(at)
+    dock.first_seen.activated.emit(at)  # what a person's choice in the list sends
+    rows = {r["candidate_id"]: r for r in read_candidates(gpkg)}
+    assert rows[cid]["first_date_seen_reviewer"] == "2020"
+    assert {c: r["first_date_seen"] for c, r in rows.items()} == model  # the model's word untouched
+    assert dock.first_seen.currentText() == "first seen 2020"
+    assert "first seen 2020" in dock.change_text.toolTip() and "the model said 2019" in dock.change_text.toolTip()
+    # a right-click on the 2021 thumbnail: "First seen here"
+    dock._pictures[2].first_seen_here.emit(2)
+    assert read_candidates(gpkg)[[r["candidate_id"] for r in read_candidates(gpkg)].index(cid)][
+        "first_date_seen_reviewer"] == "2021"
+    # back to the model's date: the correction is cleared
+    dock.first_seen.activated.emit(0)
+    rows = {r["candidate_id"]: r for r in read_candidates(gpkg)}
+    assert rows[cid]["first_date_seen_reviewer"] is None and rows[cid]["first_date_seen"] == model[cid]
+    # shown again after reopening the file
+    controller.correct_first_seen("2020")
+    assert controller.open(str(gpkg), "probability")
+    controller.show(next(i for i, r in enumerate(controller.queue) if r["candidate_id"] == cid))
+    assert dock.first_seen.currentData() == "2020"
+
+
+def test_without_candidate_dates_one_short_line_and_no_plot(measured_review):
+    dock, controller, _gpkg, single = measured_review
+    assert controller.open(str(single), "probability")
+    assert not dock.change_plot.isVisibleTo(dock) and not dock.first_seen.isVisibleTo(dock)
+    assert dock.change_text.text() == "One date: no change to show."
+    dock.resize(400, 700)  # about QGIS's dock at 1366×768
+    QApplication.processEvents()
+    assert dock.change_box.height() < 40, dock.change_box.height()
+    assert controller.open(str(measured_review[2]), "probability")  # the measured file: room for the plot
+    QApplication.processEvents()
+    assert dock.change_plot.isVisibleTo(dock) and dock.change_box.height() >= dock.change_plot.height()
+
+
+def test_at_1366x768_the_plot_leaves_the_counter_the_years_and_the_decision_in_view(measured_review, fake_iface):
+    from qgis.PyQt.QtCore import QPoint, QRect, Qt
+
+    dock, _controller, _gpkg, _ = measured_review
+    canvas = fake_iface.mapCanvas()
+    window = fake_iface.mainWindow()
+    window.setCentralWidget(canvas)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.show()
+    window.resize(1366, 590)  # what QGIS leaves a dock at 1366×768 (see test_review_dock)
+    dock.setMinimumWidth(0)
+    window.resizeDocks([dock], [440], Qt.Orientation.Horizontal)  # as test_review_dock's 1366×768 case
+    QApplication.processEvents()
+    area = dock.widget()
+    dock.start.click()
+    for _ in range(5):
+        QApplication.processEvents()
+
+    def in_view(widget) -> bool:
+        top_left = widget.mapTo(area.viewport(), QPoint(0, 0))
+        return widget.isVisible() and area.viewport().rect().contains(QRect(top_left, widget.size()))
+
+    assert dock.change_plot.isVisible()
+    body = area.widget()
+    dock.change_box.hide()
+    QApplication.processEvents()
+    without = body.minimumSizeHint().width()
+    dock.change_box.show()
+    QApplication.processEvents()
+    assert body.minimumSizeHint().width() == without  # the curve never sets the panel's width
+    for widget in (dock.counters, dock.strip_scroll, dock.change_plot, dock.buttons["accept"],
+                   dock.buttons["reject"]):
+        assert in_view(widget), widget.objectName() or widget
+    assert not area.horizontalScrollBar().isVisible()
+    assert area.widget().minimumSizeHint().width() <= area.viewport().width()
+    window.removeDockWidget(dock)

@@ -43,12 +43,15 @@ from ...core.review.decisions import (
     reviewers,
     undo_decision,
 )
+from ...core.review.first_seen import set_first_seen
 from ...core.review.inventory import INVENTORY_LAYER, export_inventory
 from ...core.review.thumbnails import timelapse, window_bounds
+from ...core.store.candidate_dates import read_candidate_dates
 from ...core.store.candidates import fill_imagery_dates, read_candidates
 from ...core.store.gpkg import connect, table_srs
 from ...core.store.training_layers import ArtsContext
 from ..widgets import disconnect
+from .change_plot import outline_in_thumbnail
 from .dialogs import ExportDialog, TimelapseDialog, UndoDialog
 from .dock import ReviewDock, status_label, thumbnail_pixmap
 from .inventory_actions import InventoryActions
@@ -96,6 +99,8 @@ class ReviewController(QObject):
         dock.cancel_training_requested.connect(self.cancel_training)
         dock.jump_requested.connect(self.jump)
         dock.undo_requested.connect(self.undo_dialog)
+        dock.first_seen_chosen.connect(self.correct_first_seen)
+        self.change_rows: dict[str, list[dict]] = {}  # candidate_id → its candidate_dates rows, read once
         self.log: list[tuple] = []  # (Decision, queue row) of this session, oldest first: the list undo
         dock.thumb_size.blockSignals(True)
         dock.thumb_size.setValue(settings.load().thumbnail_px)  # the size the reviewer chose last time
@@ -164,6 +169,7 @@ class ReviewController(QObject):
             for row in rows:
                 row["status"] = mine.get(row["candidate_id"], "unreviewed")
         self.all_rows = rows
+        self.change_rows.clear()
         self.queue = order_queue(self._filtered(rows), order, threshold=prefs.threshold)
         self.thumbs.clear()
         self.history.clear()
@@ -285,7 +291,8 @@ class ReviewController(QObject):
         if hasattr(self.band, "setSecondaryStrokeColor"):
             self.band.setSecondaryStrokeColor(QColor(0, 0, 0, 200))
         show = self.dock.show_outline.isChecked()
-        strip = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
+        changes = self._change_rows(row)
+        strip = [(t.date, self._pixmap(t, row, changes, show))
                  for t in self._thumbnails(row)]
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
@@ -304,10 +311,53 @@ class ReviewController(QObject):
                                            ha=(row.get("area_m2") or 0) / 1e4,
                                            dates=row.get("dates_detected") or "-", status=status)
         self.dock.set_candidate(header, strip)
+        self.dock.set_change(changes, row)
         self.dock.select_in_queue(index)
         if self.dialog is not None and self.dialog.isVisible():  # the time-lapse follows the candidate
             self.enlarge(self.dialog.index)
         QTimer.singleShot(0, self._prefetch)  # the next thumbnails are ready before they are asked for
+
+    def _change_rows(self, row: dict) -> list[dict]:
+        """The candidate's per-date measures (candidate_dates); [] for a single-date run or an older file."""
+        cid = row["candidate_id"]
+        if cid not in self.change_rows:
+            try:
+                self.change_rows[cid] = read_candidate_dates(self.gpkg, cid)
+            except TsmError as exc:  # a damaged file: the review goes on without the change
+                LOGGER.warning("candidate_dates of %s not read: %s", cid, exc)
+                self.change_rows[cid] = []
+        return self.change_rows[cid]
+
+    def _pixmap(self, thumb, row: dict, changes: list[dict], show: bool):
+        """A thumbnail with the candidate's outline and, where the file holds one, that date's own."""
+        if thumb.rgb is None:
+            return None
+        geometry = next((c["geometry"] for c in changes if c["date"] == thumb.date), None)
+        path = next((p for p, d in self.mosaics_source() if (d or Path(p).stem) == thumb.date), None)
+        rings = None
+        if show and geometry is not None and path:
+            try:
+                rings = outline_in_thumbnail(geometry, row["geometry"], self.crs, path, thumb.rgb.shape[1])
+            except Exception:  # a drawing aid: the thumbnail shows without it
+                LOGGER.exception("outline of %s on %s not drawn", row["candidate_id"], thumb.date)
+        return thumbnail_pixmap(thumb.rgb, thumb.outline, show, rings)
+
+    def correct_first_seen(self, date: str | None) -> bool:
+        """The reviewer's first date seen for the current candidate (None: back to the model's),
+        saved at once in first_date_seen_reviewer; the model's first_date_seen is left as it was."""
+        if not self.queue or self.index < 0:
+            return False
+        row = self.queue[self.index]
+        try:
+            set_first_seen(self.gpkg, row["candidate_id"], date)
+        except TsmError as exc:
+            self._message(error_text(exc), Qgis.MessageLevel.Critical)
+            return False
+        for item in (row, *(r for r in self.all_rows if r["candidate_id"] == row["candidate_id"])):
+            item["first_date_seen_reviewer"] = date
+        self.dock.set_change(self._change_rows(row), row)
+        self.dock.setFocus()  # the review keys work again at once
+        return True
 
     def enlarge(self, start: int) -> None:
         """The current candidate's years large, to step through or play as an animation."""
@@ -320,7 +370,8 @@ class ReviewController(QObject):
         px = self.dialog.frame_px() if shown else TimelapseDialog.initial_px(
             screen.availableGeometry().height() if screen is not None else 768)
         # read from the imagery at the enlarged size, never the thumbnails scaled up
-        frames = [(t.date, thumbnail_pixmap(t.rgb, t.outline, show) if t.rgb is not None else None)
+        changes = self._change_rows(row)
+        frames = [(t.date, self._pixmap(t, row, changes, show))
                   for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=px, sharp=True)]
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:

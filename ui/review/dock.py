@@ -36,6 +36,7 @@ from ...adapters.qt_compat import QShortcut, sequence_code
 from ...core.learn.finetune import ARCHITECTURES
 from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
 from ..widgets import help_row, narrow, scrolling
+from .change_plot import DATE_OUTLINE_COLOUR, ChangePlot, growth_text
 from .keys import KeyPace, now
 
 
@@ -73,8 +74,9 @@ def confidence_label(level: str) -> str:
     return {"high": tr("high"), "medium": tr("medium"), "low": tr("low")}[level]
 
 
-def thumbnail_pixmap(rgb, outline, show_outline: bool) -> QPixmap:
-    """QPixmap of an H×W×3 uint8 array with the candidate outline drawn on top."""
+def thumbnail_pixmap(rgb, outline, show_outline: bool, date_outline=None) -> QPixmap:
+    """QPixmap of an H×W×3 uint8 array with the candidate outline drawn on top, and that date's
+    own detection (``date_outline``, rings in pixels, from candidate_dates) dashed in magenta."""
     h, w, _ = rgb.shape
     image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
     if show_outline:
@@ -83,6 +85,10 @@ def thumbnail_pixmap(rgb, outline, show_outline: bool) -> QPixmap:
         painter.setPen(QPen(QColor(255, 220, 0), 1.5))
         for ring in outline:
             painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
+        if date_outline:
+            painter.setPen(QPen(DATE_OUTLINE_COLOUR, 1.5, Qt.PenStyle.DashLine))
+            for ring in date_outline:
+                painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
         painter.end()
     return QPixmap.fromImage(image)
 
@@ -106,6 +112,7 @@ class ReviewDock(QgsDockWidget):
     undo_requested = pyqtSignal()
     jump_requested = pyqtSignal(int)  # index in the queue of a candidate clicked in the list
     thumbnail_size_changed = pyqtSignal(int)
+    first_seen_chosen = pyqtSignal(object)  # the reviewer's first date seen; None: the model's
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Thaw Slump Review"), parent)
@@ -208,6 +215,8 @@ class ReviewDock(QgsDockWidget):
         self.thumb_size.valueChanged.connect(self._thumb_size_changed)
         outline_row.addWidget(self.thumb_size)
         layout.addLayout(outline_row)
+        self.change_box = self._change_section()
+        layout.addWidget(self.change_box)
 
         decide = QGroupBox(tr("Decision"), body)
         dform = QFormLayout(decide)
@@ -511,6 +520,7 @@ class ReviewDock(QgsDockWidget):
         self.pace.shown(now())  # a decision waits until the candidate could be looked at
         self.header.setText(header)
         self._pictures = []
+        self._captions = [caption for caption, _ in thumbs]
         while self.strip.count():
             item = self.strip.takeAt(0)
             if item.widget() is not None:
@@ -521,6 +531,7 @@ class ReviewDock(QgsDockWidget):
             v.setContentsMargins(2, 2, 2, 2)
             picture = ClickableLabel(len(self._pictures))
             picture.clicked.connect(self.thumbnail_clicked)
+            picture.first_seen_here.connect(self._first_seen_here)
             picture.setToolTip(tr("Click to enlarge and play the years as an animation"))
             self._pictures.append(picture)
             if pixmap is None:
@@ -551,6 +562,87 @@ class ReviewDock(QgsDockWidget):
         for caption, _ in thumbs:
             self.initiation.addItem(caption, caption)
         self.setFocus()
+
+    def _change_section(self) -> QWidget:
+        """Area per date, the growth in words and the first date seen (the reviewer may correct it):
+        one short line where the file holds one date only."""
+        self._captions: list[str] = []
+        box = QWidget()
+        box.setObjectName("ThawSlumpMapperChange")
+        # the curve beside its words: stacked, they pushed the decision keys out of view at 1366×768
+        h = QHBoxLayout(box)
+        h.setContentsMargins(0, 0, 0, 0)
+        self.change_plot = ChangePlot(box)
+        self.change_plot.setToolTip(tr("Area on each date: dots where the imagery showed the ground, hollow "
+                                       "marks on the axis where clouds, snow or a scene edge hid it; the line is "
+                                       "the growth per year (Theil-Sen). Dashed outlines on the thumbnails: each "
+                                       "date's own detection."))
+        h.addWidget(self.change_plot, 3)
+        side = QVBoxLayout()
+        side.setSpacing(1)
+        self.change_text = QLabel(tr("One date: no change to show."))
+        self.change_text.setObjectName("ThawSlumpMapperChangeText")
+        self.change_text.setWordWrap(True)
+        small = self.change_text.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)  # three short lines beside the curve, no taller than it
+        self.change_text.setFont(small)
+        side.addWidget(self.change_text)
+        self.first_seen = QComboBox()
+        self.first_seen.setObjectName("ThawSlumpMapperFirstSeen")
+        self.first_seen.setToolTip(tr("Correct the date the slump is first seen (saved at once, beside the "
+                                      "model's date); a right-click on a thumbnail does the same"))
+        self.first_seen.activated.connect(lambda i: self.first_seen_chosen.emit(self.first_seen.itemData(i)))
+        narrow(self.first_seen, 10)
+        side.addWidget(self.first_seen)  # says the first date seen, and corrects it
+        side.addStretch(1)
+        h.addLayout(side, 2)
+        self.set_change([], None)
+        return box
+
+    def set_change(self, rows: list[dict], candidate: dict | None) -> None:
+        """The current candidate's candidate_dates ``rows`` (none: a single-date run or an older file)."""
+        measured = bool(rows) and candidate is not None
+        self.change_plot.setVisible(measured)
+        self.first_seen.setVisible(measured)
+        if not measured:
+            self.change_plot.set_series([])
+            self.first_seen.clear()
+            self.change_text.setText(tr("One date: no change to show."))
+            return
+        model = candidate.get("first_date_seen")
+        mine = candidate.get("first_date_seen_reviewer")
+        self.change_plot.set_series(rows, mine or model)
+        observed = sum(1 for r in rows if r.get("observed") and r.get("area_m2") is not None)
+        rate, first, last = (candidate.get(k) for k in ("growth_m2_per_yr", "area_first_m2", "area_last_m2"))
+        # two short lines beside the curve (the first date seen is the combo's); the whole in the tooltip
+        lines = [tr("{rate} m²/yr").format(rate=f"{rate:+,.0f}")] if rate is not None else []
+        if first is not None and last is not None:
+            lines.append(tr("{first} → {last} m²").format(first=f"{first:,.0f}", last=f"{last:,.0f}"))
+        self.change_text.setText("\n".join(lines))
+        whole = growth_text(rate, mine or model, first, last, observed, len(rows))
+        if mine and mine != model:
+            whole += " " + tr("(you; the model said {date})").format(date=model or "-")
+        self.change_text.setToolTip(whole)
+        self.first_seen.setToolTip(whole)
+        self.first_seen.blockSignals(True)
+        self.first_seen.clear()
+        self.first_seen.addItem(tr("first seen {date} (model)").format(date=model or "-"), None)
+        for row in rows:
+            self.first_seen.addItem(tr("first seen {date}").format(date=row["date"]), row["date"])
+        at = self.first_seen.findData(mine) if mine else 0
+        if mine and at < 0:  # a date outside this run's: still shown as chosen
+            self.first_seen.addItem(tr("first seen {date}").format(date=mine), mine)
+            at = self.first_seen.count() - 1
+        self.first_seen.setCurrentIndex(max(at, 0))
+        self.first_seen.blockSignals(False)
+
+    def _first_seen_here(self, index: int) -> None:
+        """A right-click on a thumbnail: that date is where the slump is first seen."""
+        caption = self._captions[index] if 0 <= index < len(self._captions) else None
+        at = self.first_seen.findData(caption) if caption else -1
+        if at > 0 and self.first_seen.isVisible():
+            self.first_seen.setCurrentIndex(at)
+            self.first_seen_chosen.emit(caption)
 
     def fitted_px(self, count: int) -> int:
         """The thumbnail size for ``count`` pictures side by side: the size chosen, smaller where
@@ -659,10 +751,19 @@ class ReviewDock(QgsDockWidget):
 
 class ClickableLabel(QLabel):
     clicked = pyqtSignal(int)
+    first_seen_here = pyqtSignal(int)
 
     def __init__(self, index: int) -> None:
         super().__init__()
         self.index = index
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        self.clicked.emit(self.index)
+        if event.button() == Qt.MouseButton.LeftButton:  # the right button opens the menu instead
+            self.clicked.emit(self.index)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt API
+        from qgis.PyQt.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        menu.addAction(tr("First seen here")).triggered.connect(lambda: self.first_seen_here.emit(self.index))
+        menu.exec(event.globalPos())
