@@ -553,7 +553,57 @@ def run_environment_scenario():
     QTimer.singleShot(1000, finish)
 
 
-if os.environ.get("TSM_SMOKE_SCENARIO") == "environment":
+def run_change_scenario():
+    # issue 28: a real multi-date run (its change measured) in the review dock, a few of its dates
+    # ticked as mosaics; the fastest-growing candidate shown, one screenshot of the window as it is
+    from qgis.core import QgsProject, QgsRasterLayer
+    from thaw_slump_mapper.adapters.layers import style_natural_colour
+
+    scene = json.loads(os.environ["TSM_SMOKE_SCENE"])
+    plugin = plugins["thaw_slump_mapper"]
+    layers = [QgsRasterLayer(p, f"Sentinel-2 {d}") for p, d in scene["mosaics"]]
+    for layer in layers:
+        style_natural_colour(layer, scene.get("roles"))
+    QgsProject.instance().addMapLayers(layers)
+    QgsProject.instance().setCrs(layers[0].crs())
+    iface.mapCanvas().setDestinationCrs(layers[0].crs())
+    inference = plugin.docks["inference"]
+    for layer, (_, date) in zip(layers, scene["mosaics"]):
+        inference.set_mosaic_used(layer.id(), True, date)
+    review = plugin.docks["review"]
+    review.show()
+    review.raise_()
+    review.gpkg.setFilePath(scene["gpkg"])
+    review.start.click()
+
+    def pick():
+        ctl = plugin.review
+        if ctl.queue:
+            ctl.jump(max(range(len(ctl.queue)), key=lambda i: ctl.queue[i].get("growth_m2_per_yr") or 0))
+        QTimer.singleShot(2000, shoot)
+
+    def shoot():
+        QgsApplication.processEvents()
+        window.grab().save(os.path.join(OUT, "qgis_1366x768_change.png"))
+        plot = review.change_plot
+        marker_extra["change"] = {
+            "observed": len(plot.observed), "hidden": [d for d, _ in plot.hidden], "slope": plot.slope,
+            "text": review.change_text.text(), "first_seen": review.first_seen.currentText(),
+            "plot_size": [plot.width(), plot.height()], "header": review.header.text(),
+            "dock_width": review.width(),
+            "horizontal_scroll": review.widget().horizontalScrollBar().isVisible(),
+            "accept_in_view": review.widget().viewport().rect().contains(review.buttons["accept"].mapTo(
+                review.widget().viewport(), review.buttons["accept"].rect().bottomRight())),
+        }
+        marker_extra["review_keys"] = 0  # finish() keeps the review dock in front
+        QTimer.singleShot(500, finish)
+
+    QTimer.singleShot(2000, pick)
+
+
+if os.environ.get("TSM_SMOKE_SCENARIO") == "change":
+    QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_change_scenario)
+elif os.environ.get("TSM_SMOKE_SCENARIO") == "environment":
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_environment_scenario)
 elif os.environ.get("TSM_SMOKE_SCENARIO") == "area":
     QTimer.singleShot(int(os.environ.get("TSM_SMOKE_DELAY_MS", "4000")), run_area_scenario)
@@ -622,8 +672,31 @@ def prepare_inference_scene(folder: Path) -> dict:
             "gpkg": str(folder / "candidates.gpkg"), "area": str(area)}
 
 
+def prepare_change_scene(folder: Path, gpkg: Path, mosaics_dir: Path, count: int = 5) -> dict:
+    """A copy of a multi-date candidates file (e.g. 49 real Sentinel-2 dates of math76 site s019),
+    its change measured as `tsm change` does, and ``count`` of its dates spread over the run to
+    tick as mosaics (the thumbnails; the curve shows every date)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from _bootstrap import register_package
+
+    register_package()
+    from thaw_slump_mapper.core.change.update import update_change
+    from thaw_slump_mapper.core.engine.raster import guess_date
+
+    copy = folder / gpkg.name
+    shutil.copy(gpkg, copy)
+    dates = update_change(copy).dates
+    files = {guess_date(p.name): p for p in sorted(mosaics_dir.glob("*.tif"))}
+    files = [(str(files[d]), d) for d in dates if d in files]
+    if not files:
+        raise SystemExit(f"no mosaic in {mosaics_dir} is named with a date of {gpkg.name}'s run")
+    picked = [files[round(i * (len(files) - 1) / max(count - 1, 1))] for i in range(min(count, len(files)))]
+    return {"gpkg": str(copy), "mosaics": [list(m) for m in picked], "roles": {"red": 1, "green": 2, "blue": 3}}
+
+
 def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | None = None,
-        scenario: str = "", torch: bool = False, display: str = "") -> dict:
+        scenario: str = "", torch: bool = False, display: str = "", change_gpkg: Path | None = None,
+        change_mosaics: Path | None = None) -> dict:
     """Start QGIS; ``env_dir`` overrides the plugin environment (default: this Python's venv);
     ``scenario`` 'inference' runs the model from the dock like a user before the screenshots;
     ``torch`` also builds and runs an smp network inside QGIS."""
@@ -644,6 +717,10 @@ def run(zip_path: Path, out: Path, timeout: int, lang: str = "", env_dir: str | 
             env["TSM_SMOKE_SCENARIO"] = scenario
         if scenario in ("inference", "review", "area", "cluster", "guard"):
             env["TSM_SMOKE_SCENE"] = json.dumps(prepare_inference_scene(tmp_path))
+        if scenario == "change":
+            if change_gpkg is None or change_mosaics is None:
+                raise SystemExit("--scenario change needs --change-gpkg and --change-mosaics")
+            env["TSM_SMOKE_SCENE"] = json.dumps(prepare_change_scene(tmp_path, change_gpkg, change_mosaics))
         env["TSM_SMOKE_TORCH"] = "1" if torch else "0"
         env_dir = venv_of_current_python() if env_dir is None else env_dir
         env["THAW_SLUMP_MAPPER_VENV"] = env_dir or str(tmp_path / "no-plugin-environment")
@@ -682,7 +759,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--timeout", type=int, default=180)
     parser.add_argument("--lang", default="", help="e.g. zh_CN to start QGIS in Chinese")
-    parser.add_argument("--scenario", choices=["", "inference", "review", "area", "cluster", "environment", "guard"],
+    parser.add_argument("--scenario", choices=["", "inference", "review", "area", "cluster", "environment", "guard",
+                                               "change"],
                         default="",
                         help="inference: run the model on a synthetic scene from the dock first; "
                              "review: then review 20 candidates by keyboard; guard: then (under --display, with "
@@ -690,7 +768,11 @@ def main() -> None:
                              "the Runtime combo (issue 27); environment: the environment box with "
                              "its details; area: a study-area run from the "
                              "dock, then through Processing; cluster: a run sent to a Dask LocalCluster "
-                             "(2 workers started here) from the dock, then through Processing")
+                             "(2 workers started here) from the dock, then through Processing; change: a multi-date "
+                             "run (--change-gpkg, its dated mosaics in --change-mosaics) in the review dock, the "
+                             "fastest-growing candidate's curve (qgis_1366x768_change.png)")
+    parser.add_argument("--change-gpkg", type=Path, help="candidates of a run over several dates (copied)")
+    parser.add_argument("--change-mosaics", type=Path, help="the folder of that run's dated GeoTIFFs")
     parser.add_argument("--display", default="", help="an X display with a window manager (e.g. :79 running "
                                                        "Xvfb and openbox) instead of a bare xvfb-run")
     args = parser.parse_args()
@@ -701,7 +783,8 @@ def main() -> None:
             os.environ["TSM_SMOKE_SCHEDULER"] = cluster.scheduler_address
             marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario, display=args.display)
     else:
-        marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario, display=args.display)
+        marker = run(args.zip, args.out, args.timeout, args.lang, scenario=args.scenario, display=args.display,
+                     change_gpkg=args.change_gpkg, change_mosaics=args.change_mosaics)
     print(json.dumps(marker, indent=2, ensure_ascii=False))
     sys.exit(0 if ok(marker) else 1)
 

@@ -251,7 +251,7 @@ def test_the_plot_gets_the_candidates_series_and_draws_it(measured_review):
     assert "observed on 3 of 3 dates" in dock.change_text.toolTip()
     # the combo: the model's date first, then every date of the run
     assert [dock.first_seen.itemData(i) for i in range(dock.first_seen.count())] == [None, "2019", "2020", "2021"]
-    assert dock.first_seen.itemText(0) == "first seen 2019 (model)" and dock.first_seen.currentIndex() == 0
+    assert dock.first_seen.itemText(0) == "seen 2019 (model)" and dock.first_seen.currentIndex() == 0
     image = plot.image(320)
     assert not image.isNull() and image.width() == 320
     # something was drawn in the series' colour (dots) and the line's
@@ -315,7 +315,7 @@ def test_the_reviewer_corrects_the_first_date_seen_and_the_models_date_stays(mea
     rows = {r["candidate_id"]: r for r in read_candidates(gpkg)}
     assert rows[cid]["first_date_seen_reviewer"] == "2020"
     assert {c: r["first_date_seen"] for c, r in rows.items()} == model  # the model's word untouched
-    assert dock.first_seen.currentText() == "first seen 2020"
+    assert dock.first_seen.currentText() == "seen 2020"
     assert "first seen 2020" in dock.change_text.toolTip() and "the model said 2019" in dock.change_text.toolTip()
     # a right-click on the 2021 thumbnail: "First seen here"
     dock._pictures[2].first_seen_here.emit(2)
@@ -381,3 +381,11 @@ def test_at_1366x768_the_plot_leaves_the_counter_the_years_and_the_decision_in_v
     assert not area.horizontalScrollBar().isVisible()
     assert area.widget().minimumSizeHint().width() <= area.viewport().width()
     window.removeDockWidget(dock)
+
+
+def test_the_header_names_dozens_of_detection_dates_by_count(qgis_app):
+    from thaw_slump_mapper.ui.review.controller import seen_dates
+
+    many = ",".join(f"2019-06-{d:02d}" for d in range(1, 30)) + ",2024-08-14"
+    assert seen_dates(many) == "2019-06-01 to 2024-08-14 (30 dates)"
+    assert seen_dates("2019,2020,2021") == "2019,2020,2021" and seen_dates(None) == "-"

@@ -161,11 +161,13 @@ class ChangePlot(QWidget):
 
 
 def _nice(value: float) -> float:
-    """The round number at or above ``value`` the axis ends at (1, 2, 2.5, 5 × 10^n)."""
+    """The round number at or above ``value`` the axis ends at; its half is labelled too, so steps
+    that halve cleanly (1, 1.5, 2, 3, 4, 5, 6, 8 × 10^n): a 2.5 ha slump on a 5 ha axis left half
+    of the small plot empty."""
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value)
+    return next(m * power for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if m * power >= value * (1 - 1e-9))
 
 
 def _number(value: float) -> str:

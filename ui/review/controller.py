@@ -69,6 +69,16 @@ def context_margin(size: float, unit_m: float = 1.0) -> float:
     return max(0.6 * size, 150.0 / unit_m)
 
 
+def seen_dates(detected: str | None) -> str:
+    """The dates a candidate was detected on, for the header: all of a few; of a run over dozens of
+    dates (49 Sentinel-2 scenes: 538 characters, ten lines that pushed the decision keys away) the
+    count and the first and last."""
+    dates = [d for d in (detected or "").split(",") if d]
+    if len(dates) <= 4:
+        return ",".join(dates) or "-"
+    return tr("{first} to {last} ({n} dates)").format(first=dates[0], last=dates[-1], n=len(dates))
+
+
 class ReviewController(QObject):
     def __init__(self, iface, dock: ReviewDock, mosaics_source) -> None:
         """``mosaics_source()`` returns the (path, date) pairs of the ticked mosaics."""
@@ -309,7 +319,7 @@ class ReviewController(QObject):
             header = tr("Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · "
                         "{status}").format(n=index + 1, total=len(self.queue), p=row.get("max_prob") or 0.0,
                                            ha=(row.get("area_m2") or 0) / 1e4,
-                                           dates=row.get("dates_detected") or "-", status=status)
+                                           dates=seen_dates(row.get("dates_detected")), status=status)
         self.dock.set_candidate(header, strip)
         self.dock.set_change(changes, row)
         self.dock.select_in_queue(index)

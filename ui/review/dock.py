@@ -577,14 +577,14 @@ class ReviewDock(QgsDockWidget):
                                        "marks on the axis where clouds, snow or a scene edge hid it; the line is "
                                        "the growth per year (Theil-Sen). Dashed outlines on the thumbnails: each "
                                        "date's own detection."))
-        h.addWidget(self.change_plot, 3)
+        h.addWidget(self.change_plot, 1)
         side = QVBoxLayout()
         side.setSpacing(1)
         self.change_text = QLabel(tr("One date: no change to show."))
         self.change_text.setObjectName("ThawSlumpMapperChangeText")
         self.change_text.setWordWrap(True)
         small = self.change_text.font()
-        small.setPointSizeF(small.pointSizeF() * 0.9)  # three short lines beside the curve, no taller than it
+        small.setPointSizeF(small.pointSizeF() * 0.9)  # two lines and the combo beside the curve, no taller
         self.change_text.setFont(small)
         side.addWidget(self.change_text)
         self.first_seen = QComboBox()
@@ -593,9 +593,10 @@ class ReviewDock(QgsDockWidget):
                                       "model's date); a right-click on a thumbnail does the same"))
         self.first_seen.activated.connect(lambda i: self.first_seen_chosen.emit(self.first_seen.itemData(i)))
         narrow(self.first_seen, 10)
+        self.first_seen.setFont(small)  # 'seen 2019-06-07 (model)' whole in a 360 px dock
         side.addWidget(self.first_seen)  # says the first date seen, and corrects it
         side.addStretch(1)
-        h.addLayout(side, 2)
+        h.addLayout(side, 1)
         self.set_change([], None)
         return box
 
@@ -626,12 +627,12 @@ class ReviewDock(QgsDockWidget):
         self.first_seen.setToolTip(whole)
         self.first_seen.blockSignals(True)
         self.first_seen.clear()
-        self.first_seen.addItem(tr("first seen {date} (model)").format(date=model or "-"), None)
+        self.first_seen.addItem(tr("seen {date} (model)").format(date=model or "-"), None)
         for row in rows:
-            self.first_seen.addItem(tr("first seen {date}").format(date=row["date"]), row["date"])
+            self.first_seen.addItem(tr("seen {date}").format(date=row["date"]), row["date"])
         at = self.first_seen.findData(mine) if mine else 0
         if mine and at < 0:  # a date outside this run's: still shown as chosen
-            self.first_seen.addItem(tr("first seen {date}").format(date=mine), mine)
+            self.first_seen.addItem(tr("seen {date}").format(date=mine), mine)
             at = self.first_seen.count() - 1
         self.first_seen.setCurrentIndex(max(at, 0))
         self.first_seen.blockSignals(False)
