@@ -9,7 +9,7 @@
         <translation>热融滑塌制图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/provider.py" line="25"/>
+        <location filename="../adapters/processing/provider.py" line="26"/>
         <source>Thaw Slump Mapper</source>
         <translation>热融滑塌制图</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="111"/>
+        <location filename="../ui/review/dock.py" line="118"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>可以训练</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/provider.py" line="28"/>
+        <location filename="../adapters/processing/provider.py" line="29"/>
         <source>Thaw Slump Mapper {version}</source>
         <translation>热融滑塌制图 {version}</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="356"/>
+        <location filename="../ui/review/dock.py" line="369"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -304,17 +304,17 @@
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="340"/>
+        <location filename="../ui/review/dock.py" line="349"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="353"/>
+        <location filename="../ui/review/dock.py" line="361"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="268"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="295"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
@@ -334,32 +334,32 @@
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="139"/>
+        <location filename="../ui/inference/controller.py" line="160"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="149"/>
+        <location filename="../ui/inference/controller.py" line="170"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="201"/>
+        <location filename="../ui/inference/controller.py" line="222"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="201"/>
+        <location filename="../ui/inference/controller.py" line="222"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="221"/>
+        <location filename="../ui/inference/controller.py" line="242"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="222"/>
+        <location filename="../ui/inference/controller.py" line="243"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -382,67 +382,67 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="248"/>
+        <location filename="../ui/inference/controller.py" line="269"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="251"/>
+        <location filename="../ui/inference/controller.py" line="272"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="255"/>
+        <location filename="../ui/inference/controller.py" line="276"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="336"/>
+        <location filename="../ui/inference/controller.py" line="358"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="343"/>
+        <location filename="../ui/inference/controller.py" line="365"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="363"/>
+        <location filename="../ui/inference/controller.py" line="386"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="372"/>
+        <location filename="../ui/inference/controller.py" line="397"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="373"/>
+        <location filename="../ui/inference/controller.py" line="398"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="647"/>
+        <location filename="../ui/review/controller.py" line="718"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="653"/>
+        <location filename="../ui/review/controller.py" line="724"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="389"/>
+        <location filename="../ui/inference/controller.py" line="414"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="410"/>
+        <location filename="../ui/inference/controller.py" line="437"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="418"/>
+        <location filename="../ui/inference/controller.py" line="446"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -462,37 +462,37 @@
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="253"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="280"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="90"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="115"/>
         <source>Mosaics (one per date)</source>
         <translation>镶嵌影像（每个日期一幅）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="92"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="117"/>
         <source>Dates, comma-separated in mosaic order (empty: from file names)</source>
         <translation>日期，按影像顺序以逗号分隔（留空：从文件名读取）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="99"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="124"/>
         <source>Model file (ONNX, TorchScript or smp weights)</source>
         <translation>模型文件（ONNX、TorchScript 或 smp 权重）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="100"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="125"/>
         <source>Extent (empty: whole mosaics)</source>
         <translation>范围（留空：整幅影像）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="105"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="130"/>
         <source>Probability threshold (empty: the model&apos;s)</source>
         <translation>概率阈值（留空：使用模型默认值）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="108"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="133"/>
         <source>Minimum area in m² (empty: the model's)</source>
         <translation>最小面积，平方米（留空：使用模型默认值）</translation>
     </message>
@@ -502,12 +502,12 @@
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="266"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="293"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="276"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="303"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
@@ -522,17 +522,17 @@
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="128"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="153"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="169"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="194"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="197"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="222"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
@@ -542,17 +542,17 @@
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="259"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="286"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="271"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="298"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="273"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="300"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
@@ -572,202 +572,202 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="44"/>
+        <location filename="../ui/review/dock.py" line="45"/>
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="44"/>
+        <location filename="../ui/review/dock.py" line="45"/>
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="44"/>
+        <location filename="../ui/review/dock.py" line="45"/>
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="45"/>
+        <location filename="../ui/review/dock.py" line="46"/>
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="45"/>
+        <location filename="../ui/review/dock.py" line="46"/>
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="46"/>
+        <location filename="../ui/review/dock.py" line="47"/>
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="46"/>
+        <location filename="../ui/review/dock.py" line="47"/>
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="47"/>
+        <location filename="../ui/review/dock.py" line="48"/>
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="47"/>
+        <location filename="../ui/review/dock.py" line="48"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="52"/>
+        <location filename="../ui/review/dock.py" line="53"/>
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="52"/>
+        <location filename="../ui/review/dock.py" line="53"/>
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="53"/>
+        <location filename="../ui/review/dock.py" line="54"/>
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="53"/>
+        <location filename="../ui/review/dock.py" line="54"/>
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="73"/>
+        <location filename="../ui/review/dock.py" line="74"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="73"/>
+        <location filename="../ui/review/dock.py" line="74"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="73"/>
+        <location filename="../ui/review/dock.py" line="74"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="117"/>
+        <location filename="../ui/review/dock.py" line="124"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="128"/>
+        <location filename="../ui/review/dock.py" line="135"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="168"/>
+        <location filename="../ui/review/dock.py" line="175"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="180"/>
+        <location filename="../ui/review/dock.py" line="187"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="198"/>
+        <location filename="../ui/review/dock.py" line="205"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="212"/>
+        <location filename="../ui/review/dock.py" line="221"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="247"/>
+        <location filename="../ui/review/dock.py" line="256"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="270"/>
+        <location filename="../ui/review/dock.py" line="279"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="289"/>
+        <location filename="../ui/review/dock.py" line="298"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="290"/>
+        <location filename="../ui/review/dock.py" line="299"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="235"/>
+        <location filename="../ui/review/dock.py" line="244"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="235"/>
+        <location filename="../ui/review/dock.py" line="244"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="235"/>
+        <location filename="../ui/review/dock.py" line="244"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="235"/>
+        <location filename="../ui/review/dock.py" line="244"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="235"/>
+        <location filename="../ui/review/dock.py" line="244"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="523"/>
+        <location filename="../ui/review/dock.py" line="538"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="142"/>
+        <location filename="../ui/review/controller.py" line="158"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="152"/>
+        <location filename="../ui/review/controller.py" line="171"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="216"/>
+        <location filename="../ui/review/controller.py" line="236"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="216"/>
+        <location filename="../ui/review/controller.py" line="236"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="292"/>
+        <location filename="../ui/review/controller.py" line="319"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="333"/>
+        <location filename="../ui/review/controller.py" line="404"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="341"/>
+        <location filename="../ui/review/controller.py" line="412"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="364"/>
+        <location filename="../ui/review/controller.py" line="435"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -792,17 +792,17 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="156"/>
+        <location filename="../ui/review/dock.py" line="163"/>
         <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="171"/>
+        <location filename="../ui/review/dock.py" line="178"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="289"/>
+        <location filename="../ui/review/controller.py" line="316"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
@@ -812,107 +812,107 @@
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="425"/>
+        <location filename="../ui/review/controller.py" line="496"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="434"/>
+        <location filename="../ui/review/controller.py" line="505"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="437"/>
+        <location filename="../ui/review/controller.py" line="508"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="57"/>
+        <location filename="../ui/review/dock.py" line="58"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="57"/>
+        <location filename="../ui/review/dock.py" line="58"/>
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="61"/>
+        <location filename="../ui/review/dock.py" line="62"/>
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="62"/>
+        <location filename="../ui/review/dock.py" line="63"/>
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="63"/>
+        <location filename="../ui/review/dock.py" line="64"/>
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="64"/>
+        <location filename="../ui/review/dock.py" line="65"/>
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="541"/>
+        <location filename="../ui/review/dock.py" line="561"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="275"/>
+        <location filename="../ui/review/dock.py" line="284"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="277"/>
+        <location filename="../ui/review/dock.py" line="286"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="287"/>
+        <location filename="../ui/review/dock.py" line="296"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="249"/>
+        <location filename="../ui/review/dock.py" line="258"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="249"/>
+        <location filename="../ui/review/dock.py" line="258"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="249"/>
+        <location filename="../ui/review/dock.py" line="258"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="455"/>
+        <location filename="../ui/review/controller.py" line="526"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="487"/>
+        <location filename="../ui/review/controller.py" line="558"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="504"/>
+        <location filename="../ui/review/controller.py" line="575"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="173"/>
+        <location filename="../ui/review/dock.py" line="180"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/setup_needed.py" line="26"/>
+        <location filename="../adapters/processing/setup_needed.py" line="27"/>
         <source>Export inventory</source>
         <translation>导出编目</translation>
     </message>
@@ -927,12 +927,12 @@
         <translation>公路和铁路（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="89"/>
+        <location filename="../ui/review/dialogs.py" line="90"/>
         <source> m</source>
         <translation> 米</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="90"/>
+        <location filename="../ui/review/dialogs.py" line="91"/>
         <source>Flag slumps closer than</source>
         <translation>标记距离小于此值的滑塌</translation>
     </message>
@@ -962,152 +962,152 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="542"/>
+        <location filename="../ui/review/controller.py" line="613"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="555"/>
+        <location filename="../ui/review/controller.py" line="626"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="558"/>
+        <location filename="../ui/review/controller.py" line="629"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="131"/>
+        <location filename="../ui/review/dock.py" line="138"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="131"/>
+        <location filename="../ui/review/dock.py" line="138"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="131"/>
+        <location filename="../ui/review/dock.py" line="138"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="131"/>
+        <location filename="../ui/review/dock.py" line="138"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="131"/>
+        <location filename="../ui/review/dock.py" line="138"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="131"/>
+        <location filename="../ui/review/dock.py" line="138"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="140"/>
+        <location filename="../ui/review/dock.py" line="147"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="141"/>
+        <location filename="../ui/review/dock.py" line="148"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="144"/>
+        <location filename="../ui/review/dock.py" line="151"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="145"/>
+        <location filename="../ui/review/dock.py" line="152"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="152"/>
+        <location filename="../ui/review/dock.py" line="159"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="154"/>
+        <location filename="../ui/review/dock.py" line="161"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="520"/>
+        <location filename="../ui/review/dock.py" line="535"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="114"/>
+        <location filename="../ui/review/dialogs.py" line="115"/>
         <source>Time-lapse</source>
         <translation>延时影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="126"/>
+        <location filename="../ui/review/dialogs.py" line="127"/>
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="126"/>
+        <location filename="../ui/review/dialogs.py" line="127"/>
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="126"/>
+        <location filename="../ui/review/dialogs.py" line="127"/>
         <source>Next ▶</source>
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="313"/>
+        <location filename="../ui/review/dock.py" line="322"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="323"/>
+        <location filename="../ui/review/dock.py" line="332"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="336"/>
+        <location filename="../ui/review/dock.py" line="345"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="356"/>
+        <location filename="../ui/review/dock.py" line="369"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="356"/>
+        <location filename="../ui/review/dock.py" line="369"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="356"/>
+        <location filename="../ui/review/dock.py" line="369"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="356"/>
+        <location filename="../ui/review/dock.py" line="369"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="356"/>
+        <location filename="../ui/review/dock.py" line="369"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="619"/>
+        <location filename="../ui/review/dock.py" line="733"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="567"/>
+        <location filename="../ui/review/controller.py" line="638"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
@@ -1122,17 +1122,17 @@
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="579"/>
+        <location filename="../ui/review/controller.py" line="650"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="605"/>
+        <location filename="../ui/review/controller.py" line="676"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="634"/>
+        <location filename="../ui/review/controller.py" line="705"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
@@ -1142,12 +1142,12 @@
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="638"/>
+        <location filename="../ui/review/controller.py" line="709"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/setup_needed.py" line="27"/>
+        <location filename="../adapters/processing/setup_needed.py" line="28"/>
         <source>Evaluate against reference outlines</source>
         <translation>与参考轮廓对比评估</translation>
     </message>
@@ -1192,7 +1192,7 @@
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="325"/>
+        <location filename="../ui/review/dock.py" line="334"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
@@ -1217,12 +1217,12 @@
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="621"/>
+        <location filename="../ui/review/dock.py" line="735"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="68"/>
+        <location filename="../ui/review/dock.py" line="69"/>
         <source>undecided</source>
         <translation>未判定</translation>
     </message>
@@ -1267,22 +1267,22 @@
         <translation>无掩膜</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="94"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="119"/>
         <source>Cloud/shadow/snow masks (UDM or UDM2), one per mosaic in the same order</source>
         <translation>云/阴影/积雪掩膜（UDM 或 UDM2），每个镶嵌图一个，顺序相同</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="97"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="122"/>
         <source>Without masks: use each PlanetScope scene&apos;s UDM found beside it</source>
         <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="139"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="164"/>
         <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
         <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="146"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="171"/>
         <source>Mask of {mosaic}: {mask}</source>
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
@@ -1297,22 +1297,22 @@
         <translation>UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="177"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="202"/>
         <source>Warning: {message}</source>
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="200"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="227"/>
         <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="218"/>
+        <location filename="../ui/review/dock.py" line="227"/>
         <source>— choose one (keys 1-9) —</source>
         <translation>— 请选择（按键 1-9）—</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="221"/>
+        <location filename="../ui/review/dock.py" line="230"/>
         <source>Choose a reject reason first: press 1-9.</source>
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
@@ -1322,37 +1322,37 @@
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="369"/>
+        <location filename="../ui/review/dock.py" line="382"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="265"/>
+        <location filename="../ui/inference/controller.py" line="286"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="428"/>
+        <location filename="../ui/inference/controller.py" line="456"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="441"/>
+        <location filename="../ui/inference/controller.py" line="469"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="443"/>
+        <location filename="../ui/inference/controller.py" line="471"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="445"/>
+        <location filename="../ui/inference/controller.py" line="473"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="446"/>
+        <location filename="../ui/inference/controller.py" line="474"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
@@ -1377,12 +1377,12 @@
         <translation>反射率 0-1</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="41"/>
+        <location filename="../ui/inference/controller.py" line="62"/>
         <source>0-255 values (float)</source>
         <translation>0-255 数值（浮点）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="42"/>
+        <location filename="../ui/inference/controller.py" line="63"/>
         <source>{count} bands {order} · {domain} · {res:.1f} m · {crs}</source>
         <translation>{count} 个波段 {order} · {domain} · {res:.1f} 米 · {crs}</translation>
     </message>
@@ -1397,47 +1397,47 @@
         <translation>打开用户指南（离线）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="155"/>
+        <location filename="../ui/review/dock.py" line="162"/>
         <source>Blind mode</source>
         <translation>盲审模式</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="293"/>
+        <location filename="../ui/review/dock.py" line="302"/>
         <source>All candidates</source>
         <translation>全部候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="300"/>
+        <location filename="../ui/review/dock.py" line="309"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="300"/>
+        <location filename="../ui/review/dock.py" line="309"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="300"/>
+        <location filename="../ui/review/dock.py" line="309"/>
         <source>Area (ha)</source>
         <translation>面积（公顷）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="300"/>
+        <location filename="../ui/review/dock.py" line="309"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="307"/>
+        <location filename="../ui/review/dock.py" line="316"/>
         <source>Click a candidate to go to it; click a column header to sort. The review keys keep working here.</source>
         <translation>点击候选即可跳转；点击列标题可排序。审核按键在此处同样有效。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="206"/>
+        <location filename="../ui/review/dock.py" line="213"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="207"/>
+        <location filename="../ui/review/dock.py" line="214"/>
         <source>Size of the time-lapse thumbnails</source>
         <translation>时序缩略图的大小</translation>
     </message>
@@ -1632,12 +1632,12 @@
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="387"/>
+        <location filename="../ui/inference/controller.py" line="412"/>
         <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
         <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="291"/>
+        <location filename="../ui/inference/controller.py" line="312"/>
         <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
@@ -1692,17 +1692,17 @@
         <translation>在区域上运行</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="102"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="127"/>
         <source>Study area or corridor: polygons (tiles outside them are skipped)</source>
         <translation>研究区或走廊：多边形（其外的瓦片将被跳过）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="151"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="176"/>
         <source>The study area layer cannot be read.</source>
         <translation>无法读取研究区图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="157"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="182"/>
         <source>Give either an extent or a study area, not both.</source>
         <translation>请给出范围或研究区之一，不要同时给出。</translation>
     </message>
@@ -1732,12 +1732,12 @@
         <translation>剩余 {time}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="266"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="293"/>
         <source>Probability raster (*.vrt *.tif *.tiff)</source>
         <translation>概率栅格 (*.vrt *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="81"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="106"/>
         <source>Runs a slump segmentation model over one or more PlanetScope mosaics (one per date) within an extent, over a study area or corridor (polygons: tiles outside them are skipped), or over the whole mosaics, and merges the candidate polygons into a GeoPackage. A run that stopped continues where it stopped when it is run again.</source>
         <translation>在一个或多个 PlanetScope 镶嵌图（每个日期一幅）上运行热融滑塌分割模型：可在某个范围内、在研究区或走廊（多边形：其外的瓦片将被跳过）内，或在整幅镶嵌图上运行，并将候选多边形合并到 GeoPackage 中。中断的运行再次运行时会从中断处继续。</translation>
     </message>
@@ -2107,7 +2107,7 @@
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="343"/>
+        <location filename="../ui/inference/controller.py" line="365"/>
         <source>Sending the chunks to the Dask scheduler at {address}…</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
     </message>
@@ -2157,17 +2157,17 @@
         <translation>在 Dask 集群上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="223"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="250"/>
         <source>Runs a slump segmentation model like &apos;Run model on mosaics&apos;, with each chunk of the tile grid sent as a task to a running Dask scheduler (its workers load the model once each). The mosaics, the model and the plugin&apos;s cache folder must be on a file system every worker sees at the same paths. Needs Dask: pip install &quot;dask[distributed]&quot;. A run that stopped continues where it stopped.</source>
         <translation>与“在镶嵌图上运行模型”相同地运行滑塌分割模型，但瓦片网格的每个分块作为一个任务发送到正在运行的 Dask 调度器（每个工作进程只加载一次模型）。镶嵌图、模型和插件的缓存文件夹必须位于每个工作进程都能以相同路径访问的文件系统上。需要 Dask：pip install &quot;dask[distributed]&quot;。中断的运行再次运行时会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="233"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="260"/>
         <source>Dask scheduler address (tcp://HOST:PORT)</source>
         <translation>Dask 调度器地址（tcp://主机:端口）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="239"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="266"/>
         <source>Sending the chunks to the Dask scheduler at {address}</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器</translation>
     </message>
@@ -2282,37 +2282,37 @@
         <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="286"/>
+        <location filename="../ui/review/controller.py" line="313"/>
         <source>already in {source} ({uid})</source>
         <translation>已在 {source} 中（{uid}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="159"/>
+        <location filename="../ui/review/dock.py" line="166"/>
         <source>New only</source>
         <translation>仅显示新的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="160"/>
+        <location filename="../ui/review/dock.py" line="167"/>
         <source>Hide candidates that overlap a slump of an existing inventory (marked known)</source>
         <translation>隐藏与现有编目中热融滑塌重叠的候选（已标记为已知）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="162"/>
+        <location filename="../ui/review/dock.py" line="169"/>
         <source>Known slumps…</source>
         <translation>已知滑塌…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="163"/>
+        <location filename="../ui/review/dock.py" line="170"/>
         <source>Mark the candidates that an existing inventory (ARTS or your own) already holds as known, with its UID</source>
         <translation>将现有编目（ARTS 或您自己的）中已有的候选标记为已知，并记录其 UID</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="345"/>
+        <location filename="../ui/review/dock.py" line="353"/>
         <source>Train from an inventory…</source>
         <translation>用编目训练…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="346"/>
+        <location filename="../ui/review/dock.py" line="354"/>
         <source>Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, GeoPackage or a layer) and the mosaics it was drawn on, then the same training</source>
         <translation>用现有编目（ARTS GeoJSON、shapefile、GeoPackage 或图层）的多边形及其勾绘所用的镶嵌图生成切片，然后进行同样的训练</translation>
     </message>
@@ -2327,7 +2327,7 @@
         <translation>请选择一个多边形图层或文件。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/setup_needed.py" line="29"/>
+        <location filename="../adapters/processing/setup_needed.py" line="30"/>
         <source>Mark candidates already in an inventory</source>
         <translation>标记已在编目中的候选</translation>
     </message>
@@ -2447,7 +2447,7 @@
         <translation>编目</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/setup_needed.py" line="28"/>
+        <location filename="../adapters/processing/setup_needed.py" line="29"/>
         <source>Training chips from an inventory</source>
         <translation>由编目生成训练切片</translation>
     </message>
@@ -2817,12 +2817,12 @@
         <translation>请在 OSGeo4W Shell（开始菜单 ▸ QGIS ▸ OSGeo4W Shell）中运行此命令，然后重启 QGIS：</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/setup_needed.py" line="42"/>
+        <location filename="../adapters/processing/setup_needed.py" line="43"/>
         <source>{name} (setup needed)</source>
         <translation>{name}（需要安装依赖）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/setup_needed.py" line="69"/>
+        <location filename="../adapters/processing/setup_needed.py" line="70"/>
         <source>Thaw Slump Mapper (setup needed)</source>
         <translation>Thaw Slump Mapper（需要安装依赖）</translation>
     </message>
@@ -2832,22 +2832,22 @@
         <translation>距离小于此值的样本划入同一侧（训练或验证）（米）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="371"/>
+        <location filename="../ui/review/controller.py" line="442"/>
         <source>No decision of this session to undo.</source>
         <translation>本次会话没有可撤销的决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="377"/>
+        <location filename="../ui/review/controller.py" line="448"/>
         <source>candidate {n}</source>
         <translation>候选 {n}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="377"/>
+        <location filename="../ui/review/controller.py" line="448"/>
         <source>drawn slump</source>
         <translation>手绘滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="378"/>
+        <location filename="../ui/review/controller.py" line="449"/>
         <source>{status} · {where} · {time} UTC</source>
         <translation>{status} · {where} · {time} UTC</translation>
     </message>
@@ -2862,102 +2862,102 @@
         <translation>最新的在最上面。点击要撤回的最早一个决定：它及其之后的所有决定都将被撤销。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="55"/>
+        <location filename="../ui/review/dialogs.py" line="56"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="235"/>
+        <location filename="../ui/review/dock.py" line="244"/>
         <source>Undo… (Z)</source>
         <translation>撤销…（Z）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="254"/>
         <source>Take back your last decisions, several at once, from a list</source>
         <translation>从列表中一次撤回最近的多个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="362"/>
+        <location filename="../ui/review/dock.py" line="375"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · Z undo several · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept. A key acts a moment after it is pressed; keys typed in a burst are ignored.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · Z 撤销多个 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。按键在按下片刻后才生效；连串快速输入的按键会被忽略。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="463"/>
+        <location filename="../ui/review/dock.py" line="476"/>
         <source>keys came faster than anyone can judge a candidate</source>
         <translation>按键速度快于任何人判断一个候选所需的时间</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="464"/>
+        <location filename="../ui/review/dock.py" line="477"/>
         <source>the focus had just come back to the review</source>
         <translation>焦点刚刚回到审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="465"/>
+        <location filename="../ui/review/dock.py" line="478"/>
         <source>the candidate had only just appeared</source>
         <translation>该候选刚刚出现</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="258"/>
+        <location filename="../ui/review/dock.py" line="267"/>
         <source>Details (optional)</source>
         <translation>详细信息（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="259"/>
+        <location filename="../ui/review/dock.py" line="268"/>
         <source>Confidence, activity, the first year it is seen, the criteria met and notes, recorded with an accepted slump</source>
         <translation>置信度、活动状态、首次出现的年份、满足的判据和备注，随已接受的滑塌一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="363"/>
+        <location filename="../ui/inference/controller.py" line="386"/>
         <source>{found} candidate ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="410"/>
+        <location filename="../ui/inference/controller.py" line="437"/>
         <source>{found} candidate at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="415"/>
+        <location filename="../ui/review/controller.py" line="486"/>
         <source>{n} decision undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="415"/>
+        <location filename="../ui/review/controller.py" line="486"/>
         <source>{n} decisions undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="506"/>
+        <location filename="../ui/review/controller.py" line="577"/>
         <source>{n} missed slump added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="506"/>
+        <location filename="../ui/review/controller.py" line="577"/>
         <source>{n} missed slumps added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="558"/>
+        <location filename="../ui/review/controller.py" line="629"/>
         <source>{n} accepted slump exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="55"/>
+        <location filename="../ui/review/dialogs.py" line="56"/>
         <source>Undo {n} decision</source>
         <translation>撤销 {n} 个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dialogs.py" line="55"/>
+        <location filename="../ui/review/dialogs.py" line="56"/>
         <source>Undo {n} decisions</source>
         <translation>撤销 {n} 个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="466"/>
+        <location filename="../ui/review/dock.py" line="479"/>
         <source>{n} key ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="466"/>
+        <location filename="../ui/review/dock.py" line="479"/>
         <source>{n} keys ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
@@ -2967,7 +2967,7 @@
         <translation>热融滑塌制图用户指南</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="476"/>
+        <location filename="../ui/review/controller.py" line="547"/>
         <source>drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it</source>
         <translation>正在绘制漏检滑塌：在地图上勾画其轮廓（右键结束），然后按 Ctrl+Return 保存</translation>
     </message>
@@ -2992,132 +2992,132 @@
         <translation>请提供由运行（tsm infer 或插件）写出的 GeoPackage，或写入新文件；该文件保持上次保存的状态。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="246"/>
+        <location filename="../adapters/messages.py" line="262"/>
         <source>The probability raster {name} cannot be read whole ({detail}).</source>
         <translation>无法完整读取概率栅格 {name}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="247"/>
+        <location filename="../adapters/messages.py" line="263"/>
         <source>It is truncated or damaged: copy it again, or run the model again to write a new one.</source>
         <translation>该文件被截断或已损坏：请重新复制，或重新运行模型以写出新文件。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="249"/>
+        <location filename="../adapters/messages.py" line="265"/>
         <source>The chips manifest {path} names {count} file(s) that are not there (e.g. {example}).</source>
         <translation>训练样本清单 {path} 列出的 {count} 个文件不存在（例如 {example}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="250"/>
+        <location filename="../adapters/messages.py" line="266"/>
         <source>Export the training data again into a new folder (tsm export-chips, or the review panel&apos;s training button).</source>
         <translation>请将训练数据重新导出到新文件夹（tsm export-chips，或审核面板的训练按钮）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="252"/>
+        <location filename="../adapters/messages.py" line="268"/>
         <source>The chip {name} in {folder} cannot be read as a raster ({detail}).</source>
         <translation>{folder} 中的样本 {name} 无法作为栅格读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="253"/>
+        <location filename="../adapters/messages.py" line="269"/>
         <source>It is damaged: export the training data again into a new folder (tsm export-chips, or the review panel&apos;s training button).</source>
         <translation>该文件已损坏：请将训练数据重新导出到新文件夹（tsm export-chips，或审核面板的训练按钮）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="255"/>
+        <location filename="../adapters/messages.py" line="271"/>
         <source>The folder {path} is not writable.</source>
         <translation>文件夹 {path} 不可写。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="256"/>
+        <location filename="../adapters/messages.py" line="272"/>
         <source>Give --out in a folder you can write to.</source>
         <translation>请将 --out 设在您可写入的文件夹中。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="257"/>
+        <location filename="../adapters/messages.py" line="273"/>
         <source>{name} returned NaN (not a number) for every pixel of tiles with valid imagery.</source>
         <translation>{name} 对含有效影像的图块的每个像元都返回了 NaN（非数值）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="258"/>
+        <location filename="../adapters/messages.py" line="274"/>
         <source>The model itself is broken (NaN weights, or an export that overflows): export it again or use another model; the imagery is not the cause.</source>
         <translation>模型本身已损坏（权重为 NaN，或导出时数值溢出）：请重新导出或使用其他模型；原因不在影像。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="260"/>
+        <location filename="../adapters/messages.py" line="276"/>
         <source>Every pixel of the extent is NoData in the mosaics or marked unusable by their masks ({masks}).</source>
         <translation>范围内的每个像元在镶嵌影像中均为 NoData，或被其掩膜（{masks}）标记为不可用。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="262"/>
+        <location filename="../adapters/messages.py" line="278"/>
         <source>Check that each mask is the UDM of its own scene, or run without the masks; if they are right, the scene is all cloud here: use another date.</source>
         <translation>请检查每个掩膜是否为其对应影像的 UDM，或不使用掩膜运行；若掩膜无误，则该处影像全被云覆盖：请使用其他日期的影像。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="264"/>
+        <location filename="../adapters/messages.py" line="280"/>
         <source>The {role} {name} holds {kind} geometries, not polygons: nothing in it can overlap a slump outline.</source>
         <translation>{role} {name} 包含的是 {kind} 几何，而非多边形：其中没有可与滑塌轮廓重叠的要素。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="266"/>
+        <location filename="../adapters/messages.py" line="282"/>
         <source>Give the slump outlines as polygons (a GeoPackage, shapefile or GeoJSON).</source>
         <translation>请以多边形形式提供滑塌轮廓（GeoPackage、shapefile 或 GeoJSON）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="267"/>
+        <location filename="../adapters/messages.py" line="283"/>
         <source>reference</source>
         <translation>参考图层</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="268"/>
+        <location filename="../adapters/messages.py" line="284"/>
         <source>prediction</source>
         <translation>预测图层</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="269"/>
+        <location filename="../adapters/messages.py" line="285"/>
         <source>&apos;{date}&apos; after the last @ of &apos;{text}&apos; is not a date.</source>
         <translation>'{text}' 中最后一个 @ 之后的 '{date}' 不是日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="270"/>
+        <location filename="../adapters/messages.py" line="286"/>
         <source>Write PATH@YYYY, PATH@YYYY-MM or PATH@YYYY-MM-DD with a real date, e.g. m.tif@2021-07-15.</source>
         <translation>请写成 PATH@YYYY、PATH@YYYY-MM 或 PATH@YYYY-MM-DD，日期须真实存在，例如 m.tif@2021-07-15。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="272"/>
+        <location filename="../adapters/messages.py" line="288"/>
         <source>{count} mosaics have the date {date} ({names}): their results share one band and cannot be told apart by date; give each its own date (PATH@DATE) if they are different years.</source>
         <translation>{count} 个镶嵌影像的日期相同，均为 {date}（{names}）：它们的结果无法按日期区分；若属于不同年份，请为每个影像指定日期（PATH@DATE）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="275"/>
+        <location filename="../adapters/messages.py" line="291"/>
         <source>{path} is a folder, not a model file.</source>
         <translation>{path} 是文件夹，而不是模型文件。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="276"/>
+        <location filename="../adapters/messages.py" line="292"/>
         <source>Give the model file inside it ({found}).</source>
         <translation>请提供其中的模型文件（{found}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="277"/>
+        <location filename="../adapters/messages.py" line="293"/>
         <source>it holds no .onnx, .pt, .ts or .pth file</source>
         <translation>其中没有 .onnx、.pt、.ts 或 .pth 文件</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="278"/>
+        <location filename="../adapters/messages.py" line="294"/>
         <source>The band mapping gives {role} twice ({first} and {second}).</source>
         <translation>波段映射中 {role} 出现了两次（{first} 和 {second}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="279"/>
+        <location filename="../adapters/messages.py" line="295"/>
         <source>Give each role once, e.g. &apos;blue=1,green=2,red=3,nir=4&apos;.</source>
         <translation>每个角色只写一次，例如 'blue=1,green=2,red=3,nir=4'。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="280"/>
+        <location filename="../adapters/messages.py" line="296"/>
         <source>{name} cannot be read to its end ({detail}).</source>
         <translation>{name} 无法读取到结尾（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="281"/>
+        <location filename="../adapters/messages.py" line="297"/>
         <source>The file is damaged or truncated (a shapefile&apos;s .shp, .shx and .dbf must be copied together): copy or export it again.</source>
         <translation>该文件已损坏或被截断（shapefile 的 .shp、.shx 和 .dbf 必须一起复制）：请重新复制或导出。</translation>
     </message>
@@ -3127,12 +3127,12 @@
         <translation>多边形 (*.gpkg *.shp *.geojson *.json)</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="609"/>
+        <location filename="../ui/review/dock.py" line="723"/>
         <source>exporting training chips…</source>
         <translation>正在导出训练样本块…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="610"/>
+        <location filename="../ui/review/dock.py" line="724"/>
         <source>Reading a chip around every decided candidate from the mosaics; the training steps follow</source>
         <translation>正在从镶嵌影像中读取每个已判定候选周围的样本块；随后开始训练步骤</translation>
     </message>
@@ -3140,6 +3140,221 @@
         <location filename="../ui/review/inventory_dialog.py" line="73"/>
         <source>Tick all</source>
         <translation>全选</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="77"/>
+        <source>Change over time not measured (cancelled); &apos;Measure change over time&apos; in the Processing toolbox measures it.</source>
+        <translation>未测量随时间的变化（已取消）；可用处理工具箱中的“测量随时间的变化”进行测量。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="81"/>
+        <source>Change over time not measured: {problem}</source>
+        <translation>未测量随时间的变化：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="83"/>
+        <source>Change of {n} candidate over {dates} dates measured.</source>
+        <translation>已测量 {n} 个候选在 {dates} 个日期上的变化。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="83"/>
+        <source>Change of {n} candidates over {dates} dates measured.</source>
+        <translation>已测量 {n} 个候选在 {dates} 个日期上的变化。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/change_plot.py" line="91"/>
+        <source>No observed date to draw.</source>
+        <translation>没有可绘制的观测日期。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/change_plot.py" line="95"/>
+        <source>ha</source>
+        <translation>公顷</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/change_plot.py" line="95"/>
+        <source>m²</source>
+        <translation>平方米</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/change_plot.py" line="98"/>
+        <source>{value} {unit}</source>
+        <translation>{value} {unit}</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="79"/>
+        <source>{first} to {last} ({n} dates)</source>
+        <translation>{first} 至 {last}（{n} 个日期）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="576"/>
+        <source>Area on each date: dots where the imagery showed the ground, hollow marks on the axis where clouds, snow or a scene edge hid it; the line is the growth per year (Theil-Sen). Dashed outlines on the thumbnails: each date&apos;s own detection.</source>
+        <translation>各日期的面积：影像可见地表的日期为实心点，被云、雪或影像边缘遮挡的日期在坐标轴上显示为空心标记；直线为每年的增长（Theil-Sen）。缩略图上的虚线轮廓：该日期自身的检测结果。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="611"/>
+        <source>One date: no change to show.</source>
+        <translation>只有一个日期：没有可显示的变化。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="592"/>
+        <source>Correct the date the slump is first seen (saved at once, beside the model&apos;s date); a right-click on a thumbnail does the same</source>
+        <translation>更正滑塌首次出现的日期（立即保存，与模型给出的日期分开保存）；在缩略图上右键单击也可以</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="110"/>
+        <source>{rate} m²/yr</source>
+        <translation>{rate} 平方米/年</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="113"/>
+        <source>{first} → {last} m²</source>
+        <translation>{first} → {last} 平方米</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="625"/>
+        <source>(you; the model said {date})</source>
+        <translation>（您的更正；模型给出 {date}）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="630"/>
+        <source>seen {date} (model)</source>
+        <translation>首见 {date}（模型）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="635"/>
+        <source>seen {date}</source>
+        <translation>首见 {date}</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="769"/>
+        <source>First seen here</source>
+        <translation>在此首次出现</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="246"/>
+        <source>{name} holds one date ({date}): change needs the same place on two or more dates.</source>
+        <translation>{name} 只有一个日期（{date}）：变化需要同一地点两个或更多日期的影像。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="248"/>
+        <source>Run the model over a mosaic per date (--mosaic PATH@DATE, repeated) and measure that run.</source>
+        <translation>对每个日期的镶嵌影像运行模型（重复使用 --mosaic PATH@DATE），再测量该次运行。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="250"/>
+        <source>The mosaics of {name} are labelled {labels}, which name no date, so no rate per year can be measured.</source>
+        <translation>{name} 的镶嵌影像标记为 {labels}，不是日期，因此无法测量每年的变化速率。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="252"/>
+        <source>Run again with each mosaic&apos;s date after @ (PATH@2021-07-15), or name the layers by date.</source>
+        <translation>重新运行，在每个镶嵌影像后用 @ 写明日期（PATH@2021-07-15），或按日期命名图层。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="254"/>
+        <source>The area threshold {value} is outside (0, 1).</source>
+        <translation>面积阈值 {value} 不在 (0, 1) 范围内。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="255"/>
+        <source>Choose e.g. 0.5.</source>
+        <translation>请选择例如 0.5。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="256"/>
+        <source>{name} has no run over two or more dates: there is nothing to compare.</source>
+        <translation>{name} 中没有覆盖两个或更多日期的运行：没有可比较的内容。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="257"/>
+        <source>Run the model over the mosaics of several dates into this file, or give the probability raster of such a run (--prob).</source>
+        <translation>对多个日期的镶嵌影像运行模型并写入此文件，或给出此类运行的概率栅格（--prob）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="259"/>
+        <source>The probabilities of the newest multi-date run of {name} are gone ({path}).</source>
+        <translation>{name} 最新一次多日期运行的概率栅格已不存在（{path}）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="260"/>
+        <source>Run the model over the same mosaics again (it writes them anew), or give another run&apos;s probability raster (--prob).</source>
+        <translation>对相同的镶嵌影像重新运行模型（会重新写出概率栅格），或给出另一次运行的概率栅格（--prob）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/setup_needed.py" line="26"/>
+        <source>Measure change over time</source>
+        <translation>测量随时间的变化</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="42"/>
+        <source>Measures each candidate on every date of a run over several dates: its area per date (dates whose imagery hides it are 'not observed', never 0), the growth in m² per year (Theil-Sen) and the first date it is seen. Written into the same GeoPackage: the table candidate_dates and the candidates' columns first_date_seen, growth_m2_per_yr, area_first_m2, area_last_m2. Without a probability raster, the newest multi-date run's is measured.</source>
+        <translation>在多日期运行的每个日期上测量每个候选：各日期的面积（影像遮挡它的日期记为“未观测”，绝不记为 0）、每年增长的平方米数（Theil-Sen）以及首次出现的日期。写入同一个 GeoPackage：表 candidate_dates 以及候选的字段 first_date_seen、growth_m2_per_yr、area_first_m2、area_last_m2。未给出概率栅格时，测量最新一次多日期运行的概率栅格。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="54"/>
+        <source>Probability raster of a multi-date run (empty: the file&apos;s newest)</source>
+        <translation>多日期运行的概率栅格（留空：使用该文件最新的一次）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="57"/>
+        <source>Probability above which a pixel counts towards the area</source>
+        <translation>像元计入面积的概率下限</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="61"/>
+        <source>Candidates measured</source>
+        <translation>已测量的候选</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="62"/>
+        <source>Dates</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="89"/>
+        <source>… and {n} more (all in the table candidate_dates)</source>
+        <translation>……另有 {n} 个（全部在表 candidate_dates 中）</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="91"/>
+        <source>{n} candidate measured over {dates} dates ({first} to {last}) into {path}.</source>
+        <translation>已在 {dates} 个日期（{first} 至 {last}）上测量 {n} 个候选，写入 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="91"/>
+        <source>{n} candidates measured over {dates} dates ({first} to {last}) into {path}.</source>
+        <translation>已在 {dates} 个日期（{first} 至 {last}）上测量 {n} 个候选，写入 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="97"/>
+        <source>{n} candidate lies outside the probabilities and was left as it was.</source>
+        <translation>{n} 个候选位于概率栅格范围之外，保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="97"/>
+        <source>{n} candidates lie outside the probabilities and were left as they were.</source>
+        <translation>{n} 个候选位于概率栅格范围之外，保持原样。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="111"/>
+        <source>first seen {date}</source>
+        <translation>首次出现于 {date}</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="111"/>
+        <source>never seen above the minimum area</source>
+        <translation>从未超过最小面积</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/change_algorithm.py" line="115"/>
+        <source>observed on {n} of {dates} dates</source>
+        <translation>在 {dates} 个日期中观测到 {n} 个</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="73"/>
+        <source>Measuring how each candidate changed across the dates…</source>
+        <translation>正在测量每个候选在各日期间的变化…</translation>
     </message>
 </context>
 </TS>
