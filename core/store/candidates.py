@@ -187,7 +187,8 @@ def _merge(path: Path, db: Path, result: Vectorized, run: dict, min_overlap: flo
         with transaction(conn, path):
             if not table_exists(conn, LAYER):
                 srs_id = ensure_srs(conn, result.epsg, result.crs_wkt)
-                create_feature_table(conn, LAYER, DETECTION_COLUMNS + CHANGE_COLUMNS + REVIEW_COLUMNS, "POLYGON", srs_id)
+                create_feature_table(conn, LAYER, DETECTION_COLUMNS + CHANGE_COLUMNS + REVIEW_COLUMNS, "POLYGON",
+                                     srs_id)
                 conn.execute(f'CREATE INDEX "{LAYER}_status" ON "{LAYER}" (status)')
             else:
                 add_missing_columns(conn, LAYER, DETECTION_COLUMNS + CHANGE_COLUMNS + REVIEW_COLUMNS)
