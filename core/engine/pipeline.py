@@ -28,7 +28,7 @@ import rasterio
 from ..errors import OutputError
 from ..outputs import atomic_file, raster_file
 from ..progress import CancelToken
-from .chunks import Chunk, ChunkLayout, chunk_name
+from .chunks import DATES_PER_FULL_CHUNK, Chunk, ChunkLayout, chunk_name
 from .tiling import TileWeights
 
 NODATA = 255
@@ -313,7 +313,12 @@ class ChunkedRun:
             probs = None
             if batch:
                 t0 = time.monotonic()
-                probs = self.predict(np.stack([it[1] for _, it in batch]))
+                stacked = np.stack([it[1] for _, it in batch])
+                if self.dates <= DATES_PER_FULL_CHUNK:
+                    probs = self.predict(stacked)
+                else:  # a tile brings every date: the model sees batch_size of them at a time, not 49
+                    probs = np.concatenate([self.predict(stacked[k:k + self.batch_size])
+                                            for k in range(0, len(stacked), self.batch_size)])
                 self.stats.model_seconds += time.monotonic() - t0
             by_job: dict[int, list] = {}
             for k, (i, (d, _x, valid)) in enumerate(batch):
@@ -327,6 +332,8 @@ class ChunkedRun:
             pending_items = 0
 
         prefetch = max(2 * self.batch_size, 2 * self.read_threads)
+        if self.dates > DATES_PER_FULL_CHUNK:  # tiles read ahead hold every date: as many images as with four
+            prefetch = max(1, -(-prefetch * DATES_PER_FULL_CHUNK // self.dates))
         try:
             source = jobs()
             done_source = False

@@ -206,3 +206,27 @@ def test_a_grid_smaller_than_a_tile_is_padded_as_the_model_description_says(tmp_
     x = np.pad(data.astype(np.float32) * 1e-4, ((0, 0), (0, 24), (0, 14)), mode=mode)
     expected = load_model(model).predict(x[None])[0, :40, :50]
     assert np.abs(decode(_bands(res.path)[0]) - expected).max() <= 0.5 / 250 + 1e-6
+
+
+def test_many_dates_keep_the_models_batch_and_write_one_band_after_another(tmp_path, monkeypatch):
+    """Nine dates: the model never sees more than batch_size images at once (a tile brings all
+    nine), the chunk files are band-interleaved (a read of the mean decompresses only the mean),
+    and the probabilities equal those of the same run in one big chunk."""
+    from thaw_slump_mapper.core.engine import models
+
+    mosaics, model = _scene(tmp_path, shape=(160, 150), dates=9)
+    one = run_inference(InferenceParams(mosaics, str(model), cache_dir=str(tmp_path / "one"), chunk_px=100000))
+    sizes: list[int] = []
+    real = models.LoadedModel.predict
+
+    def predict(self, batch):
+        sizes.append(len(batch))
+        return real(self, batch)
+
+    monkeypatch.setattr(models.LoadedModel, "predict", predict)
+    many = run_inference(InferenceParams(mosaics, str(model), cache_dir=str(tmp_path / "many"), batch_size=3))
+    assert sizes and max(sizes) <= 3 and sum(sizes) == 9 * many.tiles_run
+    for chunk in (tmp_path / "many").glob("prob_*/c*.tif"):
+        with rasterio.open(chunk) as src:
+            assert src.count == 11 and src.interleaving.name.upper() == "BAND"
+    assert np.array_equal(_bands(one.path), _bands(many.path))
