@@ -15,6 +15,7 @@ from rasterio.windows import from_bounds
 from shapely.geometry import mapping, shape
 
 from ..engine.bands import default_band_map
+from ..engine.values import roles_from_colorinterp
 
 
 @dataclass
@@ -25,8 +26,14 @@ class Thumbnail:
     valid_share: float
 
 
-def _rgb_bands(count: int) -> list[int]:
-    roles = default_band_map(count)
+def _rgb_bands(src, band_map: dict[str, int] | None = None) -> list[int]:
+    """Red, green and blue of a mosaic: the band mapping a run used for it (a Sentinel-2 stack in
+    R,G,B,N order), else its colour interpretation, else the default order for its band count
+    (PlanetScope's B,G,R,N); one band shown grey."""
+    roles = {**roles_from_colorinterp([c.name for c in src.colorinterp], src.count), **(band_map or {})}
+    if {"red", "green", "blue"} <= roles.keys() and all(1 <= roles[r] <= src.count for r in ("red", "green", "blue")):
+        return [roles["red"], roles["green"], roles["blue"]]
+    roles = default_band_map(src.count)
     if {"red", "green", "blue"} <= roles.keys():
         return [roles["red"], roles["green"], roles["blue"]]
     return [1, 1, 1]
@@ -48,11 +55,13 @@ def window_bounds(geometry, margin: float = 0.6) -> tuple[float, float, float, f
 
 
 def timelapse(mosaics: list[tuple[str, str]], geometry, crs: str, size: int = 160,
-              margin: float = 0.6, low: float = 2, high: float = 98, sharp: bool = False) -> list[Thumbnail]:
+              margin: float = 0.6, low: float = 2, high: float = 98, sharp: bool = False,
+              band_maps: dict[str, dict[str, int]] | None = None) -> list[Thumbnail]:
     """One thumbnail per (path, date); the window is the candidate's bounding box widened by
     ``margin`` of its size on every side, made square. ``sharp`` (the enlarged view): each
     imagery pixel shown as a crisp square when the window has fewer pixels than ``size``, and
-    averaged, not skipped, when it has more; the imagery is read again at ``size`` either way."""
+    averaged, not skipped, when it has more; the imagery is read again at ``size`` either way.
+    ``band_maps``: resolved path → the band roles a run used for that mosaic."""
     geom_crs = CRS.from_user_input(crs)  # WKT or "EPSG:…"
     box = window_bounds(geometry, margin)
     stack, masks, outlines = [], [], []
@@ -60,7 +69,7 @@ def timelapse(mosaics: list[tuple[str, str]], geometry, crs: str, size: int = 16
         with rasterio.open(path) as src:
             bounds = transform_bounds(geom_crs, src.crs, *box) if src.crs != geom_crs else box
             window = from_bounds(*bounds, transform=src.transform)
-            bands = _rgb_bands(src.count)
+            bands = _rgb_bands(src, (band_maps or {}).get(str(Path(path).resolve())))
             data = src.read(bands, window=window, out_shape=(3, size, size), boundless=True, fill_value=0,
                             resampling=_resampling(window, size, sharp)).astype(np.float32)
             valid = src.read_masks(bands[0], window=window, out_shape=(size, size), boundless=True,

@@ -357,6 +357,26 @@ def run_dates(gpkg_path: str | Path) -> list[str]:
         conn.close()
 
 
+def run_band_maps(gpkg_path: str | Path) -> dict[str, dict[str, int]]:
+    """Mosaic path (resolved) → the band roles the newest run that read it used ({} for a file
+    without runs): the review shows a Sentinel-2 stack in R,G,B order as the run read it."""
+    conn = connect(gpkg_path, create=False)
+    try:
+        if not table_exists(conn, RUNS):
+            return {}
+        out: dict[str, dict[str, int]] = {}
+        for (text,) in conn.execute(f'SELECT mosaics FROM "{RUNS}" ORDER BY created_at'):
+            try:
+                for m in json.loads(text or "[]"):
+                    if isinstance(m, dict) and m.get("path") and isinstance(m.get("band_map"), dict):
+                        out[str(Path(m["path"]).resolve())] = {k: int(v) for k, v in m["band_map"].items()}
+            except (ValueError, TypeError):
+                continue
+        return out
+    finally:
+        conn.close()
+
+
 def fill_imagery_dates(gpkg_path: str | Path, candidate_ids: list[str], dates: list[str]) -> int:
     """Give outlines drawn by hand the dates of the imagery they were drawn on (the ticked mosaics;
     with none ticked, the imagery of the runs that made the file), so that their ARTS BaseMapDate

@@ -47,7 +47,7 @@ from ...core.review.first_seen import set_first_seen
 from ...core.review.inventory import INVENTORY_LAYER, export_inventory
 from ...core.review.thumbnails import timelapse, window_bounds
 from ...core.store.candidate_dates import read_candidate_dates
-from ...core.store.candidates import fill_imagery_dates, read_candidates
+from ...core.store.candidates import fill_imagery_dates, read_candidates, run_band_maps
 from ...core.store.gpkg import connect, table_srs
 from ...core.store.training_layers import ArtsContext
 from ..widgets import disconnect
@@ -86,6 +86,7 @@ class ReviewController(QObject):
         self.iface, self.dock, self.mosaics_source = iface, dock, mosaics_source
         self.gpkg = ""
         self.crs = ""
+        self.band_maps: dict[str, dict[str, int]] = {}
         self.queue: list[dict] = []
         self.all_rows: list[dict] = []  # every candidate of the file (the queue may be filtered)
         self.index = -1
@@ -159,6 +160,7 @@ class ReviewController(QObject):
             return False
         try:
             rows = read_candidates(gpkg)
+            band_maps = run_band_maps(gpkg)
             conn = connect(gpkg, create=False)
             try:
                 self.crs = table_srs(conn, "candidates")[1]
@@ -172,6 +174,7 @@ class ReviewController(QObject):
                           Qgis.MessageLevel.Critical)
             return False
         self.gpkg = gpkg
+        self.band_maps = band_maps  # the thumbnails read each mosaic's bands as the run did
         # the queue shows THIS reviewer's verdicts: a second reviewer starts from zero
         prefs = settings.load()
         if prefs.reviewer:
@@ -260,7 +263,8 @@ class ReviewController(QObject):
         size = self._thumb_px()
         if cid not in self.thumbs or self._thumb_sizes.get(cid) != size:
             mosaics = self.mosaics_source()
-            self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs, size=size) if mosaics else []
+            self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs, size=size,
+                                        band_maps=self.band_maps) if mosaics else []
             self._thumb_sizes[cid] = size
         return self.thumbs[cid]
 
@@ -382,7 +386,8 @@ class ReviewController(QObject):
         # read from the imagery at the enlarged size, never the thumbnails scaled up
         changes = self._change_rows(row)
         frames = [(t.date, self._pixmap(t, row, changes, show))
-                  for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=px, sharp=True)]
+                  for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=px, sharp=True,
+                                    band_maps=self.band_maps)]
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
             frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, px)))
