@@ -417,6 +417,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
         write_report(result, args.report, "Slump detection accuracy", args.pred, args.ref, args.iou,
                      overwrite=args.overwrite)
+    for warning in result.get("warnings", []):
+        print(f"tsm evaluate: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

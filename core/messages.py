@@ -237,6 +237,9 @@ TEXTS: dict[str, str] = {
     "gpkg.layout": "{name} is not laid out as a candidates GeoPackage of this plugin ({detail}).",
     "gpkg.layout.fix": "Give the GeoPackage written by a run (tsm infer or the plugin), or write to a new file; the "
                        "file keeps its last saved state.",
+    "evaluate.apart": "The predictions and the reference do not overlap at all ({km:,.1f} km apart): the scores say "
+                      "nothing about the model. Check that both cover the same place (and that their CRSs are "
+                      "right).",
     # change over time (core.change)
     "change.one_date": "{name} holds one date ({date}): change needs the same place on two or more dates.",
     "change.one_date.fix": "Run the model over a mosaic per date (--mosaic PATH@DATE, repeated) and measure that run.",

@@ -15,7 +15,7 @@ from ...core.errors import TsmError
 from ...core.learn.evaluate import evaluate_files
 from ..compat import NUMBER_DOUBLE
 from ..i18n import tr
-from ..messages import error_text
+from ..messages import error_text, localize
 
 KEYS = ("object_precision", "object_recall", "object_f1", "anyoverlap_precision", "anyoverlap_recall",
         "anyoverlap_f1", "pixel_iou", "pixel_precision", "pixel_recall", "pixel_f1")
@@ -71,6 +71,8 @@ class EvaluateAlgorithm(QgsProcessingAlgorithm):
             write_report(result, report, tr("Slump detection accuracy"), pred, ref, min_iou, overwrite=True)
         except TsmError as exc:
             raise QgsProcessingException(error_text(exc)) from exc
+        for warning in result.get("warnings", []):
+            feedback.reportError(localize(warning), fatalError=False)
         for key in KEYS:
             feedback.pushInfo(f"{key}: {result[key]:.3f}")
         return {self.REPORT: report, **{key.upper(): result[key] for key in KEYS}}

@@ -246,4 +246,13 @@ def evaluate_files(pred_gpkg, ref_gpkg, area_gpkg=None, min_iou: float = 0.5, pi
     pred = to_ref(pred, pred_crs)
     result = evaluate_layers(pred, ref, area, min_iou, pixel_size)
     result["by_size"] = size_breakdown(pred, ref, min_iou=min_iou)
+    result["warnings"] = []
+    if pred and ref:
+        from shapely.geometry import box
+
+        from ..messages import Message
+
+        a, b = box(*_bounds(pred)), box(*_bounds(ref))
+        if not a.intersects(b):  # scores of 0 that say nothing about the model: another place or CRS
+            result["warnings"].append(Message("evaluate.apart", km=a.distance(b) / 1000))
     return result

@@ -56,3 +56,24 @@ def test_evaluate_readable_output_and_clear_error(tmp_path):
     bad = subprocess.run([str(ROOT / "scripts" / "tsm"), "evaluate", "--pred", ref, "--ref", ref,
                           "--ref-layer", "nothing"], capture_output=True, text=True)
     assert bad.returncode == 1 and "has no layer 'nothing'" in bad.stderr and len(bad.stderr.splitlines()) == 1
+
+
+def test_a_reference_in_a_distant_place_is_scored_with_a_warning_not_an_allocation(tmp_path):
+    """Issue 26 point 4: a reference in another UTM zone's coordinates (thousands of km from the
+    predictions) asked for 364 GiB and exited 3; now it scores 0 and says why."""
+    from rasterio.crs import CRS
+
+    x, y = 440000.0, 3860000.0
+    pred = _gpkg(tmp_path / "pred.gpkg", [box(x, y, x + 30, y + 30)], layer="candidates")
+    ref = tmp_path / "ref.gpkg"
+    conn = connect(ref)
+    with transaction(conn, ref):
+        srs = ensure_srs(conn, 32606, CRS.from_epsg(32606).to_wkt(version="WKT1_GDAL"))  # Alaska's zone
+        create_feature_table(conn, "slumps", [("n", "INTEGER")], "POLYGON", srs)
+        conn.execute('INSERT INTO "slumps" (geom, n) VALUES (?, 0)', (encode_geometry(box(x, y, x + 30, y + 30), srs),))
+    conn.close()
+    result = subprocess.run([str(ROOT / "scripts" / "tsm"), "evaluate", "--pred", pred, "--ref", ref, "--json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["pixel_iou"] == 0.0
+    assert "do not overlap at all" in result.stderr and "km apart" in result.stderr
