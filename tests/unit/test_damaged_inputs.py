@@ -301,6 +301,27 @@ def test_a_mask_over_every_pixel_is_named_not_the_extent(ws, capsys):
     assert not (ws / "masked.gpkg").exists()
 
 
+# -- point 6: a vast mosaic of nothing ------------------------------------------------------------
+
+def test_a_vast_mosaic_of_only_nodata_is_refused_before_the_run(ws, capsys):
+    # before: a 20,000² px all-NoData (sparse) mosaic wrote no chunk in 240 s; refused in ~6 s on 2 cores now
+    import rasterio
+    from rasterio.transform import from_origin
+
+    with rasterio.open(ws / "vast_empty.tif", "w", driver="GTiff", width=20_000, height=20_000, count=4,
+                       dtype="uint16", nodata=0, crs="EPSG:32646", transform=from_origin(440000, 3860000, 3, 3),
+                       tiled=True, blockxsize=512, blockysize=512, compress="deflate", SPARSE_OK=True):
+        pass  # every block left unwritten: NoData
+    # tiles of 256 px as the starter's (the 64 px test model would walk 174,000 empty tiles for 20 s)
+    conv_model(ws / "model256.onnx", np.array([8.0, -6, 0, 0]).reshape(1, 4, 1, 1), np.array([-1.0]),
+               sidecar={**BASIC, "tile_size": 256, "overlap": 32, "threshold": 0.5, "min_area_m2": 0})
+    code, lines = _run(ws, capsys, ["infer", "--mosaic", "{ws}/vast_empty.tif@2021", "--model", "{ws}/model256.onnx",
+                                    "--out", "{ws}/vast.gpkg", "--cache", "{ws}/c_vast", "--quiet"])
+    assert code == 1 and len(lines) == 1, lines
+    assert "holds only NoData" in lines[0], lines
+    assert not (ws / "vast.gpkg").exists() and not list((ws / "c_vast").glob("prob_*/c*.tif"))
+
+
 @pytest.fixture(scope="module")
 def outlines(ws):
     """The candidates as a shapefile and a GeoJSON, and their centroids as points (GeoPackage, GeoJSON)."""
