@@ -1,4 +1,12 @@
-"""Review decisions on candidates, each committed to the GeoPackage the moment it is made."""
+"""Review decisions on candidates, each committed to the GeoPackage the moment it is made.
+
+Several reviewers may decide the same candidates (a blind second review to measure agreement):
+each one's verdicts are kept in ``decisions``, and what the candidate says — its status, and so
+the training layers, the chips and the inventory — is the AGREED verdict: the latest adjudication
+when there is one, else the verdict every reviewer gave, else none: reviewers who disagree leave
+the candidate 'unsure', out of training, until an adjudicator settles it. The review fields
+(reviewer, confidence, notes, …) are written by the candidate's first reviewer, a reviewer
+deciding again, or an adjudicator; another reviewer's verdict never overwrites them."""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..store import training_layers
 from ..store.candidates import LAYER, now_iso
-from ..store.gpkg import connect, create_attribute_table, table_exists, transaction
+from ..store.gpkg import add_missing_columns, connect, create_attribute_table, table_exists, transaction
 from ..store.training_layers import ArtsContext
 
 STATUSES = ("unreviewed", "accepted", "rejected", "unsure")
@@ -23,7 +31,7 @@ CRITERIA = ("headwall_highest", "colour_contrast", "arcuate_shaded_headwall", "u
 DECISIONS = "decisions"
 DECISION_COLUMNS = [("candidate_id", "TEXT NOT NULL"), ("reviewer", "TEXT NOT NULL"), ("status", "TEXT NOT NULL"),
                     ("reject_reason", "TEXT"), ("confidence", "TEXT"), ("notes", "TEXT"),
-                    ("decided_at", "DATETIME NOT NULL")]
+                    ("decided_at", "DATETIME NOT NULL"), ("adjudicated", "BOOLEAN DEFAULT 0")]
 # the candidate's review fields a decision overwrites, and an undo puts back
 REVIEW_FIELDS = ("status", "reviewer", "reviewed_at", "reject_reason", "confidence", "notes", "activity",
                  "initiation_period", "criteria")
@@ -44,11 +52,12 @@ def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: 
                     reject_reason: str | None = None, confidence: str | None = None,
                     notes: str | None = None, context: ArtsContext | None = None, activity: str | None = None,
                     initiation_period: str | None = None, criteria: tuple[str, ...] = (),
-                    edited: bool = False) -> Decision:
-    """Commit one decision: the candidate's current review fields, the reviewer's entry in the
-    ``decisions`` history (every reviewer's verdicts are kept), and the training layers — all in
-    one transaction, so a crash leaves either the whole decision or none of it. Returns the
-    decision with the fields it replaced, for :func:`undo_decision`."""
+                    edited: bool = False, adjudicate: bool = False) -> Decision:
+    """Commit one decision: the reviewer's entry in the ``decisions`` history (every reviewer's
+    verdicts are kept), the candidate's agreed verdict and review fields (module docstring), and
+    the training layers — all in one transaction, so a crash leaves either the whole decision or
+    none of it. ``adjudicate``: this verdict settles the candidate whatever the others said.
+    Returns the decision with the fields it replaced, for :func:`undo_decision`."""
     if status not in STATUSES:
         raise InputError(f"Unknown review status '{status}'.", f"Use one of {', '.join(STATUSES)}.")
     if reject_reason is not None and reject_reason not in REJECT_REASONS:
@@ -69,18 +78,32 @@ def record_decision(gpkg: str | Path, candidate_id: str, status: str, reviewer: 
         with transaction(conn, path):
             before = conn.execute(f'SELECT {", ".join(REVIEW_FIELDS)} FROM "{LAYER}" WHERE candidate_id=?',
                                   (candidate_id,)).fetchone()
-            cur = conn.execute(f'UPDATE "{LAYER}" SET status=?, reviewer=?, reviewed_at=?, reject_reason=?, '
-                               f'confidence=?, notes=?, activity=?, initiation_period=?, criteria=?, '
-                               f'edited=max(coalesce(edited, 0), ?) WHERE candidate_id=?',
-                               (status, reviewer, when, reject_reason, confidence, notes, activity,
-                                initiation_period, ",".join(criteria) or None, int(edited), candidate_id))
-            if cur.rowcount != 1:
+            if before is None:
                 raise InputError(f"No candidate {candidate_id} in {path.name}.", "Reload the candidates layer.")
             if not table_exists(conn, DECISIONS):
                 create_attribute_table(conn, DECISIONS, DECISION_COLUMNS)
-            conn.execute(f'INSERT INTO "{DECISIONS}" VALUES (?, ?, ?, ?, ?, ?, ?)',
-                         (candidate_id, reviewer, status, reject_reason, confidence, notes, when))
-            training_layers.sync(conn, candidate_id, status, context or ArtsContext(), reviewer, when)
+            else:
+                add_missing_columns(conn, DECISIONS, DECISION_COLUMNS)
+            others = conn.execute(f'SELECT count(*) FROM "{DECISIONS}" WHERE candidate_id=? AND reviewer<>?',
+                                  (candidate_id, reviewer)).fetchone()[0]
+            conn.execute(f'INSERT INTO "{DECISIONS}" (candidate_id, reviewer, status, reject_reason, confidence, '
+                         'notes, decided_at, adjudicated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                         (candidate_id, reviewer, status, reject_reason, confidence, notes, when, int(adjudicate)))
+            agreed = agreed_verdict(conn, candidate_id)
+            own = adjudicate or not others or before[1] in (None, reviewer)
+            if own:  # the first reviewer, the same one again, or an adjudicator: the fields are theirs
+                conn.execute(f'UPDATE "{LAYER}" SET status=?, reviewer=?, reviewed_at=?, reject_reason=?, '
+                             f'confidence=?, notes=?, activity=?, initiation_period=?, criteria=?, '
+                             f'edited=max(coalesce(edited, 0), ?) WHERE candidate_id=?',
+                             (agreed, reviewer, when, reject_reason, confidence, notes, activity,
+                              initiation_period, ",".join(criteria) or None, int(edited), candidate_id))
+            else:  # another reviewer: only the agreed verdict changes (and an outline they edited)
+                conn.execute(f'UPDATE "{LAYER}" SET status=?, edited=max(coalesce(edited, 0), ?) '
+                             'WHERE candidate_id=?', (agreed, int(edited), candidate_id))
+            fields = conn.execute(f'SELECT reviewer, reviewed_at FROM "{LAYER}" WHERE candidate_id=?',
+                                  (candidate_id,)).fetchone()
+            training_layers.sync(conn, candidate_id, agreed, context or ArtsContext(), fields[0] or reviewer,
+                                 fields[1] or when)
     finally:
         conn.close()
     return Decision(candidate_id, status, reviewer, when, dict(zip(REVIEW_FIELDS, before)))
@@ -106,10 +129,52 @@ def undo_decision(gpkg: str | Path, decision: Decision, context: ArtsContext | N
                 conn.execute(f'DELETE FROM "{DECISIONS}" WHERE rowid = (SELECT max(rowid) FROM "{DECISIONS}" '
                              'WHERE candidate_id=? AND reviewer=? AND decided_at=?)',
                              (decision.candidate_id, decision.reviewer, decision.decided_at))
+                if conn.execute(f'SELECT 1 FROM "{DECISIONS}" WHERE candidate_id=?',
+                                (decision.candidate_id,)).fetchone():  # others decided since: what they agree on
+                    previous["status"] = agreed_verdict(conn, decision.candidate_id)
+                    conn.execute(f'UPDATE "{LAYER}" SET status=? WHERE candidate_id=?',
+                                 (previous["status"], decision.candidate_id))
             training_layers.sync(conn, decision.candidate_id, previous["status"], context or ArtsContext(),
                                  previous["reviewer"] or decision.reviewer, previous["reviewed_at"] or now_iso())
     finally:
         conn.close()
+
+
+def agreed_verdict(conn, candidate_id: str) -> str:
+    """Inside a transaction: the candidate's status by the rule of the module docstring — the
+    latest adjudication, else the verdict all its reviewers share (each one's latest), else
+    'unsure' (they disagree: out of training until settled)."""
+    rows = conn.execute(f'SELECT reviewer, status, coalesce(adjudicated, 0) FROM "{DECISIONS}" '
+                        'WHERE candidate_id=? ORDER BY decided_at, rowid', (candidate_id,)).fetchall()
+    settled = [status for _, status, adjudicated in rows if adjudicated]
+    if settled:
+        return settled[-1]
+    latest = {reviewer: status for reviewer, status, _ in rows}
+    verdicts = set(latest.values())
+    if not verdicts:
+        return "unreviewed"
+    return verdicts.pop() if len(verdicts) == 1 else "unsure"
+
+
+def disputed(gpkg: str | Path) -> list[str]:
+    """Candidates whose reviewers disagree and that no adjudication has settled (left out of training)."""
+    conn = connect(gpkg, create=False)
+    try:
+        if not table_exists(conn, DECISIONS):
+            return []
+        add = {r[1] for r in conn.execute(f'PRAGMA table_info("{DECISIONS}")')}
+        settled = "coalesce(adjudicated, 0)" if "adjudicated" in add else "0"
+        rows = conn.execute(f'SELECT candidate_id, reviewer, status, {settled} FROM "{DECISIONS}" '
+                            'ORDER BY decided_at, rowid').fetchall()
+    finally:
+        conn.close()
+    latest: dict[str, dict[str, str]] = {}
+    done: set[str] = set()
+    for cid, reviewer, status, adjudicated in rows:
+        latest.setdefault(cid, {})[reviewer] = status
+        if adjudicated:
+            done.add(cid)
+    return sorted(c for c, v in latest.items() if c not in done and len(set(v.values())) > 1)
 
 
 def reviewer_statuses(gpkg: str | Path, reviewer: str) -> dict[str, str]:

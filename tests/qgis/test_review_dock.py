@@ -172,6 +172,23 @@ def test_second_reviewer_blind_mode_and_agreement(review, monkeypatch):
     controller.show_agreement()
     assert shown and "Second and Tester: κ = 0.00 over 2 candidates, 1 disagreements" in shown[0]
     assert controller.disagreements == [first_two[1]]
+    # the blind review changed no training label: the disagreement is out of training until settled
+    assert "1 candidates where the reviewers disagree are left out of training" in shown[0]
+    with sqlite3.connect(_gpkg) as conn:
+        assert conn.execute("SELECT status FROM candidates WHERE candidate_id=?", (first_two[1],)).fetchone()[0] \
+            == "unsure"
+        assert conn.execute("SELECT count(*) FROM positives WHERE candidate_id=?", (first_two[1],)).fetchone()[0] == 0
+    # an adjudicator goes through the disagreements: those decisions settle them
+    settings.save(Preferences(reviewer="Chief"))
+    dock.show_filter.setCurrentIndex(dock.show_filter.findData("disagreements"))
+    dock.start.click()
+    assert [r["candidate_id"] for r in controller.queue] == [first_two[1]]
+    controller.index = 0
+    controller.decide("accepted", "")
+    with sqlite3.connect(_gpkg) as conn:
+        assert conn.execute("SELECT status, reviewer FROM candidates WHERE candidate_id=?",
+                            (first_two[1],)).fetchone() == ("accepted", "Chief")
+        assert conn.execute("SELECT adjudicated FROM decisions WHERE reviewer='Chief'").fetchone()[0] == 1
 
 
 def test_accept_records_activity_first_year_and_criteria(review):

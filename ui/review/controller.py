@@ -36,6 +36,7 @@ from ...core.progress import Progress
 from ...core.review.decisions import (
     cohen_kappa,
     counts,
+    disputed,
     next_unreviewed,
     order_queue,
     record_decision,
@@ -216,10 +217,8 @@ class ReviewController(QObject):
 
     def _filtered(self, rows: list[dict]) -> list[dict]:
         show = self.dock.show_filter.currentData()
-        if show == "disagreements":
-            names = reviewers(self.gpkg)
-            verdicts = [reviewer_statuses(self.gpkg, n) for n in names]
-            keep = {cid for v in verdicts for cid in v if len({w.get(cid) for w in verdicts if cid in w}) > 1}
+        if show == "disagreements":  # those no adjudication has settled yet
+            keep = set(disputed(self.gpkg))
             rows = [r for r in rows if r["candidate_id"] in keep]
         elif show != "all":
             rows = [r for r in rows if (r.get("status") or "unreviewed") == show]
@@ -423,6 +422,8 @@ class ReviewController(QObject):
                             reject_reason=reason or None if status == "rejected" else None,
                             confidence=self.dock.confidence.currentData() if status == "accepted" else None,
                             notes=self.dock.notes.text().strip() or None, context=context,
+                            # going through the disagreements is adjudicating them
+                            adjudicate=self.dock.show_filter.currentData() == "disagreements",
                             **(self.dock.decision_details() if status == "accepted" else {}))
         except TsmError as exc:
             self._message(error_text(exc), Qgis.MessageLevel.Critical)
@@ -510,6 +511,10 @@ class ReviewController(QObject):
                 lines.append(tr("{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements").format(
                     a=a, b=b, kappa=kappa, n=common, d=len(disagreements)))
                 self.disagreements = disagreements
+        open_disputes = len(disputed(self.gpkg))
+        lines.append(tr("{n} candidates where the reviewers disagree are left out of training (status unsure) until "
+                        "settled: show 'reviewers disagree' and decide them; those decisions settle them.").format(
+            n=open_disputes) if open_disputes else tr("Every disagreement is settled."))
         QMessageBox.information(self.iface.mainWindow(), tr("Agreement between reviewers"), "\n".join(lines))
 
     def _layer(self):
