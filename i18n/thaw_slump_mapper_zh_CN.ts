@@ -422,12 +422,12 @@
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="718"/>
+        <location filename="../ui/review/controller.py" line="728"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="724"/>
+        <location filename="../ui/review/controller.py" line="734"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -732,42 +732,42 @@
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="158"/>
+        <location filename="../ui/review/controller.py" line="160"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="171"/>
+        <location filename="../ui/review/controller.py" line="174"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="236"/>
+        <location filename="../ui/review/controller.py" line="238"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="236"/>
+        <location filename="../ui/review/controller.py" line="238"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="319"/>
+        <location filename="../ui/review/controller.py" line="322"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="404"/>
+        <location filename="../ui/review/controller.py" line="408"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="412"/>
+        <location filename="../ui/review/controller.py" line="416"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="435"/>
+        <location filename="../ui/review/controller.py" line="441"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -802,7 +802,7 @@
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="316"/>
+        <location filename="../ui/review/controller.py" line="319"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
@@ -812,17 +812,17 @@
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="496"/>
+        <location filename="../ui/review/controller.py" line="502"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="505"/>
+        <location filename="../ui/review/controller.py" line="511"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="508"/>
+        <location filename="../ui/review/controller.py" line="518"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
@@ -892,17 +892,17 @@
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="526"/>
+        <location filename="../ui/review/controller.py" line="536"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="558"/>
+        <location filename="../ui/review/controller.py" line="568"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="575"/>
+        <location filename="../ui/review/controller.py" line="585"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
@@ -962,17 +962,17 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="613"/>
+        <location filename="../ui/review/controller.py" line="623"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="626"/>
+        <location filename="../ui/review/controller.py" line="636"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="629"/>
+        <location filename="../ui/review/controller.py" line="639"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -1107,7 +1107,7 @@
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="638"/>
+        <location filename="../ui/review/controller.py" line="648"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
@@ -1122,17 +1122,17 @@
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="650"/>
+        <location filename="../ui/review/controller.py" line="660"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="676"/>
+        <location filename="../ui/review/controller.py" line="686"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="705"/>
+        <location filename="../ui/review/controller.py" line="715"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
@@ -1142,7 +1142,7 @@
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="709"/>
+        <location filename="../ui/review/controller.py" line="719"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -2282,7 +2282,7 @@
         <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="313"/>
+        <location filename="../ui/review/controller.py" line="316"/>
         <source>already in {source} ({uid})</source>
         <translation>已在 {source} 中（{uid}）</translation>
     </message>
@@ -2832,22 +2832,22 @@
         <translation>距离小于此值的样本划入同一侧（训练或验证）（米）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="442"/>
+        <location filename="../ui/review/controller.py" line="448"/>
         <source>No decision of this session to undo.</source>
         <translation>本次会话没有可撤销的决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="448"/>
+        <location filename="../ui/review/controller.py" line="454"/>
         <source>candidate {n}</source>
         <translation>候选 {n}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="448"/>
+        <location filename="../ui/review/controller.py" line="454"/>
         <source>drawn slump</source>
         <translation>手绘滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="449"/>
+        <location filename="../ui/review/controller.py" line="455"/>
         <source>{status} · {where} · {time} UTC</source>
         <translation>{status} · {where} · {time} UTC</translation>
     </message>
@@ -2917,27 +2917,27 @@
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="486"/>
+        <location filename="../ui/review/controller.py" line="492"/>
         <source>{n} decision undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="486"/>
+        <location filename="../ui/review/controller.py" line="492"/>
         <source>{n} decisions undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="577"/>
+        <location filename="../ui/review/controller.py" line="587"/>
         <source>{n} missed slump added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="577"/>
+        <location filename="../ui/review/controller.py" line="587"/>
         <source>{n} missed slumps added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="629"/>
+        <location filename="../ui/review/controller.py" line="639"/>
         <source>{n} accepted slump exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -2967,7 +2967,7 @@
         <translation>热融滑塌制图用户指南</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="547"/>
+        <location filename="../ui/review/controller.py" line="557"/>
         <source>drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it</source>
         <translation>正在绘制漏检滑塌：在地图上勾画其轮廓（右键结束），然后按 Ctrl+Return 保存</translation>
     </message>
@@ -2992,132 +2992,132 @@
         <translation>请提供由运行（tsm infer 或插件）写出的 GeoPackage，或写入新文件；该文件保持上次保存的状态。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="262"/>
+        <location filename="../adapters/messages.py" line="265"/>
         <source>The probability raster {name} cannot be read whole ({detail}).</source>
         <translation>无法完整读取概率栅格 {name}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="263"/>
+        <location filename="../adapters/messages.py" line="266"/>
         <source>It is truncated or damaged: copy it again, or run the model again to write a new one.</source>
         <translation>该文件被截断或已损坏：请重新复制，或重新运行模型以写出新文件。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="265"/>
+        <location filename="../adapters/messages.py" line="268"/>
         <source>The chips manifest {path} names {count} file(s) that are not there (e.g. {example}).</source>
         <translation>训练样本清单 {path} 列出的 {count} 个文件不存在（例如 {example}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="266"/>
+        <location filename="../adapters/messages.py" line="269"/>
         <source>Export the training data again into a new folder (tsm export-chips, or the review panel&apos;s training button).</source>
         <translation>请将训练数据重新导出到新文件夹（tsm export-chips，或审核面板的训练按钮）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="268"/>
+        <location filename="../adapters/messages.py" line="271"/>
         <source>The chip {name} in {folder} cannot be read as a raster ({detail}).</source>
         <translation>{folder} 中的样本 {name} 无法作为栅格读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="269"/>
+        <location filename="../adapters/messages.py" line="272"/>
         <source>It is damaged: export the training data again into a new folder (tsm export-chips, or the review panel&apos;s training button).</source>
         <translation>该文件已损坏：请将训练数据重新导出到新文件夹（tsm export-chips，或审核面板的训练按钮）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="271"/>
+        <location filename="../adapters/messages.py" line="274"/>
         <source>The folder {path} is not writable.</source>
         <translation>文件夹 {path} 不可写。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="272"/>
+        <location filename="../adapters/messages.py" line="275"/>
         <source>Give --out in a folder you can write to.</source>
         <translation>请将 --out 设在您可写入的文件夹中。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="273"/>
+        <location filename="../adapters/messages.py" line="276"/>
         <source>{name} returned NaN (not a number) for every pixel of tiles with valid imagery.</source>
         <translation>{name} 对含有效影像的图块的每个像元都返回了 NaN（非数值）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="274"/>
+        <location filename="../adapters/messages.py" line="277"/>
         <source>The model itself is broken (NaN weights, or an export that overflows): export it again or use another model; the imagery is not the cause.</source>
         <translation>模型本身已损坏（权重为 NaN，或导出时数值溢出）：请重新导出或使用其他模型；原因不在影像。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="276"/>
+        <location filename="../adapters/messages.py" line="279"/>
         <source>Every pixel of the extent is NoData in the mosaics or marked unusable by their masks ({masks}).</source>
         <translation>范围内的每个像元在镶嵌影像中均为 NoData，或被其掩膜（{masks}）标记为不可用。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="278"/>
+        <location filename="../adapters/messages.py" line="281"/>
         <source>Check that each mask is the UDM of its own scene, or run without the masks; if they are right, the scene is all cloud here: use another date.</source>
         <translation>请检查每个掩膜是否为其对应影像的 UDM，或不使用掩膜运行；若掩膜无误，则该处影像全被云覆盖：请使用其他日期的影像。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="280"/>
+        <location filename="../adapters/messages.py" line="283"/>
         <source>The {role} {name} holds {kind} geometries, not polygons: nothing in it can overlap a slump outline.</source>
         <translation>{role} {name} 包含的是 {kind} 几何，而非多边形：其中没有可与滑塌轮廓重叠的要素。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="282"/>
+        <location filename="../adapters/messages.py" line="285"/>
         <source>Give the slump outlines as polygons (a GeoPackage, shapefile or GeoJSON).</source>
         <translation>请以多边形形式提供滑塌轮廓（GeoPackage、shapefile 或 GeoJSON）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="283"/>
+        <location filename="../adapters/messages.py" line="286"/>
         <source>reference</source>
         <translation>参考图层</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="284"/>
+        <location filename="../adapters/messages.py" line="287"/>
         <source>prediction</source>
         <translation>预测图层</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="285"/>
+        <location filename="../adapters/messages.py" line="288"/>
         <source>&apos;{date}&apos; after the last @ of &apos;{text}&apos; is not a date.</source>
         <translation>'{text}' 中最后一个 @ 之后的 '{date}' 不是日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="286"/>
+        <location filename="../adapters/messages.py" line="289"/>
         <source>Write PATH@YYYY, PATH@YYYY-MM or PATH@YYYY-MM-DD with a real date, e.g. m.tif@2021-07-15.</source>
         <translation>请写成 PATH@YYYY、PATH@YYYY-MM 或 PATH@YYYY-MM-DD，日期须真实存在，例如 m.tif@2021-07-15。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="288"/>
+        <location filename="../adapters/messages.py" line="291"/>
         <source>{count} mosaics have the date {date} ({names}): their results share one band and cannot be told apart by date; give each its own date (PATH@DATE) if they are different years.</source>
         <translation>{count} 个镶嵌影像的日期相同，均为 {date}（{names}）：它们的结果无法按日期区分；若属于不同年份，请为每个影像指定日期（PATH@DATE）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="291"/>
+        <location filename="../adapters/messages.py" line="294"/>
         <source>{path} is a folder, not a model file.</source>
         <translation>{path} 是文件夹，而不是模型文件。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="292"/>
+        <location filename="../adapters/messages.py" line="295"/>
         <source>Give the model file inside it ({found}).</source>
         <translation>请提供其中的模型文件（{found}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="293"/>
+        <location filename="../adapters/messages.py" line="296"/>
         <source>it holds no .onnx, .pt, .ts or .pth file</source>
         <translation>其中没有 .onnx、.pt、.ts 或 .pth 文件</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="294"/>
+        <location filename="../adapters/messages.py" line="297"/>
         <source>The band mapping gives {role} twice ({first} and {second}).</source>
         <translation>波段映射中 {role} 出现了两次（{first} 和 {second}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="295"/>
+        <location filename="../adapters/messages.py" line="298"/>
         <source>Give each role once, e.g. &apos;blue=1,green=2,red=3,nir=4&apos;.</source>
         <translation>每个角色只写一次，例如 'blue=1,green=2,red=3,nir=4'。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="296"/>
+        <location filename="../adapters/messages.py" line="299"/>
         <source>{name} cannot be read to its end ({detail}).</source>
         <translation>{name} 无法读取到结尾（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="297"/>
+        <location filename="../adapters/messages.py" line="300"/>
         <source>The file is damaged or truncated (a shapefile&apos;s .shp, .shx and .dbf must be copied together): copy or export it again.</source>
         <translation>该文件已损坏或被截断（shapefile 的 .shp、.shx 和 .dbf 必须一起复制）：请重新复制或导出。</translation>
     </message>
@@ -3182,7 +3182,7 @@
         <translation>{value} {unit}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="79"/>
+        <location filename="../ui/review/controller.py" line="80"/>
         <source>{first} to {last} ({n} dates)</source>
         <translation>{first} 至 {last}（{n} 个日期）</translation>
     </message>
@@ -3232,52 +3232,52 @@
         <translation>在此首次出现</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="246"/>
+        <location filename="../adapters/messages.py" line="249"/>
         <source>{name} holds one date ({date}): change needs the same place on two or more dates.</source>
         <translation>{name} 只有一个日期（{date}）：变化需要同一地点两个或更多日期的影像。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="248"/>
+        <location filename="../adapters/messages.py" line="251"/>
         <source>Run the model over a mosaic per date (--mosaic PATH@DATE, repeated) and measure that run.</source>
         <translation>对每个日期的镶嵌影像运行模型（重复使用 --mosaic PATH@DATE），再测量该次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="250"/>
+        <location filename="../adapters/messages.py" line="253"/>
         <source>The mosaics of {name} are labelled {labels}, which name no date, so no rate per year can be measured.</source>
         <translation>{name} 的镶嵌影像标记为 {labels}，不是日期，因此无法测量每年的变化速率。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="252"/>
+        <location filename="../adapters/messages.py" line="255"/>
         <source>Run again with each mosaic&apos;s date after @ (PATH@2021-07-15), or name the layers by date.</source>
         <translation>重新运行，在每个镶嵌影像后用 @ 写明日期（PATH@2021-07-15），或按日期命名图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="254"/>
+        <location filename="../adapters/messages.py" line="257"/>
         <source>The area threshold {value} is outside (0, 1).</source>
         <translation>面积阈值 {value} 不在 (0, 1) 范围内。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="255"/>
+        <location filename="../adapters/messages.py" line="258"/>
         <source>Choose e.g. 0.5.</source>
         <translation>请选择例如 0.5。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="256"/>
+        <location filename="../adapters/messages.py" line="259"/>
         <source>{name} has no run over two or more dates: there is nothing to compare.</source>
         <translation>{name} 中没有覆盖两个或更多日期的运行：没有可比较的内容。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="257"/>
+        <location filename="../adapters/messages.py" line="260"/>
         <source>Run the model over the mosaics of several dates into this file, or give the probability raster of such a run (--prob).</source>
         <translation>对多个日期的镶嵌影像运行模型并写入此文件，或给出此类运行的概率栅格（--prob）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="259"/>
+        <location filename="../adapters/messages.py" line="262"/>
         <source>The probabilities of the newest multi-date run of {name} are gone ({path}).</source>
         <translation>{name} 最新一次多日期运行的概率栅格已不存在（{path}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="260"/>
+        <location filename="../adapters/messages.py" line="263"/>
         <source>Run the model over the same mosaics again (it writes them anew), or give another run&apos;s probability raster (--prob).</source>
         <translation>对相同的镶嵌影像重新运行模型（会重新写出概率栅格），或给出另一次运行的概率栅格（--prob）。</translation>
     </message>
@@ -3355,6 +3355,21 @@
         <location filename="../adapters/processing/engine_algorithms.py" line="73"/>
         <source>Measuring how each candidate changed across the dates…</source>
         <translation>正在测量每个候选在各日期间的变化…</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="515"/>
+        <source>{n} candidates where the reviewers disagree are left out of training (status unsure) until settled: show &apos;reviewers disagree&apos; and decide them; those decisions settle them.</source>
+        <translation>有 {n} 个候选的审核人意见不一致，在裁定之前不用于训练（状态为“不确定”）：选择显示“审核人意见不一致”并逐个判定，这些判定即为裁定。</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/controller.py" line="515"/>
+        <source>Every disagreement is settled.</source>
+        <translation>所有分歧均已裁定。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="246"/>
+        <source>The predictions and the reference do not overlap at all ({km:,.1f} km apart): the scores say nothing about the model. Check that both cover the same place (and that their CRSs are right).</source>
+        <translation>预测结果与参考数据完全没有重叠（相距 {km:,.1f} 千米）：这些分数不能说明模型的好坏。请检查两者是否覆盖同一地点（以及坐标参考系是否正确）。</translation>
     </message>
 </context>
 </TS>
