@@ -194,6 +194,9 @@ def cmd_infer(args: argparse.Namespace) -> int:
     if existing is not None and existing != run_crs and not args.into_file_crs:
         raise CrsMismatchError(Path(args.out), existing, run_crs)  # said before the model runs
     model = load_model(args.model, args.device, args.backend)
+    if args.backend == "openvino-bf16" and "bf16 asked for" in model.backend.device:
+        print("tsm infer: warning: this CPU has no bf16 (AVX512_BF16 or AMX): the model runs in fp32",
+              file=sys.stderr)
     vparams = _vectorize_params(args, model.spec)  # checked before the model runs, not after
     said: set[str] = set()  # a warning true of every date (49 Sentinel-2 scenes resampled) is said once
     for info in infos:  # doubts about the inputs, said before the run; errors stop it there

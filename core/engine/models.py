@@ -201,6 +201,8 @@ class OpenVinoBackend:
         self.output_index = 0
         self.select_output(0)
         self.device = "CPU (openvino)" if self.precision == "f32" else f"CPU (openvino, {self.precision})"
+        if precision == "bf16" and self.precision != "bf16":  # said wherever the device is shown, not silent
+            self.device = "CPU (openvino, fp32: bf16 asked for, this CPU has none)"
 
     def select_output(self, index: int) -> None:
         self.output_index = index

@@ -174,8 +174,20 @@ def test_bf16_is_an_explicit_choice_that_says_so_and_has_its_own_cache(tmp_path)
 
     path = conv_model(tmp_path / "m.onnx", np.ones((1, 4, 1, 1)), np.zeros(1), sidecar=BASIC)
     assert load_model(path, "cpu", "auto").backend.precision == "f32"
-    if not models.openvino_bf16_supported():
-        pytest.skip("this CPU has no bf16 (AVX512_BF16 or AMX)")
+    if not models.openvino_bf16_supported():  # asked for where the CPU lacks it: said, never silent
+        bf16 = load_model(path, "cpu", "openvino-bf16")
+        assert bf16.backend.precision == "f32"
+        assert bf16.backend.device == "CPU (openvino, fp32: bf16 asked for, this CPU has none)"
+        mosaic = write_raster(tmp_path / "a.tif", np.random.default_rng(6).random((4, 80, 80)).astype(np.float32),
+                              nodata=None)
+        result = subprocess.run([str(ROOT / "scripts" / "tsm"), "infer", "--mosaic", f"{mosaic}@2020", "--model",
+                                 str(path), "--backend", "openvino-bf16", "--out", str(tmp_path / "c.gpkg"),
+                                 "--cache", str(tmp_path / "c"), "--quiet"],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert "warning: this CPU has no bf16 (AVX512_BF16 or AMX): the model runs in fp32" in result.stderr
+        assert "this CPU has none" in result.stdout
+        return
     bf16 = load_model(path, "cpu", "openvino-bf16")
     assert (bf16.backend.precision, bf16.backend.device) == ("bf16", "CPU (openvino, bf16)")
     mosaic = write_raster(tmp_path / "a.tif", np.random.default_rng(6).random((4, 80, 80)).astype(np.float32),
