@@ -553,8 +553,11 @@ def cmd_inspect_model(args: argparse.Namespace) -> int:
     model = load_model(args.model, args.device, args.backend)
     spec = model.spec
     if args.json:
+        choice = getattr(model.backend, "choice", None)
         print(json.dumps({**spec.to_dict(), "sha256": model.sha256, "kind": model.kind,
-                          "device": model.backend.device, "description_source": spec.source}, indent=2))
+                          "device": model.backend.device, "description_source": spec.source,
+                          **({"runtime_choice": choice.why(), "runtime_seconds": choice.seconds} if choice else {})},
+                         indent=2))
         return 0
     norm = spec.normalization
     detail = {"scale": f"x*{list(norm.scale)}+{list(norm.offset)}", "meanstd": f"mean {list(norm.mean)}, std "
@@ -572,6 +575,8 @@ def cmd_inspect_model(args: argparse.Namespace) -> int:
         f"  defaults:         threshold {spec.threshold}, minimum area {spec.min_area_m2} m²",
         f"  runs on:          {model.backend.device}",
     ]
+    if getattr(model.backend, "choice", None) is not None:  # auto: measured on this CPU, not chosen by name
+        lines.append(f"  runtime (auto):   {model.backend.choice.why()}")
     outputs = getattr(model.backend, "output_names", [])
     if len(outputs) > 1:
         lines.append(f"  outputs:          {', '.join(outputs)} (uses {outputs[model.backend.output_index]})")

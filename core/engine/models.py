@@ -417,8 +417,11 @@ def load_model(path: str | Path, device: str = "auto", backend_name: str = "auto
     if suffix in ONNX_SUFFIXES:
         backend = _onnx_backend(path, device, backend_name, threads)
         data, source = describe(path, backend.metadata)
-        backend.select_output(_output_index(backend.output_names, data.get("output", ""), path.name))
+        output = _output_index(backend.output_names, data.get("output", ""), path.name)
+        backend.select_output(output)
         spec = parse_description(data, source, path.stem, backend.input_shape, backend.output_channels)
+        if backend_name == "auto" and isinstance(backend, OpenVinoBackend) and not _quantized_runtime(path):
+            backend = _measured_runtime(path, spec, backend, device, threads, output)
         if len(backend.output_names) > 1:
             LOGGER.info("%s has %d outputs (%s); using '%s'", path.name, len(backend.output_names),
                         ", ".join(backend.output_names), backend.output_names[backend.output_index])
@@ -460,6 +463,33 @@ def _onnx_backend(path: Path, device: str, backend_name: str, threads: int = 0) 
         except ModelError as exc:  # an operator OpenVINO lacks, a corrupt file: onnxruntime says which
             LOGGER.info("OpenVINO cannot run %s (%s); using onnxruntime", path.name, exc)
     return OnnxBackend(path, device, threads)
+
+
+def _measured_runtime(path: Path, spec: ModelSpec, openvino: OpenVinoBackend, device: str, threads: int,
+                      output: int) -> Backend:
+    """`auto` on the CPU with both runtimes at hand: the faster on this model and CPU, measured at
+    its first load and remembered (core.engine.runtime_choice); ``backend.choice`` says why."""
+    from .runtime_choice import choose
+
+    try:
+        ort = OnnxBackend(path, "cpu" if device == "auto" else device, threads)
+        ort.select_output(output)
+    except ModelError as exc:  # onnxruntime cannot run it: OpenVINO, as before
+        LOGGER.info("onnxruntime cannot run %s (%s); using OpenVINO", path.name, exc)
+        return openvino
+    fixed = openvino.input_shape
+    batch = fixed[0] if fixed and fixed[0] else 4  # the default batch size of a run
+    size_h = fixed[2] if len(fixed) == 4 and fixed[2] else spec.tile_size
+    size_w = fixed[3] if len(fixed) == 4 and fixed[3] else spec.tile_size
+    try:
+        choice = choose(sha256_of(path), {"openvino": openvino, "onnxruntime": ort},
+                        (batch, len(spec.bands), size_h, size_w))
+    except Exception as exc:  # noqa: BLE001 - a model that fails on random input fails in the run, said there
+        LOGGER.info("could not time the runtimes on %s (%s); using OpenVINO", path.name, exc)
+        return openvino
+    chosen = openvino if choice.runtime == "openvino" else ort
+    chosen.choice = choice
+    return chosen
 
 
 def _quantized_runtime(path: Path) -> str:

@@ -81,9 +81,10 @@ def test_run_on_current_view_adds_a_styled_candidates_layer(setup, tmp_path):
     assert controller.validate()
     assert "4 bands B,G,R,N · 16-bit SR · 3.0 m · EPSG:32646" in dock.table.item(0, COL_CHECK).text()
     assert "converted to the model's reflectance" in dock.table.item(0, COL_CHECK).toolTip()
-    # the dock names the runtime: auto is OpenVINO where it is installed; a new setting loads the model again
-    auto = "CPU (openvino)" if openvino_available() else "CPU (onnxruntime)"
-    assert dock.model_summary.text().endswith(f"runs on {auto}")
+    # the dock names the runtime: auto is the one measured faster for this model here (onnxruntime without
+    # OpenVINO); a new setting loads the model again
+    autos = ("CPU (openvino)", "CPU (onnxruntime)") if openvino_available() else ("CPU (onnxruntime)",)
+    assert any(dock.model_summary.text().endswith(f"runs on {auto}") for auto in autos), dock.model_summary.text()
     settings.save(replace(settings.load(), backend="onnxruntime"))
     assert controller.validate() and dock.model_summary.text().endswith("runs on CPU (onnxruntime)")
     dock.run_button.click()
