@@ -216,6 +216,19 @@ def cmd_infer(args: argparse.Namespace) -> int:
         return 0
     if not args.out:
         raise CliError("--out is missing: give the candidates GeoPackage to write (or --dry-run for the plan only).")
+    if cluster_options is not None and (workers := _local_workers(args.cluster)):
+        from .engine.cluster import MIN_CHUNKS_PER_WORKER
+        from .engine.inference import plan_run
+        from .engine.pipeline import chunk_done
+
+        plan = plan_run(params, model, infos)
+        todo = sum(not chunk_done(plan.folder, c) for c in plan.chunks)
+        if todo < MIN_CHUNKS_PER_WORKER * workers:  # a cluster would be slower than this process
+            print(f"tsm infer: note: {todo} chunk(s) for {workers} local workers is too small a run for a cluster "
+                  f"to gain (it pays from about {MIN_CHUNKS_PER_WORKER * workers} chunks: neighbouring chunks "
+                  "running side by side predict their shared tiles twice); running in this process.",
+                  file=sys.stderr)
+            cluster_options = None
     if cluster_options is not None:
         from .engine.cluster import connect, run_inference_on_cluster
 
@@ -290,6 +303,12 @@ def cmd_change(args: argparse.Namespace) -> int:
           f"{result.dates[-1]}) into {args.candidates} (table candidate_dates)"
           + (f"; {result.outside} outside the probabilities left as they were" if result.outside else ""))
     return 0
+
+
+def _local_workers(text: str) -> int:
+    from .engine.cluster import local_workers
+
+    return local_workers(text)
 
 
 def _cluster_options(args: argparse.Namespace) -> dict | None:

@@ -121,7 +121,8 @@ def make_mosaic(path: Path, km2: float, bands: int = 4, kind: str = "noise") -> 
     return path
 
 
-def child(mosaic: str, model: str, cache: str, batch: int, device: str, vectorise: bool) -> None:
+def child(mosaic: str, model: str, cache: str, batch: int, device: str, vectorise: bool,
+          backend: str = "auto") -> None:
     """One run in a fresh process: timings, pipeline stats and this process's peak RSS."""
     from thaw_slump_mapper.core.engine.inference import InferenceParams, run_inference
     from thaw_slump_mapper.core.engine.models import load_model
@@ -129,10 +130,10 @@ def child(mosaic: str, model: str, cache: str, batch: int, device: str, vectoris
     from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize
 
     band_map = (("red", 1),) if Path(model).stem == "tiny" else ()
-    loaded = load_model(model, device)
+    loaded = load_model(model, device, backend)
     t0 = time.monotonic()
     res = run_inference(InferenceParams((MosaicSpec(mosaic, "2020", band_map),), model, cache_dir=cache,
-                                        batch_size=batch, device=device), model=loaded)
+                                        batch_size=batch, device=device, backend=backend), model=loaded)
     seconds = time.monotonic() - t0
     out = {"seconds": seconds, "tiles": res.tiles_run + res.stats.tiles_recomputed, "path": str(res.path),
            "pixels": res.grid.width * res.grid.height, "model_seconds": res.model_seconds,
@@ -156,21 +157,22 @@ def peak_rss_mb() -> float:
 
 
 def run_child(mosaic: Path, model: Path, cache: Path, batch: int, device: str = "cpu",
-              vectorise: bool = False) -> dict:
+              vectorise: bool = False, backend: str = "auto") -> dict:
     import shutil
 
     shutil.rmtree(cache, ignore_errors=True)
     cmd = [sys.executable, __file__, "--child", str(mosaic), str(model), str(cache), str(batch), device]
-    proc = subprocess.run(cmd + (["--vectorise"] if vectorise else []), capture_output=True, text=True)
+    proc = subprocess.run(cmd + (["--vectorise"] if vectorise else []) + ["--backend", backend],
+                          capture_output=True, text=True)
     if proc.returncode:
         raise SystemExit(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def raw_forward(model: Path, tiles: int, batch: int, device: str = "cpu") -> float:
+def raw_forward(model: Path, tiles: int, batch: int, device: str = "cpu", backend: str = "auto") -> float:
     from thaw_slump_mapper.core.engine.models import load_model
 
-    loaded = load_model(model, device)
+    loaded = load_model(model, device, backend)
     spec = loaded.spec
     x = np.random.default_rng(1).random((batch, len(spec.bands), spec.tile_size, spec.tile_size), dtype=np.float32)
     loaded.backend.run(x)  # warm-up
@@ -189,16 +191,17 @@ def planned_tiles(mosaic: Path, model: Path) -> int:
     return plan_run(InferenceParams((spec,), str(model)), load_model(model, "cpu"), [inspect_mosaic(spec)]).tiles
 
 
-def pace(name: str, mosaic: Path, model: Path, batch: int, device: str, goal: float, repeat: int = 3) -> dict:
+def pace(name: str, mosaic: Path, model: Path, batch: int, device: str, goal: float, repeat: int = 3,
+         backend: str = "auto") -> dict:
     """End to end against the raw forward, ``repeat`` times (a raw forward before each run and one
     after the last; each run is compared with the mean of the two around it); the median ratio."""
     tiles = planned_tiles(mosaic, model)
-    forwards = [raw_forward(model, tiles, batch, device)]
+    forwards = [raw_forward(model, tiles, batch, device, backend)]
     runs = []
     for _ in range(repeat):
-        run = run_child(mosaic, model, mosaic.parent / f"cache_{name.split()[0]}", batch, device)
+        run = run_child(mosaic, model, mosaic.parent / f"cache_{name.split()[0]}", batch, device, backend=backend)
         assert run["tiles"] == tiles, (run["tiles"], tiles)
-        forwards.append(raw_forward(model, tiles, batch, device))
+        forwards.append(raw_forward(model, tiles, batch, device, backend))
         run["forward"] = (forwards[-2] + forwards[-1]) / 2  # this machine's speed drifts by a few %
         run["ratio"] = run["forward"] / run["seconds"]
         runs.append(run)
@@ -344,13 +347,28 @@ def main() -> None:
     parser.add_argument("--child", nargs=5, metavar=("MOSAIC", "MODEL", "CACHE", "BATCH", "DEVICE"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--vectorise", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--backend", default="auto", help=argparse.SUPPRESS)
+    parser.add_argument("--pace-only", action="store_true", help="only the starter's pace on both runtimes")
     args = parser.parse_args()
     if args.child:
         mosaic, model, cache, batch, device = args.child
-        child(mosaic, model, cache, int(batch), device, args.vectorise)
+        child(mosaic, model, cache, int(batch), device, args.vectorise, args.backend)
         return
     args.out.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {os.cpu_count()} CPU cores")
+    from thaw_slump_mapper.core.engine.models import load_model, openvino_available
+    from thaw_slump_mapper.core.engine.runtime_choice import FLAGS, cpu_flags, cpu_name
+
+    flags = cpu_flags()
+    print(f"machine: {cpu_name()}, {os.cpu_count()} CPU cores; flags: {', '.join(flags) or 'none'}"
+          f"{'; without ' + ', '.join(f for f in FLAGS if f not in flags) if len(flags) < len(FLAGS) else ''}")
+    auto = load_model(STARTER, "cpu", "auto").backend
+    choice = getattr(auto, "choice", None)
+    print(f"auto runs the starter on {auto.device}: {choice.why() if choice else 'the only runtime installed'}")
+    if args.pace_only:
+        mosaic = make_mosaic(args.out / f"mosaic_{args.pace_km2:g}km2.tif", args.pace_km2)
+        for runtime in ("onnxruntime", "openvino") if openvino_available() else ("onnxruntime",):
+            pace(f"starter ({runtime}, CPU)", mosaic, STARTER, 8, "cpu", 0.9, args.repeat, runtime)
+        return
     precision(args.out, max(args.repeat, 5))
     if args.precision:
         return
