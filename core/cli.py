@@ -747,7 +747,8 @@ def build_parser() -> argparse.ArgumentParser:
     infer.add_argument("--batch-size", type=COUNT, default=4)
     infer.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     infer.add_argument("--backend", choices=list(BACKENDS), default="auto",
-                       help="runtime of an ONNX model: auto (OpenVINO on the CPU when installed, else onnxruntime), "
+                       help="runtime of an ONNX model: auto (the faster on this CPU, measured once per model; "
+                            "onnxruntime without OpenVINO), "
                             "onnxruntime, openvino (pip install openvino) or openvino-bf16 (reduced precision)")
     infer.add_argument("--cache", help="folder for probability rasters (default ~/.cache/thaw_slump_mapper)")
     infer.add_argument("--known-inventory", metavar="PATH",
