@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda")
-# runtime of ONNX models: auto = OpenVINO on the CPU when it is installed (measured faster), else
-# onnxruntime; "openvino-bf16" is reduced precision, only ever by this explicit choice
+# runtime of ONNX models: auto = the faster of OpenVINO and onnxruntime on this CPU (measured once per
+# model), else onnxruntime; "openvino-bf16" is reduced precision, only ever by this explicit choice
 BACKENDS = ("auto", "onnxruntime", "openvino", "openvino-bf16")
 
 

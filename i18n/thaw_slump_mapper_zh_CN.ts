@@ -279,7 +279,7 @@
         <translation>波段映射</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="155"/>
+        <location filename="../ui/inference/dock.py" line="156"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -294,12 +294,12 @@
         <translation>候选结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="167"/>
+        <location filename="../ui/inference/dock.py" line="168"/>
         <source>Also add the probability raster</source>
         <translation>同时添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="516"/>
+        <location filename="../ui/inference/dock.py" line="517"/>
         <source>Run on current view</source>
         <translation>在当前视图运行</translation>
     </message>
@@ -319,12 +319,12 @@
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="240"/>
+        <location filename="../ui/inference/dock.py" line="241"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="524"/>
+        <location filename="../ui/inference/dock.py" line="525"/>
         <source>starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -1237,32 +1237,32 @@
         <translation>镶嵌图的云、阴影和积雪掩膜（PlanetScope UDM 或 UDM2）：被掩膜的像元按无数据处理。双击选择掩膜；右键移除。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="416"/>
+        <location filename="../ui/inference/dock.py" line="417"/>
         <source>mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="417"/>
+        <location filename="../ui/inference/dock.py" line="418"/>
         <source>No mask: double-click to choose a UDM or UDM2 file.</source>
         <translation>无掩膜：双击选择 UDM 或 UDM2 文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="431"/>
+        <location filename="../ui/inference/dock.py" line="432"/>
         <source>Mask of {layer}</source>
         <translation>{layer} 的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="431"/>
+        <location filename="../ui/inference/dock.py" line="432"/>
         <source>Rasters (*.tif *.tiff);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="442"/>
+        <location filename="../ui/inference/dock.py" line="443"/>
         <source>Choose mask…</source>
         <translation>选择掩膜…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="443"/>
+        <location filename="../ui/inference/dock.py" line="444"/>
         <source>No mask</source>
         <translation>无掩膜</translation>
     </message>
@@ -1287,12 +1287,12 @@
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="416"/>
+        <location filename="../ui/inference/dock.py" line="417"/>
         <source>UDM2</source>
         <translation>UDM2</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="416"/>
+        <location filename="../ui/inference/dock.py" line="417"/>
         <source>UDM</source>
         <translation>UDM</translation>
     </message>
@@ -1317,7 +1317,7 @@
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="446"/>
+        <location filename="../ui/inference/dock.py" line="447"/>
         <source>Show the ticked mosaics in natural colour</source>
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
@@ -1357,7 +1357,7 @@
         <translation>重投影到此文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="163"/>
+        <location filename="../ui/inference/dock.py" line="164"/>
         <source>beside the saved project (asked for an unsaved one)</source>
         <translation>保存在工程文件旁（未保存的工程会询问）</translation>
     </message>
@@ -1617,17 +1617,17 @@
         <translation>请更正波段映射。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="166"/>
+        <location filename="../ui/inference/dock.py" line="167"/>
         <source>Add probability raster</source>
         <translation>添加概率栅格</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="222"/>
+        <location filename="../ui/inference/dock.py" line="223"/>
         <source>Tune the last run</source>
         <translation>调整上次运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="223"/>
+        <location filename="../ui/inference/dock.py" line="224"/>
         <source>Threshold and minimum area, applied to the last run&apos;s probabilities at once</source>
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
@@ -1642,52 +1642,52 @@
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="172"/>
+        <location filename="../ui/inference/dock.py" line="173"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="173"/>
+        <location filename="../ui/inference/dock.py" line="174"/>
         <source>Whole ticked mosaics</source>
         <translation>所选镶嵌图全幅</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="174"/>
+        <location filename="../ui/inference/dock.py" line="175"/>
         <source>Polygons of a layer</source>
         <translation>图层中的多边形</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="175"/>
+        <location filename="../ui/inference/dock.py" line="176"/>
         <source>Where the model runs: the map view, the full extent of the ticked mosaics, or a study area or corridor (the polygons of a layer, its selected ones when it has a selection); tiles outside the polygons are skipped</source>
         <translation>模型运行的范围：地图视图、所选镶嵌图的全幅，或研究区/走廊（某图层的多边形；若有选中要素则仅用选中的）；多边形以外的瓦片将被跳过</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="179"/>
+        <location filename="../ui/inference/dock.py" line="180"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="185"/>
+        <location filename="../ui/inference/dock.py" line="186"/>
         <source>The study area or corridor: a polygon layer</source>
         <translation>研究区或走廊：一个面图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="187"/>
+        <location filename="../ui/inference/dock.py" line="188"/>
         <source>Area layer</source>
         <translation>区域图层</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="199"/>
+        <location filename="../ui/inference/dock.py" line="200"/>
         <source>Run the model over the chosen area (Ctrl+Alt+Shift+R)</source>
         <translation>在所选区域上运行模型（Ctrl+Alt+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="516"/>
+        <location filename="../ui/inference/dock.py" line="517"/>
         <source>Run on whole mosaics</source>
         <translation>在整幅镶嵌图上运行</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="516"/>
+        <location filename="../ui/inference/dock.py" line="517"/>
         <source>Run on area</source>
         <translation>在区域上运行</translation>
     </message>
@@ -2112,22 +2112,22 @@
         <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="189"/>
+        <location filename="../ui/inference/dock.py" line="190"/>
         <source>This computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="190"/>
+        <location filename="../ui/inference/dock.py" line="191"/>
         <source>Dask cluster</source>
         <translation>Dask 集群</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="191"/>
+        <location filename="../ui/inference/dock.py" line="192"/>
         <source>Where the model runs: here, or as tasks of the Dask scheduler set in Settings &gt; Options &gt; Thaw Slump Mapper (mosaics, model and cache folder on a shared file system). Needs Dask: pip install &quot;dask[distributed]&quot;</source>
         <translation>模型在哪里运行：本机，或作为任务发送到 设置 &gt; 选项 &gt; Thaw Slump Mapper 中设定的 Dask 调度器（镶嵌图、模型和缓存文件夹须在共享文件系统上）。需要 Dask：pip install &quot;dask[distributed]&quot;</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="195"/>
+        <location filename="../ui/inference/dock.py" line="196"/>
         <source>Run on</source>
         <translation>运行于</translation>
     </message>
@@ -2552,11 +2552,6 @@
         <translation>已知候选</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="40"/>
-        <source>Automatic (OpenVINO on the CPU when installed, else onnxruntime)</source>
-        <translation>自动（已安装 OpenVINO 时在 CPU 上用 OpenVINO，否则用 onnxruntime）</translation>
-    </message>
-    <message>
         <location filename="../ui/options_page.py" line="41"/>
         <source>onnxruntime</source>
         <translation>onnxruntime</translation>
@@ -2682,12 +2677,7 @@
         <translation>OpenVINO bf16（降低精度）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="145"/>
-        <source>Which runtime runs ONNX models on the CPU: automatic (OpenVINO when installed, else onnxruntime), onnxruntime, OpenVINO (the same probabilities), or OpenVINO in bf16 (about twice as fast on CPUs with AVX512_BF16 or AMX, reduced precision). Also in the plugin options.</source>
-        <translation>在 CPU 上运行 ONNX 模型的运行时：自动（已安装时用 OpenVINO，否则用 onnxruntime）、onnxruntime、OpenVINO（概率相同），或 bf16 的 OpenVINO（在支持 AVX512_BF16 或 AMX 的 CPU 上约快一倍，精度降低）。插件选项中也可设置。</translation>
-    </message>
-    <message>
-        <location filename="../ui/inference/dock.py" line="151"/>
+        <location filename="../ui/inference/dock.py" line="152"/>
         <source>Runtime</source>
         <translation>运行时</translation>
     </message>
@@ -3370,6 +3360,16 @@
         <location filename="../adapters/messages.py" line="246"/>
         <source>The predictions and the reference do not overlap at all ({km:,.1f} km apart): the scores say nothing about the model. Check that both cover the same place (and that their CRSs are right).</source>
         <translation>预测结果与参考数据完全没有重叠（相距 {km:,.1f} 千米）：这些分数不能说明模型的好坏。请检查两者是否覆盖同一地点（以及坐标参考系是否正确）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/dock.py" line="145"/>
+        <source>Which runtime runs ONNX models on the CPU: automatic (the faster of onnxruntime and OpenVINO on this CPU, measured at a model&apos;s first load and remembered), onnxruntime, OpenVINO (the same probabilities), or OpenVINO in bf16 (about twice as fast on CPUs with AVX512_BF16 or AMX, reduced precision). Also in the plugin options.</source>
+        <translation>在 CPU 上运行 ONNX 模型所用的运行时：自动（在本机 CPU 上比较 onnxruntime 与 OpenVINO，取较快者；在首次加载模型时测量并记住）、onnxruntime、OpenVINO（概率结果相同），或 bf16 精度的 OpenVINO（在支持 AVX512_BF16 或 AMX 的 CPU 上约快一倍，精度降低）。也可在插件选项中设置。</translation>
+    </message>
+    <message>
+        <location filename="../ui/options_page.py" line="40"/>
+        <source>Automatic (the faster on this CPU, measured once per model)</source>
+        <translation>自动（本机 CPU 上较快者，每个模型测量一次）</translation>
     </message>
 </context>
 </TS>

@@ -37,7 +37,7 @@ def device_label(device: str) -> str:
 
 def backend_label(backend: str) -> str:
     return {
-        "auto": tr("Automatic (OpenVINO on the CPU when installed, else onnxruntime)"),
+        "auto": tr("Automatic (the faster on this CPU, measured once per model)"),
         "onnxruntime": tr("onnxruntime"),
         "openvino": tr("OpenVINO (CPU; pip install openvino)"),
         "openvino-bf16": tr("OpenVINO in bf16: faster, reduced precision (CPUs with AVX512_BF16 or AMX)"),

@@ -23,8 +23,8 @@ from .model_spec import ModelSpec, from_metadata_props, parse_description, read_
 LOGGER = logging.getLogger("thaw_slump_mapper.models")
 ONNX_SUFFIXES = (".onnx",)
 TORCH_SUFFIXES = (".pt", ".pth", ".ts", ".torchscript", ".ckpt", ".bin")
-# which runtime runs an ONNX model: "auto" is OpenVINO on the CPU when it is installed (measured as
-# fast or faster, README 'Benchmarks'), else onnxruntime; "openvino" needs the optional package
+# which runtime runs an ONNX model: "auto" is the faster of OpenVINO and onnxruntime on this CPU,
+# measured once per model (core.engine.runtime_choice), else onnxruntime; "openvino" needs the optional package
 ONNX_BACKENDS = BACKENDS
 OPENVINO_PRECISIONS = ("f32", "bf16")  # bf16 only when asked for by name (the benchmark), never by default
 # what a sidecar says to name the network of bare smp weights (in a message, not translated)
@@ -447,7 +447,8 @@ def _onnx_backend(path: Path, device: str, backend_name: str, threads: int = 0) 
     """``openvino`` when asked for (a message naming the install when it is missing); ``auto``:
     the runtime an int8 package's accuracy was measured on (the same int8 file loses accuracy on
     another runtime, README 'Benchmarks'), else onnxruntime for a GPU, else OpenVINO when it is
-    installed and takes the model, else onnxruntime. ``openvino-bf16`` (an explicit choice, never a
+    installed and takes the model (load_model then times it against onnxruntime and keeps the
+    faster: _measured_runtime), else onnxruntime. ``openvino-bf16`` (an explicit choice, never a
     default) runs OpenVINO in bf16 where the CPU has it (the device string then says "bf16")."""
     if backend_name == "auto":
         measured_on = _quantized_runtime(path)

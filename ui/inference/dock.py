@@ -142,8 +142,9 @@ class InferenceDock(QgsDockWidget):
         for backend, label in ((RUNTIME_AUTO, tr("Automatic")), ("onnxruntime", "onnxruntime"),
                                ("openvino", "OpenVINO"), ("openvino-bf16", tr("OpenVINO bf16 (reduced precision)"))):
             self.runtime.addItem(label, backend)
-        self.runtime.setToolTip(tr("Which runtime runs ONNX models on the CPU: automatic (OpenVINO when installed, "
-                                   "else onnxruntime), onnxruntime, OpenVINO (the same probabilities), or OpenVINO in "
+        self.runtime.setToolTip(tr("Which runtime runs ONNX models on the CPU: automatic (the faster of onnxruntime "
+                                   "and OpenVINO on this CPU, measured at a model's first load and remembered), "
+                                   "onnxruntime, OpenVINO (the same probabilities), or OpenVINO in "
                                    "bf16 (about twice as fast on CPUs with AVX512_BF16 or AMX, reduced precision). "
                                    "Also in the plugin options."))
         narrow(self.runtime)
