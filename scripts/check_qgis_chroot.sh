@@ -344,11 +344,16 @@ for _ in $(seq 100); do [ -s "$ROOTFS/tmp/xvfb.display" ] && break; sleep 0.1; d
 DISP=":$(cat "$ROOTFS/tmp/xvfb.display" 2>/dev/null)"
 [ "$DISP" != ":" ] || fail window "Xvfb did not start (see $OUT/xvfb.log)"
 as_user env DISPLAY="$DISP" xdpyinfo > /dev/null 2>&1 || fail window "Xvfb did not start on $DISP (see $OUT/xvfb.log)"
-as_user env DISPLAY="$DISP" openbox > "$OUT/openbox.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 50); do
-    as_user env DISPLAY="$DISP" xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep 'window id #' > /dev/null && break
-    sleep 0.2
+# twice at most: once, with another Xvfb and openbox running on this machine, openbox could not open
+# a display that xdpyinfo had just opened ("Failed to open the display"); the second try worked
+for attempt in 1 2; do
+    as_user env DISPLAY="$DISP" openbox >> "$OUT/openbox.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 50); do
+        as_user env DISPLAY="$DISP" xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep 'window id #' > /dev/null \
+            && break 2
+        sleep 0.2
+    done
 done
 wm=$(as_user env DISPLAY="$DISP" xprop -root _NET_SUPPORTING_WM_CHECK 2>&1 | tee "$OUT/wm_check.txt" | grep -o '# 0x[0-9a-f]*' || true)
 [ -n "$wm" ] || fail window "openbox did not start on $DISP (see $OUT/openbox.log)"
