@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sqlite3
 import statistics
 import sys
@@ -35,6 +34,8 @@ register_package()
 from thaw_slump_mapper.core import cli  # noqa: E402
 from thaw_slump_mapper.core.change.growth import decimal_year, theil_sen  # noqa: E402
 from thaw_slump_mapper.core.change.update import update_change  # noqa: E402
+from thaw_slump_mapper.core.engine.runtime_choice import cpu_flags  # noqa: E402
+from thaw_slump_mapper.core.engine.runtime_choice import cpu_name as cpu_model  # noqa: E402
 from thaw_slump_mapper.core.store.candidate_dates import read_candidate_dates  # noqa: E402
 from thaw_slump_mapper.core.store.candidates import read_candidates  # noqa: E402
 from thaw_slump_mapper.core.store.gpkg import decode_geometry, table_srs  # noqa: E402
@@ -44,15 +45,9 @@ SITES = ("s003", "s004", "s015", "s019")
 
 
 def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                flags = Path("/proc/cpuinfo").read_text()
-                extra = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile") if f" {f}" in flags]
-                return f"{line.split(':', 1)[1].strip()} ({', '.join(extra)})"
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+    """The CPU and the instruction sets that decide inference speed (the benchmarks name them)."""
+    flags = cpu_flags()
+    return f"{cpu_model()} ({', '.join(flags) or 'no AVX2'})"
 
 
 def hand_outlines(site: str):

@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import sqlite3
 import statistics
@@ -62,6 +61,7 @@ from rasterio import features  # noqa: E402
 
 from thaw_slump_mapper.core.engine.inference import InferenceParams, decode, run_inference  # noqa: E402
 from thaw_slump_mapper.core.engine.models import load_model  # noqa: E402
+from thaw_slump_mapper.core.engine.runtime_choice import cpu_name as cpu_model  # noqa: E402
 from thaw_slump_mapper.core.engine.vectorize import VectorizeParams, vectorize  # noqa: E402
 from thaw_slump_mapper.core.learn.chips import export_chips  # noqa: E402
 from thaw_slump_mapper.core.learn.evaluate import iou, object_metrics, pixel_metrics  # noqa: E402
@@ -295,16 +295,6 @@ def run_seed(seed: int, chips: list[Chip], args, work: Path, starter: Model) -> 
         shutil.rmtree(folder, ignore_errors=True)
     return {"seed": seed, "scoring_chips": len(scoring), "reviewed_chips": len(reviewed),
             "score_starter_s": timings["score_starter_s"], "curve": curve}
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _git_head() -> str:
