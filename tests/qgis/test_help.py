@@ -12,7 +12,7 @@ from thaw_slump_mapper.adapters import help as guide
 from thaw_slump_mapper.ui.inference.dock import InferenceDock
 from thaw_slump_mapper.ui.review.dock import ReviewDock
 
-SECTIONS = ("workflow", "inference", "review", "keys", "models", "troubleshooting")
+SECTIONS = ("workflow", "inference", "review", "change", "keys", "models", "troubleshooting")
 
 
 @pytest.mark.parametrize("locale", ["en_US", "zh-Hans"])
