@@ -246,6 +246,11 @@ def catalogue() -> dict[str, str]:
         "evaluate.apart": tr("The predictions and the reference do not overlap at all ({km:,.1f} km apart): the "
                              "scores say nothing about the model. Check that both cover the same place (and that "
                              "their CRSs are right)."),
+        "grid.crs_differs": tr("Mosaic {name} is in {crs} but {first} is in {first_crs}; the pixels of all dates "
+                               "must line up."),
+        "grid.crs_differs.fix": tr("Reproject the mosaics to one CRS (Raster ▸ Projections ▸ Warp), or warp them "
+                                   "on the fly: --reproject on the command line, 'Warp mosaics in other coordinate "
+                                   "systems' in Processing (the inference panel asks)."),
         "change.one_date": tr("{name} holds one date ({date}): change needs the same place on two or more "
                               "dates."),
         "change.one_date.fix": tr("Run the model over a mosaic per date (--mosaic PATH@DATE, repeated) and measure "

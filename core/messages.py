@@ -240,6 +240,11 @@ TEXTS: dict[str, str] = {
     "evaluate.apart": "The predictions and the reference do not overlap at all ({km:,.1f} km apart): the scores say "
                       "nothing about the model. Check that both cover the same place (and that their CRSs are "
                       "right).",
+    "grid.crs_differs": "Mosaic {name} is in {crs} but {first} is in {first_crs}; the pixels of all dates must "
+                        "line up.",
+    "grid.crs_differs.fix": "Reproject the mosaics to one CRS (Raster ▸ Projections ▸ Warp), or warp them on the "
+                            "fly: --reproject on the command line, 'Warp mosaics in other coordinate systems' in "
+                            "Processing (the inference panel asks).",
     # change over time (core.change)
     "change.one_date": "{name} holds one date ({date}): change needs the same place on two or more dates.",
     "change.one_date.fix": "Run the model over a mosaic per date (--mosaic PATH@DATE, repeated) and measure that run.",

@@ -314,7 +314,7 @@
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="295"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="299"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
@@ -397,27 +397,27 @@
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="358"/>
+        <location filename="../ui/inference/controller.py" line="365"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="365"/>
+        <location filename="../ui/inference/controller.py" line="372"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="386"/>
+        <location filename="../ui/inference/controller.py" line="393"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="397"/>
+        <location filename="../ui/inference/controller.py" line="404"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="398"/>
+        <location filename="../ui/inference/controller.py" line="405"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
@@ -432,17 +432,17 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="414"/>
+        <location filename="../ui/inference/controller.py" line="421"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="437"/>
+        <location filename="../ui/inference/controller.py" line="444"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="446"/>
+        <location filename="../ui/inference/controller.py" line="453"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -462,7 +462,7 @@
         <translation>在镶嵌影像上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="280"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="284"/>
         <source>Inference</source>
         <translation>推理</translation>
     </message>
@@ -502,12 +502,12 @@
         <translation>波段映射，例如 blue=1,green=2,red=3,nir=4（留空：默认）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="293"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="297"/>
         <source>Probability raster</source>
         <translation>概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="303"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="307"/>
         <source>Candidates found</source>
         <translation>找到的候选数</translation>
     </message>
@@ -522,17 +522,17 @@
         <translation>每幅镶嵌影像都必须是栅格文件（GeoTIFF）；引擎无法读取网络图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="153"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="156"/>
         <source>{n} dates were given for {m} mosaics.</source>
         <translation>为 {m} 幅镶嵌影像给出了 {n} 个日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="194"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="197"/>
         <source>Model {name} {version} on {device}</source>
         <translation>模型 {name} {version}，运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="222"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="226"/>
         <source>{found} candidates ({new} new, {updated} updated)</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}）</translation>
     </message>
@@ -542,17 +542,17 @@
         <translation>矢量化概率栅格</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="286"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="290"/>
         <source>Turns a probability raster written by a model run into candidate polygons with a new threshold and minimum area, without running the model again.</source>
         <translation>用新的阈值和最小面积，将模型运行生成的概率栅格转换为候选多边形，无需重新运行模型。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="298"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="302"/>
         <source>Minimum area in m²</source>
         <translation>最小面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="300"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="304"/>
         <source>Band for several dates</source>
         <translation>多日期时使用的波段</translation>
     </message>
@@ -1277,12 +1277,12 @@
         <translation>未给掩膜时：使用每景 PlanetScope 影像旁的 UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="164"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="167"/>
         <source>{n} masks were given for {m} mosaics: give one per mosaic, in the same order, or none.</source>
         <translation>给出了 {n} 个掩膜，但有 {m} 个镶嵌图：请每个镶嵌图给一个（顺序相同），或不给。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="171"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="174"/>
         <source>Mask of {mosaic}: {mask}</source>
         <translation>{mosaic} 的掩膜：{mask}</translation>
     </message>
@@ -1297,12 +1297,12 @@
         <translation>UDM</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="202"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="205"/>
         <source>Warning: {message}</source>
         <translation>警告：{message}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="227"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="231"/>
         <source>{area:.1f} ha of detections within {margin} px of NoData (scene edges, masked clouds) were left out.</source>
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
@@ -1332,27 +1332,27 @@
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="456"/>
+        <location filename="../ui/inference/controller.py" line="463"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="469"/>
+        <location filename="../ui/inference/controller.py" line="492"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="471"/>
+        <location filename="../ui/inference/controller.py" line="494"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="473"/>
+        <location filename="../ui/inference/controller.py" line="496"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="474"/>
+        <location filename="../ui/inference/controller.py" line="497"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
@@ -1632,12 +1632,12 @@
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="412"/>
+        <location filename="../ui/inference/controller.py" line="419"/>
         <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
         <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="312"/>
+        <location filename="../ui/inference/controller.py" line="319"/>
         <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
@@ -1697,12 +1697,12 @@
         <translation>研究区或走廊：多边形（其外的瓦片将被跳过）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="176"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="179"/>
         <source>The study area layer cannot be read.</source>
         <translation>无法读取研究区图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="182"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="185"/>
         <source>Give either an extent or a study area, not both.</source>
         <translation>请给出范围或研究区之一，不要同时给出。</translation>
     </message>
@@ -1732,7 +1732,7 @@
         <translation>剩余 {time}</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="293"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="297"/>
         <source>Probability raster (*.vrt *.tif *.tiff)</source>
         <translation>概率栅格 (*.vrt *.tif *.tiff)</translation>
     </message>
@@ -2107,7 +2107,7 @@
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="365"/>
+        <location filename="../ui/inference/controller.py" line="372"/>
         <source>Sending the chunks to the Dask scheduler at {address}…</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
     </message>
@@ -2157,17 +2157,17 @@
         <translation>在 Dask 集群上运行模型</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="250"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="254"/>
         <source>Runs a slump segmentation model like &apos;Run model on mosaics&apos;, with each chunk of the tile grid sent as a task to a running Dask scheduler (its workers load the model once each). The mosaics, the model and the plugin&apos;s cache folder must be on a file system every worker sees at the same paths. Needs Dask: pip install &quot;dask[distributed]&quot;. A run that stopped continues where it stopped.</source>
         <translation>与“在镶嵌图上运行模型”相同地运行滑塌分割模型，但瓦片网格的每个分块作为一个任务发送到正在运行的 Dask 调度器（每个工作进程只加载一次模型）。镶嵌图、模型和插件的缓存文件夹必须位于每个工作进程都能以相同路径访问的文件系统上。需要 Dask：pip install &quot;dask[distributed]&quot;。中断的运行再次运行时会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="260"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="264"/>
         <source>Dask scheduler address (tcp://HOST:PORT)</source>
         <translation>Dask 调度器地址（tcp://主机:端口）</translation>
     </message>
     <message>
-        <location filename="../adapters/processing/engine_algorithms.py" line="266"/>
+        <location filename="../adapters/processing/engine_algorithms.py" line="270"/>
         <source>Sending the chunks to the Dask scheduler at {address}</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器</translation>
     </message>
@@ -2897,12 +2897,12 @@
         <translation>置信度、活动状态、首次出现的年份、满足的判据和备注，随已接受的滑塌一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="386"/>
+        <location filename="../ui/inference/controller.py" line="393"/>
         <source>{found} candidate ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="437"/>
+        <location filename="../ui/inference/controller.py" line="444"/>
         <source>{found} candidate at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
@@ -2982,132 +2982,132 @@
         <translation>请提供由运行（tsm infer 或插件）写出的 GeoPackage，或写入新文件；该文件保持上次保存的状态。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="265"/>
+        <location filename="../adapters/messages.py" line="270"/>
         <source>The probability raster {name} cannot be read whole ({detail}).</source>
         <translation>无法完整读取概率栅格 {name}（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="266"/>
+        <location filename="../adapters/messages.py" line="271"/>
         <source>It is truncated or damaged: copy it again, or run the model again to write a new one.</source>
         <translation>该文件被截断或已损坏：请重新复制，或重新运行模型以写出新文件。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="268"/>
+        <location filename="../adapters/messages.py" line="273"/>
         <source>The chips manifest {path} names {count} file(s) that are not there (e.g. {example}).</source>
         <translation>训练样本清单 {path} 列出的 {count} 个文件不存在（例如 {example}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="269"/>
+        <location filename="../adapters/messages.py" line="274"/>
         <source>Export the training data again into a new folder (tsm export-chips, or the review panel&apos;s training button).</source>
         <translation>请将训练数据重新导出到新文件夹（tsm export-chips，或审核面板的训练按钮）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="271"/>
+        <location filename="../adapters/messages.py" line="276"/>
         <source>The chip {name} in {folder} cannot be read as a raster ({detail}).</source>
         <translation>{folder} 中的样本 {name} 无法作为栅格读取（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="272"/>
+        <location filename="../adapters/messages.py" line="277"/>
         <source>It is damaged: export the training data again into a new folder (tsm export-chips, or the review panel&apos;s training button).</source>
         <translation>该文件已损坏：请将训练数据重新导出到新文件夹（tsm export-chips，或审核面板的训练按钮）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="274"/>
+        <location filename="../adapters/messages.py" line="279"/>
         <source>The folder {path} is not writable.</source>
         <translation>文件夹 {path} 不可写。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="275"/>
+        <location filename="../adapters/messages.py" line="280"/>
         <source>Give --out in a folder you can write to.</source>
         <translation>请将 --out 设在您可写入的文件夹中。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="276"/>
+        <location filename="../adapters/messages.py" line="281"/>
         <source>{name} returned NaN (not a number) for every pixel of tiles with valid imagery.</source>
         <translation>{name} 对含有效影像的图块的每个像元都返回了 NaN（非数值）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="277"/>
+        <location filename="../adapters/messages.py" line="282"/>
         <source>The model itself is broken (NaN weights, or an export that overflows): export it again or use another model; the imagery is not the cause.</source>
         <translation>模型本身已损坏（权重为 NaN，或导出时数值溢出）：请重新导出或使用其他模型；原因不在影像。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="279"/>
+        <location filename="../adapters/messages.py" line="284"/>
         <source>Every pixel of the extent is NoData in the mosaics or marked unusable by their masks ({masks}).</source>
         <translation>范围内的每个像元在镶嵌影像中均为 NoData，或被其掩膜（{masks}）标记为不可用。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="281"/>
+        <location filename="../adapters/messages.py" line="286"/>
         <source>Check that each mask is the UDM of its own scene, or run without the masks; if they are right, the scene is all cloud here: use another date.</source>
         <translation>请检查每个掩膜是否为其对应影像的 UDM，或不使用掩膜运行；若掩膜无误，则该处影像全被云覆盖：请使用其他日期的影像。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="283"/>
+        <location filename="../adapters/messages.py" line="288"/>
         <source>The {role} {name} holds {kind} geometries, not polygons: nothing in it can overlap a slump outline.</source>
         <translation>{role} {name} 包含的是 {kind} 几何，而非多边形：其中没有可与滑塌轮廓重叠的要素。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="285"/>
+        <location filename="../adapters/messages.py" line="290"/>
         <source>Give the slump outlines as polygons (a GeoPackage, shapefile or GeoJSON).</source>
         <translation>请以多边形形式提供滑塌轮廓（GeoPackage、shapefile 或 GeoJSON）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="286"/>
+        <location filename="../adapters/messages.py" line="291"/>
         <source>reference</source>
         <translation>参考图层</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="287"/>
+        <location filename="../adapters/messages.py" line="292"/>
         <source>prediction</source>
         <translation>预测图层</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="288"/>
+        <location filename="../adapters/messages.py" line="293"/>
         <source>&apos;{date}&apos; after the last @ of &apos;{text}&apos; is not a date.</source>
         <translation>'{text}' 中最后一个 @ 之后的 '{date}' 不是日期。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="289"/>
+        <location filename="../adapters/messages.py" line="294"/>
         <source>Write PATH@YYYY, PATH@YYYY-MM or PATH@YYYY-MM-DD with a real date, e.g. m.tif@2021-07-15.</source>
         <translation>请写成 PATH@YYYY、PATH@YYYY-MM 或 PATH@YYYY-MM-DD，日期须真实存在，例如 m.tif@2021-07-15。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="291"/>
+        <location filename="../adapters/messages.py" line="296"/>
         <source>{count} mosaics have the date {date} ({names}): their results share one band and cannot be told apart by date; give each its own date (PATH@DATE) if they are different years.</source>
         <translation>{count} 个镶嵌影像的日期相同，均为 {date}（{names}）：它们的结果无法按日期区分；若属于不同年份，请为每个影像指定日期（PATH@DATE）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="294"/>
+        <location filename="../adapters/messages.py" line="299"/>
         <source>{path} is a folder, not a model file.</source>
         <translation>{path} 是文件夹，而不是模型文件。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="295"/>
+        <location filename="../adapters/messages.py" line="300"/>
         <source>Give the model file inside it ({found}).</source>
         <translation>请提供其中的模型文件（{found}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="296"/>
+        <location filename="../adapters/messages.py" line="301"/>
         <source>it holds no .onnx, .pt, .ts or .pth file</source>
         <translation>其中没有 .onnx、.pt、.ts 或 .pth 文件</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="297"/>
+        <location filename="../adapters/messages.py" line="302"/>
         <source>The band mapping gives {role} twice ({first} and {second}).</source>
         <translation>波段映射中 {role} 出现了两次（{first} 和 {second}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="298"/>
+        <location filename="../adapters/messages.py" line="303"/>
         <source>Give each role once, e.g. &apos;blue=1,green=2,red=3,nir=4&apos;.</source>
         <translation>每个角色只写一次，例如 'blue=1,green=2,red=3,nir=4'。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="299"/>
+        <location filename="../adapters/messages.py" line="304"/>
         <source>{name} cannot be read to its end ({detail}).</source>
         <translation>{name} 无法读取到结尾（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="300"/>
+        <location filename="../adapters/messages.py" line="305"/>
         <source>The file is damaged or truncated (a shapefile&apos;s .shp, .shx and .dbf must be copied together): copy or export it again.</source>
         <translation>该文件已损坏或被截断（shapefile 的 .shp、.shx 和 .dbf 必须一起复制）：请重新复制或导出。</translation>
     </message>
@@ -3222,52 +3222,52 @@
         <translation>在此首次出现</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="249"/>
+        <location filename="../adapters/messages.py" line="254"/>
         <source>{name} holds one date ({date}): change needs the same place on two or more dates.</source>
         <translation>{name} 只有一个日期（{date}）：变化需要同一地点两个或更多日期的影像。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="251"/>
+        <location filename="../adapters/messages.py" line="256"/>
         <source>Run the model over a mosaic per date (--mosaic PATH@DATE, repeated) and measure that run.</source>
         <translation>对每个日期的镶嵌影像运行模型（重复使用 --mosaic PATH@DATE），再测量该次运行。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="253"/>
+        <location filename="../adapters/messages.py" line="258"/>
         <source>The mosaics of {name} are labelled {labels}, which name no date, so no rate per year can be measured.</source>
         <translation>{name} 的镶嵌影像标记为 {labels}，不是日期，因此无法测量每年的变化速率。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="255"/>
+        <location filename="../adapters/messages.py" line="260"/>
         <source>Run again with each mosaic&apos;s date after @ (PATH@2021-07-15), or name the layers by date.</source>
         <translation>重新运行，在每个镶嵌影像后用 @ 写明日期（PATH@2021-07-15），或按日期命名图层。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="257"/>
+        <location filename="../adapters/messages.py" line="262"/>
         <source>The area threshold {value} is outside (0, 1).</source>
         <translation>面积阈值 {value} 不在 (0, 1) 范围内。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="258"/>
+        <location filename="../adapters/messages.py" line="263"/>
         <source>Choose e.g. 0.5.</source>
         <translation>请选择例如 0.5。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="259"/>
+        <location filename="../adapters/messages.py" line="264"/>
         <source>{name} has no run over two or more dates: there is nothing to compare.</source>
         <translation>{name} 中没有覆盖两个或更多日期的运行：没有可比较的内容。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="260"/>
+        <location filename="../adapters/messages.py" line="265"/>
         <source>Run the model over the mosaics of several dates into this file, or give the probability raster of such a run (--prob).</source>
         <translation>对多个日期的镶嵌影像运行模型并写入此文件，或给出此类运行的概率栅格（--prob）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="262"/>
+        <location filename="../adapters/messages.py" line="267"/>
         <source>The probabilities of the newest multi-date run of {name} are gone ({path}).</source>
         <translation>{name} 最新一次多日期运行的概率栅格已不存在（{path}）。</translation>
     </message>
     <message>
-        <location filename="../adapters/messages.py" line="263"/>
+        <location filename="../adapters/messages.py" line="268"/>
         <source>Run the model over the same mosaics again (it writes them anew), or give another run&apos;s probability raster (--prob).</source>
         <translation>对相同的镶嵌影像重新运行模型（会重新写出概率栅格），或给出另一次运行的概率栅格（--prob）。</translation>
     </message>
@@ -3370,6 +3370,36 @@
         <location filename="../ui/options_page.py" line="40"/>
         <source>Automatic (the faster on this CPU, measured once per model)</source>
         <translation>自动（本机 CPU 上较快者，每个模型测量一次）</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="476"/>
+        <source>The ticked mosaics are in {n} coordinate systems ({crss}); the pixels of all dates must line up.</source>
+        <translation>所勾选的镶嵌影像位于 {n} 个坐标参考系中（{crss}）；各日期的像元必须对齐。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="478"/>
+        <source>They can be warped onto the first one's grid ({crs}) for this run, on the fly (bilinear), or you can warp them yourself first (Raster ▸ Projections ▸ Warp).</source>
+        <translation>可在本次运行中将它们即时重投影到第一幅影像的网格（{crs}）上（双线性），也可先自行重投影（栅格 ▸ 投影 ▸ 变形）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/inference/controller.py" line="481"/>
+        <source>Warp onto one grid</source>
+        <translation>重投影到同一网格</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="249"/>
+        <source>Mosaic {name} is in {crs} but {first} is in {first_crs}; the pixels of all dates must line up.</source>
+        <translation>镶嵌影像 {name} 位于 {crs}，而 {first} 位于 {first_crs}；各日期的像元必须对齐。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/messages.py" line="251"/>
+        <source>Reproject the mosaics to one CRS (Raster ▸ Projections ▸ Warp), or warp them on the fly: --reproject on the command line, 'Warp mosaics in other coordinate systems' in Processing (the inference panel asks).</source>
+        <translation>请将镶嵌影像重投影到同一坐标参考系（栅格 ▸ 投影 ▸ 变形），或即时重投影：命令行使用 --reproject，处理工具中勾选“将其他坐标系的镶嵌影像重投影到第一幅的网格”（推理面板会询问）。</translation>
+    </message>
+    <message>
+        <location filename="../adapters/processing/engine_algorithms.py" line="138"/>
+        <source>Warp mosaics in other coordinate systems onto the first one&apos;s grid (e.g. Sentinel-2 tiles of two UTM zones)</source>
+        <translation>将其他坐标系的镶嵌影像重投影到第一幅的网格（例如位于两个 UTM 带的 Sentinel-2 图幅）</translation>
     </message>
 </context>
 </TS>

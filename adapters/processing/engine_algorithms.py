@@ -88,7 +88,7 @@ def measure_change_feedback(gpkg: str, prob_path: str, feedback, token: CancelTo
 class RunModelAlgorithm(QgsProcessingAlgorithm):
     MOSAICS, DATES, MODEL, EXTENT, THRESHOLD, MIN_AREA = "MOSAICS", "DATES", "MODEL", "EXTENT", "THRESHOLD", "MIN_AREA"
     BAND_MAP, OUTPUT, PROBABILITY, COUNT, NEW = "BAND_MAP", "OUTPUT", "PROBABILITY", "COUNT", "NEW"
-    MASKS, FIND_UDM, AOI = "MASKS", "FIND_UDM", "AOI"
+    MASKS, FIND_UDM, AOI, REPROJECT = "MASKS", "FIND_UDM", "AOI", "REPROJECT"
 
     def name(self) -> str:
         return "runmodel"
@@ -135,6 +135,9 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
             optional=True, minValue=0))
         self.addParameter(QgsProcessingParameterString(
             self.BAND_MAP, tr("Band mapping, e.g. blue=1,green=2,red=3,nir=4 (empty: defaults)"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.REPROJECT, tr("Warp mosaics in other coordinate systems onto the first one's grid (e.g. "
+                               "Sentinel-2 tiles of two UTM zones)"), defaultValue=False))
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Candidates GeoPackage"),
                                                                 tr("GeoPackage (*.gpkg)")))
         self.addOutput(QgsProcessingOutputFile(self.PROBABILITY, tr("Probability raster")))
@@ -202,8 +205,9 @@ class RunModelAlgorithm(QgsProcessingAlgorithm):
                         feedback.pushInfo(tr("Warning: {message}").format(message=localize(message)))
             params = InferenceParams(tuple(MosaicSpec(p, d, band_map, mask=m) for p, d, m in zip(paths, dates, masks)),
                                      str(model.path), extent, prefs.cache_dir or default_cache_dir(),
-                                     prefs.batch_size, prefs.device, cache_limit_mb=prefs.cache_limit_mb, aoi=aoi,
-                                     backend=prefs.backend)
+                                     prefs.batch_size, prefs.device,
+                                     self.parameterAsBoolean(parameters, self.REPROJECT, context),
+                                     cache_limit_mb=prefs.cache_limit_mb, aoi=aoi, backend=prefs.backend)
             start = time.monotonic()
             prob = self.infer(params, parameters, context, feedback, token, model)
             threshold = parameters.get(self.THRESHOLD)

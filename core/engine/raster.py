@@ -276,13 +276,9 @@ def plan_grid(extent: Extent | None, infos: list[MosaicInfo], gsd: float,
     base = infos[0]
     for info in infos[1:]:
         if info.crs != base.crs and not allow_reproject:
-            raise InputError(
-                f"Mosaic {Path(info.spec.path).name} is in {info.crs.to_string()} but "
-                f"{Path(base.spec.path).name} is in {base.crs.to_string()}; the pixels of all years must "
-                "line up.",
-                "Reproject the mosaics to one CRS (Raster ▸ Projections ▸ Warp), or allow on-the-fly "
-                "reprojection (--reproject).",
-            )
+            raise InputError(Message("grid.crs_differs", name=Path(info.spec.path).name, crs=info.crs.to_string(),
+                                     first=Path(base.spec.path).name, first_crs=base.crs.to_string()),
+                             Message("grid.crs_differs.fix"))
     work = working_crs(base)
 
     union = None

@@ -289,10 +289,17 @@ class InferenceController(QObject):
         reproject = False
         try:
             existing = file_crs(gpkg)
-            run_crs = working_crs(inspect_mosaic(MosaicSpec(request.mosaics[0][1], request.mosaics[0][2])))
+            infos = [inspect_mosaic(MosaicSpec(path, date)) for _, path, date, _ in request.mosaics]
+            run_crs = working_crs(infos[0])
         except TsmError as exc:
             self._message(error_text(exc), Qgis.MessageLevel.Critical)
             return None
+        crss = list(dict.fromkeys(info.crs for info in infos))
+        # a time series across a UTM zone border (Sentinel-2 tiles of two zones): warped onto one grid when
+        # the user agrees, never silently
+        if len(crss) > 1 and not self._ask_warp(crss):
+            return None
+        warp = len(crss) > 1
         if existing is not None and existing != run_crs:
             choice = self._ask_other_crs(gpkg, existing, run_crs)
             if choice == "cancel":
@@ -329,7 +336,7 @@ class InferenceController(QObject):
             mosaics=tuple(MosaicSpec(path, date, band_map, mask=mask) for _, path, date, mask in request.mosaics),
             model_path=request.model_path, extent=extent, cache_dir=prefs.cache_dir,
             batch_size=prefs.batch_size, device=prefs.device, backend=prefs.backend,
-            cache_limit_mb=prefs.cache_limit_mb, aoi=aoi)
+            cache_limit_mb=prefs.cache_limit_mb, aoi=aoi, allow_reproject=warp)
         vparams = VectorizeParams(threshold=request.threshold, min_area_m2=request.min_area_m2,
                                   band="mean" if len(request.mosaics) > 1 else request.mosaics[0][2] or "mean")
 
@@ -460,6 +467,22 @@ class InferenceController(QObject):
         if path:
             self.dock.output.setFilePath(path)
         return path
+
+    def _ask_warp(self, crss: list) -> bool:
+        """Whether mosaics in several CRSs may be warped onto the first one's grid for this run."""
+        box = QMessageBox(self.iface.mainWindow())
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(tr("Thaw Slump Mapper"))
+        box.setText(tr("The ticked mosaics are in {n} coordinate systems ({crss}); the pixels of all dates must "
+                       "line up.").format(n=len(crss), crss=", ".join(crs_label(c) for c in crss)))
+        box.setInformativeText(tr("They can be warped onto the first one's grid ({crs}) for this run, on the fly "
+                                  "(bilinear), or you can warp them yourself first (Raster ▸ Projections ▸ Warp)."
+                                  ).format(crs=crs_label(crss[0])))
+        warp = box.addButton(tr("Warp onto one grid"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(warp)
+        box.exec()
+        return box.clickedButton() is warp
 
     def _ask_other_crs(self, gpkg: str, existing, run_crs) -> str:
         """'new', 'reproject' or 'cancel' for a run whose CRS differs from the file's."""
