@@ -14,6 +14,8 @@ from ..engine.inference import read_probability_meta
 from ..errors import InputError
 from ..messages import Message
 from ..progress import CancelToken, ProgressCallback
+from ..store.candidate_dates import multidate_runs, write_change
+from ..store.candidates import file_crs, read_candidates
 from .measure import AREA_THRESHOLD, ChangeResult, date_bands, measure_change
 
 
@@ -31,8 +33,6 @@ def pick_raster(gpkg_path: str | Path, prob: str | Path | None = None) -> tuple[
     """The probability raster to measure (``prob``, or the newest multi-date run's), its run and
     the run's minimum area; refuses, before anything is written, a file without such a run or
     whose raster was deleted."""
-    from ..store.candidate_dates import multidate_runs
-
     runs = multidate_runs(gpkg_path)
     if prob:
         path = Path(prob)
@@ -53,9 +53,6 @@ def update_change(gpkg_path: str | Path, prob: str | Path | None = None, thresho
                   cancel: CancelToken | None = None) -> ChangeSummary:
     """Measure every candidate (or ``candidate_ids``) the raster covers and store it; every check
     comes before the first write, and the write is one transaction."""
-    from ..store.candidate_dates import write_change
-    from ..store.candidates import read_candidates
-
     path, run_id, min_area = pick_raster(gpkg_path, prob)
     meta = read_probability_meta(path)
     date_bands(meta, path)  # one date, or labels that are no dates: refused before the long work
@@ -63,8 +60,6 @@ def update_change(gpkg_path: str | Path, prob: str | Path | None = None, thresho
     if candidate_ids is not None:
         wanted = set(candidate_ids)
         rows = [r for r in rows if r["candidate_id"] in wanted]
-    from ..store.candidates import file_crs
-
     src_crs, dst_crs = file_crs(gpkg_path), meta["crs"]
     targets = []
     for r in rows:
