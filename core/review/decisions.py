@@ -162,8 +162,8 @@ def disputed(gpkg: str | Path) -> list[str]:
     try:
         if not table_exists(conn, DECISIONS):
             return []
-        add = {r[1] for r in conn.execute(f'PRAGMA table_info("{DECISIONS}")')}
-        settled = "coalesce(adjudicated, 0)" if "adjudicated" in add else "0"
+        columns = {r[1] for r in conn.execute(f'PRAGMA table_info("{DECISIONS}")')}
+        settled = "coalesce(adjudicated, 0)" if "adjudicated" in columns else "0"  # a file of an earlier version
         rows = conn.execute(f'SELECT candidate_id, reviewer, status, {settled} FROM "{DECISIONS}" '
                             'ORDER BY decided_at, rowid').fetchall()
     finally:
