@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="118"/>
+        <location filename="../ui/review/dock.py" line="119"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="369"/>
+        <location filename="../ui/review/dock.py" line="370"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -304,12 +304,12 @@
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="349"/>
+        <location filename="../ui/review/dock.py" line="350"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="361"/>
+        <location filename="../ui/review/dock.py" line="362"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
@@ -632,102 +632,102 @@
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="54"/>
+        <location filename="../ui/review/dock.py" line="55"/>
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="74"/>
+        <location filename="../ui/review/dock.py" line="75"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="74"/>
+        <location filename="../ui/review/dock.py" line="75"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="74"/>
+        <location filename="../ui/review/dock.py" line="75"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="124"/>
+        <location filename="../ui/review/dock.py" line="125"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="135"/>
+        <location filename="../ui/review/dock.py" line="136"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="175"/>
+        <location filename="../ui/review/dock.py" line="176"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="187"/>
+        <location filename="../ui/review/dock.py" line="188"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="205"/>
+        <location filename="../ui/review/dock.py" line="206"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="221"/>
+        <location filename="../ui/review/dock.py" line="222"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="256"/>
+        <location filename="../ui/review/dock.py" line="257"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="279"/>
+        <location filename="../ui/review/dock.py" line="280"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="298"/>
+        <location filename="../ui/review/dock.py" line="299"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="299"/>
+        <location filename="../ui/review/dock.py" line="300"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="244"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="244"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="244"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="244"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="244"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="538"/>
+        <location filename="../ui/review/dock.py" line="539"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
@@ -792,12 +792,12 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="163"/>
+        <location filename="../ui/review/dock.py" line="164"/>
         <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="178"/>
+        <location filename="../ui/review/dock.py" line="179"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
@@ -827,67 +827,67 @@
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="58"/>
+        <location filename="../ui/review/dock.py" line="59"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="58"/>
+        <location filename="../ui/review/dock.py" line="59"/>
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="62"/>
+        <location filename="../ui/review/dock.py" line="63"/>
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="63"/>
+        <location filename="../ui/review/dock.py" line="64"/>
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="64"/>
+        <location filename="../ui/review/dock.py" line="65"/>
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="65"/>
+        <location filename="../ui/review/dock.py" line="66"/>
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="561"/>
+        <location filename="../ui/review/dock.py" line="562"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="284"/>
+        <location filename="../ui/review/dock.py" line="285"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="286"/>
+        <location filename="../ui/review/dock.py" line="287"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="296"/>
+        <location filename="../ui/review/dock.py" line="297"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="258"/>
+        <location filename="../ui/review/dock.py" line="259"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="258"/>
+        <location filename="../ui/review/dock.py" line="259"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="258"/>
+        <location filename="../ui/review/dock.py" line="259"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
@@ -907,7 +907,7 @@
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="180"/>
+        <location filename="../ui/review/dock.py" line="181"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
@@ -977,67 +977,67 @@
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="139"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="139"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="139"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="139"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="139"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="138"/>
+        <location filename="../ui/review/dock.py" line="139"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="147"/>
+        <location filename="../ui/review/dock.py" line="148"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="148"/>
+        <location filename="../ui/review/dock.py" line="149"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="151"/>
+        <location filename="../ui/review/dock.py" line="152"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="152"/>
+        <location filename="../ui/review/dock.py" line="153"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="159"/>
+        <location filename="../ui/review/dock.py" line="160"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="161"/>
+        <location filename="../ui/review/dock.py" line="162"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="535"/>
+        <location filename="../ui/review/dock.py" line="536"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
@@ -1062,47 +1062,47 @@
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="322"/>
+        <location filename="../ui/review/dock.py" line="323"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="332"/>
+        <location filename="../ui/review/dock.py" line="333"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="345"/>
+        <location filename="../ui/review/dock.py" line="346"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="369"/>
+        <location filename="../ui/review/dock.py" line="370"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="369"/>
+        <location filename="../ui/review/dock.py" line="370"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="369"/>
+        <location filename="../ui/review/dock.py" line="370"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="369"/>
+        <location filename="../ui/review/dock.py" line="370"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="369"/>
+        <location filename="../ui/review/dock.py" line="370"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="733"/>
+        <location filename="../ui/review/dock.py" line="734"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
@@ -1192,7 +1192,7 @@
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="334"/>
+        <location filename="../ui/review/dock.py" line="335"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
@@ -1217,12 +1217,12 @@
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="735"/>
+        <location filename="../ui/review/dock.py" line="736"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="69"/>
+        <location filename="../ui/review/dock.py" line="70"/>
         <source>undecided</source>
         <translation>未判定</translation>
     </message>
@@ -1307,12 +1307,12 @@
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="227"/>
+        <location filename="../ui/review/dock.py" line="228"/>
         <source>— choose one (keys 1-9) —</source>
         <translation>— 请选择（按键 1-9）—</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="230"/>
+        <location filename="../ui/review/dock.py" line="231"/>
         <source>Choose a reject reason first: press 1-9.</source>
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
@@ -1322,7 +1322,7 @@
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="382"/>
+        <location filename="../ui/review/dock.py" line="383"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
@@ -1397,47 +1397,47 @@
         <translation>打开用户指南（离线）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="162"/>
+        <location filename="../ui/review/dock.py" line="163"/>
         <source>Blind mode</source>
         <translation>盲审模式</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="302"/>
+        <location filename="../ui/review/dock.py" line="303"/>
         <source>All candidates</source>
         <translation>全部候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="309"/>
+        <location filename="../ui/review/dock.py" line="310"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="309"/>
+        <location filename="../ui/review/dock.py" line="310"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="309"/>
+        <location filename="../ui/review/dock.py" line="310"/>
         <source>Area (ha)</source>
         <translation>面积（公顷）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="309"/>
+        <location filename="../ui/review/dock.py" line="310"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="316"/>
+        <location filename="../ui/review/dock.py" line="317"/>
         <source>Click a candidate to go to it; click a column header to sort. The review keys keep working here.</source>
         <translation>点击候选即可跳转；点击列标题可排序。审核按键在此处同样有效。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="213"/>
+        <location filename="../ui/review/dock.py" line="214"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="214"/>
+        <location filename="../ui/review/dock.py" line="215"/>
         <source>Size of the time-lapse thumbnails</source>
         <translation>时序缩略图的大小</translation>
     </message>
@@ -2287,32 +2287,32 @@
         <translation>已在 {source} 中（{uid}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="166"/>
+        <location filename="../ui/review/dock.py" line="167"/>
         <source>New only</source>
         <translation>仅显示新的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="167"/>
+        <location filename="../ui/review/dock.py" line="168"/>
         <source>Hide candidates that overlap a slump of an existing inventory (marked known)</source>
         <translation>隐藏与现有编目中热融滑塌重叠的候选（已标记为已知）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="169"/>
+        <location filename="../ui/review/dock.py" line="170"/>
         <source>Known slumps…</source>
         <translation>已知滑塌…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="170"/>
+        <location filename="../ui/review/dock.py" line="171"/>
         <source>Mark the candidates that an existing inventory (ARTS or your own) already holds as known, with its UID</source>
         <translation>将现有编目（ARTS 或您自己的）中已有的候选标记为已知，并记录其 UID</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="353"/>
+        <location filename="../ui/review/dock.py" line="354"/>
         <source>Train from an inventory…</source>
         <translation>用编目训练…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="354"/>
+        <location filename="../ui/review/dock.py" line="355"/>
         <source>Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, GeoPackage or a layer) and the mosaics it was drawn on, then the same training</source>
         <translation>用现有编目（ARTS GeoJSON、shapefile、GeoPackage 或图层）的多边形及其勾绘所用的镶嵌图生成切片，然后进行同样的训练</translation>
     </message>
@@ -2857,42 +2857,42 @@
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="244"/>
+        <location filename="../ui/review/dock.py" line="245"/>
         <source>Undo… (Z)</source>
         <translation>撤销…（Z）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="254"/>
+        <location filename="../ui/review/dock.py" line="255"/>
         <source>Take back your last decisions, several at once, from a list</source>
         <translation>从列表中一次撤回最近的多个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="375"/>
+        <location filename="../ui/review/dock.py" line="376"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · Z undo several · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept. A key acts a moment after it is pressed; keys typed in a burst are ignored.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · Z 撤销多个 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。按键在按下片刻后才生效；连串快速输入的按键会被忽略。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="476"/>
+        <location filename="../ui/review/dock.py" line="477"/>
         <source>keys came faster than anyone can judge a candidate</source>
         <translation>按键速度快于任何人判断一个候选所需的时间</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="477"/>
+        <location filename="../ui/review/dock.py" line="478"/>
         <source>the focus had just come back to the review</source>
         <translation>焦点刚刚回到审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="478"/>
+        <location filename="../ui/review/dock.py" line="479"/>
         <source>the candidate had only just appeared</source>
         <translation>该候选刚刚出现</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="267"/>
+        <location filename="../ui/review/dock.py" line="268"/>
         <source>Details (optional)</source>
         <translation>详细信息（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="268"/>
+        <location filename="../ui/review/dock.py" line="269"/>
         <source>Confidence, activity, the first year it is seen, the criteria met and notes, recorded with an accepted slump</source>
         <translation>置信度、活动状态、首次出现的年份、满足的判据和备注，随已接受的滑塌一同记录</translation>
     </message>
@@ -2942,12 +2942,12 @@
         <translation>撤销 {n} 个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="479"/>
+        <location filename="../ui/review/dock.py" line="480"/>
         <source>{n} key ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="479"/>
+        <location filename="../ui/review/dock.py" line="480"/>
         <source>{n} keys ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
@@ -3117,12 +3117,12 @@
         <translation>多边形 (*.gpkg *.shp *.geojson *.json)</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="723"/>
+        <location filename="../ui/review/dock.py" line="724"/>
         <source>exporting training chips…</source>
         <translation>正在导出训练样本块…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="724"/>
+        <location filename="../ui/review/dock.py" line="725"/>
         <source>Reading a chip around every decided candidate from the mosaics; the training steps follow</source>
         <translation>正在从镶嵌影像中读取每个已判定候选周围的样本块；随后开始训练步骤</translation>
     </message>
@@ -3177,17 +3177,17 @@
         <translation>{first} 至 {last}（{n} 个日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="576"/>
+        <location filename="../ui/review/dock.py" line="577"/>
         <source>Area on each date: dots where the imagery showed the ground, hollow marks on the axis where clouds, snow or a scene edge hid it; the line is the growth per year (Theil-Sen). Dashed outlines on the thumbnails: each date&apos;s own detection.</source>
         <translation>各日期的面积：影像可见地表的日期为实心点，被云、雪或影像边缘遮挡的日期在坐标轴上显示为空心标记；直线为每年的增长（Theil-Sen）。缩略图上的虚线轮廓：该日期自身的检测结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="611"/>
+        <location filename="../ui/review/dock.py" line="612"/>
         <source>One date: no change to show.</source>
         <translation>只有一个日期：没有可显示的变化。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="592"/>
+        <location filename="../ui/review/dock.py" line="593"/>
         <source>Correct the date the slump is first seen (saved at once, beside the model&apos;s date); a right-click on a thumbnail does the same</source>
         <translation>更正滑塌首次出现的日期（立即保存，与模型给出的日期分开保存）；在缩略图上右键单击也可以</translation>
     </message>
@@ -3202,22 +3202,22 @@
         <translation>{first} → {last} 平方米</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="625"/>
+        <location filename="../ui/review/dock.py" line="626"/>
         <source>(you; the model said {date})</source>
         <translation>（您的更正；模型给出 {date}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="630"/>
+        <location filename="../ui/review/dock.py" line="631"/>
         <source>seen {date} (model)</source>
         <translation>首见 {date}（模型）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="635"/>
+        <location filename="../ui/review/dock.py" line="636"/>
         <source>seen {date}</source>
         <translation>首见 {date}</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="769"/>
+        <location filename="../ui/review/dock.py" line="770"/>
         <source>First seen here</source>
         <translation>在此首次出现</translation>
     </message>
@@ -3400,6 +3400,11 @@
         <location filename="../adapters/processing/engine_algorithms.py" line="138"/>
         <source>Warp mosaics in other coordinate systems onto the first one&apos;s grid (e.g. Sentinel-2 tiles of two UTM zones)</source>
         <translation>将其他坐标系的镶嵌影像重投影到第一幅的网格（例如位于两个 UTM 带的 Sentinel-2 图幅）</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="54"/>
+        <source>fastest growing first</source>
+        <translation>增长最快的优先</translation>
     </message>
 </context>
 </TS>

@@ -214,14 +214,16 @@ def cohen_kappa(a: dict[str, str], b: dict[str, str]) -> tuple[float, list[str]]
     return kappa, [c for c in common if a[c] != b[c]]
 
 
-ORDERS = ("probability", "uncertainty", "position", "shuffled")
+ORDERS = ("probability", "uncertainty", "growth", "position", "shuffled")
 
 
 def order_queue(rows: list[dict], order: str, threshold: float = 0.5, seed: int = 0, batch: int = 50,
                 row_height_m: float = 1000.0) -> list[dict]:
     """Candidates in review order.
 
-    probability: most certain first; uncertainty: closest to the threshold first; position: row by
+    probability: most certain first; uncertainty: closest to the threshold first; growth: fastest
+    growing first (growth_m2_per_yr of a multi-date run; unmeasured ones last, most certain first);
+    position: row by
     row from the north-west, like reading a map (rows ``row_height_m`` tall); shuffled: random but
     reproducible for ``seed``, in batches of ``batch`` (blind reviewing without spatial runs).
     """
@@ -231,6 +233,9 @@ def order_queue(rows: list[dict], order: str, threshold: float = 0.5, seed: int 
         return sorted(rows, key=lambda r: (-(r.get("max_prob") or 0.0), r["candidate_id"]))
     if order == "uncertainty":
         return sorted(rows, key=lambda r: (abs((r.get("max_prob") or 0.0) - threshold), r["candidate_id"]))
+    if order == "growth":  # the slumps that threaten roads and release carbon fastest
+        return sorted(rows, key=lambda r: (r.get("growth_m2_per_yr") is None, -(r.get("growth_m2_per_yr") or 0.0),
+                                           -(r.get("max_prob") or 0.0), r["candidate_id"]))
     if order == "position":
         def key(r):
             c = r["geometry"].centroid

@@ -389,3 +389,13 @@ def test_the_header_names_dozens_of_detection_dates_by_count(qgis_app):
     many = ",".join(f"2019-06-{d:02d}" for d in range(1, 30)) + ",2024-08-14"
     assert seen_dates(many) == "2019-06-01 to 2024-08-14 (30 dates)"
     assert seen_dates("2019,2020,2021") == "2019,2020,2021" and seen_dates(None) == "-"
+
+
+def test_the_queue_can_start_with_the_fastest_growing_slump(measured_review):
+    dock, controller, gpkg, _ = measured_review
+    dock.order.setCurrentIndex(dock.order.findData("growth"))
+    assert dock.order.currentText() == "fastest growing first"
+    assert controller.open(str(gpkg), "growth")
+    rates = [r.get("growth_m2_per_yr") for r in controller.queue]
+    measured = [g for g in rates if g is not None]
+    assert measured and rates[0] == max(measured) and measured == sorted(measured, reverse=True)

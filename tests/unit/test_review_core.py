@@ -34,6 +34,8 @@ def test_queue_orders():
     assert ids(order_queue(_rows(), "probability")) == ["a", "c", "b", "d"]
     assert ids(order_queue(_rows(), "uncertainty", threshold=0.5)) == ["b", "d", "c", "a"]
     assert ids(order_queue(_rows(), "position")) == ["a", "b", "d", "c"]  # north row first, west to east
+    grown = [{**r, "growth_m2_per_yr": g} for r, g in zip(_rows(), (120.0, None, 900.0, -40.0))]
+    assert ids(order_queue(grown, "growth")) == ["c", "a", "d", "b"]  # fastest first, unmeasured last
     shuffled = ids(order_queue(_rows(), "shuffled", seed=3))
     assert sorted(shuffled) == ["a", "b", "c", "d"] and shuffled == ids(order_queue(_rows(), "shuffled", seed=3))
     with pytest.raises(InputError):

@@ -51,7 +51,8 @@ def reason_label(reason: str) -> str:
 
 def order_label(order: str) -> str:
     return {"probability": tr("most probable first"), "uncertainty": tr("closest to the threshold first"),
-            "position": tr("row by row across the map"), "shuffled": tr("shuffled (blind)")}[order]
+            "growth": tr("fastest growing first"), "position": tr("row by row across the map"),
+            "shuffled": tr("shuffled (blind)")}[order]
 
 
 def activity_label(activity: str) -> str:
