@@ -275,6 +275,12 @@ def test_ticked_mosaics_show_in_natural_colour_with_one_stretch_but_user_styles_
         assert isinstance(styled_by_user.renderer(), QgsSingleBandGrayRenderer)  # the user's style stays
         controller.natural_colour_now()  # on request it is applied to every ticked mosaic
         assert isinstance(styled_by_user.renderer(), QgsMultiBandColorRenderer)
+        # a band mapping for stacks in R,G,B,N order (Sentinel-2): the map shows them as the run reads them
+        dock.band_map.setText("red=1,green=2,blue=3,nir=4")
+        controller.validate()
+        for layer in layers:
+            r = layer.renderer()
+            assert (r.redBand(), r.greenBand(), r.blueBand()) == (1, 2, 3)
     finally:
         controller.unload()
         project.removeAllMapLayers()

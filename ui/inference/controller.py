@@ -186,7 +186,7 @@ class InferenceController(QObject):
                 self.dock.set_check(layer_id, error_text(exc), False)
                 ok = False
                 continue
-            styled.append((layer_id, info.band_map))
+            styled.append((layer_id, {**info.band_map, **(band_map or {})}))  # as the run will read them
             findings = [(level, localize(m)) for level, m in fit_findings(spec, info, band_map)]
             errors = [m for level, m in findings if level == "error"]
             ok &= not errors
@@ -201,7 +201,9 @@ class InferenceController(QObject):
     def _natural_colour(self, ticked: list[tuple[str, dict]], force: bool = False) -> None:
         """Ticked mosaics in natural colour with one stretch across the years, once per change of
         the ticked set (or on request); layers the user styled are left alone unless asked."""
-        key = tuple(sorted(layer_id for layer_id, _ in ticked))
+        # the ticked set and their band roles: a band mapping typed in later (a Sentinel-2 stack in
+        # R,G,B order) restyles them
+        key = tuple(sorted((layer_id, tuple(sorted((roles or {}).items()))) for layer_id, roles in ticked))
         if not force and key == self._styled_for:
             return
         self._styled_for = key
@@ -209,10 +211,14 @@ class InferenceController(QObject):
         style_years_alike([(layer, roles) for layer, roles in layers if layer is not None], force=force)
 
     def natural_colour_now(self) -> None:
+        try:
+            override = parse_band_map(self.dock.band_map.text()) if self.dock.band_map.text().strip() else {}
+        except TsmError:
+            override = {}
         ticked = []
         for layer_id, file, date, _ in self.dock.selected_mosaics():
             try:
-                ticked.append((layer_id, inspect_mosaic(MosaicSpec(file, date)).band_map))
+                ticked.append((layer_id, {**inspect_mosaic(MosaicSpec(file, date)).band_map, **override}))
             except TsmError:
                 continue
         self._natural_colour(ticked, force=True)
