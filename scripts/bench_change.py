@@ -151,7 +151,9 @@ def main() -> int:
                 model = "not observed" if p["model_m2"] is None else f"{p['model_m2']:>9,.0f} m²  {p['error']:+.0%}"
                 print(f"  {p['date']}  hand {p['hand_m2']:>9,} m²  model {model}")
     if args.out:
-        Path(args.out).write_text(json.dumps({"cpu": cpu_name(), "model": args.model, "sites": rows}, indent=1) + "\n")
+        model = Path(args.model).resolve()
+        shown = str(model.relative_to(ROOT)) if model.is_relative_to(ROOT) else str(model)
+        Path(args.out).write_text(json.dumps({"cpu": cpu_name(), "model": shown, "sites": rows}, indent=1) + "\n")
     return 0
 
 
