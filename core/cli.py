@@ -499,7 +499,7 @@ def cmd_export_chips(args: argparse.Namespace) -> int:
                        "--overwrite.")
     mosaics = _mosaic_args(args.mosaic, args.band_map)
     inventory = _read_inventory_arg(args) if args.inventory else None  # checked before anything is written
-    spec = load_model(args.model, "cpu").spec
+    spec = load_model(args.model, "cpu", measure=False).spec
     check_folder(args.out, create=True)
     background = args.background
     if inventory is not None:

@@ -133,7 +133,7 @@ class InventoryChipsAlgorithm(QgsProcessingAlgorithm):
             text = self.parameterAsString(parameters, self.BAND_MAP, context).strip()
             bands = tuple(sorted(parse_band_map(text).items())) if text else ()
             inventory = _inventory(self, parameters, context)
-            spec = load_model(model_path, "cpu").spec
+            spec = load_model(model_path, "cpu", measure=False).spec
             manifest = export_inventory_chips(
                 inventory, [MosaicSpec(p, guess_date(p), bands) for p in paths], spec, out,
                 chip=self.parameterAsInt(parameters, self.CHIP, context),

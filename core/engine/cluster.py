@@ -236,7 +236,8 @@ def _worker_model(job: ClusterJob) -> LoadedModel:
         if not Path(path).is_file():
             raise ModelError(Message("cluster.model_missing", path=path, worker=socket.gethostname()),
                              Message("cluster.model_missing.fix"))
-        model = load_model(path, job.params.device, job.params.backend, threads=threads)
+        # the client measured (or remembered) auto's runtime; workers timing it beside each other would not
+        model = load_model(path, job.params.device, job.params.backend, threads=threads, measure=False)
         if model.sha256 != job.model_sha256:
             raise ModelError(Message("cluster.model_differs", path=path, worker=socket.gethostname()),
                              Message("cluster.model_differs.fix"))

@@ -401,10 +401,12 @@ def describe(path: Path, embedded: dict[str, str]) -> tuple[dict[str, Any], str]
     return data, source
 
 
-def load_model(path: str | Path, device: str = "auto", backend_name: str = "auto", threads: int = 0) -> LoadedModel:
+def load_model(path: str | Path, device: str = "auto", backend_name: str = "auto", threads: int = 0,
+               measure: bool = True) -> LoadedModel:
     """``backend_name`` chooses the runtime of an ONNX model (:data:`ONNX_BACKENDS`); Torch files
     always run on torch. ``threads``: the model's CPU threads (0: all cores; a cluster worker passes
-    its share)."""
+    its share). ``measure``: `auto` may time both runtimes on a first load (never in an interface
+    thread)."""
     path = Path(path)
     if path.is_dir():  # a model package's folder: name the files in it
         found = sorted(p.name for p in path.iterdir() if p.suffix.lower() in ONNX_SUFFIXES + TORCH_SUFFIXES)
@@ -421,7 +423,7 @@ def load_model(path: str | Path, device: str = "auto", backend_name: str = "auto
         backend.select_output(output)
         spec = parse_description(data, source, path.stem, backend.input_shape, backend.output_channels)
         if backend_name == "auto" and isinstance(backend, OpenVinoBackend) and not _quantized_runtime(path):
-            backend = _measured_runtime(path, spec, backend, device, threads, output)
+            backend = _measured_runtime(path, spec, backend, device, threads, output, measure)
         if len(backend.output_names) > 1:
             LOGGER.info("%s has %d outputs (%s); using '%s'", path.name, len(backend.output_names),
                         ", ".join(backend.output_names), backend.output_names[backend.output_index])
@@ -467,24 +469,32 @@ def _onnx_backend(path: Path, device: str, backend_name: str, threads: int = 0) 
 
 
 def _measured_runtime(path: Path, spec: ModelSpec, openvino: OpenVinoBackend, device: str, threads: int,
-                      output: int) -> Backend:
+                      output: int, measure: bool) -> Backend:
     """`auto` on the CPU with both runtimes at hand: the faster on this model and CPU, measured at
-    its first load and remembered (core.engine.runtime_choice); ``backend.choice`` says why."""
-    from .runtime_choice import choose
+    its first load and remembered (core.engine.runtime_choice); ``backend.choice`` says why.
+    ``measure=False`` (a load in QGIS's interface thread: timing a UNet-ResNet34 on both runtimes
+    took 16 s) takes a remembered choice only, else OpenVINO."""
+    from .runtime_choice import choose, remembered
 
+    fixed = openvino.input_shape
+    batch = fixed[0] if fixed and fixed[0] else 4  # the default batch size of a run
+    size_h = fixed[2] if len(fixed) == 4 and fixed[2] else spec.tile_size
+    size_w = fixed[3] if len(fixed) == 4 and fixed[3] else spec.tile_size
+    shape, sha = (batch, len(spec.bands), size_h, size_w), sha256_of(path)
+    known = remembered(sha, shape)
+    if known is None and not measure:
+        return openvino
+    if known is not None and known.runtime == "openvino":
+        openvino.choice = known
+        return openvino
     try:
         ort = OnnxBackend(path, "cpu" if device == "auto" else device, threads)
         ort.select_output(output)
     except ModelError as exc:  # onnxruntime cannot run it: OpenVINO, as before
         LOGGER.info("onnxruntime cannot run %s (%s); using OpenVINO", path.name, exc)
         return openvino
-    fixed = openvino.input_shape
-    batch = fixed[0] if fixed and fixed[0] else 4  # the default batch size of a run
-    size_h = fixed[2] if len(fixed) == 4 and fixed[2] else spec.tile_size
-    size_w = fixed[3] if len(fixed) == 4 and fixed[3] else spec.tile_size
     try:
-        choice = choose(sha256_of(path), {"openvino": openvino, "onnxruntime": ort},
-                        (batch, len(spec.bands), size_h, size_w))
+        choice = known or choose(sha, {"openvino": openvino, "onnxruntime": ort}, shape)
     except Exception as exc:  # noqa: BLE001 - a model that fails on random input fails in the run, said there
         LOGGER.info("could not time the runtimes on %s (%s); using OpenVINO", path.name, exc)
         return openvino

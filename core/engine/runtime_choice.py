@@ -112,14 +112,26 @@ def _seconds(backend, x: np.ndarray) -> float:
     return time.perf_counter() - t0
 
 
+def _key(sha256: str, shape: tuple[int, int, int, int]) -> str:
+    return f"{sha256}|{cpu_key()}|{_versions()}|{shape}"
+
+
+def remembered(sha256: str, shape: tuple[int, int, int, int]) -> Choice | None:
+    """The choice an earlier measurement made for this model, input shape and CPU, or None."""
+    known = _read().get(_key(sha256, shape))
+    if not isinstance(known, dict) or known.get("runtime") not in ("openvino", "onnxruntime"):
+        return None
+    return Choice(known["runtime"], dict(known.get("seconds") or {}), int(known.get("batch") or shape[0]),
+                  str(known.get("measured") or ""), remembered=True)
+
+
 def choose(sha256: str, backends: dict[str, Any], shape: tuple[int, int, int, int]) -> Choice:
     """The faster of ``backends`` (runtime name → loaded backend) on input of ``shape``,
     remembered under the model's hash and this CPU."""
-    key = f"{sha256}|{cpu_key()}|{_versions()}|{shape}"
-    known = _read().get(key)
-    if isinstance(known, dict) and known.get("runtime") in backends:
-        return Choice(known["runtime"], dict(known.get("seconds") or {}), int(known.get("batch") or shape[0]),
-                      str(known.get("measured") or ""), remembered=True)
+    known = remembered(sha256, shape)
+    if known is not None and known.runtime in backends:
+        return known
+    key = _key(sha256, shape)
     x = np.random.default_rng(0).random(shape, dtype=np.float32)
     times: dict[str, list[float]] = {name: [] for name in backends}
     for backend in backends.values():  # warm-up: the first batch allocates and compiles

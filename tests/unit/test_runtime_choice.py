@@ -51,3 +51,20 @@ def test_auto_loads_the_runtime_its_measurement_chose(tmp_path, monkeypatch):
     assert second.backend.choice.remembered and second.backend.choice.runtime == choice.runtime
     named = load_model(path, "cpu", "onnxruntime")  # a runtime asked for by name is never measured
     assert not hasattr(named.backend, "choice")
+
+
+@pytest.mark.skipif(not models.openvino_available(), reason="OpenVINO is not installed")
+def test_a_load_in_the_interface_thread_never_times_the_runtimes(tmp_path, monkeypatch):
+    """measure=False (QGIS's panels: timing a UNet-ResNet34 on both runtimes took 16 s) takes a
+    remembered choice, else OpenVINO as before, and runs no batch."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = conv_model(tmp_path / "m.onnx", np.ones((1, 4, 3, 3)), np.zeros(1), sidecar=BASIC)
+    timed = []
+    real = runtime_choice._seconds
+    monkeypatch.setattr(runtime_choice, "_seconds", lambda b, x: timed.append(1) or real(b, x))
+    quiet = load_model(path, "cpu", "auto", measure=False)
+    assert quiet.backend.device == "CPU (openvino)" and not hasattr(quiet.backend, "choice") and not timed
+    measured = load_model(path, "cpu", "auto").backend.choice  # as tsm and Processing load it
+    assert timed and not measured.remembered
+    again = load_model(path, "cpu", "auto", measure=False).backend
+    assert again.choice.remembered and again.choice.runtime == measured.runtime

@@ -144,7 +144,8 @@ class InferenceController(QObject):
         cached = self.models.get(path)
         if cached is None or cached[0] != version:
             try:
-                value: LoadedModel | TsmError = load_model(path, prefs.device, prefs.backend)
+                # not timed here (the interface thread): a choice measured by tsm or Processing is used
+                value: LoadedModel | TsmError = load_model(path, prefs.device, prefs.backend, measure=False)
             except TsmError as exc:
                 value = exc
             self.models[path] = (version, value)

@@ -667,7 +667,7 @@ class ReviewController(QObject):
             from ...core.learn.chips import export_chips
             from ...core.learn.finetune import fine_tune
 
-            spec = load_model(model_path, "cpu").spec
+            spec = load_model(model_path, "cpu", measure=False).spec
             iteration = len(read_log(gpkg)) + 1
             chips = export_chips(gpkg, mosaics, spec, out / f"chips_{iteration}")
             cancel.check()
@@ -711,7 +711,7 @@ class ReviewController(QObject):
             self.on_new_model(onnx)
         from ...core.engine.models import load_model
 
-        spec = load_model(onnx, "cpu").spec
+        spec = load_model(onnx, "cpu", measure=False).spec
         log_iteration(self.gpkg, spec.name, spec.version, len(self.all_rows), val_iou=result["val_iou_after"],
                       notes=tr("fine-tuned from the decisions in this file"))
         self.dock.show_iterations(read_log(self.gpkg))

@@ -118,7 +118,7 @@ class InventoryActions:
             from ...core.learn.chips import export_inventory_chips
             from ...core.learn.finetune import fine_tune
 
-            spec = load_model(model_path, "cpu").spec
+            spec = load_model(model_path, "cpu", measure=False).spec
             manifest = export_inventory_chips(inventory, mosaics, spec, chips_dir)
             cancel.check()
 
