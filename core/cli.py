@@ -216,7 +216,11 @@ def cmd_infer(args: argparse.Namespace) -> int:
         return 0
     if not args.out:
         raise CliError("--out is missing: give the candidates GeoPackage to write (or --dry-run for the plan only).")
-    if cluster_options is not None and (workers := _local_workers(args.cluster)):
+    if cluster_options is not None:
+        from .engine.cluster import local_workers
+
+        workers = local_workers(args.cluster)
+    if cluster_options is not None and workers:
         from .engine.cluster import MIN_CHUNKS_PER_WORKER
         from .engine.inference import plan_run
         from .engine.pipeline import chunk_done
@@ -303,12 +307,6 @@ def cmd_change(args: argparse.Namespace) -> int:
           f"{result.dates[-1]}) into {args.candidates} (table candidate_dates)"
           + (f"; {result.outside} outside the probabilities left as they were" if result.outside else ""))
     return 0
-
-
-def _local_workers(text: str) -> int:
-    from .engine.cluster import local_workers
-
-    return local_workers(text)
 
 
 def _cluster_options(args: argparse.Namespace) -> dict | None:
