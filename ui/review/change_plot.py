@@ -4,14 +4,12 @@ curve (plain QPainter), the growth in words, and each date's outline on that dat
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 from qgis.PyQt.QtCore import QPointF, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPolygonF
 from qgis.PyQt.QtWidgets import QSizePolicy, QWidget
 
 from ...adapters.i18n import tr
-from ...adapters.processing.change_algorithm import growth_text  # noqa: F401 - the dock's words too
 from ...core.change.growth import decimal_year, theil_sen
 
 DATE_OUTLINE_COLOUR = QColor(255, 64, 200)  # magenta: apart from the candidate's yellow and the map's cyan
@@ -172,34 +170,3 @@ def _nice(value: float) -> float:
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == 0 else f"{value:,.2g}"
-
-
-@lru_cache(maxsize=64)
-def _mosaic_crs(path: str):
-    import rasterio
-
-    with rasterio.open(path) as src:
-        return src.crs
-
-
-def outline_in_thumbnail(outline, candidate_geometry, crs: str, mosaic_path: str, size: int,
-                         margin: float = 0.6) -> list[list[tuple[float, float]]]:
-    """``outline`` (a date's detection, in the candidates' CRS ``crs``) in the pixel coordinates of
-    that date's thumbnail, whose window core.review.thumbnails.timelapse computes the same way."""
-    from rasterio.crs import CRS
-    from rasterio.warp import transform_bounds, transform_geom
-    from shapely.geometry import mapping, shape
-
-    from ...core.review.thumbnails import window_bounds
-
-    geom_crs = CRS.from_user_input(crs)
-    src_crs = _mosaic_crs(mosaic_path)
-    box = window_bounds(candidate_geometry, margin)
-    bounds = transform_bounds(geom_crs, src_crs, *box) if src_crs != geom_crs else box
-    geom = shape(transform_geom(geom_crs, src_crs, mapping(outline))) if src_crs != geom_crs else outline
-    sx, sy = size / (bounds[2] - bounds[0]), size / (bounds[3] - bounds[1])
-    rings = []
-    for poly in getattr(geom, "geoms", [geom]):
-        for ring in (poly.exterior, *poly.interiors):
-            rings.append([((x - bounds[0]) * sx, (bounds[3] - y) * sy) for x, y in ring.coords])
-    return rings

@@ -52,7 +52,6 @@ from ...core.store.candidates import fill_imagery_dates, read_candidates, run_ba
 from ...core.store.gpkg import connect, table_srs
 from ...core.store.training_layers import ArtsContext
 from ..widgets import disconnect
-from .change_plot import outline_in_thumbnail
 from .dialogs import ExportDialog, TimelapseDialog, UndoDialog
 from .dock import ReviewDock, status_label, thumbnail_pixmap
 from .inventory_actions import InventoryActions
@@ -262,8 +261,8 @@ class ReviewController(QObject):
         size = self._thumb_px()
         if cid not in self.thumbs or self._thumb_sizes.get(cid) != size:
             mosaics = self.mosaics_source()
-            self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs, size=size,
-                                        band_maps=self.band_maps) if mosaics else []
+            self.thumbs[cid] = timelapse(mosaics, row["geometry"], self.crs, size=size, band_maps=self.band_maps,
+                                         date_outlines=self._date_outlines(row)) if mosaics else []
             self._thumb_sizes[cid] = size
         return self.thumbs[cid]
 
@@ -304,9 +303,7 @@ class ReviewController(QObject):
         if hasattr(self.band, "setSecondaryStrokeColor"):
             self.band.setSecondaryStrokeColor(QColor(0, 0, 0, 200))
         show = self.dock.show_outline.isChecked()
-        changes = self._change_rows(row)
-        strip = [(t.date, self._pixmap(t, row, changes, show))
-                 for t in self._thumbnails(row)]
+        strip = [(t.date, self._pixmap(t, show)) for t in self._thumbnails(row)]
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
             strip.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs,
@@ -324,7 +321,7 @@ class ReviewController(QObject):
                                            ha=(row.get("area_m2") or 0) / 1e4,
                                            dates=seen_dates(row.get("dates_detected")), status=status)
         self.dock.set_candidate(header, strip)
-        self.dock.set_change(changes, row)
+        self.dock.set_change(self._change_rows(row), row)
         self.dock.select_in_queue(index)
         if self.dialog is not None and self.dialog.isVisible():  # the time-lapse follows the candidate
             self.enlarge(self.dialog.index)
@@ -341,19 +338,15 @@ class ReviewController(QObject):
                 self.change_rows[cid] = []
         return self.change_rows[cid]
 
-    def _pixmap(self, thumb, row: dict, changes: list[dict], show: bool):
+    def _date_outlines(self, row: dict) -> dict:
+        """date → that date's own outline of the candidate (candidate_dates), for its thumbnail."""
+        return {c["date"]: c["geometry"] for c in self._change_rows(row) if c["geometry"] is not None}
+
+    def _pixmap(self, thumb, show: bool):
         """A thumbnail with the candidate's outline and, where the file holds one, that date's own."""
         if thumb.rgb is None:
             return None
-        geometry = next((c["geometry"] for c in changes if c["date"] == thumb.date), None)
-        path = next((p for p, d in self.mosaics_source() if (d or Path(p).stem) == thumb.date), None)
-        rings = None
-        if show and geometry is not None and path:
-            try:
-                rings = outline_in_thumbnail(geometry, row["geometry"], self.crs, path, thumb.rgb.shape[1])
-            except Exception:  # a drawing aid: the thumbnail shows without it
-                LOGGER.exception("outline of %s on %s not drawn", row["candidate_id"], thumb.date)
-        return thumbnail_pixmap(thumb.rgb, thumb.outline, show, rings)
+        return thumbnail_pixmap(thumb.rgb, thumb.outline, show, thumb.date_outline if show else None)
 
     def correct_first_seen(self, date: str | None) -> bool:
         """The reviewer's first date seen for the current candidate (None: back to the model's),
@@ -383,10 +376,9 @@ class ReviewController(QObject):
         px = self.dialog.frame_px() if shown else TimelapseDialog.initial_px(
             screen.availableGeometry().height() if screen is not None else 768)
         # read from the imagery at the enlarged size, never the thumbnails scaled up
-        changes = self._change_rows(row)
-        frames = [(t.date, self._pixmap(t, row, changes, show))
+        frames = [(t.date, self._pixmap(t, show))
                   for t in timelapse(self.mosaics_source(), row["geometry"], self.crs, size=px, sharp=True,
-                                    band_maps=self.band_maps)]
+                                     band_maps=self.band_maps, date_outlines=self._date_outlines(row))]
         extra = self.dock.extra_layer.currentLayer()
         if extra is not None:
             frames.append((extra.name(), render_layer(extra, window_bounds(row["geometry"]), self.crs, px)))

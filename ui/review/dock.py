@@ -32,11 +32,12 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ...adapters.i18n import plural, tr
+from ...adapters.processing.change_algorithm import growth_text
 from ...adapters.qt_compat import QShortcut, sequence_code
 from ...core.learn.finetune import ARCHITECTURES
 from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
 from ..widgets import help_row, narrow, scrolling
-from .change_plot import DATE_OUTLINE_COLOUR, ChangePlot, growth_text
+from .change_plot import DATE_OUTLINE_COLOUR, ChangePlot
 from .keys import KeyPace, now
 
 
