@@ -287,7 +287,7 @@ def cmd_change(args: argparse.Namespace) -> int:
     from .change.measure import AREA_THRESHOLD
     from .change.update import update_change
 
-    result = update_change(args.candidates, args.prob, args.threshold or AREA_THRESHOLD,
+    result = update_change(args.candidates, args.prob, args.threshold if args.threshold is not None else AREA_THRESHOLD,
                            progress=_progress_printer(args.quiet))
     changes = result.result.changes
     if args.json:

@@ -116,7 +116,7 @@ def test_growth_is_robust_to_a_wrong_date():
     assert summarise([("2021", 100.0)]).growth_m2_per_yr is None
 
 
-@pytest.mark.parametrize("case", ["one_date", "prob_deleted", "no_dates", "no_run", "bad_threshold"])
+@pytest.mark.parametrize("case", ["one_date", "prob_deleted", "no_dates", "no_run", "bad_threshold", "zero_threshold"])
 def test_bad_inputs_give_one_line_and_change_nothing(tmp_path, model, capsys, case):
     if case == "one_date":
         rc, gpkg = _infer(tmp_path, model, _mosaics(tmp_path, {"2021-07-01": 40}))
@@ -145,13 +145,15 @@ def test_bad_inputs_give_one_line_and_change_nothing(tmp_path, model, capsys, ca
             conn.execute("UPDATE runs SET dates = '[\"2021-07-01\"]'")
     capsys.readouterr()
     before = _digest(gpkg)
-    argv = ["change", str(gpkg)] + (["--threshold", "1.5"] if case == "bad_threshold" else [])
+    extra = {"bad_threshold": ["--threshold", "1.5"],  # 0 was taken as "the default"
+             "zero_threshold": ["--threshold", "0"]}.get(case, [])
+    argv = ["change", str(gpkg), *extra]
     assert cli.main(argv) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "unexpected" not in err, err
     expected = {"one_date": "no run over two or more dates", "prob_deleted": "are gone",
                 "no_dates": "name no date", "no_run": "no run over two or more dates",
-                "bad_threshold": "outside (0, 1)"}[case]
+                "bad_threshold": "outside (0, 1)", "zero_threshold": "outside (0, 1)"}[case]
     assert expected in err, err
     assert _digest(gpkg) == before
 
