@@ -113,8 +113,10 @@ def _random_chip(rng: np.random.Generator, s: Sample, size: int, positive: bool)
     h, w = s.mask.shape
     if h < size or w < size:  # pad small images (reflect keeps texture)
         ph, pw = max(size - h, 0), max(size - w, 0)
-        s = Sample(np.pad(s.image, ((0, 0), (0, ph), (0, pw)), mode="reflect"),
-                   np.pad(s.mask, ((0, ph), (0, pw))), np.pad(s.valid, ((0, ph), (0, pw))), s.source)
+        # the mask is mirrored with the image: a zero-padded mask labelled the mirrored slumps background
+        pad = ((0, ph), (0, pw))
+        s = Sample(np.pad(s.image, ((0, 0), *pad), mode="reflect"), np.pad(s.mask, pad, mode="reflect"),
+                   np.pad(s.valid, pad, mode="reflect"), s.source)
         h, w = s.mask.shape
     ys, xs = np.nonzero(s.mask) if positive else ((), ())
     if len(ys):

@@ -40,6 +40,17 @@ def test_default_config_draws_the_chips_it_always_drew():
         assert np.array_equal(x, y)
 
 
+def test_a_chip_larger_than_its_image_mirrors_the_mask_with_the_image():
+    # a 60-px-high image (a short cyber2a chip) cut at 100 px: the padded rows show the slump
+    # mirrored, and must be labelled slump there too, not background
+    sample = _disc_sample()
+    short = Sample(sample.image[:, 60:120], sample.mask[60:120], sample.valid[60:120], "short")
+    for seed in range(10):
+        image, mask, valid = _random_chip(np.random.default_rng(seed), short, 100, positive=True)
+        assert image.shape == (3, 100, 100) and valid.all()
+        assert np.array_equal(image[0] >= 0.5, mask.astype(bool))
+
+
 def test_photometric_jitter_stays_in_range_and_changes_bands_apart():
     image = np.full((3, 32, 32), 0.5, np.float32)
     rng = np.random.default_rng(3)
