@@ -49,7 +49,7 @@
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="119"/>
+        <location filename="../ui/review/dock.py" line="120"/>
         <source>Thaw Slump Review</source>
         <translation>热融滑塌审核</translation>
     </message>
@@ -254,7 +254,7 @@
         <translation>将 PlanetScope 镶嵌影像（GeoTIFF）添加到工程中，它们会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="370"/>
+        <location filename="../ui/review/dock.py" line="371"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -304,12 +304,12 @@
         <translation>在当前视图运行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="350"/>
+        <location filename="../ui/review/dock.py" line="351"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="362"/>
+        <location filename="../ui/review/dock.py" line="363"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
@@ -334,32 +334,32 @@
         <translation>瓦片 {done} / {total}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="160"/>
+        <location filename="../ui/inference/controller.py" line="161"/>
         <source>No model yet: add an ONNX or Torch model file.</source>
         <translation>尚无模型：请添加 ONNX 或 Torch 模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="170"/>
+        <location filename="../ui/inference/controller.py" line="171"/>
         <source>{name} {version}: bands {bands}, {gsd} m, tile {tile} px; runs on {device}</source>
         <translation>{name} {version}：波段 {bands}，{gsd} 米，瓦片 {tile} 像素；运行于 {device}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="222"/>
+        <location filename="../ui/inference/controller.py" line="229"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="222"/>
+        <location filename="../ui/inference/controller.py" line="229"/>
         <source>Models (*.onnx *.pt *.pth *.ts *.torchscript *.ckpt)</source>
         <translation>模型（*.onnx *.pt *.pth *.ts *.torchscript *.ckpt）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="242"/>
+        <location filename="../ui/inference/controller.py" line="249"/>
         <source>No model card.</source>
         <translation>没有模型说明卡。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="243"/>
+        <location filename="../ui/inference/controller.py" line="250"/>
         <source>**{name} {version}** — {architecture}
 
 - input bands: {bands} ({domain}, normalisation {norm})
@@ -382,67 +382,67 @@
 </translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="269"/>
+        <location filename="../ui/inference/controller.py" line="276"/>
         <source>A run is already going; cancel it or wait.</source>
         <translation>已有一次运行正在进行；请取消或等待其完成。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="272"/>
+        <location filename="../ui/inference/controller.py" line="279"/>
         <source>No mosaic is ticked. Tick the PlanetScope mosaics in the inference panel.</source>
         <translation>没有勾选任何镶嵌影像。请在推理面板中勾选 PlanetScope 镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="276"/>
+        <location filename="../ui/inference/controller.py" line="283"/>
         <source>No model is chosen. Add a model file with 'Add model…'.</source>
         <translation>尚未选择模型。请用“添加模型…”添加模型文件。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="365"/>
+        <location filename="../ui/inference/controller.py" line="372"/>
         <source>Thaw slump inference</source>
         <translation>热融滑塌推理</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="372"/>
+        <location filename="../ui/inference/controller.py" line="379"/>
         <source>Running on {device}…</source>
         <translation>正在 {device} 上运行…</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="393"/>
+        <location filename="../ui/inference/controller.py" line="400"/>
         <source>{found} candidates ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="404"/>
+        <location filename="../ui/inference/controller.py" line="411"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="405"/>
+        <location filename="../ui/inference/controller.py" line="412"/>
         <source>Probabilities came from the cache.</source>
         <translation>概率取自缓存。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="728"/>
+        <location filename="../ui/review/controller.py" line="720"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="734"/>
+        <location filename="../ui/review/controller.py" line="726"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="421"/>
+        <location filename="../ui/inference/controller.py" line="428"/>
         <source>Run cancelled; nothing was written.</source>
         <translation>运行已取消；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="444"/>
+        <location filename="../ui/inference/controller.py" line="451"/>
         <source>{found} candidates at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="453"/>
+        <location filename="../ui/inference/controller.py" line="460"/>
         <source>Thaw slump re-vectorisation</source>
         <translation>热融滑塌重新矢量化</translation>
     </message>
@@ -572,202 +572,202 @@
         <translation>任务已停止，没有结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="45"/>
+        <location filename="../ui/review/dock.py" line="46"/>
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="45"/>
+        <location filename="../ui/review/dock.py" line="46"/>
         <source>snow or ice</source>
         <translation>冰雪</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="45"/>
+        <location filename="../ui/review/dock.py" line="46"/>
         <source>cloud or shadow</source>
         <translation>云或阴影</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="46"/>
+        <location filename="../ui/review/dock.py" line="47"/>
         <source>bare rock or rugged terrain</source>
         <translation>裸岩或崎岖地形</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="46"/>
+        <location filename="../ui/review/dock.py" line="47"/>
         <source>infrastructure or pit</source>
         <translation>基础设施或取土坑</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="47"/>
+        <location filename="../ui/review/dock.py" line="48"/>
         <source>drained pond</source>
         <translation>排干的池塘</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="47"/>
+        <location filename="../ui/review/dock.py" line="48"/>
         <source>NoData or seam</source>
         <translation>无数据或拼接缝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="48"/>
+        <location filename="../ui/review/dock.py" line="49"/>
         <source>other landform</source>
         <translation>其他地貌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="48"/>
+        <location filename="../ui/review/dock.py" line="49"/>
         <source>other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="53"/>
+        <location filename="../ui/review/dock.py" line="54"/>
         <source>most probable first</source>
         <translation>概率最高者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="53"/>
+        <location filename="../ui/review/dock.py" line="54"/>
         <source>closest to the threshold first</source>
         <translation>最接近阈值者优先</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="54"/>
+        <location filename="../ui/review/dock.py" line="55"/>
         <source>row by row across the map</source>
         <translation>按地图逐行</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="55"/>
+        <location filename="../ui/review/dock.py" line="56"/>
         <source>shuffled (blind)</source>
         <translation>随机（盲审）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="75"/>
+        <location filename="../ui/review/dock.py" line="76"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="75"/>
+        <location filename="../ui/review/dock.py" line="76"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="75"/>
+        <location filename="../ui/review/dock.py" line="76"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="125"/>
+        <location filename="../ui/review/dock.py" line="126"/>
         <source>Candidates</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="136"/>
+        <location filename="../ui/review/dock.py" line="137"/>
         <source>Order</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="176"/>
+        <location filename="../ui/review/dock.py" line="177"/>
         <source>Start reviewing</source>
         <translation>开始审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="188"/>
+        <location filename="../ui/review/dock.py" line="189"/>
         <source>No candidates open.</source>
         <translation>尚未打开候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="206"/>
+        <location filename="../ui/review/dock.py" line="207"/>
         <source>Show outline (O)</source>
         <translation>显示轮廓（O）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="222"/>
+        <location filename="../ui/review/dock.py" line="223"/>
         <source>Decision</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="257"/>
+        <location filename="../ui/review/dock.py" line="258"/>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="280"/>
+        <location filename="../ui/review/dock.py" line="281"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="299"/>
+        <location filename="../ui/review/dock.py" line="300"/>
         <source>Notes (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="300"/>
+        <location filename="../ui/review/dock.py" line="301"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="246"/>
         <source>Accept (A)</source>
         <translation>接受（A）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="246"/>
         <source>Reject (R)</source>
         <translation>拒绝（R）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="246"/>
         <source>Unsure (U)</source>
         <translation>不确定（U）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="246"/>
         <source>Skip (Space)</source>
         <translation>跳过（空格）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="246"/>
         <source>Back (B)</source>
         <translation>返回（B）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="539"/>
+        <location filename="../ui/review/dock.py" line="540"/>
         <source>no image</source>
         <translation>无影像</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="160"/>
+        <location filename="../ui/review/controller.py" line="159"/>
         <source>Choose a candidates GeoPackage first (the inference panel writes one).</source>
         <translation>请先选择候选结果 GeoPackage（推理面板会生成一个）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="174"/>
+        <location filename="../ui/review/controller.py" line="173"/>
         <source>Cannot read candidates from {path}: {error}</source>
         <translation>无法从 {path} 读取候选：{error}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="238"/>
+        <location filename="../ui/review/controller.py" line="237"/>
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="238"/>
+        <location filename="../ui/review/controller.py" line="237"/>
         <source>Your name, recorded with every decision:</source>
         <translation>您的姓名，将随每个判定一同记录：</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="322"/>
+        <location filename="../ui/review/controller.py" line="319"/>
         <source>Candidate {n} of {total} · probability {p:.2f} · {ha:.2f} ha · seen {dates} · {status}</source>
         <translation>第 {n} / {total} 个候选 · 概率 {p:.2f} · {ha:.2f} 公顷 · 出现年份 {dates} · {status}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="408"/>
+        <location filename="../ui/review/controller.py" line="400"/>
         <source>{reviewed} of {total} reviewed · {accepted} accepted · {rejected} rejected · {unsure} unsure</source>
         <translation>已审核 {reviewed} / {total} · 接受 {accepted} · 拒绝 {rejected} · 不确定 {unsure}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="416"/>
+        <location filename="../ui/review/controller.py" line="408"/>
         <source>A reviewer name is needed to record decisions.</source>
         <translation>记录判定需要审核人姓名。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="441"/>
+        <location filename="../ui/review/controller.py" line="433"/>
         <source>Every candidate has been reviewed.</source>
         <translation>所有候选均已审核。</translation>
     </message>
@@ -792,17 +792,17 @@
         <translation>制作单位</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="164"/>
+        <location filename="../ui/review/dock.py" line="165"/>
         <source>Blind mode: hide the model&apos;s score and shuffle</source>
         <translation>盲审模式：隐藏模型得分并随机排序</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="179"/>
+        <location filename="../ui/review/dock.py" line="180"/>
         <source>Agreement between reviewers…</source>
         <translation>审核人之间的一致性…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="319"/>
+        <location filename="../ui/review/controller.py" line="316"/>
         <source>Candidate {n} of {total} · {ha:.2f} ha · {status}</source>
         <translation>第 {n} / {total} 个候选 · {ha:.2f} 公顷 · {status}</translation>
     </message>
@@ -812,102 +812,102 @@
         <translation>请先打开候选结果 GeoPackage。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="502"/>
+        <location filename="../ui/review/controller.py" line="494"/>
         <source>Agreement needs decisions from two reviewers; so far: {names}.</source>
         <translation>计算一致性需要两位审核人的判定；目前只有：{names}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="511"/>
+        <location filename="../ui/review/controller.py" line="503"/>
         <source>{a} and {b}: κ = {kappa:.2f} over {n} candidates, {d} disagreements</source>
         <translation>{a} 与 {b}：κ = {kappa:.2f}，共 {n} 个候选，{d} 处分歧</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="518"/>
+        <location filename="../ui/review/controller.py" line="510"/>
         <source>Agreement between reviewers</source>
         <translation>审核人之间的一致性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="59"/>
+        <location filename="../ui/review/dock.py" line="60"/>
         <source>active</source>
         <translation>活跃</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="59"/>
+        <location filename="../ui/review/dock.py" line="60"/>
         <source>stabilised</source>
         <translation>已稳定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="63"/>
+        <location filename="../ui/review/dock.py" line="64"/>
         <source>headwall at the highest elevation</source>
         <translation>后壁位于最高处</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="64"/>
+        <location filename="../ui/review/dock.py" line="65"/>
         <source>colour contrast with the surroundings</source>
         <translation>与周围有颜色反差</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="65"/>
+        <location filename="../ui/review/dock.py" line="66"/>
         <source>arcuate, shaded headwall</source>
         <translation>弧形且有阴影的后壁</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="66"/>
+        <location filename="../ui/review/dock.py" line="67"/>
         <source>upslope retreat across years</source>
         <translation>逐年向坡上后退</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="562"/>
+        <location filename="../ui/review/dock.py" line="563"/>
         <source>not judged</source>
         <translation>未判断</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="285"/>
+        <location filename="../ui/review/dock.py" line="286"/>
         <source>Activity</source>
         <translation>活动性</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="287"/>
+        <location filename="../ui/review/dock.py" line="288"/>
         <source>First seen in</source>
         <translation>首次出现于</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="297"/>
+        <location filename="../ui/review/dock.py" line="298"/>
         <source>Criteria met</source>
         <translation>满足的判据</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="259"/>
+        <location filename="../ui/review/dock.py" line="260"/>
         <source>Edit outline (E)</source>
         <translation>编辑轮廓（E）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="259"/>
+        <location filename="../ui/review/dock.py" line="260"/>
         <source>Add missed slump (M)</source>
         <translation>添加漏检滑塌（M）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="259"/>
+        <location filename="../ui/review/dock.py" line="260"/>
         <source>Save edits and accept (Ctrl+Return)</source>
         <translation>保存编辑并接受（Ctrl+Return）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="536"/>
+        <location filename="../ui/review/controller.py" line="528"/>
         <source>editing: reshape, then Ctrl+Return</source>
         <translation>编辑中：修改形状后按 Ctrl+Return</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="568"/>
+        <location filename="../ui/review/controller.py" line="560"/>
         <source>QGIS could not save the edits: {errors}</source>
         <translation>QGIS 无法保存编辑：{errors}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="585"/>
+        <location filename="../ui/review/controller.py" line="577"/>
         <source>drawn by hand: missed by the model</source>
         <translation>手工绘制：模型漏检</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="181"/>
+        <location filename="../ui/review/dock.py" line="182"/>
         <source>Export inventory…</source>
         <translation>导出编目…</translation>
     </message>
@@ -962,82 +962,82 @@
         <translation>导出的滑塌数</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="623"/>
+        <location filename="../ui/review/controller.py" line="615"/>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="636"/>
+        <location filename="../ui/review/controller.py" line="628"/>
         <source>RTS inventory</source>
         <translation>热融滑塌编目</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="639"/>
+        <location filename="../ui/review/controller.py" line="631"/>
         <source>{n} accepted slumps exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>undecided by me</source>
         <translation>我尚未判定的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>unsure</source>
         <translation>不确定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="139"/>
+        <location filename="../ui/review/dock.py" line="140"/>
         <source>reviewers disagree</source>
         <translation>审核人意见不一致</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="148"/>
+        <location filename="../ui/review/dock.py" line="149"/>
         <source>≥ </source>
         <translation>≥ </translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="149"/>
+        <location filename="../ui/review/dock.py" line="150"/>
         <source> ha</source>
         <translation> 公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="152"/>
+        <location filename="../ui/review/dock.py" line="153"/>
         <source>seen in (date)</source>
         <translation>出现于（日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="153"/>
+        <location filename="../ui/review/dock.py" line="154"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="160"/>
+        <location filename="../ui/review/dock.py" line="161"/>
         <source>Any layer (hillshade, DEM, a very-high-resolution basemap) shown as one more thumbnail</source>
         <translation>任意图层（山体阴影、数字高程模型、高分辨率底图）作为额外的一张缩略图显示</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="162"/>
+        <location filename="../ui/review/dock.py" line="163"/>
         <source>Extra thumbnail</source>
         <translation>额外缩略图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="536"/>
+        <location filename="../ui/review/dock.py" line="537"/>
         <source>Click to enlarge and play the years as an animation</source>
         <translation>点击放大并以动画播放各年份</translation>
     </message>
@@ -1062,52 +1062,52 @@
         <translation>下一张 ▶</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="323"/>
+        <location filename="../ui/review/dock.py" line="324"/>
         <source>Train the model on these decisions</source>
         <translation>用这些判定训练模型</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="333"/>
+        <location filename="../ui/review/dock.py" line="334"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="346"/>
+        <location filename="../ui/review/dock.py" line="347"/>
         <source>Export training data and fine-tune</source>
         <translation>导出训练数据并微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="370"/>
+        <location filename="../ui/review/dock.py" line="371"/>
         <source>Iteration</source>
         <translation>迭代</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="370"/>
+        <location filename="../ui/review/dock.py" line="371"/>
         <source>Positives</source>
         <translation>正样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="370"/>
+        <location filename="../ui/review/dock.py" line="371"/>
         <source>Negatives</source>
         <translation>负样本</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="370"/>
+        <location filename="../ui/review/dock.py" line="371"/>
         <source>New slumps</source>
         <translation>新发现滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="370"/>
+        <location filename="../ui/review/dock.py" line="371"/>
         <source>Validation IoU</source>
         <translation>验证 IoU</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="734"/>
+        <location filename="../ui/review/dock.py" line="741"/>
         <source>step {step} / {total} · loss {loss:.3f}</source>
         <translation>第 {step} / {total} 步 · 损失 {loss:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="648"/>
+        <location filename="../ui/review/controller.py" line="640"/>
         <source>Open a candidates GeoPackage (with reviewed slumps) first.</source>
         <translation>请先打开（含已审核滑塌的）候选结果 GeoPackage。</translation>
     </message>
@@ -1122,17 +1122,17 @@
         <translation>微调需要模型的 Torch 权重（与 .onnx 同目录的 .pth，入门模型即如此）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="660"/>
+        <location filename="../ui/review/controller.py" line="652"/>
         <source>Tick the mosaics in the inference panel first.</source>
         <translation>请先在推理面板中勾选镶嵌影像。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="686"/>
+        <location filename="../ui/review/controller.py" line="678"/>
         <source>Thaw slump fine-tuning</source>
         <translation>热融滑塌模型微调</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="715"/>
+        <location filename="../ui/review/controller.py" line="707"/>
         <source>fine-tuned from the decisions in this file</source>
         <translation>基于本文件中的判定微调</translation>
     </message>
@@ -1142,7 +1142,7 @@
         <translation>完成：{version}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="719"/>
+        <location filename="../ui/review/controller.py" line="711"/>
         <source>Model {version} trained (validation IoU {before} → {after}) and added to the model chooser.</source>
         <translation>模型 {version} 已训练完成（验证 IoU {before} → {after}），并已加入模型列表。</translation>
     </message>
@@ -1192,7 +1192,7 @@
         <translation>热融滑塌识别精度</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="335"/>
+        <location filename="../ui/review/dock.py" line="336"/>
         <source>fine-tune the model chosen in the inference panel</source>
         <translation>微调推理面板中选择的模型</translation>
     </message>
@@ -1217,12 +1217,12 @@
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="736"/>
+        <location filename="../ui/review/dock.py" line="743"/>
         <source>validation IoU {iou:.3f}</source>
         <translation>验证 IoU {iou:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="70"/>
+        <location filename="../ui/review/dock.py" line="71"/>
         <source>undecided</source>
         <translation>未判定</translation>
     </message>
@@ -1307,12 +1307,12 @@
         <translation>距无数据区 {margin} 像元以内的 {area:.1f} 公顷检测结果（影像边缘、被掩膜的云）未计入候选。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="228"/>
+        <location filename="../ui/review/dock.py" line="229"/>
         <source>— choose one (keys 1-9) —</source>
         <translation>— 请选择（按键 1-9）—</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="231"/>
+        <location filename="../ui/review/dock.py" line="232"/>
         <source>Choose a reject reason first: press 1-9.</source>
         <translation>请先选择拒绝原因：按 1-9。</translation>
     </message>
@@ -1322,37 +1322,37 @@
         <translation>以真彩色显示已勾选的镶嵌图</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="383"/>
+        <location filename="../ui/review/dock.py" line="384"/>
         <source>⌨ Reviewing: these keys work in this panel, on the map and in the time-lapse window.</source>
         <translation>⌨ 审核中：以下按键在本面板、地图和时序动画窗口中均有效。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="286"/>
+        <location filename="../ui/inference/controller.py" line="293"/>
         <source>Choose where the candidates go (a GeoPackage), or save the project first.</source>
         <translation>请选择候选结果的保存位置（GeoPackage），或先保存工程。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="463"/>
+        <location filename="../ui/inference/controller.py" line="470"/>
         <source>Candidates GeoPackage of this project</source>
         <translation>本工程的候选 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="492"/>
+        <location filename="../ui/inference/controller.py" line="499"/>
         <source>{file} holds candidates in {file_crs}, but this run is in {run_crs}.</source>
         <translation>{file} 中的候选位于 {file_crs}，而本次运行位于 {run_crs}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="494"/>
+        <location filename="../ui/inference/controller.py" line="501"/>
         <source>Another area is best kept in its own file. Reprojecting into this file is possible, but distorts outlines far from its zone.</source>
         <translation>其他区域最好保存在单独的文件中。可以重投影到此文件，但远离其投影带的轮廓会变形。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="496"/>
+        <location filename="../ui/inference/controller.py" line="503"/>
         <source>Write to a new file</source>
         <translation>写入新文件</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="497"/>
+        <location filename="../ui/inference/controller.py" line="504"/>
         <source>Reproject into this file</source>
         <translation>重投影到此文件</translation>
     </message>
@@ -1397,47 +1397,47 @@
         <translation>打开用户指南（离线）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="163"/>
+        <location filename="../ui/review/dock.py" line="164"/>
         <source>Blind mode</source>
         <translation>盲审模式</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="303"/>
+        <location filename="../ui/review/dock.py" line="304"/>
         <source>All candidates</source>
         <translation>全部候选</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="310"/>
+        <location filename="../ui/review/dock.py" line="311"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="310"/>
+        <location filename="../ui/review/dock.py" line="311"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="310"/>
+        <location filename="../ui/review/dock.py" line="311"/>
         <source>Area (ha)</source>
         <translation>面积（公顷）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="310"/>
+        <location filename="../ui/review/dock.py" line="311"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="317"/>
+        <location filename="../ui/review/dock.py" line="318"/>
         <source>Click a candidate to go to it; click a column header to sort. The review keys keep working here.</source>
         <translation>点击候选即可跳转；点击列标题可排序。审核按键在此处同样有效。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="214"/>
+        <location filename="../ui/review/dock.py" line="215"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="215"/>
+        <location filename="../ui/review/dock.py" line="216"/>
         <source>Size of the time-lapse thumbnails</source>
         <translation>时序缩略图的大小</translation>
     </message>
@@ -1632,12 +1632,12 @@
         <translation>阈值和最小面积，立即应用于上次运行的概率</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="419"/>
+        <location filename="../ui/inference/controller.py" line="426"/>
         <source>Cancelled; no candidates were written. Finished chunks are kept: running the same area again continues where this run stopped.</source>
         <translation>已取消；未写入候选。已完成的分块会保留：再次运行同一区域将从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="319"/>
+        <location filename="../ui/inference/controller.py" line="326"/>
         <source>No area layer is chosen. Add a polygon layer of the study area or corridor and choose it under Area.</source>
         <translation>未选择区域图层。请添加研究区或走廊的面图层，并在“区域”中选择它。</translation>
     </message>
@@ -2107,7 +2107,7 @@
         <translation>中的 nodata 为“{nodata}”；应为以下之一：{fills}</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="372"/>
+        <location filename="../ui/inference/controller.py" line="379"/>
         <source>Sending the chunks to the Dask scheduler at {address}…</source>
         <translation>正在把分块发送到 {address} 的 Dask 调度器…</translation>
     </message>
@@ -2282,37 +2282,37 @@
         <translation>请启动工作进程（dask worker 地址），或检查批处理作业是否在运行。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="316"/>
+        <location filename="../ui/review/controller.py" line="313"/>
         <source>already in {source} ({uid})</source>
         <translation>已在 {source} 中（{uid}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="167"/>
+        <location filename="../ui/review/dock.py" line="168"/>
         <source>New only</source>
         <translation>仅显示新的</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="168"/>
+        <location filename="../ui/review/dock.py" line="169"/>
         <source>Hide candidates that overlap a slump of an existing inventory (marked known)</source>
         <translation>隐藏与现有编目中热融滑塌重叠的候选（已标记为已知）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="170"/>
+        <location filename="../ui/review/dock.py" line="171"/>
         <source>Known slumps…</source>
         <translation>已知滑塌…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="171"/>
+        <location filename="../ui/review/dock.py" line="172"/>
         <source>Mark the candidates that an existing inventory (ARTS or your own) already holds as known, with its UID</source>
         <translation>将现有编目（ARTS 或您自己的）中已有的候选标记为已知，并记录其 UID</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="354"/>
+        <location filename="../ui/review/dock.py" line="355"/>
         <source>Train from an inventory…</source>
         <translation>用编目训练…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="355"/>
+        <location filename="../ui/review/dock.py" line="356"/>
         <source>Chips from the polygons of an existing inventory (ARTS GeoJSON, shapefile, GeoPackage or a layer) and the mosaics it was drawn on, then the same training</source>
         <translation>用现有编目（ARTS GeoJSON、shapefile、GeoPackage 或图层）的多边形及其勾绘所用的镶嵌图生成切片，然后进行同样的训练</translation>
     </message>
@@ -2822,22 +2822,22 @@
         <translation>距离小于此值的样本划入同一侧（训练或验证）（米）</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="448"/>
+        <location filename="../ui/review/controller.py" line="440"/>
         <source>No decision of this session to undo.</source>
         <translation>本次会话没有可撤销的决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="454"/>
+        <location filename="../ui/review/controller.py" line="446"/>
         <source>candidate {n}</source>
         <translation>候选 {n}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="454"/>
+        <location filename="../ui/review/controller.py" line="446"/>
         <source>drawn slump</source>
         <translation>手绘滑塌</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="455"/>
+        <location filename="../ui/review/controller.py" line="447"/>
         <source>{status} · {where} · {time} UTC</source>
         <translation>{status} · {where} · {time} UTC</translation>
     </message>
@@ -2857,77 +2857,77 @@
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="245"/>
+        <location filename="../ui/review/dock.py" line="246"/>
         <source>Undo… (Z)</source>
         <translation>撤销…（Z）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="255"/>
+        <location filename="../ui/review/dock.py" line="256"/>
         <source>Take back your last decisions, several at once, from a list</source>
         <translation>从列表中一次撤回最近的多个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="376"/>
+        <location filename="../ui/review/dock.py" line="377"/>
         <source>Keys: A accept · R reject with the chosen reason · 1-9 reject with that reason · U unsure · Space skip · B back · Z undo several · O outline on/off · E edit the outline with the QGIS vertex tool · M draw a missed slump · Ctrl+Return save edits and accept. A key acts a moment after it is pressed; keys typed in a burst are ignored.</source>
         <translation>按键：A 接受 · R 按所选原因拒绝 · 1-9 按对应原因拒绝 · U 不确定 · 空格 跳过 · B 返回 · Z 撤销多个 · O 开关轮廓 · E 用 QGIS 节点工具编辑轮廓 · M 绘制漏检滑塌 · Ctrl+Return 保存编辑并接受。按键在按下片刻后才生效；连串快速输入的按键会被忽略。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="477"/>
+        <location filename="../ui/review/dock.py" line="478"/>
         <source>keys came faster than anyone can judge a candidate</source>
         <translation>按键速度快于任何人判断一个候选所需的时间</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="478"/>
+        <location filename="../ui/review/dock.py" line="479"/>
         <source>the focus had just come back to the review</source>
         <translation>焦点刚刚回到审核</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="479"/>
+        <location filename="../ui/review/dock.py" line="480"/>
         <source>the candidate had only just appeared</source>
         <translation>该候选刚刚出现</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="268"/>
+        <location filename="../ui/review/dock.py" line="269"/>
         <source>Details (optional)</source>
         <translation>详细信息（可选）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="269"/>
+        <location filename="../ui/review/dock.py" line="270"/>
         <source>Confidence, activity, the first year it is seen, the criteria met and notes, recorded with an accepted slump</source>
         <translation>置信度、活动状态、首次出现的年份、满足的判据和备注，随已接受的滑塌一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="393"/>
+        <location filename="../ui/inference/controller.py" line="400"/>
         <source>{found} candidate ({new} new, {updated} updated) in {seconds:.1f} s on {device}.</source>
         <translation>共 {found} 个候选（新增 {new}，更新 {updated}），用时 {seconds:.1f} 秒，运行于 {device}。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="444"/>
+        <location filename="../ui/inference/controller.py" line="451"/>
         <source>{found} candidate at threshold {threshold:.2f} and {area:.0f} m² ({seconds:.1f} s).</source>
         <translation>阈值 {threshold:.2f}、最小面积 {area:.0f} 平方米时共 {found} 个候选（{seconds:.1f} 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="492"/>
+        <location filename="../ui/review/controller.py" line="484"/>
         <source>{n} decision undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="492"/>
+        <location filename="../ui/review/controller.py" line="484"/>
         <source>{n} decisions undone.</source>
         <translation>已撤销 {n} 个决定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="587"/>
+        <location filename="../ui/review/controller.py" line="579"/>
         <source>{n} missed slump added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="587"/>
+        <location filename="../ui/review/controller.py" line="579"/>
         <source>{n} missed slumps added to the positives.</source>
         <translation>已将 {n} 个漏检滑塌加入正样本。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="639"/>
+        <location filename="../ui/review/controller.py" line="631"/>
         <source>{n} accepted slump exported to {path}.</source>
         <translation>已将 {n} 个已接受的滑塌导出到 {path}。</translation>
     </message>
@@ -2942,12 +2942,12 @@
         <translation>撤销 {n} 个决定</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="480"/>
+        <location filename="../ui/review/dock.py" line="481"/>
         <source>{n} key ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="480"/>
+        <location filename="../ui/review/dock.py" line="481"/>
         <source>{n} keys ignored: {reason}. Look, then press the key once.</source>
         <translation>已忽略 {n} 次按键：{reason}。请先查看，再按一次键。</translation>
     </message>
@@ -2957,7 +2957,7 @@
         <translation>热融滑塌制图用户指南</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="557"/>
+        <location filename="../ui/review/controller.py" line="549"/>
         <source>drawing a missed slump: outline it on the map (right-click ends it), then Ctrl+Return saves it</source>
         <translation>正在绘制漏检滑塌：在地图上勾画其轮廓（右键结束），然后按 Ctrl+Return 保存</translation>
     </message>
@@ -3117,12 +3117,12 @@
         <translation>多边形 (*.gpkg *.shp *.geojson *.json)</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="724"/>
+        <location filename="../ui/review/dock.py" line="731"/>
         <source>exporting training chips…</source>
         <translation>正在导出训练样本块…</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="725"/>
+        <location filename="../ui/review/dock.py" line="732"/>
         <source>Reading a chip around every decided candidate from the mosaics; the training steps follow</source>
         <translation>正在从镶嵌影像中读取每个已判定候选周围的样本块；随后开始训练步骤</translation>
     </message>
@@ -3152,42 +3152,42 @@
         <translation>已测量 {n} 个候选在 {dates} 个日期上的变化。</translation>
     </message>
     <message>
-        <location filename="../ui/review/change_plot.py" line="91"/>
+        <location filename="../ui/review/change_plot.py" line="89"/>
         <source>No observed date to draw.</source>
         <translation>没有可绘制的观测日期。</translation>
     </message>
     <message>
-        <location filename="../ui/review/change_plot.py" line="95"/>
+        <location filename="../ui/review/change_plot.py" line="93"/>
         <source>ha</source>
         <translation>公顷</translation>
     </message>
     <message>
-        <location filename="../ui/review/change_plot.py" line="95"/>
+        <location filename="../ui/review/change_plot.py" line="93"/>
         <source>m²</source>
         <translation>平方米</translation>
     </message>
     <message>
-        <location filename="../ui/review/change_plot.py" line="98"/>
+        <location filename="../ui/review/change_plot.py" line="96"/>
         <source>{value} {unit}</source>
         <translation>{value} {unit}</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="80"/>
+        <location filename="../ui/review/controller.py" line="79"/>
         <source>{first} to {last} ({n} dates)</source>
         <translation>{first} 至 {last}（{n} 个日期）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="577"/>
+        <location filename="../ui/review/dock.py" line="578"/>
         <source>Area on each date: dots where the imagery showed the ground, hollow marks on the axis where clouds, snow or a scene edge hid it; the line is the growth per year (Theil-Sen). Dashed outlines on the thumbnails: each date&apos;s own detection.</source>
         <translation>各日期的面积：影像可见地表的日期为实心点，被云、雪或影像边缘遮挡的日期在坐标轴上显示为空心标记；直线为每年的增长（Theil-Sen）。缩略图上的虚线轮廓：该日期自身的检测结果。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="612"/>
+        <location filename="../ui/review/dock.py" line="619"/>
         <source>One date: no change to show.</source>
         <translation>只有一个日期：没有可显示的变化。</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="593"/>
+        <location filename="../ui/review/dock.py" line="599"/>
         <source>Correct the date the slump is first seen (saved at once, beside the model&apos;s date); a right-click on a thumbnail does the same</source>
         <translation>更正滑塌首次出现的日期（立即保存，与模型给出的日期分开保存）；在缩略图上右键单击也可以</translation>
     </message>
@@ -3202,22 +3202,12 @@
         <translation>{first} → {last} 平方米</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="626"/>
+        <location filename="../ui/review/dock.py" line="633"/>
         <source>(you; the model said {date})</source>
         <translation>（您的更正；模型给出 {date}）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="631"/>
-        <source>seen {date} (model)</source>
-        <translation>首见 {date}（模型）</translation>
-    </message>
-    <message>
-        <location filename="../ui/review/dock.py" line="636"/>
-        <source>seen {date}</source>
-        <translation>首见 {date}</translation>
-    </message>
-    <message>
-        <location filename="../ui/review/dock.py" line="770"/>
+        <location filename="../ui/review/dock.py" line="777"/>
         <source>First seen here</source>
         <translation>在此首次出现</translation>
     </message>
@@ -3347,12 +3337,12 @@
         <translation>正在测量每个候选在各日期间的变化…</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="515"/>
+        <location filename="../ui/review/controller.py" line="507"/>
         <source>{n} candidates where the reviewers disagree are left out of training (status unsure) until settled: show &apos;reviewers disagree&apos; and decide them; those decisions settle them.</source>
         <translation>有 {n} 个候选的审核人意见不一致，在裁定之前不用于训练（状态为“不确定”）：选择显示“审核人意见不一致”并逐个判定，这些判定即为裁定。</translation>
     </message>
     <message>
-        <location filename="../ui/review/controller.py" line="515"/>
+        <location filename="../ui/review/controller.py" line="507"/>
         <source>Every disagreement is settled.</source>
         <translation>所有分歧均已裁定。</translation>
     </message>
@@ -3372,17 +3362,17 @@
         <translation>自动（本机 CPU 上较快者，每个模型测量一次）</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="476"/>
+        <location filename="../ui/inference/controller.py" line="483"/>
         <source>The ticked mosaics are in {n} coordinate systems ({crss}); the pixels of all dates must line up.</source>
         <translation>所勾选的镶嵌影像位于 {n} 个坐标参考系中（{crss}）；各日期的像元必须对齐。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="478"/>
+        <location filename="../ui/inference/controller.py" line="485"/>
         <source>They can be warped onto the first one's grid ({crs}) for this run, on the fly (bilinear), or you can warp them yourself first (Raster ▸ Projections ▸ Warp).</source>
         <translation>可在本次运行中将它们即时重投影到第一幅影像的网格（{crs}）上（双线性），也可先自行重投影（栅格 ▸ 投影 ▸ 变形）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/controller.py" line="481"/>
+        <location filename="../ui/inference/controller.py" line="488"/>
         <source>Warp onto one grid</source>
         <translation>重投影到同一网格</translation>
     </message>
@@ -3402,9 +3392,19 @@
         <translation>将其他坐标系的镶嵌影像重投影到第一幅的网格（例如位于两个 UTM 带的 Sentinel-2 图幅）</translation>
     </message>
     <message>
-        <location filename="../ui/review/dock.py" line="54"/>
+        <location filename="../ui/review/dock.py" line="55"/>
         <source>fastest growing first</source>
         <translation>增长最快的优先</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="594"/>
+        <source>First seen:</source>
+        <translation>首见：</translation>
+    </message>
+    <message>
+        <location filename="../ui/review/dock.py" line="638"/>
+        <source>{date} (model)</source>
+        <translation>{date}（模型）</translation>
     </message>
 </context>
 </TS>

@@ -251,7 +251,9 @@ def test_the_plot_gets_the_candidates_series_and_draws_it(measured_review):
     assert "observed on 3 of 3 dates" in dock.change_text.toolTip()
     # the combo: the model's date first, then every date of the run
     assert [dock.first_seen.itemData(i) for i in range(dock.first_seen.count())] == [None, "2019", "2020", "2021"]
-    assert dock.first_seen.itemText(0) == "seen 2019 (model)" and dock.first_seen.currentIndex() == 0
+    assert dock.first_seen.itemText(0) == "2019 (model)" and dock.first_seen_label.isVisibleTo(dock)
+    assert dock.first_seen.itemText(2) == "2020"
+    assert dock.first_seen.currentIndex() == 0
     image = plot.image(320)
     assert not image.isNull() and image.width() == 320
     # something was drawn in the series' colour (dots) and the line's
@@ -315,7 +317,7 @@ def test_the_reviewer_corrects_the_first_date_seen_and_the_models_date_stays(mea
     rows = {r["candidate_id"]: r for r in read_candidates(gpkg)}
     assert rows[cid]["first_date_seen_reviewer"] == "2020"
     assert {c: r["first_date_seen"] for c, r in rows.items()} == model  # the model's word untouched
-    assert dock.first_seen.currentText() == "seen 2020"
+    assert dock.first_seen.currentText() == "2020"
     assert "first seen 2020" in dock.change_text.toolTip() and "the model said 2019" in dock.change_text.toolTip()
     # a right-click on the 2021 thumbnail: "First seen here"
     dock._pictures[2].first_seen_here.emit(2)

@@ -589,13 +589,18 @@ class ReviewDock(QgsDockWidget):
         small.setPointSizeF(small.pointSizeF() * 0.9)  # two lines and the combo beside the curve, no taller
         self.change_text.setFont(small)
         side.addWidget(self.change_text)
+        # the label says what the combo is, so its entries stay short enough for a 360 px dock at
+        # 1366×768 ("seen 2019-06-07 (model)" lost its last character there)
+        self.first_seen_label = QLabel(tr("First seen:"))
+        self.first_seen_label.setFont(small)
+        side.addWidget(self.first_seen_label)
         self.first_seen = QComboBox()
         self.first_seen.setObjectName("ThawSlumpMapperFirstSeen")
         self.first_seen.setToolTip(tr("Correct the date the slump is first seen (saved at once, beside the "
                                       "model's date); a right-click on a thumbnail does the same"))
         self.first_seen.activated.connect(lambda i: self.first_seen_chosen.emit(self.first_seen.itemData(i)))
         narrow(self.first_seen, 10)
-        self.first_seen.setFont(small)  # 'seen 2019-06-07 (model)' whole in a 360 px dock
+        self.first_seen.setFont(small)
         side.addWidget(self.first_seen)  # says the first date seen, and corrects it
         side.addStretch(1)
         h.addLayout(side, 1)
@@ -607,6 +612,7 @@ class ReviewDock(QgsDockWidget):
         measured = bool(rows) and candidate is not None
         self.change_plot.setVisible(measured)
         self.first_seen.setVisible(measured)
+        self.first_seen_label.setVisible(measured)
         if not measured:
             self.change_plot.set_series([])
             self.first_seen.clear()
@@ -629,12 +635,12 @@ class ReviewDock(QgsDockWidget):
         self.first_seen.setToolTip(whole)
         self.first_seen.blockSignals(True)
         self.first_seen.clear()
-        self.first_seen.addItem(tr("seen {date} (model)").format(date=model or "-"), None)
+        self.first_seen.addItem(tr("{date} (model)").format(date=model or "-"), None)
         for row in rows:
-            self.first_seen.addItem(tr("seen {date}").format(date=row["date"]), row["date"])
+            self.first_seen.addItem(row["date"], row["date"])
         at = self.first_seen.findData(mine) if mine else 0
         if mine and at < 0:  # a date outside this run's: still shown as chosen
-            self.first_seen.addItem(tr("seen {date}").format(date=mine), mine)
+            self.first_seen.addItem(mine, mine)
             at = self.first_seen.count() - 1
         self.first_seen.setCurrentIndex(max(at, 0))
         self.first_seen.blockSignals(False)
