@@ -59,9 +59,15 @@ class TileSource(Protocol):
 
 
 def encode(prob: np.ndarray) -> np.ndarray:
-    out = np.full(prob.shape, NODATA, np.uint8)
-    ok = np.isfinite(prob)
-    out[ok] = np.clip(np.rint(prob[ok] * SCALE), 0, SCALE).astype(np.uint8)
+    """Probabilities 0-1 (NaN: not seen) as uint8 0-SCALE, NODATA where not seen. Whole-array
+    arithmetic: gathering and scattering the finite pixels by a boolean index took 4× as long."""
+    unseen = ~np.isfinite(prob)
+    scaled = np.multiply(prob, SCALE, dtype=np.float32)
+    scaled[unseen] = 0
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, 0, SCALE, out=scaled)
+    out = scaled.astype(np.uint8)
+    out[unseen] = NODATA
     return out
 
 
@@ -119,6 +125,9 @@ class ChunkedRun:
         self.weights = TileWeights(layout.tile, layout.overlap)
         self.stats = Stats()
         self.crops: dict = {}  # in memory: (consumer name, tile) → crop
+        # a tile's weighted probabilities and weights, reused from tile to tile by the one sink thread:
+        # a fresh pair of arrays per tile cost a memory mapping and its page faults each time
+        self._tile_buffers: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self.bands = dates + (2 if dates > 1 else 0)
 
     # -- files --------------------------------------------------------------------------------
@@ -442,8 +451,13 @@ class ChunkedRun:
         r, c, h, w = layout.tile_window(ti, tj)
         height, width = layout.rows.length, layout.cols.length
         wgt = self.weights.get(r == 0, r + layout.tile >= height, c == 0, c + layout.tile >= width)[:h, :w]
-        a = np.zeros((self.dates, h, w), np.float32)
-        wt = np.zeros((self.dates, h, w), np.float32)
+        if (h, w) not in self._tile_buffers:
+            self._tile_buffers[h, w] = (np.empty((self.dates, h, w), np.float32),
+                                        np.empty((self.dates, h, w), np.float32))
+        a, wt = self._tile_buffers[h, w]
+        if len(preds) < self.dates:  # a date without valid pixels adds nothing
+            a.fill(0)
+            wt.fill(0)
         for d, prob, valid in preds:
             p = prob[:h, :w]
             if valid.all() and not np.isnan(p).any():  # the common case: no masking needed
@@ -478,9 +492,10 @@ class ChunkedRun:
     def _finish(self, state: _Acc) -> None:
         chunk = state.chunk
         self._save_crops(state)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            probs = np.where(state.wsum > 0, state.acc / np.where(state.wsum > 0, state.wsum, 1), np.nan)
         seen = state.wsum > 0
+        probs = state.acc  # divided in place: the chunk's accumulators are not needed after this
+        np.divide(probs, state.wsum, out=probs, where=seen)
+        probs[~seen] = np.nan
         if not seen.any():
             with atomic_file(self.folder / f"{chunk.name}.empty", "chunk marker", CACHE_FIX, sweep=False) as tmp:
                 tmp.touch()
@@ -493,7 +508,7 @@ class ChunkedRun:
             mean = np.where(any_valid, filled.sum(axis=0) / np.maximum(count, 1), np.nan)
             mx = np.where(any_valid, np.where(seen, probs, -np.inf).max(axis=0), np.nan)
             bands += [mean, mx]
-        data = encode(np.stack(bands).astype(np.float32))
+        data = encode(probs if self.dates == 1 else np.stack(bands).astype(np.float32))
         h, w = chunk.shape
         t = self.profile["transform"]
         transform = t * rasterio.Affine.translation(chunk.col0, chunk.row0)

@@ -230,3 +230,29 @@ def test_many_dates_keep_the_models_batch_and_write_one_band_after_another(tmp_p
         with rasterio.open(chunk) as src:
             assert src.count == 11 and src.interleaving.name.upper() == "BAND"
     assert np.array_equal(_bands(one.path), _bands(many.path))
+
+
+def test_each_date_blends_alone_when_another_date_is_nodata_over_whole_tiles(tmp_path):
+    # the second date is NoData over the left half: tiles there have a prediction for the first date
+    # only, and the blending buffers reused from tile to tile must not carry a value into the second
+    rng = np.random.default_rng(8)
+    data = [rng.integers(1, 4000, (4, 200, 260)).astype(np.uint16) for _ in range(2)]
+    data[1][:, :, :150] = 0
+    mosaics = tuple(MosaicSpec(str(write_raster(tmp_path / f"m_{2019 + d}.tif", data[d])), str(2019 + d))
+                    for d in range(2))
+    model = conv_model(tmp_path / "conv3.onnx", rng.standard_normal((1, 4, 3, 3)) * 2, np.array([0.1]),
+                       sidecar={**BASIC, "tile_size": 64, "overlap": 16})
+    both = _bands(run_inference(InferenceParams(mosaics, str(model), cache_dir=str(tmp_path / "b"),
+                                                chunk_px=100)).path)
+    for d in range(2):
+        alone = _bands(run_inference(InferenceParams(mosaics[d:d + 1], str(model),
+                                                     cache_dir=str(tmp_path / f"a{d}"), chunk_px=100)).path)
+        assert np.array_equal(both[d], alone[0])
+    assert (both[1][:, :100] == 255).all() and (both[1][:, 200:] != 255).all()
+
+
+def test_encode_scales_rounds_clips_and_marks_unseen_pixels():
+    from thaw_slump_mapper.core.engine.pipeline import NODATA, encode
+
+    prob = np.array([[0.0, 0.5, 1.0, np.nan], [-0.2, 1.3, 0.0021, np.inf]], np.float32)
+    assert encode(prob).tolist() == [[0, 125, 250, NODATA], [0, 250, 1, NODATA]]
