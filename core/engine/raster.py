@@ -395,6 +395,9 @@ class MosaicReader:
         """
         ds = self.vrt if self.vrt is not None else self.src
         r0, c0 = (row, col) if self.vrt is not None else (row + self.offset[0], col + self.offset[1])
+        if out_shape is None and r0 >= 0 and c0 >= 0 and r0 + height <= ds.height and c0 + width <= ds.width:
+            # wholly inside (most regions of a run): the read itself, not a copy into a zeroed array
+            return self._values_and_valid(ds, Window(c0, r0, width, height), {})
         oh, ow = out_shape if out_shape is not None else (height, width)
         values = np.zeros((len(self.bands), oh, ow), dtype=ds.dtypes[0])
         valid = np.zeros((oh, ow), bool)
