@@ -59,6 +59,7 @@ PROBABILITY = _number(float, 0.0, 1.0, low_open=True, high_open=True, hint=", e.
 NON_NEGATIVE = _number(float, 0.0)
 POSITIVE = _number(float, 0.0, low_open=True)
 COUNT = _number(int, 1)
+COUNT_OR_AUTO = _number(int, 0, hint="; 0 is automatic")
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -361,7 +362,7 @@ def print_plan(params, model, infos) -> None:
     """What ``infer`` would do: tiles, chunks, outputs, memory and time (from a short probe)."""
     import numpy as np
 
-    from .engine.inference import plan_run
+    from .engine.inference import plan_run, tiles_per_batch
     from .engine.pipeline import chunk_done
 
     plan = plan_run(params, model, infos)
@@ -379,7 +380,8 @@ def print_plan(params, model, infos) -> None:
                  + side * side * plan.bands  # the encoded chunk
                  + 16 * dates * len(spec.bands) * spec.tile_size ** 2 * 4  # tiles read ahead
                  ) / 1e6 + 3 * model.path.stat().st_size / 1e6 + FIXED_MB
-    probe = np.random.default_rng(0).random((max(1, params.batch_size), len(spec.bands), spec.tile_size,
+    batch = tiles_per_batch(params.batch_size, spec.tile_size, model.backend)
+    probe = np.random.default_rng(0).random((batch, len(spec.bands), spec.tile_size,
                                              spec.tile_size), dtype=np.float32)
     model.predict(probe)  # warm-up
     t0 = time.monotonic()
@@ -742,7 +744,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="auxiliary input raster the model needs, e.g. dem=dem.tif")
     infer.add_argument("--reproject", action="store_true",
                        help="allow mosaics in different CRSs (warped onto the first one's grid)")
-    infer.add_argument("--batch-size", type=COUNT, default=4)
+    infer.add_argument("--batch-size", type=COUNT_OR_AUTO, default=0,
+                       help="tiles per model call (default 0: automatic, 4 tiles of 256² px or 1 of 512², at least "
+                            "one per OpenVINO request)")
     infer.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     infer.add_argument("--backend", choices=list(BACKENDS), default="auto",
                        help="runtime of an ONNX model: auto (the faster on this CPU, measured once per model; "

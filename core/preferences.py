@@ -41,7 +41,7 @@ CHIPS = ChipDefaults()
 class Preferences:
     threshold: float = 0.5  # probability above which a pixel is a slump candidate
     min_area_m2: float = 900.0  # 100 PlanetScope pixels; smaller blobs are noise
-    batch_size: int = 4
+    batch_size: int = 0  # tiles per model call; 0: automatic (by tile size, engine.inference.tiles_per_batch)
     device: str = "auto"  # auto = CUDA when available, else CPU
     backend: str = "auto"  # ONNX runtime, one of BACKENDS
     cache_dir: str = field(default_factory=default_cache_dir)
@@ -61,7 +61,7 @@ class Preferences:
             self,
             threshold=min(max(float(self.threshold), 0.0), 1.0),
             min_area_m2=max(float(self.min_area_m2), 0.0),
-            batch_size=min(max(int(self.batch_size), 1), 256),
+            batch_size=min(max(int(self.batch_size), 0), 256),
             device=device,
             backend=self.backend if self.backend in BACKENDS else "auto",
             cache_dir=self.cache_dir or default_cache_dir(),

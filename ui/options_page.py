@@ -58,7 +58,8 @@ class OptionsPage(QgsOptionsPageWidget):
         self.min_area.setDecimals(0)
         self.min_area.setSuffix(tr(" m²"))
         self.batch_size = QSpinBox()
-        self.batch_size.setRange(1, 256)
+        self.batch_size.setRange(0, 256)
+        self.batch_size.setSpecialValueText(tr("Automatic"))  # 0: by tile size (engine.inference.tiles_per_batch)
         self.device = QComboBox()
         for device in DEVICES:
             self.device.addItem(device_label(device), device)

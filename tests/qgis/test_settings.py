@@ -33,7 +33,7 @@ def test_hand_edited_garbage_falls_back_to_valid_values(qgis_app):
     qs.setValue("thaw_slump_mapper/backend", "tensorrt")
     loaded = settings.load()
     assert loaded.threshold == Preferences().threshold
-    assert loaded.batch_size == 1
+    assert loaded.batch_size == 0  # automatic
     assert loaded.device == "auto" and loaded.backend == "auto"
     _clear()
 

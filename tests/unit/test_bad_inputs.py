@@ -136,7 +136,7 @@ CASES = [
     ("infer-threshold-above-one", [*INFER, "--threshold", "1.5"], 2, "--threshold"),
     ("infer-threshold-zero", [*INFER, "--threshold", "0"], 2, "above 0"),
     ("infer-threshold-text", [*INFER, "--threshold", "high"], 2, "not a number"),
-    ("infer-batch-zero", [*INFER, "--batch-size", "0"], 2, "--batch-size"),
+    ("infer-batch-negative", [*INFER, "--batch-size", "-1"], 2, "0 is automatic"),
     ("infer-margin-negative", [*INFER, "--nodata-margin", "-1"], 2, "--nodata-margin"),
     ("infer-simplify-negative", [*INFER, "--simplify", "-2"], 2, "--simplify"),
     ("infer-device-unknown", [*INFER, "--device", "tpu"], 2, "--device"),

@@ -244,3 +244,15 @@ def test_cache_keeps_the_most_recently_used_rasters_within_its_limit(tmp_path):
     removed = prune_cache(cache, limit_mb=1, keep=cache / "prob_c.tif")  # 1.2 MB held, 1 MB allowed
     assert sorted(p.name for p in removed) == ["prob_a.tif", "prob_d.tif.123.part"]
     assert sorted(p.name for p in cache.iterdir()) == ["prob_b.tif", "prob_c.tif", "prob_e.tif.456.part"]
+
+
+def test_the_automatic_batch_follows_the_tile_size_and_feeds_every_openvino_request():
+    from types import SimpleNamespace
+
+    from thaw_slump_mapper.core.engine.inference import tiles_per_batch
+
+    assert tiles_per_batch(7, 512) == 7  # asked for: as asked
+    assert [tiles_per_batch(0, t) for t in (512, 384, 256, 128, 64)] == [1, 1, 4, 16, 16]
+    two_requests = SimpleNamespace(requests=[object(), object()])
+    assert tiles_per_batch(0, 512, two_requests) == 2 and tiles_per_batch(0, 256, two_requests) == 4
+    assert InferenceParams((), "m.onnx").batch_size == 0

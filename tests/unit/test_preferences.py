@@ -11,12 +11,12 @@ def test_defaults_are_valid_and_stable_under_normalisation():
 
 
 def test_out_of_range_values_are_forced_into_range():
-    bad = Preferences(threshold=7, min_area_m2=-5, batch_size=0, device="tpu", cache_dir="",
+    bad = Preferences(threshold=7, min_area_m2=-5, batch_size=-3, device="tpu", cache_dir="",
                       cache_limit_mb=-1, reviewer="  Lin  ", user_models=("", "/m.onnx"))
     good = bad.normalised()
     assert good.threshold == 1.0
     assert good.min_area_m2 == 0.0
-    assert good.batch_size == 1
+    assert good.batch_size == 0  # automatic
     assert good.device == "auto"
     assert good.cache_dir == default_cache_dir()
     assert good.cache_limit_mb == 0
