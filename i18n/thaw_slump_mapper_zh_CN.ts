@@ -89,52 +89,52 @@
         <translation> 平方米</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="74"/>
+        <location filename="../ui/options_page.py" line="75"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="76"/>
+        <location filename="../ui/options_page.py" line="77"/>
         <source>Your name, recorded with every review decision</source>
         <translation>您的姓名，将随每个审核决定一同记录</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="81"/>
+        <location filename="../ui/options_page.py" line="82"/>
         <source>Write debug messages to the log panel</source>
         <translation>将调试信息写入日志面板</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="88"/>
+        <location filename="../ui/options_page.py" line="89"/>
         <source>Default probability threshold</source>
         <translation>默认概率阈值</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="89"/>
+        <location filename="../ui/options_page.py" line="90"/>
         <source>Default minimum slump area</source>
         <translation>默认最小滑塌面积</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="90"/>
+        <location filename="../ui/options_page.py" line="91"/>
         <source>Tiles per batch</source>
         <translation>每批瓦片数</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="91"/>
+        <location filename="../ui/options_page.py" line="92"/>
         <source>Compute device</source>
         <translation>计算设备</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="93"/>
+        <location filename="../ui/options_page.py" line="94"/>
         <source>Cache folder for probability rasters</source>
         <translation>概率栅格缓存文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="94"/>
+        <location filename="../ui/options_page.py" line="95"/>
         <source>Cache size limit</source>
         <translation>缓存大小上限</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="95"/>
+        <location filename="../ui/options_page.py" line="96"/>
         <source>Reviewer name</source>
         <translation>审核人姓名</translation>
     </message>
@@ -772,22 +772,22 @@
         <translation>所有候选均已审核。</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="78"/>
+        <location filename="../ui/options_page.py" line="79"/>
         <source>e.g. Beiluhe, Qinghai-Tibet Plateau (ARTS RegionName)</source>
         <translation>例如：北麓河，青藏高原（ARTS 的 RegionName）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="80"/>
+        <location filename="../ui/options_page.py" line="81"/>
         <source>e.g. your name and institute (ARTS CreatorLab)</source>
         <translation>例如：您的姓名与单位（ARTS 的 CreatorLab）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="96"/>
+        <location filename="../ui/options_page.py" line="97"/>
         <source>Region name</source>
         <translation>区域名称</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="97"/>
+        <location filename="../ui/options_page.py" line="98"/>
         <source>Creator lab</source>
         <translation>制作单位</translation>
     </message>
@@ -2132,22 +2132,22 @@
         <translation>运行于</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="83"/>
+        <location filename="../ui/options_page.py" line="84"/>
         <source>tcp://HOST:PORT of a running Dask scheduler</source>
         <translation>正在运行的 Dask 调度器的 tcp://主机:端口</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="85"/>
+        <location filename="../ui/options_page.py" line="86"/>
         <source>Runs with &apos;Run on: Dask cluster&apos; in the inference panel, and the Processing algorithm &apos;Run model on a Dask cluster&apos;, go here</source>
         <translation>推理面板中选择“运行于：Dask 集群”的运行，以及处理算法“在 Dask 集群上运行模型”，都发送到这里</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="99"/>
+        <location filename="../ui/options_page.py" line="100"/>
         <source>Dask scheduler</source>
         <translation>Dask 调度器</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="101"/>
+        <location filename="../ui/options_page.py" line="102"/>
         <source>Dask is not installed: {command}</source>
         <translation>未安装 Dask：{command}</translation>
     </message>
@@ -2567,12 +2567,12 @@
         <translation>OpenVINO bf16：更快，精度降低（适用于支持 AVX512_BF16 或 AMX 的 CPU）</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="68"/>
+        <location filename="../ui/options_page.py" line="69"/>
         <source>Which runtime runs ONNX models. Both give the same probabilities (fp32); the run record and the dock say which one ran.</source>
         <translation>运行 ONNX 模型所用的运行时。两者给出相同的概率（fp32）；运行记录和停靠面板会注明实际使用的是哪一个。</translation>
     </message>
     <message>
-        <location filename="../ui/options_page.py" line="92"/>
+        <location filename="../ui/options_page.py" line="93"/>
         <source>ONNX runtime</source>
         <translation>ONNX 运行时</translation>
     </message>
@@ -2667,7 +2667,7 @@
         <translation>请提供研究区内含有影像数据的镶嵌图（--mosaic）。</translation>
     </message>
     <message>
-        <location filename="../ui/inference/dock.py" line="142"/>
+        <location filename="../ui/options_page.py" line="62"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
