@@ -255,4 +255,6 @@ def test_the_automatic_batch_follows_the_tile_size_and_feeds_every_openvino_requ
     assert [tiles_per_batch(0, t) for t in (512, 384, 256, 128, 64)] == [1, 1, 4, 16, 16]
     two_requests = SimpleNamespace(requests=[object(), object()])
     assert tiles_per_batch(0, 512, two_requests) == 2 and tiles_per_batch(0, 256, two_requests) == 4
+    gpu = SimpleNamespace(device="CUDA (torch)")
+    assert tiles_per_batch(0, 512, gpu) == 4 and tiles_per_batch(0, 256, gpu) == 16
     assert InferenceParams((), "m.onnx").batch_size == 0
