@@ -18,7 +18,7 @@ from . import about, deps
 from .errors import InputError, TsmError
 from .messages import Message
 from .outputs import atomic_files, check_folder, check_new_file
-from .preferences import BACKENDS, CHIPS
+from .preferences import BACKENDS, CHIPS, FINE_TUNE_STEPS, NEW_NETWORK_STEPS
 
 
 class CliError(TsmError):
@@ -541,7 +541,8 @@ def cmd_finetune(args: argparse.Namespace) -> int:
                        "DeepLabV3Plus), or leave them out to fine-tune --model.")
     check_folder(args.out, create=True)
     show = _training_printer(args.quiet)
-    result = fine_tune(args.model, args.chips, args.out, steps=args.steps, lr=args.lr, seed=args.seed,
+    steps = args.steps or (NEW_NETWORK_STEPS if args.new else FINE_TUNE_STEPS)
+    result = fine_tune(args.model, args.chips, args.out, steps=steps, lr=args.lr, seed=args.seed,
                        overwrite=args.overwrite, from_scratch=args.new, encoder=args.encoder,
                        pretrained=args.pretrained, progress=show.step, on_validation=show.validation,
                        on_notice=lambda text: print(f"tsm finetune: notice: {text}", file=sys.stderr))
@@ -823,7 +824,8 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--model", required=True, help="the .pth of the package to start from")
     tune.add_argument("--chips", required=True, help="folder written by export-chips")
     tune.add_argument("--out", required=True, help="folder for the new package")
-    tune.add_argument("--steps", type=COUNT, default=300)
+    tune.add_argument("--steps", type=COUNT,
+                      help=f"default {FINE_TUNE_STEPS} to fine-tune, {NEW_NETWORK_STEPS} for a --new network")
     tune.add_argument("--lr", type=POSITIVE, default=2e-4)
     tune.add_argument("--overwrite", action="store_true", help="replace a package of the same version in --out")
     tune.add_argument("--seed", type=int, default=0)

@@ -1,6 +1,6 @@
 """Loop benchmark: does one review + fine-tune iteration help, done as a user of the plugin does it?
 
-    .venv/bin/python scripts/bench_loop.py [--seeds 0,1] [--iterations 3] [--reviews 100] [--steps 300]
+    .venv/bin/python scripts/bench_loop.py [--seeds 0,1] [--iterations 3] [--reviews 100] [--steps 100]
                                            [--score-chips 60] [--work /tmp/tsm-bench-loop] [--out PATH.json]
 
 Data: ../shared/data/cyber2a_rts (756 real RTS chips, 1,783 COCO outlines; read by path, never
@@ -25,7 +25,7 @@ One iteration, all through the plugin's core code:
    --reviews decisions (candidates + hand-drawn) are made;
 3. train as the dock's Train button does: export_chips with the dock's defaults (core.preferences.CHIPS)
    over every reviewed chip's GeoTIFF, fine_tune from the current model's .pth with --steps (the
-   dock's default 300), log_iteration;
+   dock's default, core.preferences.FINE_TUNE_STEPS), log_iteration;
 4. score the new model (and, once, the starter) on the unreviewed chips: object precision, recall
    and F1 at IoU >= 0.5 (core.learn.evaluate.object_metrics, counts pooled over chips) and pooled
    pixel IoU, through the engine with the model's own threshold and minimum area, as
@@ -67,7 +67,7 @@ from thaw_slump_mapper.core.learn.chips import export_chips  # noqa: E402
 from thaw_slump_mapper.core.learn.evaluate import iou, object_metrics, pixel_metrics  # noqa: E402
 from thaw_slump_mapper.core.learn.finetune import fine_tune  # noqa: E402
 from thaw_slump_mapper.core.learn.iterations import log_iteration  # noqa: E402
-from thaw_slump_mapper.core.preferences import CHIPS  # noqa: E402
+from thaw_slump_mapper.core.preferences import CHIPS, FINE_TUNE_STEPS  # noqa: E402
 from thaw_slump_mapper.core.review.decisions import record_decision  # noqa: E402
 from thaw_slump_mapper.core.store.candidates import (  # noqa: E402
     LAYER,
@@ -331,7 +331,8 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1", help="comma-separated; each seed draws its own split")
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--reviews", type=int, default=100, help="decisions per iteration (about)")
-    parser.add_argument("--steps", type=int, default=300, help="fine-tuning steps (the review dock's default: 300)")
+    parser.add_argument("--steps", type=int, default=FINE_TUNE_STEPS,
+                        help=f"fine-tuning steps (the review dock's default: {FINE_TUNE_STEPS})")
     parser.add_argument("--score-chips", type=int, default=60, help="unreviewed scoring chips per region")
     parser.add_argument("--accept-iou", type=float, default=0.3, help="the expert accepts a candidate at this IoU")
     parser.add_argument("--base", choices=("latest", "starter"), default="latest",

@@ -16,6 +16,7 @@ from ..engine.model_spec import read_sidecar
 from ..engine.models import read_state_dict
 from ..errors import InputError, ModelError, OutputError
 from ..messages import Message
+from ..preferences import FINE_TUNE_STEPS
 from ..progress import CancelToken
 from .training import Sample, TrainConfig, export_package, train
 
@@ -117,7 +118,7 @@ def validation_iou(model, samples: list[Sample]) -> float:
 ARCHITECTURES = ("Unet", "UnetPlusPlus", "DeepLabV3Plus")
 
 
-def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, steps: int = 300,
+def fine_tune(base_pth: str | Path, chips_dir: str | Path, out_dir: str | Path, steps: int = FINE_TUNE_STEPS,
               lr: float = 2e-4, seed: int = 0, progress=None, cancel: CancelToken | None = None,
               from_scratch: str | None = None, encoder: str = "auto", on_validation=None,
               overwrite: bool = False, pretrained: str = "auto", on_notice=None) -> dict:

@@ -858,3 +858,19 @@ def test_a_damaged_candidates_file_is_named_with_its_fix(review, fake_iface):
     assert controller.open(str(gpkg), "probability") is False
     text = fake_iface.messageBar().pushMessage.call_args[0][1]
     assert "is damaged" in text and ".recover" in text and "Cannot read candidates" not in text, text
+
+
+def test_training_steps_follow_the_start_unless_typed(qgis_app):
+    # fine-tuning on a review takes FINE_TUNE_STEPS (300 made the loop benchmark's model worse); a new
+    # network many more; a number the reviewer typed is kept when the start changes
+    from thaw_slump_mapper.core.preferences import FINE_TUNE_STEPS, NEW_NETWORK_STEPS
+
+    dock = ReviewDock()
+    assert dock.steps.value() == FINE_TUNE_STEPS == 100
+    dock.start_from.setCurrentIndex(dock.start_from.findData("Unet"))
+    assert dock.steps.value() == NEW_NETWORK_STEPS
+    dock.start_from.setCurrentIndex(dock.start_from.findData(""))
+    assert dock.steps.value() == FINE_TUNE_STEPS
+    dock.steps.setValue(250)
+    dock.start_from.setCurrentIndex(dock.start_from.findData("DeepLabV3Plus"))
+    assert dock.steps.value() == 250

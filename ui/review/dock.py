@@ -35,6 +35,7 @@ from ...adapters.i18n import plural, tr
 from ...adapters.processing.change_algorithm import growth_text
 from ...adapters.qt_compat import QShortcut, sequence_code
 from ...core.learn.finetune import ARCHITECTURES
+from ...core.preferences import FINE_TUNE_STEPS, NEW_NETWORK_STEPS
 from ...core.review.decisions import ACTIVITIES, CONFIDENCES, CRITERIA, ORDERS, REJECT_REASONS
 from ..widgets import help_row, narrow, scrolling
 from .change_plot import DATE_OUTLINE_COLOUR, ChangePlot
@@ -330,7 +331,7 @@ class ReviewDock(QgsDockWidget):
         tform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.steps = QSpinBox()
         self.steps.setRange(10, 100000)
-        self.steps.setValue(300)
+        self.steps.setValue(FINE_TUNE_STEPS)
         tform.addRow(tr("Training steps"), self.steps)
         self.start_from = QComboBox()
         self.start_from.addItem(tr("fine-tune the model chosen in the inference panel"), "")
@@ -339,7 +340,7 @@ class ReviewDock(QgsDockWidget):
             self.start_from.addItem(labels[arch], arch)
         tform.addRow(tr("Start from"), self.start_from)
         self.steps.valueChanged.connect(self._training_choices_changed)
-        self.start_from.currentIndexChanged.connect(self._training_choices_changed)
+        self.start_from.currentIndexChanged.connect(self._start_changed)
         self._restoring = False
         for combo in (self.start_from, self.reason, self.order, self.show_filter):
             narrow(combo)
@@ -696,6 +697,14 @@ class ReviewDock(QgsDockWidget):
                 self.queue_table.selectRow(row)
                 self.queue_table.blockSignals(False)
                 return
+
+    def _start_changed(self, *_) -> None:
+        """Each start has its default steps (a new network needs many more than a fine-tune); a value
+        the reviewer typed stays."""
+        new = bool(self.start_from.currentData())
+        if not self._restoring and self.steps.value() == (FINE_TUNE_STEPS if new else NEW_NETWORK_STEPS):
+            self.steps.setValue(NEW_NETWORK_STEPS if new else FINE_TUNE_STEPS)
+        self._training_choices_changed()
 
     def _training_choices_changed(self, *_) -> None:
         """The training steps and starting point belong to the project: reopened, it shows them again."""
