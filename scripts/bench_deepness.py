@@ -333,13 +333,10 @@ def physical_cores() -> int:
 
 
 def machine() -> dict[str, Any]:
-    from thaw_slump_mapper.core.engine.runtime_choice import FLAGS, cpu_flags, cpu_name
+    from thaw_slump_mapper.core.engine.runtime_choice import cpu_flags, cpu_name, machine_text
 
-    flags = cpu_flags()
-    missing = [f for f in FLAGS if f not in flags]
-    print(f"machine: {cpu_name()}, {os.cpu_count()} CPU cores; flags: {', '.join(flags) or 'none'}"
-          f"{'; without ' + ', '.join(missing) if missing else ''}")
-    return {"cpu": cpu_name(), "cores": os.cpu_count(), "physical_cores": physical_cores(), "flags": flags}
+    print(f"machine: {machine_text()}")
+    return {"cpu": cpu_name(), "cores": os.cpu_count(), "physical_cores": physical_cores(), "flags": cpu_flags()}
 
 
 def plugin_version(metadata: Path) -> str:

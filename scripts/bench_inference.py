@@ -356,11 +356,9 @@ def main() -> None:
         return
     args.out.mkdir(parents=True, exist_ok=True)
     from thaw_slump_mapper.core.engine.models import load_model, openvino_available
-    from thaw_slump_mapper.core.engine.runtime_choice import FLAGS, cpu_flags, cpu_name
+    from thaw_slump_mapper.core.engine.runtime_choice import machine_text
 
-    flags = cpu_flags()
-    print(f"machine: {cpu_name()}, {os.cpu_count()} CPU cores; flags: {', '.join(flags) or 'none'}"
-          f"{'; without ' + ', '.join(f for f in FLAGS if f not in flags) if len(flags) < len(FLAGS) else ''}")
+    print(f"machine: {machine_text()}")
     auto = load_model(STARTER, "cpu", "auto").backend
     choice = getattr(auto, "choice", None)
     print(f"auto runs the starter on {auto.device}: {choice.why() if choice else 'the only runtime installed'}")

@@ -67,6 +67,15 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def machine_text() -> str:
+    """'AMD EPYC, 2 CPU cores; flags: avx2; without avx512f, …': what the benchmarks print beside
+    every figure."""
+    flags = cpu_flags()
+    missing = [f for f in FLAGS if f not in flags]
+    return (f"{cpu_name()}, {os.cpu_count()} CPU cores; flags: {', '.join(flags) or 'none'}"
+            f"{'; without ' + ', '.join(missing) if missing else ''}")
+
+
 def cpu_key() -> str:
     return f"{cpu_name()}|{'+'.join(cpu_flags()) or 'no-flags'}|{os.cpu_count()} cores"
 
